@@ -1,0 +1,8 @@
+import type { Session } from '../../src/collab/openSession.js'
+
+declare global {
+  interface Window {
+    /** Set by the app (src/ui/hooks/useSession.ts) while a session is open. */
+    meshpad?: { session: Session }
+  }
+}

@@ -1,0 +1,103 @@
+import type * as Y from 'yjs'
+import { storeState, type IndexeddbPersistence } from 'y-indexeddb'
+import type { StorageState } from './sessionStatus'
+
+/** After a failed write, how long until the whole document is written again. */
+export const SAVE_RETRY_MS = 5_000
+
+/**
+ * Tells whether IndexedDB holds the latest edit. It is responsible for the `storage` part of a
+ * session's status; it does not write document data itself except to retry after a failure.
+ *
+ * NOTE: y-indexeddb writes each update in its own readwrite transaction and has no event for it.
+ * IndexedDB runs transactions with overlapping scopes in the order they were created, so a
+ * readonly transaction on the same store, created right after y-indexeddb's (our update observer
+ * is registered after its), completes only once that write is committed. Write failures (quota,
+ * a full disk) bubble from request to transaction to the database as `error`/`abort` events.
+ */
+export class LocalSaveTracker {
+  private state: StorageState = 'loading'
+  private error: string | null = null
+  private latest = 0
+  private confirmed = 0
+  private retryTimer: ReturnType<typeof setTimeout> | null = null
+  private watchedDb: IDBDatabase | null = null
+  private destroyed = false
+
+  constructor(
+    private readonly doc: Y.Doc,
+    private readonly persistence: IndexeddbPersistence,
+    private readonly onChange: (state: StorageState, error: string | null) => void,
+  ) {
+    doc.on('update', this.handleUpdate)
+    void persistence.whenSynced.then(() => {
+      if (this.destroyed) return
+      this.watch()
+      this.confirm(++this.latest)
+    })
+  }
+
+  private readonly handleUpdate = (_update: Uint8Array, origin: unknown): void => {
+    // Updates read back from IndexedDB are already stored.
+    if (origin === this.persistence || this.state === 'loading') return
+    this.confirm(++this.latest)
+    if (this.state !== 'error') this.set('saving', null)
+  }
+
+  private confirm(seq: number): void {
+    const db = this.persistence.db
+    if (db === null) return
+    try {
+      const tx = db.transaction(['updates'], 'readonly')
+      tx.oncomplete = () => {
+        if (this.destroyed || seq < this.confirmed) return
+        this.confirmed = seq
+        if (seq === this.latest && this.state !== 'error') this.set('saved', null)
+      }
+    } catch {
+      // NOTE: the database is closing (destroy, or the browser deleting it); nothing to confirm.
+    }
+  }
+
+  private watch(): void {
+    const db = this.persistence.db
+    if (db === null || db === this.watchedDb) return
+    this.watchedDb = db
+    db.addEventListener('error', this.handleFailure)
+    db.addEventListener('abort', this.handleFailure)
+  }
+
+  private readonly handleFailure = (event: Event): void => {
+    const target = event.target as IDBRequest | IDBTransaction | null
+    const cause = target?.error
+    this.set('error', cause ? `${cause.name}: ${cause.message}` : 'the browser refused to store the document')
+    if (this.retryTimer === null && !this.destroyed) {
+      this.retryTimer = setTimeout(this.retry, SAVE_RETRY_MS)
+    }
+  }
+
+  /** Writes the whole document again, so nothing lost by the failed write stays lost. */
+  private readonly retry = (): void => {
+    this.retryTimer = null
+    if (this.destroyed) return
+    this.set('saving', null)
+    void storeState(this.persistence, true).then(() => this.confirm(++this.latest))
+  }
+
+  private set(state: StorageState, error: string | null): void {
+    if (this.state === state && this.error === error) return
+    this.state = state
+    this.error = error
+    this.onChange(state, error)
+  }
+
+  /** Idempotent: removes the observer, the database listeners and the retry timer. */
+  destroy(): void {
+    if (this.destroyed) return
+    this.destroyed = true
+    this.doc.off('update', this.handleUpdate)
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer)
+    this.watchedDb?.removeEventListener('error', this.handleFailure)
+    this.watchedDb?.removeEventListener('abort', this.handleFailure)
+  }
+}

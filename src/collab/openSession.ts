@@ -1,0 +1,250 @@
+import * as Y from 'yjs'
+import { IndexeddbPersistence } from 'y-indexeddb'
+import { WebrtcProvider } from 'y-webrtc'
+import { Awareness, removeAwarenessStates } from 'y-protocols/awareness'
+import { docMetaMap, docText, ensureSchemaVersion } from './docMeta'
+import { LocalSaveTracker } from './LocalSaveTracker'
+import { roomDatabaseName, roomTopic } from './roomTopic'
+import {
+  INITIAL_STATUS,
+  sameStatus,
+  signalingState,
+  type SessionStatus,
+  type SignalingConnState,
+} from './sessionStatus'
+import type { UserIdentity } from './userIdentity'
+
+export interface SessionOptions {
+  /** Signaling server URLs; see `signalingUrls()`. */
+  readonly signaling: readonly string[]
+  /** ICE servers for WebRTC. Default: none (peers on one network, or with public addresses). */
+  readonly iceServers?: readonly RTCIceServer[]
+  readonly user: UserIdentity
+}
+
+/** What a test or a curious person can read off a live session (`window.meshpad.debug()`). */
+export interface SessionDebugInfo {
+  readonly topic: string
+  readonly peerId: string | null
+  /** WebRTC peers with an open data channel. */
+  readonly webrtcConnected: number
+  /** WebRTC peers known, connected or not. */
+  readonly webrtcKnown: number
+  readonly bcPeers: number
+  readonly signalingConnected: number
+  /** `performance.now()` when the first WebRTC data channel opened, or null. */
+  readonly firstPeerAt: number | null
+}
+
+/**
+ * One open room: its document, its providers and the presence of the people in it. It is
+ * responsible for every listener, timer and connection it starts, and removes them all in
+ * `destroy()`; it knows nothing of React or the DOM.
+ */
+export interface Session {
+  readonly secret: string
+  readonly topic: string
+  readonly doc: Y.Doc
+  readonly text: Y.Text
+  readonly meta: Y.Map<unknown>
+  readonly awareness: Awareness
+  /** Resolves once the copy stored in this browser is in `doc` (at once for a new room). */
+  readonly whenLocalLoaded: Promise<void>
+  readonly status: SessionStatus
+  /** Calls `listener` after every status change; returns the unsubscribe function. */
+  onStatus(listener: () => void): () => void
+  setUser(user: UserIdentity): void
+  debug(): SessionDebugInfo
+  /** Idempotent. Disconnects, stops storing, and leaves the room's presence. */
+  destroy(): void
+}
+
+/** How often the signaling state is re-derived while no server is connected. */
+export const SIGNALING_POLL_MS = 500
+
+/**
+ * Rooms whose provider is being destroyed. y-webrtc allows one provider per room name per page
+ * and releases the name only after its (asynchronous) key derivation, so a new session for the
+ * same room waits for the old one to let go.
+ */
+const releasing = new Map<string, Promise<void>>()
+
+/**
+ * Opens the room of `secret`: the document is loaded from IndexedDB first, so stored text
+ * appears before any network, then y-webrtc connects with the secret as its password (signaling
+ * payloads and BroadcastChannel traffic are AES-GCM encrypted; only the topic is visible).
+ */
+export function openSession(secret: string, options: SessionOptions): Session {
+  const topic = roomTopic(secret)
+  const doc = new Y.Doc()
+  const text = docText(doc)
+  const meta = docMetaMap(doc)
+  const awareness = new Awareness(doc)
+  awareness.setLocalStateField('user', options.user)
+
+  const listeners = new Set<() => void>()
+  let status: SessionStatus = INITIAL_STATUS
+  let destroyed = false
+  let provider: WebrtcProvider | null = null
+  let everConnected = false
+  let pollTimer: ReturnType<typeof setInterval> | null = null
+  let firstPeerAt: number | null = null
+  const watchedPeers = new WeakSet<object>()
+
+  const update = (patch: Partial<SessionStatus>): void => {
+    const next = { ...status, ...patch }
+    if (sameStatus(next, status)) return
+    status = next
+    for (const listener of listeners) listener()
+  }
+
+  const persistence = new IndexeddbPersistence(roomDatabaseName(topic), doc)
+  const saves = new LocalSaveTracker(doc, persistence, (storage, storageError) => update({ storage, storageError }))
+
+  const refreshConnections = (): void => {
+    if (provider === null) return
+    const conns = provider.signalingConns as unknown as SignalingConnState[]
+    if (conns.some((conn) => conn.connected)) everConnected = true
+    const room = provider.room
+    let peers = 0
+    room?.webrtcConns.forEach((conn) => {
+      if (conn.connected) peers++
+      // NOTE: y-webrtc emits `peers` when a connection is created, not when its data channel
+      // opens; simple-peer's own `connect`/`close` tell when it is really up.
+      if (!watchedPeers.has(conn.peer)) {
+        watchedPeers.add(conn.peer)
+        conn.peer.on('connect', refreshConnections)
+        conn.peer.on('close', refreshConnections)
+      }
+    })
+    if (peers > 0 && firstPeerAt === null) firstPeerAt = performance.now()
+    const signaling = signalingState(conns, everConnected)
+    update({ signaling, peers, tabs: room?.bcConns.size ?? 0 })
+    // Failed attempts emit nothing; poll only while no server is connected.
+    if (signaling !== 'connected' && pollTimer === null) {
+      pollTimer = setInterval(refreshConnections, SIGNALING_POLL_MS)
+    } else if (signaling === 'connected' && pollTimer !== null) {
+      clearInterval(pollTimer)
+      pollTimer = null
+    }
+  }
+
+  /**
+   * NOTE: a peer that closes its tab normally removes its own presence (y-webrtc's
+   * `beforeunload`); one that crashes or loses its network would linger for awareness's 30 s
+   * timeout. Each person's awareness carries their y-webrtc peer id, so presence goes as soon as
+   * the data channel closes. In a partial mesh someone still reachable through another peer
+   * reappears with their next awareness update (at most 15 s).
+   */
+  const handlePeers = ({ removed }: { removed: string[] }): void => {
+    if (removed.length > 0) {
+      const gone: number[] = []
+      awareness.getStates().forEach((state, clientId) => {
+        if (clientId !== doc.clientID && removed.includes(state.peerId as string)) gone.push(clientId)
+      })
+      if (gone.length > 0) removeAwarenessStates(awareness, gone, 'peer left')
+    }
+    refreshConnections()
+  }
+
+  const connect = (): void => {
+    const webrtc = new WebrtcProvider(topic, doc, {
+      signaling: [...options.signaling],
+      password: secret,
+      awareness,
+      peerOpts: { config: { iceServers: [...(options.iceServers ?? [])] } },
+    })
+    provider = webrtc
+    webrtc.on('peers', handlePeers)
+    webrtc.on('synced', refreshConnections)
+    for (const conn of webrtc.signalingConns) {
+      conn.on('connect', refreshConnections)
+      conn.on('disconnect', refreshConnections)
+    }
+    void webrtc.key.then(() => {
+      if (destroyed || webrtc.room === null) return
+      awareness.setLocalStateField('peerId', webrtc.room.peerId)
+      refreshConnections()
+    })
+    refreshConnections()
+  }
+
+  const whenLocalLoaded = persistence.whenSynced.then(() => {
+    if (!destroyed) ensureSchemaVersion(doc)
+  })
+  void Promise.all([whenLocalLoaded, releasing.get(topic)]).then(() => {
+    if (!destroyed) connect()
+  })
+
+  const destroy = (): void => {
+    if (destroyed) return
+    destroyed = true
+    listeners.clear()
+    if (pollTimer !== null) clearInterval(pollTimer)
+    saves.destroy()
+    if (provider !== null) {
+      const webrtc = provider
+      webrtc.off('peers', handlePeers)
+      webrtc.off('synced', refreshConnections)
+      for (const conn of webrtc.signalingConns) {
+        conn.off('connect', refreshConnections)
+        conn.off('disconnect', refreshConnections)
+      }
+      webrtc.room?.webrtcConns.forEach((conn) => {
+        conn.peer.off('connect', refreshConnections)
+        conn.peer.off('close', refreshConnections)
+      })
+      // NOTE: `destroy()` alone leaves the provider registered with its signaling connections,
+      // which then stay open; `disconnect()` releases them.
+      webrtc.disconnect()
+      webrtc.destroy()
+      // NOTE: y-webrtc releases the room name in a `key.then` registered by `destroy()`; this one
+      // runs after it.
+      const released = Promise.resolve(webrtc.key).then(() => {
+        if (releasing.get(topic) === released) releasing.delete(topic)
+      })
+      releasing.set(topic, released)
+    }
+    awareness.destroy()
+    void persistence.destroy()
+    doc.destroy()
+  }
+
+  return {
+    secret,
+    topic,
+    doc,
+    text,
+    meta,
+    awareness,
+    whenLocalLoaded,
+    get status() {
+      return status
+    },
+    onStatus(listener) {
+      if (destroyed) return () => {}
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    setUser(user) {
+      if (!destroyed) awareness.setLocalStateField('user', user)
+    },
+    debug() {
+      const room = provider?.room ?? null
+      let webrtcConnected = 0
+      room?.webrtcConns.forEach((conn) => {
+        if (conn.connected) webrtcConnected++
+      })
+      return {
+        topic,
+        peerId: room?.peerId ?? null,
+        webrtcConnected,
+        webrtcKnown: room?.webrtcConns.size ?? 0,
+        bcPeers: room?.bcConns.size ?? 0,
+        signalingConnected: provider?.signalingConns.filter((conn) => conn.connected).length ?? 0,
+        firstPeerAt,
+      }
+    },
+    destroy,
+  }
+}

@@ -1,0 +1,125 @@
+import { Compartment, EditorState, type Extension } from '@codemirror/state'
+import {
+  crosshairCursor,
+  drawSelection,
+  dropCursor,
+  EditorView,
+  highlightActiveLine,
+  highlightActiveLineGutter,
+  highlightSpecialChars,
+  keymap,
+  lineNumbers,
+  placeholder,
+  rectangularSelection,
+} from '@codemirror/view'
+import { defaultKeymap, indentWithTab } from '@codemirror/commands'
+import { bracketMatching, foldGutter, foldKeymap, indentOnInput } from '@codemirror/language'
+import { highlightSelectionMatches, searchKeymap } from '@codemirror/search'
+import { closeBrackets, closeBracketsKeymap } from '@codemirror/autocomplete'
+import { yCollab, yUndoManagerKeymap } from 'y-codemirror.next'
+import * as Y from 'yjs'
+import type { Awareness } from 'y-protocols/awareness'
+import { editorTheme, type ColorScheme } from './editorTheme'
+import { languageInfo } from './languages'
+
+export interface EditorOptions {
+  readonly language: string
+  readonly lineWrapping: boolean
+  readonly colorScheme: ColorScheme
+  readonly placeholder: string
+}
+
+/** A mounted editor. Its configuration changes through compartments; the view is never rebuilt. */
+export interface EditorHandle {
+  readonly view: EditorView
+  readonly undoManager: Y.UndoManager
+  /** Switches highlighting; the language's package is loaded on first use. */
+  setLanguage(id: string): Promise<void>
+  setLineWrapping(on: boolean): void
+  setColorScheme(scheme: ColorScheme): void
+  /** Idempotent. */
+  destroy(): void
+}
+
+/**
+ * Mounts CodeMirror on `parent`, bound to a shared text. It is responsible for the editing
+ * surface: text, remote cursors and selections with names (yCollab), undo of one's own edits only
+ * (Y.UndoManager; CodeMirror's `history()` would undo other people's text), search, brackets,
+ * gutters. It does not own the text or the awareness: the session does.
+ */
+export function createEditor(
+  parent: HTMLElement,
+  text: Y.Text,
+  awareness: Awareness,
+  options: EditorOptions,
+): EditorHandle {
+  const language = new Compartment()
+  const wrapping = new Compartment()
+  const theme = new Compartment()
+  const undoManager = new Y.UndoManager(text)
+
+  const extensions: Extension[] = [
+    lineNumbers(),
+    highlightActiveLineGutter(),
+    foldGutter(),
+    highlightSpecialChars(),
+    drawSelection(),
+    dropCursor(),
+    EditorState.allowMultipleSelections.of(true),
+    indentOnInput(),
+    bracketMatching(),
+    closeBrackets(),
+    rectangularSelection(),
+    crosshairCursor(),
+    highlightActiveLine(),
+    highlightSelectionMatches(),
+    placeholder(options.placeholder),
+    keymap.of([
+      ...yUndoManagerKeymap,
+      ...closeBracketsKeymap,
+      ...defaultKeymap,
+      ...searchKeymap,
+      ...foldKeymap,
+      indentWithTab,
+    ]),
+    yCollab(text, awareness, { undoManager }),
+    language.of([]),
+    wrapping.of(options.lineWrapping ? EditorView.lineWrapping : []),
+    theme.of(editorTheme(options.colorScheme)),
+    EditorView.contentAttributes.of({ 'aria-label': 'Document text' }),
+  ]
+
+  const view = new EditorView({
+    parent,
+    state: EditorState.create({ doc: text.toString(), extensions }),
+  })
+
+  let destroyed = false
+  let languageRequest = 0
+
+  const handle: EditorHandle = {
+    view,
+    undoManager,
+    async setLanguage(id) {
+      // NOTE: loads can finish out of order; only the latest request may reconfigure.
+      const request = ++languageRequest
+      const support = await languageInfo(id).load()
+      if (destroyed || request !== languageRequest) return
+      view.dispatch({ effects: language.reconfigure(support) })
+    },
+    setLineWrapping(on) {
+      if (!destroyed) view.dispatch({ effects: wrapping.reconfigure(on ? EditorView.lineWrapping : []) })
+    },
+    setColorScheme(scheme) {
+      if (!destroyed) view.dispatch({ effects: theme.reconfigure(editorTheme(scheme)) })
+    },
+    destroy() {
+      if (destroyed) return
+      destroyed = true
+      view.destroy()
+      undoManager.destroy()
+    },
+  }
+  void handle.setLanguage(options.language)
+  return handle
+}

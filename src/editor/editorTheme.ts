@@ -1,0 +1,26 @@
+import { EditorView } from '@codemirror/view'
+import { defaultHighlightStyle, syntaxHighlighting } from '@codemirror/language'
+import type { Extension } from '@codemirror/state'
+import { oneDark } from '@codemirror/theme-one-dark'
+
+export type ColorScheme = 'light' | 'dark'
+
+/** Layout shared by both schemes: the editor fills its pane and uses the app's monospace font. */
+const base = EditorView.theme({
+  '&': { height: '100%', fontSize: '14px' },
+  '.cm-scroller': { fontFamily: 'var(--mono-font)', lineHeight: '1.55' },
+  '.cm-content': { padding: '12px 0' },
+  '.cm-placeholder': { fontStyle: 'italic' },
+  // y-codemirror.next's name labels: always visible, so a glance tells who is where.
+  '.cm-ySelectionInfo': { opacity: '1', fontFamily: 'var(--ui-font)', fontSize: '11px', padding: '1px 4px' },
+})
+
+const light = [
+  EditorView.theme({ '&': { backgroundColor: 'var(--bg)', color: 'var(--fg)' } }, { dark: false }),
+  syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+]
+
+/** The editor's look for a color scheme; swap it through a compartment, never a new view. */
+export function editorTheme(scheme: ColorScheme): Extension {
+  return [base, scheme === 'dark' ? oneDark : light]
+}

@@ -1,0 +1,55 @@
+import { useEffect, useState } from 'react'
+
+/** How long the confirmation stays. */
+const CONFIRM_MS = 2500
+
+async function copyText(text: string): Promise<void> {
+  if (navigator.clipboard?.writeText) {
+    try {
+      await navigator.clipboard.writeText(text)
+      return
+    } catch {
+      // NOTE: denied (e.g. an insecure origin on a LAN address); the selection fallback below
+      // still works there.
+    }
+  }
+  const field = document.createElement('textarea')
+  field.value = text
+  field.setAttribute('readonly', '')
+  field.style.position = 'fixed'
+  field.style.opacity = '0'
+  document.body.append(field)
+  field.select()
+  const ok = document.execCommand('copy')
+  field.remove()
+  if (!ok) throw new Error('copy refused')
+}
+
+/** Copies the room link (the full URL, fragment included) and confirms it visibly. */
+export function CopyLinkButton() {
+  const [result, setResult] = useState<'copied' | 'failed' | null>(null)
+
+  useEffect(() => {
+    if (result === null) return
+    const timer = setTimeout(() => setResult(null), CONFIRM_MS)
+    return () => clearTimeout(timer)
+  }, [result])
+
+  const copy = (): void => {
+    copyText(window.location.href).then(
+      () => setResult('copied'),
+      () => setResult('failed'),
+    )
+  }
+
+  return (
+    <span className="copy-link">
+      <button type="button" className="primary" onClick={copy} title="Anyone with this link can edit the document">
+        Copy link
+      </button>
+      <span className="copy-result" role="status" aria-live="polite">
+        {result === 'copied' ? 'Link copied' : result === 'failed' ? 'Copy failed: copy the address bar' : ''}
+      </span>
+    </span>
+  )
+}

@@ -1,0 +1,41 @@
+import { useEffect, useRef, useState } from 'react'
+import { openSession, type Session } from '../../collab/openSession'
+import { signalingUrls } from '../../collab/signalingUrls'
+import type { UserIdentity } from '../../collab/userIdentity'
+
+declare global {
+  interface Window {
+    /** The open session, for the console and for end-to-end tests. */
+    meshpad?: { session: Session }
+  }
+}
+
+/**
+ * Opens the session of a room for as long as the component is mounted with that room. The
+ * session is created in the effect and destroyed in its cleanup, so StrictMode's double mount
+ * and room switches each leave exactly one live provider per room.
+ */
+export function useSession(secret: string, user: UserIdentity): Session | null {
+  const [session, setSession] = useState<Session | null>(null)
+  // NOTE: the identity a session starts with; later changes go through `session.setUser`.
+  const userRef = useRef(user)
+  userRef.current = user
+
+  useEffect(() => {
+    const opened = openSession(secret, { signaling: signalingUrls(window.location), user: userRef.current })
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- the session is an external resource owned by this effect
+    setSession(opened)
+    window.meshpad = { session: opened }
+    return () => {
+      opened.destroy()
+      if (window.meshpad?.session === opened) delete window.meshpad
+      setSession(null)
+    }
+  }, [secret])
+
+  useEffect(() => {
+    session?.setUser(user)
+  }, [session, user])
+
+  return session
+}

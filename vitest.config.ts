@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config'
+
+// NOTE: Vitest's default include also matches Playwright's `e2e/*.spec.ts`; unit tests are
+// `*.test.ts` beside the code they test, and only those are collected here.
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'signaling/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 15_000,
+  },
+})
