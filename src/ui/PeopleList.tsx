@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react'
+import { useState } from 'react'
 import type { Person } from './hooks/usePeople'
 import { MAX_NAME_LENGTH } from '../collab/userIdentity'
 
@@ -10,7 +10,6 @@ interface Props {
 
 function NameField({ name, onRename }: { name: string; onRename: (name: string) => void }) {
   const [draft, setDraft] = useState(name)
-  useEffect(() => setDraft(name), [name])
   return (
     <input
       className="name-field"
@@ -18,7 +17,10 @@ function NameField({ name, onRename }: { name: string; onRename: (name: string) 
       value={draft}
       maxLength={MAX_NAME_LENGTH}
       onChange={(event) => setDraft(event.target.value)}
-      onBlur={() => onRename(draft)}
+      onBlur={() => {
+        onRename(draft)
+        setDraft(name)
+      }}
       onKeyDown={(event) => {
         if (event.key === 'Enter') event.currentTarget.blur()
         if (event.key === 'Escape') {
@@ -43,7 +45,8 @@ export function PeopleList({ people, selfName, onRename }: Props) {
             <span className="swatch" style={{ backgroundColor: person.color }} aria-hidden="true" />
             {person.isSelf ? (
               <>
-                <NameField name={selfName} onRename={onRename} />
+                {/* NOTE: keyed by the saved name, so the draft starts afresh whenever it changes. */}
+                <NameField key={selfName} name={selfName} onRename={onRename} />
                 <span className="you">(you)</span>
               </>
             ) : (

@@ -17,13 +17,14 @@ declare global {
  */
 export function useSession(secret: string, user: UserIdentity): Session | null {
   const [session, setSession] = useState<Session | null>(null)
-  // NOTE: the identity a session starts with; later changes go through `session.setUser`.
+  // NOTE: the identity a new session starts with; changes reach an open one through `setUser`.
   const userRef = useRef(user)
-  userRef.current = user
+  useEffect(() => {
+    userRef.current = user
+  }, [user])
 
   useEffect(() => {
     const opened = openSession(secret, { signaling: signalingUrls(window.location), user: userRef.current })
-    // eslint-disable-next-line react-hooks/set-state-in-effect -- the session is an external resource owned by this effect
     setSession(opened)
     window.meshpad = { session: opened }
     return () => {

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest'
+import { MAX_TOPIC_LENGTH, PROTOCOL_VERSION, isValidTopic, parseClientMessage } from './protocol.js'
+
+describe('parseClientMessage', () => {
+  it('accepts the four client messages of y-webrtc', () => {
+    expect(parseClientMessage('{"type":"subscribe","topics":["a","b"]}')).toEqual({ type: 'subscribe', topics: ['a', 'b'] })
+    expect(parseClientMessage('{"type":"unsubscribe","topics":["a"]}')).toEqual({ type: 'unsubscribe', topics: ['a'] })
+    expect(parseClientMessage('{"type":"publish","topic":"a","data":"AAEC"}')).toEqual({ type: 'publish', topic: 'a', data: 'AAEC' })
+    expect(parseClientMessage('{"type":"ping"}')).toEqual({ type: 'ping' })
+  })
+
+  it('accepts any JSON value as publish data, null included', () => {
+    for (const data of [null, 0, false, '', [], { type: 'announce', from: 'x' }]) {
+      expect(parseClientMessage(JSON.stringify({ type: 'publish', topic: 't', data }))).toEqual({ type: 'publish', topic: 't', data })
+    }
+  })
+
+  it('accepts an empty topic list', () => {
+    expect(parseClientMessage('{"type":"subscribe","topics":[]}')).toEqual({ type: 'subscribe', topics: [] })
+  })
+
+  it('drops unknown extra fields', () => {
+    expect(parseClientMessage('{"type":"ping","extra":1}')).toEqual({ type: 'ping' })
+    expect(parseClientMessage('{"type":"publish","topic":"t","data":1,"clients":99}')).toEqual({ type: 'publish', topic: 't', data: 1 })
+  })
+
+  it.each([
+    ['empty frame', ''],
+    ['invalid JSON', '{"type":'],
+    ['not JSON', 'hello'],
+    ['null', 'null'],
+    ['number', '42'],
+    ['string', '"ping"'],
+    ['array', '[{"type":"ping"}]'],
+    ['no type', '{}'],
+    ['unknown type', '{"type":"hello"}'],
+    ['non-string type', '{"type":5}'],
+    ['server message', '{"type":"pong"}'],
+    ['topics is a string', '{"type":"subscribe","topics":"x"}'],
+    ['topics missing', '{"type":"subscribe"}'],
+    ['topics is an object', '{"type":"unsubscribe","topics":{"0":"a"}}'],
+    ['a non-string topic in the list', '{"type":"subscribe","topics":["a",5]}'],
+    ['an empty topic in the list', '{"type":"subscribe","topics":["a",""]}'],
+    ['topic is a number', '{"type":"publish","topic":5,"data":1}'],
+    ['topic is empty', '{"type":"publish","topic":"","data":1}'],
+    ['topic missing', '{"type":"publish","data":1}'],
+    ['data missing', '{"type":"publish","topic":"t"}'],
+    ['topic too long', JSON.stringify({ type: 'publish', topic: 'x'.repeat(MAX_TOPIC_LENGTH + 1), data: 1 })],
+    ['a too long topic in the list', JSON.stringify({ type: 'subscribe', topics: ['x'.repeat(MAX_TOPIC_LENGTH + 1)] })],
+  ])('returns null for %s', (_name, raw) => {
+    expect(parseClientMessage(raw)).toBeNull()
+  })
+
+  it('never throws, whatever the input', () => {
+    const samples = ['\u0000', '{"__proto__":{"type":"ping"}}', '{"type":"ping"', '[]'.repeat(1000), '{'.repeat(10_000)]
+    for (const raw of samples) expect(() => parseClientMessage(raw)).not.toThrow()
+    expect(parseClientMessage('{"__proto__":{"type":"ping"}}')).toBeNull()
+  })
+})
+
+describe('isValidTopic', () => {
+  it('bounds topics to 1..MAX_TOPIC_LENGTH characters', () => {
+    expect(isValidTopic('a')).toBe(true)
+    expect(isValidTopic('x'.repeat(MAX_TOPIC_LENGTH))).toBe(true)
+    expect(isValidTopic('x'.repeat(MAX_TOPIC_LENGTH + 1))).toBe(false)
+    expect(isValidTopic('')).toBe(false)
+    expect(isValidTopic(undefined)).toBe(false)
+  })
+})
+
+it('has a protocol version', () => {
+  expect(PROTOCOL_VERSION).toBe(1)
+})

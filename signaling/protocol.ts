@@ -1,0 +1,95 @@
+/**
+ * The signaling wire protocol: y-webrtc's, unchanged, so the stock y-webrtc client and the stock
+ * y-webrtc server interoperate with ours (DESIGN.md, "Contracts").
+ *
+ * Every frame is one JSON object in a WebSocket text frame.
+ * - Client → server: `subscribe`, `unsubscribe`, `publish`, `ping`.
+ * - Server → client: `pong` (answer to `ping`), and `publish` relayed to every subscriber of its
+ *   topic, the sender included, with `clients` (the topic's subscriber count) added.
+ *
+ * This module has no Node or DOM dependency, so the browser and the server share it.
+ */
+
+/** Version of this module's contract. The wire carries no version: y-webrtc's protocol has none. */
+export const PROTOCOL_VERSION = 1
+
+/** Longest accepted topic, in UTF-16 code units. Meshpad's topics are 64 hex characters. */
+export const MAX_TOPIC_LENGTH = 256
+
+export interface SubscribeMessage {
+  readonly type: 'subscribe'
+  readonly topics: readonly string[]
+}
+
+export interface UnsubscribeMessage {
+  readonly type: 'unsubscribe'
+  readonly topics: readonly string[]
+}
+
+/**
+ * A message for every subscriber of `topic`. The server never looks into `data`: y-webrtc puts
+ * either a base64 string (AES-GCM encrypted, when the room has a password) or a plain object there.
+ */
+export interface PublishMessage {
+  readonly type: 'publish'
+  readonly topic: string
+  readonly data: unknown
+}
+
+export interface PingMessage {
+  readonly type: 'ping'
+}
+
+export type ClientMessage = SubscribeMessage | UnsubscribeMessage | PublishMessage | PingMessage
+
+export interface PongMessage {
+  readonly type: 'pong'
+}
+
+/** A `publish` as relayed by the server: `clients` is the topic's subscriber count at fan-out time. */
+export interface RelayedPublishMessage extends PublishMessage {
+  readonly clients: number
+}
+
+export type ServerMessage = PongMessage | RelayedPublishMessage
+
+/** A topic is a non-empty string of at most {@link MAX_TOPIC_LENGTH} code units. */
+export function isValidTopic(topic: unknown): topic is string {
+  return typeof topic === 'string' && topic.length > 0 && topic.length <= MAX_TOPIC_LENGTH
+}
+
+function isTopicList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every(isValidTopic)
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/**
+ * Parses one text frame from a client. It never throws: invalid JSON, a non-object, an unknown
+ * `type`, a missing or mistyped field, or an invalid topic (anywhere in a list) yields `null`.
+ * Unknown extra fields are ignored and not carried into the result, so a relayed message holds
+ * exactly the fields of the protocol.
+ */
+export function parseClientMessage(raw: string): ClientMessage | null {
+  let value: unknown
+  try {
+    value = JSON.parse(raw)
+  } catch {
+    return null
+  }
+  if (!isRecord(value)) return null
+  switch (value.type) {
+    case 'subscribe':
+    case 'unsubscribe':
+      return isTopicList(value.topics) ? { type: value.type, topics: value.topics } : null
+    case 'publish':
+      // NOTE: `data` must be present: JSON.stringify would silently drop an undefined field.
+      return isValidTopic(value.topic) && 'data' in value ? { type: 'publish', topic: value.topic, data: value.data } : null
+    case 'ping':
+      return { type: 'ping' }
+    default:
+      return null
+  }
+}

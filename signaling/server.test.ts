@@ -1,0 +1,405 @@
+import { randomBytes } from 'node:crypto'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import type { Socket } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import WebSocket, { type ClientOptions } from 'ws'
+import { createSignalingServer, type SignalingServer, type SignalingServerOptions } from './server.js'
+
+const TIMEOUT_MS = 2000
+
+interface Running {
+  readonly signaling: SignalingServer
+  readonly http: string
+  readonly ws: string
+}
+
+const servers: SignalingServer[] = []
+const clients: TestClient[] = []
+const tempDirs: string[] = []
+
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.socket.terminate()
+  await Promise.all(servers.splice(0).map((server) => server.close()))
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+  vi.restoreAllMocks()
+})
+
+async function start(options: SignalingServerOptions = {}): Promise<Running> {
+  const signaling = createSignalingServer({ port: 0, host: '127.0.0.1', ...options })
+  servers.push(signaling)
+  const { port, host } = await signaling.listen()
+  return { signaling, http: `http://${host}:${port}`, ws: `ws://${host}:${port}` }
+}
+
+/** Polls `condition` until it holds; fails after `timeoutMs`. */
+async function waitFor(condition: () => boolean, timeoutMs = TIMEOUT_MS): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms: ${condition.toString()}`)
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+}
+
+/** `promise`, or a rejection if it does not settle within `timeoutMs`. */
+function within<T>(promise: Promise<T>, timeoutMs = TIMEOUT_MS): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`not settled within ${timeoutMs} ms`)), timeoutMs)
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+}
+
+/** A ws client that queues every text frame it receives, from the moment it is created. */
+class TestClient {
+  readonly socket: WebSocket
+  readonly closed: Promise<{ code: number; reason: string }>
+  private readonly queue: unknown[] = []
+  private readonly waiters: ((message: unknown) => void)[] = []
+
+  constructor(url: string, options?: ClientOptions) {
+    this.socket = new WebSocket(url, options)
+    this.socket.on('message', (data) => {
+      const message: unknown = JSON.parse(String(data))
+      const waiter = this.waiters.shift()
+      if (waiter) waiter(message)
+      else this.queue.push(message)
+    })
+    this.closed = new Promise((resolve) => this.socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })))
+  }
+
+  opened(): Promise<void> {
+    return within(
+      new Promise((resolve, reject) => {
+        this.socket.once('open', () => resolve())
+        this.socket.once('error', reject)
+      }),
+    )
+  }
+
+  send(message: unknown): void {
+    this.socket.send(JSON.stringify(message))
+  }
+
+  /** The next message, parsed; rejects if none arrives within `timeoutMs`. */
+  nextMessage(timeoutMs = TIMEOUT_MS): Promise<unknown> {
+    const queued = this.queue.shift()
+    if (queued !== undefined) return Promise.resolve(queued)
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1)
+        reject(new Error('no message within timeout'))
+      }, timeoutMs)
+      const waiter = (message: unknown): void => {
+        clearTimeout(timer)
+        resolve(message)
+      }
+      this.waiters.push(waiter)
+    })
+  }
+
+  /**
+   * Sends a ping and expects the pong as the very next message. Frames on one socket are handled
+   * in order, so this proves everything sent before was handled and nothing was delivered to us.
+   */
+  async expectNothingElse(): Promise<void> {
+    this.send({ type: 'ping' })
+    expect(await this.nextMessage()).toEqual({ type: 'pong' })
+  }
+
+  async subscribe(...topics: string[]): Promise<void> {
+    this.send({ type: 'subscribe', topics })
+    await this.expectNothingElse()
+  }
+
+  async unsubscribe(...topics: string[]): Promise<void> {
+    this.send({ type: 'unsubscribe', topics })
+    await this.expectNothingElse()
+  }
+}
+
+async function connect(url: string, options?: ClientOptions): Promise<TestClient> {
+  const client = new TestClient(url, options)
+  clients.push(client)
+  await client.opened()
+  return client
+}
+
+describe('signaling', () => {
+  it('fans a publish out to every subscriber of its topic, the sender included, with the subscriber count', async () => {
+    const { ws } = await start()
+    const [a, b, c, other] = await Promise.all([connect(`${ws}/signaling`), connect(`${ws}/signaling`), connect(`${ws}/signaling`), connect(`${ws}/signaling`)])
+    await Promise.all([a!.subscribe('room'), b!.subscribe('room'), c!.subscribe('room'), other!.subscribe('elsewhere')])
+
+    a!.send({ type: 'publish', topic: 'room', data: { type: 'announce', from: 'a' } })
+    const expected = { type: 'publish', topic: 'room', data: { type: 'announce', from: 'a' }, clients: 3 }
+    for (const receiver of [a!, b!, c!]) expect(await receiver.nextMessage()).toEqual(expected)
+    await other!.expectNothingElse()
+    for (const receiver of [a!, b!, c!]) await receiver.expectNothingElse()
+
+    // NOTE: as in the stock server, publishing does not require subscribing.
+    other!.send({ type: 'publish', topic: 'room', data: 1 })
+    for (const receiver of [a!, b!, c!]) expect(await receiver.nextMessage()).toEqual({ type: 'publish', topic: 'room', data: 1, clients: 3 })
+    await other!.expectNothingElse()
+  })
+
+  it('serialises a fan-out once, not once per receiver', async () => {
+    const { ws } = await start()
+    const receivers = await Promise.all(Array.from({ length: 5 }, () => connect(ws)))
+    await Promise.all(receivers.map((receiver) => receiver.subscribe('room')))
+    const publisher = await connect(ws)
+    const frame = JSON.stringify({ type: 'publish', topic: 'room', data: 'x' })
+    const stringify = vi.spyOn(JSON, 'stringify')
+    publisher.socket.send(frame)
+    for (const receiver of receivers) expect(await receiver.nextMessage()).toEqual({ type: 'publish', topic: 'room', data: 'x', clients: 5 })
+    const publishes = stringify.mock.calls.filter(([value]) => (value as { type?: unknown } | null)?.type === 'publish')
+    expect(publishes).toHaveLength(1)
+  })
+
+  it('stops delivering after unsubscribe and deletes the emptied topic', async () => {
+    const { ws, signaling } = await start()
+    const [a, b] = await Promise.all([connect(ws), connect(ws)])
+    await Promise.all([a!.subscribe('room'), b!.subscribe('room', 'other')])
+    expect(signaling.stats()).toMatchObject({ topics: 2, subscriptions: 3 })
+
+    await b!.unsubscribe('room', 'other', 'never-subscribed')
+    expect(signaling.stats()).toMatchObject({ topics: 1, subscriptions: 1 })
+    a!.send({ type: 'publish', topic: 'room', data: 'hi' })
+    expect(await a!.nextMessage()).toEqual({ type: 'publish', topic: 'room', data: 'hi', clients: 1 })
+    await b!.expectNothingElse()
+  })
+
+  it('removes a closed socket from every topic', async () => {
+    const { ws, signaling } = await start()
+    const [a, b] = await Promise.all([connect(ws), connect(ws)])
+    await Promise.all([a!.subscribe('t1', 't2'), b!.subscribe('t1', 't2')])
+    expect(signaling.stats()).toMatchObject({ connections: 2, topics: 2, subscriptions: 4 })
+
+    a!.socket.close()
+    await waitFor(() => signaling.stats().subscriptions === 2)
+    b!.send({ type: 'publish', topic: 't1', data: 0 })
+    expect(await b!.nextMessage()).toEqual({ type: 'publish', topic: 't1', data: 0, clients: 1 })
+
+    b!.socket.terminate()
+    await waitFor(() => signaling.stats().connections === 0)
+    expect(signaling.stats()).toMatchObject({ topics: 0, subscriptions: 0 })
+  })
+
+  it('answers ping with pong', async () => {
+    const { ws } = await start()
+    const client = await connect(ws)
+    client.send({ type: 'ping' })
+    expect(await client.nextMessage()).toEqual({ type: 'pong' })
+  })
+
+  it('closes a socket that sends a frame above maxPayload with 1009 and keeps serving others', async () => {
+    const { ws, signaling } = await start({ maxPayload: 1024 })
+    const [big, other] = await Promise.all([connect(ws), connect(ws)])
+    big!.send({ type: 'publish', topic: 'room', data: 'x'.repeat(2000) })
+    expect((await within(big!.closed)).code).toBe(1009)
+    await waitFor(() => signaling.stats().connections === 1)
+    expect(signaling.stats().refused).toBe(1)
+
+    await other!.subscribe('room')
+    other!.send({ type: 'publish', topic: 'room', data: 'x'.repeat(900) })
+    expect(await other!.nextMessage()).toEqual({ type: 'publish', topic: 'room', data: 'x'.repeat(900), clients: 1 })
+  })
+
+  it('drops and counts malformed frames without replying, and keeps serving', async () => {
+    const { ws, signaling } = await start()
+    const bad = await connect(ws)
+    await bad.subscribe('room')
+    const malformed: (string | Buffer)[] = [
+      '',
+      '{',
+      'not json',
+      'null',
+      '42',
+      '[]',
+      '"ping"',
+      JSON.stringify({ type: 'hello' }),
+      JSON.stringify({ type: 5 }),
+      JSON.stringify({ type: 'pong' }),
+      JSON.stringify({ type: 'subscribe', topics: 'x' }),
+      JSON.stringify({ type: 'subscribe', topics: [5] }),
+      JSON.stringify({ type: 'subscribe' }),
+      JSON.stringify({ type: 'unsubscribe', topics: { 0: 'room' } }),
+      JSON.stringify({ type: 'publish', topic: 5, data: 1 }),
+      JSON.stringify({ type: 'publish', topic: '', data: 1 }),
+      JSON.stringify({ type: 'publish', topic: 'x'.repeat(257), data: 1 }),
+      JSON.stringify({ type: 'publish', topic: 'room' }),
+      Buffer.from(JSON.stringify({ type: 'ping' })),
+      Buffer.from(JSON.stringify({ type: 'publish', topic: 'room', data: 1 })),
+      randomBytes(64),
+      Buffer.alloc(0),
+    ]
+    for (let i = 0; i < 100; i++) bad.socket.send(malformed[i % malformed.length]!)
+    await bad.expectNothingElse()
+    expect(signaling.stats().dropped).toBe(100)
+    expect(signaling.stats()).toMatchObject({ connections: 1, topics: 1, subscriptions: 1 })
+
+    const good = await connect(ws)
+    await good.subscribe('room')
+    good.send({ type: 'publish', topic: 'room', data: 'still here' })
+    const expected = { type: 'publish', topic: 'room', data: 'still here', clients: 2 }
+    expect(await good.nextMessage()).toEqual(expected)
+    expect(await bad.nextMessage()).toEqual(expected)
+    expect(signaling.stats().dropped).toBeGreaterThanOrEqual(100)
+  })
+
+  it('relays a y-webrtc client message (base64 ciphertext as data) with identical data', async () => {
+    const { ws } = await start()
+    const topic = randomBytes(32).toString('hex')
+    const data = randomBytes(300).toString('base64')
+    const [sender, receiver] = await Promise.all([connect(ws), connect(ws)])
+    await Promise.all([sender!.subscribe(topic), receiver!.subscribe(topic)])
+    const raw = new Promise<string>((resolve) => receiver!.socket.once('message', (frame) => resolve(String(frame))))
+    sender!.socket.send(`{"type":"publish","topic":"${topic}","data":"${data}"}`)
+    const relayed = JSON.parse(await raw) as Record<string, unknown>
+    expect(Object.keys(relayed).sort()).toEqual(['clients', 'data', 'topic', 'type'])
+    expect(relayed).toEqual({ type: 'publish', topic, data, clients: 2 })
+  })
+
+  it('accepts upgrades on /signaling, on / (stock y-webrtc clients) and on any other path', async () => {
+    const { ws } = await start()
+    const clientsByPath = await Promise.all(['/signaling', '/', '/any/path?room=x'].map((path) => connect(`${ws}${path}`)))
+    await Promise.all(clientsByPath.map((client) => client.subscribe('shared')))
+    clientsByPath[1]!.send({ type: 'publish', topic: 'shared', data: 'from /' })
+    for (const client of clientsByPath) expect(await client.nextMessage()).toEqual({ type: 'publish', topic: 'shared', data: 'from /', clients: 3 })
+  })
+
+  it('terminates a socket that does not answer heartbeat pings, and keeps the others', async () => {
+    const { ws, signaling } = await start({ heartbeatMs: 40 })
+    const [silent, healthy] = await Promise.all([connect(ws, { autoPong: false }), connect(ws)])
+    expect((await within(silent!.closed)).code).toBe(1006)
+    expect(signaling.stats().timedOut).toBe(1)
+    await waitFor(() => signaling.stats().connections === 1)
+    expect(healthy!.socket.readyState).toBe(WebSocket.OPEN)
+    await healthy!.expectNothingElse()
+  })
+
+  it('limits the frames per socket and the topics per socket', async () => {
+    const { ws, signaling } = await start({ rateLimit: { perSecond: 0, burst: 5 }, maxTopicsPerSocket: 2 })
+    const client = await connect(ws)
+    client.send({ type: 'subscribe', topics: ['a', 'b', 'c'] })
+    for (let i = 0; i < 9; i++) client.send({ type: 'ping' })
+    await waitFor(() => signaling.stats().received === 10)
+    expect(signaling.stats()).toMatchObject({ subscriptions: 2, sent: 4, limited: 1 + 5 })
+    for (let i = 0; i < 4; i++) expect(await client.nextMessage()).toEqual({ type: 'pong' })
+  })
+
+  it('terminates a receiver whose send queue passes maxBufferedBytes', async () => {
+    const { ws, signaling } = await start({ maxBufferedBytes: 256 * 1024, rateLimit: false })
+    const [stalled, publisher] = await Promise.all([connect(ws), connect(ws)])
+    await stalled!.subscribe('room')
+    ;(stalled!.socket as unknown as { _socket: Socket })._socket.pause()
+    const data = 'x'.repeat(60_000)
+    for (let i = 0; i < 400 && signaling.stats().slow === 0; i++) {
+      publisher!.send({ type: 'publish', topic: 'room', data })
+      await publisher!.expectNothingElse()
+    }
+    expect(signaling.stats().slow).toBe(1)
+    await waitFor(() => signaling.stats().connections === 1)
+    expect(signaling.stats().topics).toBe(0)
+  })
+
+  it('closes gracefully and idempotently: 1001 to every socket, then no more connections', async () => {
+    const { ws, http, signaling } = await start()
+    const [a, b] = await Promise.all([connect(ws), connect(ws)])
+    await a!.subscribe('room')
+    const first = signaling.close()
+    expect(signaling.close()).toBe(first)
+    await first
+    expect(await within(a!.closed)).toEqual({ code: 1001, reason: 'server shutting down' })
+    expect((await within(b!.closed)).code).toBe(1001)
+    expect(signaling.stats()).toMatchObject({ connections: 0, topics: 0 })
+    expect(signaling.server.listening).toBe(false)
+    await signaling.close()
+    await expect(signaling.listen()).rejects.toThrow()
+    await expect(fetch(`${http}/healthz`)).rejects.toThrow()
+  })
+
+  it('closes a server that never listened', async () => {
+    const signaling = createSignalingServer({ port: 0, host: '127.0.0.1' })
+    await signaling.close()
+    await expect(signaling.listen()).rejects.toThrow()
+  })
+})
+
+describe('http', () => {
+  it('answers GET /healthz with JSON', async () => {
+    const { ws, http } = await start()
+    const client = await connect(ws)
+    await client.subscribe('room')
+    const response = await fetch(`${http}/healthz`)
+    expect(response.status).toBe(200)
+    expect(response.headers.get('content-type')).toBe('application/json')
+    expect(response.headers.get('cache-control')).toBe('no-store')
+    const body = (await response.json()) as Record<string, unknown>
+    expect(body).toMatchObject({ status: 'ok', connections: 1, topics: 1 })
+    expect(typeof body.uptime).toBe('number')
+  })
+
+  it('serves the built app with content types, cache policy and security headers', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meshpad-static-'))
+    tempDirs.push(dir)
+    mkdirSync(join(dir, 'assets'))
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Meshpad</title>')
+    writeFileSync(join(dir, 'assets', 'app-abc123.js'), 'console.log(1)')
+    writeFileSync(join(dir, 'robots.txt'), 'User-agent: *')
+    const { http } = await start({ staticDir: dir })
+
+    const index = await fetch(`${http}/`)
+    expect(index.status).toBe(200)
+    expect(index.headers.get('content-type')).toMatch(/^text\/html/)
+    expect(index.headers.get('cache-control')).toBe('no-cache')
+    expect(index.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(index.headers.get('referrer-policy')).toBe('no-referrer')
+    expect(await index.text()).toContain('<title>Meshpad</title>')
+    const etag = index.headers.get('etag')
+    expect(etag).toBeTruthy()
+
+    const revalidated = await fetch(`${http}/`, { headers: { 'If-None-Match': etag! } })
+    expect(revalidated.status).toBe(304)
+    expect(revalidated.headers.get('cache-control')).toBe('no-cache')
+
+    const named = await fetch(`${http}/index.html`)
+    expect(named.status).toBe(200)
+    expect(named.headers.get('cache-control')).toBe('no-cache')
+
+    const asset = await fetch(`${http}/assets/app-abc123.js`)
+    expect(asset.status).toBe(200)
+    expect(asset.headers.get('content-type')).toMatch(/^text\/javascript/)
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable')
+    expect(await asset.text()).toBe('console.log(1)')
+
+    const robots = await fetch(`${http}/robots.txt`)
+    expect(robots.headers.get('content-type')).toMatch(/^text\/plain/)
+    expect(robots.headers.get('cache-control')).toMatch(/max-age=\d+.*must-revalidate/)
+
+    for (const path of ['/assets/app-missing.js', '/missing', '/../package.json', '/%2e%2e/package.json']) {
+      const missing = await fetch(`${http}${path}`)
+      expect(missing.status, path).toBe(404)
+      expect(missing.headers.get('cache-control'), path).toBe('no-store')
+    }
+
+    const post = await fetch(`${http}/`, { method: 'POST', body: 'x' })
+    expect(post.status).toBe(405)
+    expect(post.headers.get('allow')).toBe('GET, HEAD')
+  })
+
+  it('answers 404 for every static path without a static directory, or with a missing one', async () => {
+    for (const staticDir of [undefined, join(tmpdir(), `meshpad-missing-${randomBytes(6).toString('hex')}`)]) {
+      const { http } = await start(staticDir === undefined ? {} : { staticDir })
+      for (const path of ['/', '/index.html', '/assets/app.js']) expect((await fetch(`${http}${path}`)).status).toBe(404)
+      expect((await fetch(`${http}/healthz`)).status).toBe(200)
+    }
+  })
+
+  it('answers a plain GET /signaling with 426 Upgrade Required', async () => {
+    const { http } = await start()
+    const response = await fetch(`${http}/signaling`)
+    expect(response.status).toBe(426)
+  })
+})

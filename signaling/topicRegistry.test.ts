@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest'
+import { TopicRegistry } from './topicRegistry.js'
+
+describe('TopicRegistry', () => {
+  it('indexes subscriptions both ways and deletes empty topics', () => {
+    const registry = new TopicRegistry<string>()
+    registry.subscribe('t1', 'a')
+    registry.subscribe('t1', 'a')
+    registry.subscribe('t1', 'b')
+    registry.subscribe('t2', 'a')
+    expect(registry.size).toBe(2)
+    expect(registry.subscriptions).toBe(3)
+    expect([...registry.subscribersOf('t1')]).toEqual(['a', 'b'])
+    expect(registry.topicCountOf('a')).toBe(2)
+
+    registry.unsubscribe('t1', 'b')
+    registry.unsubscribe('t1', 'b')
+    registry.unsubscribe('nope', 'a')
+    expect(registry.subscriptions).toBe(2)
+
+    registry.unsubscribeAll('a')
+    expect(registry.size).toBe(0)
+    expect(registry.subscriptions).toBe(0)
+    expect(registry.topicCountOf('a')).toBe(0)
+    expect(registry.subscribersOf('t1').size).toBe(0)
+    expect(registry.has('t2', 'a')).toBe(false)
+  })
+})
