@@ -1,4 +1,5 @@
-import { expect, test } from '@playwright/test'
+import { chromium, expect, test } from '@playwright/test'
+import { chromiumLaunchOptions } from './support/chromium.js'
 import { MeshpadServer } from './support/meshpadServer.js'
 import { EDITOR, editorText, expectEditorToContain, openPeer, typeAtEnd, waitForWebrtcPeers } from './support/peer.js'
 
@@ -47,7 +48,7 @@ test('people see each other by name and cursor; undo removes only your own edit;
   await expect.poll(() => editorText(a.page)).toBe('from B; ')
   await expect.poll(() => editorText(b.page)).toBe('from B; ')
   // …and redo brings it back, for everyone.
-  await a.page.keyboard.press('Control+Shift+z')
+  await a.page.keyboard.press('Control+Shift+KeyZ')
   await expect.poll(() => editorText(b.page)).toBe('from B; from A')
 
   // A closes the tab: gone from B's list and B's editor at once, no ghost.
@@ -59,14 +60,18 @@ test('people see each other by name and cursor; undo removes only your own edit;
 })
 
 test('a peer whose browser dies leaves the list within seconds', async ({ browser }) => {
-  const a = await openPeer(browser, server.url)
+  // A runs in a browser process of its own, so it can die without a goodbye: no beforeunload, no
+  // pagehide, no close on the data channel.
+  const doomed = await chromium.launchServer(chromiumLaunchOptions())
+  const a = await openPeer(await chromium.connect(doomed.wsEndpoint()), server.url)
   const b = await openPeer(browser, a.page.url())
   await waitForWebrtcPeers(b.page, 1)
   const peopleOfB = b.page.getByRole('complementary', { name: 'People in this document' })
   await expect(peopleOfB.getByTestId('person')).toHaveCount(2)
 
-  // No beforeunload: the whole context goes, as when a browser crashes.
-  await a.context.close()
+  doomed.process().kill('SIGKILL')
   await expect(peopleOfB.getByTestId('person')).toHaveCount(1, { timeout: 10_000 })
+  await expect(b.page.locator('.cm-ySelectionCaret')).toHaveCount(0)
+  await expect(b.page.getByTestId('status-peers')).toHaveText('No peers connected', { timeout: 10_000 })
   await b.context.close()
 })

@@ -59,6 +59,16 @@ export interface Session {
   destroy(): void
 }
 
+/**
+ * Whether a WebRTC connection carries data now: its data channel is open and ICE has not reported
+ * the link down. NOTE: after a peer dies, ICE says `disconnected` within about 5 s, while the data
+ * channel closes only after SCTP gives up (about 15 s more).
+ */
+function isLinkUp(conn: { connected: boolean; peer: { _pc?: RTCPeerConnection | null } }): boolean {
+  const ice = conn.peer._pc?.iceConnectionState
+  return conn.connected && ice !== 'disconnected' && ice !== 'failed'
+}
+
 /** How often the signaling state is re-derived while no server is connected. */
 export const SIGNALING_POLL_MS = 500
 
@@ -102,19 +112,24 @@ export function openSession(secret: string, options: SessionOptions): Session {
   const saves = new LocalSaveTracker(doc, persistence, (storage, storageError) => update({ storage, storageError }))
 
   const refreshConnections = (): void => {
-    if (provider === null) return
+    // NOTE: peers close after `destroy()` (y-webrtc tears the room down asynchronously).
+    if (destroyed || provider === null) return
     const conns = provider.signalingConns as unknown as SignalingConnState[]
     if (conns.some((conn) => conn.connected)) everConnected = true
     const room = provider.room
     let peers = 0
     room?.webrtcConns.forEach((conn) => {
-      if (conn.connected) peers++
+      if (isLinkUp(conn)) peers++
       // NOTE: y-webrtc emits `peers` when a connection is created, not when its data channel
       // opens; simple-peer's own `connect`/`close` tell when it is really up.
       if (!watchedPeers.has(conn.peer)) {
         watchedPeers.add(conn.peer)
         conn.peer.on('connect', refreshConnections)
         conn.peer.on('close', refreshConnections)
+        conn.peer.on('iceStateChange', (state: RTCIceConnectionState) => {
+          if (state === 'disconnected' || state === 'failed') forgetPresence([conn.remotePeerId])
+          refreshConnections()
+        })
       }
     })
     if (peers > 0 && firstPeerAt === null) firstPeerAt = performance.now()
@@ -130,21 +145,35 @@ export function openSession(secret: string, options: SessionOptions): Session {
   }
 
   /**
-   * NOTE: a peer that closes its tab normally removes its own presence (y-webrtc's
-   * `beforeunload`); one that crashes or loses its network would linger for awareness's 30 s
-   * timeout. Each person's awareness carries their y-webrtc peer id, so presence goes as soon as
-   * the data channel closes. In a partial mesh someone still reachable through another peer
-   * reappears with their next awareness update (at most 15 s).
+   * NOTE: a peer that closes its tab removes its own presence (y-webrtc's `beforeunload`, and our
+   * `pagehide`); one whose browser dies or loses its network would linger for awareness's 30 s
+   * timeout. Each person's awareness carries their y-webrtc peer id, so their presence goes as
+   * soon as the data channel closes or ICE reports the link down (about 5 s without consent
+   * answers). Someone still reachable, through another peer in a partial mesh or after ICE
+   * recovers, reappears with their next awareness update (at most 15 s).
    */
+  const forgetPresence = (peerIds: readonly string[]): void => {
+    const gone: number[] = []
+    awareness.getStates().forEach((state, clientId) => {
+      if (clientId !== doc.clientID && peerIds.includes(state.peerId as string)) gone.push(clientId)
+    })
+    if (gone.length > 0) removeAwarenessStates(awareness, gone, 'peer left')
+  }
+
   const handlePeers = ({ removed }: { removed: string[] }): void => {
-    if (removed.length > 0) {
-      const gone: number[] = []
-      awareness.getStates().forEach((state, clientId) => {
-        if (clientId !== doc.clientID && removed.includes(state.peerId as string)) gone.push(clientId)
-      })
-      if (gone.length > 0) removeAwarenessStates(awareness, gone, 'peer left')
-    }
+    if (removed.length > 0) forgetPresence(removed)
     refreshConnections()
+  }
+
+  /** Leaves the room's presence when the page goes away, where `beforeunload` may not fire. */
+  const handlePageHide = (): void => removeAwarenessStates(awareness, [doc.clientID], 'page hide')
+  const handlePageShow = (event: PageTransitionEvent): void => {
+    if (event.persisted && !destroyed) awareness.setLocalState({ user: currentUser, peerId: provider?.room?.peerId })
+  }
+  let currentUser = options.user
+  if (typeof window !== 'undefined') {
+    window.addEventListener('pagehide', handlePageHide)
+    window.addEventListener('pageshow', handlePageShow)
   }
 
   const connect = (): void => {
@@ -180,6 +209,10 @@ export function openSession(secret: string, options: SessionOptions): Session {
     if (destroyed) return
     destroyed = true
     listeners.clear()
+    if (typeof window !== 'undefined') {
+      window.removeEventListener('pagehide', handlePageHide)
+      window.removeEventListener('pageshow', handlePageShow)
+    }
     if (pollTimer !== null) clearInterval(pollTimer)
     saves.destroy()
     if (provider !== null) {
@@ -190,10 +223,6 @@ export function openSession(secret: string, options: SessionOptions): Session {
         conn.off('connect', refreshConnections)
         conn.off('disconnect', refreshConnections)
       }
-      webrtc.room?.webrtcConns.forEach((conn) => {
-        conn.peer.off('connect', refreshConnections)
-        conn.peer.off('close', refreshConnections)
-      })
       // NOTE: `destroy()` alone leaves the provider registered with its signaling connections,
       // which then stay open; `disconnect()` releases them.
       webrtc.disconnect()
@@ -227,13 +256,14 @@ export function openSession(secret: string, options: SessionOptions): Session {
       return () => listeners.delete(listener)
     },
     setUser(user) {
+      currentUser = user
       if (!destroyed) awareness.setLocalStateField('user', user)
     },
     debug() {
       const room = provider?.room ?? null
       let webrtcConnected = 0
       room?.webrtcConns.forEach((conn) => {
-        if (conn.connected) webrtcConnected++
+        if (isLinkUp(conn)) webrtcConnected++
       })
       return {
         topic,
