@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test'
-import { MeshpadServer } from './support/meshpadServer.js'
+import { expect, test } from './support/test.js'
 import {
   debugInfo,
   EDITOR,
@@ -12,16 +11,7 @@ import {
 } from './support/peer.js'
 import { formatFigure } from './support/stats.js'
 
-let server: MeshpadServer
-
-test.beforeEach(async () => {
-  server = await MeshpadServer.start()
-})
-test.afterEach(async () => {
-  await server.stop()
-})
-
-test('a room link joins two browsers, and text flows both ways over WebRTC', async ({ browser }) => {
+test('a room link joins two browsers, and text flows both ways over WebRTC', async ({ browser, server }) => {
   const a = await openPeer(browser, server.url)
   await a.context.grantPermissions(['clipboard-read', 'clipboard-write'])
 

@@ -1,19 +1,8 @@
-import { expect, test } from '@playwright/test'
-import { MeshpadServer } from './support/meshpadServer.js'
+import type { MeshpadServer } from './support/meshpadServer.js'
+import { expect, test } from './support/test.js'
 import { editorText, expectEditorToContain, openPeer, typeAtEnd, waitForSaved, waitForWebrtcPeers } from './support/peer.js'
 
-const servers: MeshpadServer[] = []
-async function startServer(): Promise<MeshpadServer> {
-  const server = await MeshpadServer.start()
-  servers.push(server)
-  return server
-}
-test.afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.stop()))
-})
-
-test('with the signaling server gone, connected peers keep editing together', async ({ browser }) => {
-  const server = await startServer()
+test('with the signaling server gone, connected peers keep editing together', async ({ browser, server }) => {
   const a = await openPeer(browser, server.url)
   const b = await openPeer(browser, a.page.url())
   await waitForWebrtcPeers(a.page, 1)
@@ -39,8 +28,7 @@ test('with the signaling server gone, connected peers keep editing together', as
   await b.context.close()
 })
 
-test('edits made apart, each on its own signaling server, merge when the peers meet', async ({ browser }) => {
-  const app = await startServer()
+test('edits made apart, each on its own signaling server, merge when the peers meet', async ({ browser, server: app, startServer }) => {
   const islandA = await startServer()
   const islandB = await startServer()
   const secret = 'partition-test-room'

@@ -1,13 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, expect, test } from '@playwright/test'
+import { chromium } from '@playwright/test'
+import { expect, test } from './support/test.js'
 import { chromiumLaunchOptions } from './support/chromium.js'
-import { MeshpadServer } from './support/meshpadServer.js'
 import { EDITOR, editorText, typeAtEnd, waitForSaved } from './support/peer.js'
 
-test('text typed, browser closed, link reopened alone: the text is there', async () => {
-  const server = await MeshpadServer.start()
+test('text typed, browser closed, link reopened alone: the text is there', async ({ server }) => {
   const profile = await mkdtemp(join(tmpdir(), 'meshpad-profile-'))
   try {
     const first = await chromium.launchPersistentContext(profile, chromiumLaunchOptions())
@@ -28,7 +27,6 @@ test('text typed, browser closed, link reopened alone: the text is there', async
     await expect(again.getByTestId('status-peers')).toHaveText('No peers connected')
     await second.close()
   } finally {
-    await server.stop()
     await rm(profile, { recursive: true, force: true })
   }
 })

@@ -1,18 +1,9 @@
-import { chromium, expect, test } from '@playwright/test'
+import { chromium } from '@playwright/test'
+import { expect, test } from './support/test.js'
 import { chromiumLaunchOptions } from './support/chromium.js'
-import { MeshpadServer } from './support/meshpadServer.js'
 import { EDITOR, editorText, expectEditorToContain, openPeer, typeAtEnd, waitForWebrtcPeers } from './support/peer.js'
 
-let server: MeshpadServer
-
-test.beforeEach(async () => {
-  server = await MeshpadServer.start()
-})
-test.afterEach(async () => {
-  await server.stop()
-})
-
-test('people see each other by name and cursor; undo removes only your own edit; leavers vanish', async ({ browser }) => {
+test('people see each other by name and cursor; undo removes only your own edit; leavers vanish', async ({ browser, server }) => {
   const a = await openPeer(browser, server.url)
   const link = a.page.url()
 
@@ -59,19 +50,24 @@ test('people see each other by name and cursor; undo removes only your own edit;
   await b.context.close()
 })
 
-test('a peer whose browser dies leaves the list within seconds', async ({ browser }) => {
+test('a peer whose browser dies leaves the list within seconds', async ({ browser, server }) => {
   // A runs in a browser process of its own, so it can die without a goodbye: no beforeunload, no
   // pagehide, no close on the data channel.
   const doomed = await chromium.launchServer(chromiumLaunchOptions())
-  const a = await openPeer(await chromium.connect(doomed.wsEndpoint()), server.url)
-  const b = await openPeer(browser, a.page.url())
-  await waitForWebrtcPeers(b.page, 1)
-  const peopleOfB = b.page.getByRole('complementary', { name: 'People in this document' })
-  await expect(peopleOfB.getByTestId('person')).toHaveCount(2)
+  try {
+    const a = await openPeer(await chromium.connect(doomed.wsEndpoint()), server.url)
+    const b = await openPeer(browser, a.page.url())
+    await waitForWebrtcPeers(b.page, 1)
+    const peopleOfB = b.page.getByRole('complementary', { name: 'People in this document' })
+    await expect(peopleOfB.getByTestId('person')).toHaveCount(2)
+    await expect(b.page.locator('.cm-ySelectionCaret')).toHaveCount(1)
 
-  doomed.process().kill('SIGKILL')
-  await expect(peopleOfB.getByTestId('person')).toHaveCount(1, { timeout: 10_000 })
-  await expect(b.page.locator('.cm-ySelectionCaret')).toHaveCount(0)
-  await expect(b.page.getByTestId('status-peers')).toHaveText('No peers connected', { timeout: 10_000 })
-  await b.context.close()
+    doomed.process().kill('SIGKILL')
+    await expect(peopleOfB.getByTestId('person')).toHaveCount(1, { timeout: 10_000 })
+    await expect(b.page.locator('.cm-ySelectionCaret')).toHaveCount(0)
+    await expect(b.page.getByTestId('status-peers')).toHaveText('No peers connected', { timeout: 10_000 })
+    await b.context.close()
+  } finally {
+    doomed.process().kill('SIGKILL')
+  }
 })

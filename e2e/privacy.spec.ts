@@ -1,19 +1,9 @@
-import { expect, test } from '@playwright/test'
+import { expect, test } from './support/test.js'
 import WebSocket from 'ws'
 import { roomTopic } from '../src/collab/roomTopic.js'
-import { MeshpadServer } from './support/meshpadServer.js'
 import { debugInfo, editorText, expectEditorToContain, openPeer, typeAtEnd, waitForWebrtcPeers } from './support/peer.js'
 
-let server: MeshpadServer
-
-test.beforeEach(async () => {
-  server = await MeshpadServer.start()
-})
-test.afterEach(async () => {
-  await server.stop()
-})
-
-test('a different secret shares nothing, and the wire shows only the topic and ciphertext', async ({ browser }) => {
+test('a different secret shares nothing, and the wire shows only the topic and ciphertext', async ({ browser, server }) => {
   const secret = 'the-right-secret-Xq3'
   const topic = roomTopic(secret)
   expect(topic).not.toContain(secret)
