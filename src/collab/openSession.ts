@@ -48,7 +48,10 @@ export interface Session {
   readonly text: Y.Text
   readonly meta: Y.Map<unknown>
   readonly awareness: Awareness
-  /** Resolves once the copy stored in this browser is in `doc` (at once for a new room). */
+  /**
+   * Resolves once the copy stored in this browser (if any) is in `doc`; a new room resolves as
+   * soon as its empty database is open. Never resolves for a session destroyed before that.
+   */
   readonly whenLocalLoaded: Promise<void>
   readonly status: SessionStatus
   /** Calls `listener` after every status change; returns the unsubscribe function. */
