@@ -30,3 +30,28 @@ test('text typed, browser closed, link reopened alone: the text is there', async
     await rm(profile, { recursive: true, force: true })
   }
 })
+
+test('"New document" opens a fresh room, and Back returns to the previous one intact', async ({ browser, server }) => {
+  const context = await browser.newContext()
+  const page = await context.newPage()
+  await page.goto(server.url)
+  await typeAtEnd(page, 'First document.')
+  await waitForSaved(page)
+  const first = page.url()
+
+  await page.getByRole('button', { name: 'New document' }).click()
+  await expect(page).not.toHaveURL(first)
+  await expect(page).toHaveURL(/#[A-Za-z0-9_-]{22}$/)
+  await expect(page.locator('.cm-placeholder')).toBeVisible()
+  expect(await editorText(page)).toBe('')
+  await typeAtEnd(page, 'Second document.')
+  await waitForSaved(page)
+
+  await page.goBack()
+  await expect(page).toHaveURL(first)
+  await expect(page.locator(EDITOR)).toHaveText('First document.')
+  await expect(page.getByTestId('status-signaling')).toHaveAttribute('data-state', 'connected')
+  await page.goForward()
+  await expect(page.locator(EDITOR)).toHaveText('Second document.')
+  await context.close()
+})
