@@ -21,10 +21,3 @@ export function roomSecretFromHash(hash: string): string | null {
   const secret = hash.startsWith('#') ? hash.slice(1) : hash
   return secret.length > 0 ? secret : null
 }
-
-/** The link that opens the room of `secret` on the page at `href` (its fragment is replaced). */
-export function roomLink(secret: string, href: string): string {
-  const url = new URL(href)
-  url.hash = secret
-  return url.toString()
-}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createHash } from 'node:crypto'
 import { ROOM_TOPIC_PREFIX, roomDatabaseName, roomTopic } from './roomTopic'
-import { createRoomSecret, roomLink, roomSecretFromHash } from './roomLink'
+import { createRoomSecret, roomSecretFromHash } from './roomLink'
 
 describe('roomTopic', () => {
   it('is the hex SHA-256 of the versioned prefix and the secret', () => {
@@ -43,11 +43,5 @@ describe('room links', () => {
     expect(roomSecretFromHash('#a b%20c')).toBe('a b%20c')
     expect(roomSecretFromHash('#')).toBeNull()
     expect(roomSecretFromHash('')).toBeNull()
-  })
-
-  it('puts the secret in the fragment of the page URL', () => {
-    expect(roomLink('s3cret', 'https://meshpad.example/?signaling=wss://a#old')).toBe(
-      'https://meshpad.example/?signaling=wss://a#s3cret',
-    )
   })
 })
