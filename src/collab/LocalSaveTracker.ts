@@ -18,8 +18,9 @@ export const SAVE_RETRY_MS = 5_000
 export class LocalSaveTracker {
   private state: StorageState = 'loading'
   private error: string | null = null
+  /** Updates seen (plus forced stores); a check confirms all of them up to its creation. */
   private latest = 0
-  private confirmed = 0
+  private checking = false
   private retryTimer: ReturnType<typeof setTimeout> | null = null
   private watchedDb: IDBDatabase | null = null
   private destroyed = false
@@ -33,26 +34,39 @@ export class LocalSaveTracker {
     void persistence.whenSynced.then(() => {
       if (this.destroyed) return
       this.watch()
-      this.confirm(++this.latest)
+      this.latest++
+      this.confirmLatest()
     })
   }
 
   private readonly handleUpdate = (_update: Uint8Array, origin: unknown): void => {
     // Updates read back from IndexedDB are already stored.
     if (origin === this.persistence || this.state === 'loading') return
-    this.confirm(++this.latest)
+    this.latest++
+    this.confirmLatest()
     if (this.state !== 'error') this.set('saving', null)
   }
 
-  private confirm(seq: number): void {
+  /**
+   * Confirms that every update seen so far is committed. NOTE: at most one check is in flight;
+   * updates that arrive meanwhile are covered by one more check when it completes (created after
+   * their writes, so ordered after them), not one transaction per keystroke.
+   */
+  private confirmLatest(): void {
     const db = this.persistence.db
-    if (db === null) return
+    if (db === null || this.checking) return
+    const seq = this.latest
     try {
       const tx = db.transaction(['updates'], 'readonly')
+      this.checking = true
+      tx.onabort = () => {
+        this.checking = false
+      }
       tx.oncomplete = () => {
-        if (this.destroyed || seq < this.confirmed) return
-        this.confirmed = seq
-        if (seq === this.latest && this.state !== 'error') this.set('saved', null)
+        this.checking = false
+        if (this.destroyed) return
+        if (seq < this.latest) this.confirmLatest()
+        else if (this.state !== 'error') this.set('saved', null)
       }
     } catch {
       // NOTE: the database is closing (destroy, or the browser deleting it); nothing to confirm.
@@ -81,7 +95,10 @@ export class LocalSaveTracker {
     this.retryTimer = null
     if (this.destroyed) return
     this.set('saving', null)
-    void storeState(this.persistence, true).then(() => this.confirm(++this.latest))
+    void storeState(this.persistence, true).then(() => {
+      this.latest++
+      this.confirmLatest()
+    })
   }
 
   private set(state: StorageState, error: string | null): void {

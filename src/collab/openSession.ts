@@ -72,6 +72,14 @@ function isLinkUp(conn: { connected: boolean; peer: { _pc?: RTCPeerConnection | 
   return conn.connected && ice !== 'disconnected' && ice !== 'failed'
 }
 
+function countLinksUp(provider: WebrtcProvider | null): number {
+  let up = 0
+  provider?.room?.webrtcConns.forEach((conn) => {
+    if (isLinkUp(conn)) up++
+  })
+  return up
+}
+
 /** How often the signaling state is re-derived while no server is connected. */
 export const SIGNALING_POLL_MS = 500
 
@@ -102,7 +110,6 @@ export function openSession(secret: string, options: SessionOptions): Session {
   let everConnected = false
   let pollTimer: ReturnType<typeof setInterval> | null = null
   let firstPeerAt: number | null = null
-  const watchedPeers = new WeakSet<object>()
 
   const update = (patch: Partial<SessionStatus>): void => {
     const next = { ...status, ...patch }
@@ -119,25 +126,10 @@ export function openSession(secret: string, options: SessionOptions): Session {
     if (destroyed || provider === null) return
     const conns = provider.signalingConns as unknown as SignalingConnState[]
     if (conns.some((conn) => conn.connected)) everConnected = true
-    const room = provider.room
-    let peers = 0
-    room?.webrtcConns.forEach((conn) => {
-      if (isLinkUp(conn)) peers++
-      // NOTE: y-webrtc emits `peers` when a connection is created, not when its data channel
-      // opens; simple-peer's own `connect`/`close` tell when it is really up.
-      if (!watchedPeers.has(conn.peer)) {
-        watchedPeers.add(conn.peer)
-        conn.peer.on('connect', refreshConnections)
-        conn.peer.on('close', refreshConnections)
-        conn.peer.on('iceStateChange', (state: RTCIceConnectionState) => {
-          if (state === 'disconnected' || state === 'failed') forgetPresence([conn.remotePeerId])
-          refreshConnections()
-        })
-      }
-    })
+    const peers = countLinksUp(provider)
     if (peers > 0 && firstPeerAt === null) firstPeerAt = performance.now()
     const signaling = signalingState(conns, everConnected)
-    update({ signaling, peers, tabs: room?.bcConns.size ?? 0 })
+    update({ signaling, peers, tabs: provider.room?.bcConns.size ?? 0 })
     // Failed attempts emit nothing; poll only while no server is connected.
     if (signaling !== 'connected' && pollTimer === null) {
       pollTimer = setInterval(refreshConnections, SIGNALING_POLL_MS)
@@ -163,7 +155,22 @@ export function openSession(secret: string, options: SessionOptions): Session {
     if (gone.length > 0) removeAwarenessStates(awareness, gone, 'peer left')
   }
 
-  const handlePeers = ({ removed }: { removed: string[] }): void => {
+  /**
+   * NOTE: y-webrtc emits `peers` when a connection is created, not when its data channel opens;
+   * simple-peer's own `connect`/`close`/`iceStateChange` tell when it is really up. A peer id is
+   * `added` once per connection object (y-webrtc creates a new one only after the old one closed).
+   */
+  const handlePeers = ({ added, removed }: { added: string[]; removed: string[] }): void => {
+    for (const peerId of added) {
+      const conn = provider?.room?.webrtcConns.get(peerId)
+      if (conn === undefined) continue // a BroadcastChannel peer
+      conn.peer.on('connect', refreshConnections)
+      conn.peer.on('close', refreshConnections)
+      conn.peer.on('iceStateChange', (state: RTCIceConnectionState) => {
+        if (state === 'disconnected' || state === 'failed') forgetPresence([peerId])
+        refreshConnections()
+      })
+    }
     if (removed.length > 0) forgetPresence(removed)
     refreshConnections()
   }
@@ -264,14 +271,10 @@ export function openSession(secret: string, options: SessionOptions): Session {
     },
     debug() {
       const room = provider?.room ?? null
-      let webrtcConnected = 0
-      room?.webrtcConns.forEach((conn) => {
-        if (isLinkUp(conn)) webrtcConnected++
-      })
       return {
         topic,
         peerId: room?.peerId ?? null,
-        webrtcConnected,
+        webrtcConnected: countLinksUp(provider),
         webrtcKnown: room?.webrtcConns.size ?? 0,
         bcPeers: room?.bcConns.size ?? 0,
         signalingConnected: provider?.signalingConns.filter((conn) => conn.connected).length ?? 0,

@@ -57,11 +57,5 @@ export function signalingState(conns: readonly SignalingConnState[], everConnect
 }
 
 export function sameStatus(a: SessionStatus, b: SessionStatus): boolean {
-  return (
-    a.signaling === b.signaling &&
-    a.peers === b.peers &&
-    a.tabs === b.tabs &&
-    a.storage === b.storage &&
-    a.storageError === b.storageError
-  )
+  return (Object.keys(a) as (keyof SessionStatus)[]).every((key) => a[key] === b[key])
 }
