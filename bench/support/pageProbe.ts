@@ -1,0 +1,134 @@
+/**
+ * What a benchmark page records about itself, installed before Meshpad's own scripts run
+ * (`context.addInitScript(installProbe, options)`). Everything here runs in the page, so it is
+ * self-contained: Playwright serialises the function's source, not its closure.
+ *
+ * Times are `performance.now()` of the page (0 = its navigation start); add
+ * `performance.timeOrigin` to compare pages, which on one machine share a clock.
+ */
+export interface ProbeOptions {
+  /** Record when the document holds at least these clocks per client (a peer's state vector). */
+  targetStateVector?: Record<string, number>
+  /** Record when the editor's document has this length. */
+  editorLength?: number
+}
+
+export interface DataChannelCounts {
+  /** Messages and bytes passed to RTCDataChannel.send, by y-webrtc message type. */
+  byType: Record<string, { messages: number; bytes: number }>
+}
+
+export interface ProbeState {
+  options: ProbeOptions
+  /** When the app published its session (`window.meshpad`). */
+  sessionAt: number | null
+  /** When the document first held `targetStateVector`. */
+  syncedAt: number | null
+  /** When the editor's document first had `editorLength` characters (after the DOM changed). */
+  editorFullAt: number | null
+  /** Every RTCPeerConnection the page created. */
+  peerConnections: RTCPeerConnection[]
+  sends: DataChannelCounts
+}
+
+/** The page's probe; see `installProbe`. */
+export type ProbeWindow = Window & { __bench: ProbeState }
+
+export function installProbe(options: ProbeOptions): void {
+  interface StructLike {
+    id: { clock: number }
+    length: number
+  }
+  interface DocLike {
+    store: { clients: Map<number, StructLike[]> }
+    on(event: string, listener: () => void): void
+  }
+  interface SessionLike {
+    doc: DocLike
+  }
+  interface ViewLike {
+    state: { doc: { length: number } }
+  }
+
+  const state: ProbeState = {
+    options,
+    sessionAt: null,
+    syncedAt: null,
+    editorFullAt: null,
+    peerConnections: [],
+    sends: { byType: {} },
+  }
+  Object.defineProperty(window, '__bench', { value: state })
+
+  // Every peer connection, for getStats().
+  const NativePeerConnection = window.RTCPeerConnection
+  class TrackedPeerConnection extends NativePeerConnection {
+    constructor(config?: RTCConfiguration) {
+      super(config)
+      state.peerConnections.push(this)
+    }
+  }
+  window.RTCPeerConnection = TrackedPeerConnection
+
+  // Data-channel sends by message type: the first byte of a y-webrtc message is its type
+  // (0 sync, 1 awareness, 3 awareness query, 4 BroadcastChannel peer id).
+  const TYPE_NAMES: Record<number, string> = { 0: 'sync', 1: 'awareness', 3: 'awareness-query', 4: 'bc-peer-id', 255: 'chunk' }
+  const nativeSend = RTCDataChannel.prototype.send
+  RTCDataChannel.prototype.send = function send(this: RTCDataChannel, data: never): void {
+    const bytes =
+      data instanceof ArrayBuffer ? new Uint8Array(data) : ArrayBuffer.isView(data) ? new Uint8Array((data as ArrayBufferView).buffer, (data as ArrayBufferView).byteOffset, (data as ArrayBufferView).byteLength) : null
+    const first = bytes?.[0]
+    const type = first === undefined ? 'other' : (TYPE_NAMES[first] ?? `type-${first}`)
+    const count = (state.sends.byType[type] ??= { messages: 0, bytes: 0 })
+    count.messages++
+    count.bytes += bytes?.byteLength ?? 0
+    return nativeSend.call(this, data)
+  }
+
+  const editorView = (): ViewLike | null => {
+    const content = document.querySelector('.cm-content') as (Element & { cmTile?: { root?: { view?: ViewLike } } }) | null
+    return content?.cmTile?.root?.view ?? null
+  }
+
+  const holdsTarget = (doc: DocLike): boolean => {
+    for (const [client, clock] of Object.entries(options.targetStateVector ?? {})) {
+      const structs = doc.store.clients.get(Number(client))
+      const last = structs?.[structs.length - 1]
+      if (!last || last.id.clock + last.length < clock) return false
+    }
+    return true
+  }
+
+  const watchSession = (session: SessionLike): void => {
+    state.sessionAt ??= performance.now()
+    if (options.targetStateVector) {
+      const check = (): void => {
+        if (state.syncedAt === null && holdsTarget(session.doc)) state.syncedAt = performance.now()
+      }
+      session.doc.on('afterTransaction', check)
+      check()
+    }
+  }
+
+  if (options.editorLength !== undefined) {
+    // NOTE: CodeMirror writes its DOM synchronously when it applies a change, so the first DOM
+    // mutation after its state holds the whole text is when the text reached the editor's DOM.
+    const observer = new MutationObserver(() => {
+      if (state.editorFullAt === null && editorView()?.state.doc.length === options.editorLength) {
+        state.editorFullAt = performance.now()
+        observer.disconnect()
+      }
+    })
+    observer.observe(document, { childList: true, subtree: true, characterData: true })
+  }
+
+  let current: { session: SessionLike } | undefined
+  Object.defineProperty(window, 'meshpad', {
+    configurable: true,
+    get: () => current,
+    set: (value: { session: SessionLike } | undefined) => {
+      current = value
+      if (value) watchSession(value.session)
+    },
+  })
+}
