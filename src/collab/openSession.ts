@@ -2,8 +2,10 @@ import * as Y from 'yjs'
 import { IndexeddbPersistence } from 'y-indexeddb'
 import { WebrtcProvider } from 'y-webrtc'
 import { Awareness, removeAwarenessStates } from 'y-protocols/awareness'
+import { chunkingRtc } from './chunkingRtc'
 import { docMetaMap, docText, ensureSchemaVersion } from './docMeta'
 import { LocalSaveTracker } from './LocalSaveTracker'
+import { MeshRelay } from './MeshRelay'
 import { roomDatabaseName, roomTopic } from './roomTopic'
 import {
   INITIAL_STATUS,
@@ -12,6 +14,7 @@ import {
   type SessionStatus,
   type SignalingConnState,
 } from './sessionStatus'
+import { syncStep1Message } from './syncStep1Message'
 import type { UserIdentity } from './userIdentity'
 
 export interface SessionOptions {
@@ -80,6 +83,17 @@ function countLinksUp(provider: WebrtcProvider | null): number {
   return up
 }
 
+/** Peer ids this page reaches directly: WebRTC links that are up, and tabs over BroadcastChannel. */
+function directLinks(provider: WebrtcProvider | null): string[] {
+  const room = provider?.room
+  if (!room) return []
+  const links = [...room.bcConns]
+  room.webrtcConns.forEach((conn, peerId) => {
+    if (isLinkUp(conn)) links.push(peerId)
+  })
+  return links.sort()
+}
+
 /** How often the signaling state is re-derived while no server is connected. */
 export const SIGNALING_POLL_MS = 500
 
@@ -118,6 +132,38 @@ export function openSession(secret: string, options: SessionOptions): Session {
     for (const listener of listeners) listener()
   }
 
+  /**
+   * NOTE: y-webrtc forwards every update a peer sends to all other peers, so in a full mesh an
+   * edit costs n·(n − 1) messages instead of n − 1. Each person's awareness carries the peer ids
+   * they reach directly (`links`), and updates are forwarded only while the mesh is not known to
+   * be full (see MeshRelay).
+   */
+  let publishedLinks = ''
+  const relay = new MeshRelay({
+    self: () => (provider?.room ? { peerId: provider.room.peerId, links: directLinks(provider) } : null),
+    states: () => awareness.getStates().values(),
+    resync: () => {
+      const message = syncStep1Message(doc)
+      provider?.room?.webrtcConns.forEach((conn) => {
+        if (!conn.connected) return
+        try {
+          conn.peer.send(message)
+        } catch {
+          // NOTE: a channel closing right now; its peer syncs again when it reconnects.
+        }
+      })
+    },
+  })
+  const refreshRelay = (): void => relay.refresh()
+  awareness.on('change', refreshRelay)
+  const publishLinks = (): void => {
+    if (!provider?.room) return
+    const links = directLinks(provider)
+    if (links.join() === publishedLinks) return
+    publishedLinks = links.join()
+    awareness.setLocalStateField('links', links)
+  }
+
   const persistence = new IndexeddbPersistence(roomDatabaseName(topic), doc)
   const saves = new LocalSaveTracker(doc, persistence, (storage, storageError) => update({ storage, storageError }))
 
@@ -129,6 +175,8 @@ export function openSession(secret: string, options: SessionOptions): Session {
     const peers = countLinksUp(provider)
     if (peers > 0 && firstPeerAt === null) firstPeerAt = performance.now()
     const signaling = signalingState(conns, everConnected)
+    publishLinks()
+    relay.refresh()
     update({ signaling, peers, tabs: provider.room?.bcConns.size ?? 0 })
     // Failed attempts emit nothing; poll only while no server is connected.
     if (signaling !== 'connected' && pollTimer === null) {
@@ -178,7 +226,9 @@ export function openSession(secret: string, options: SessionOptions): Session {
   /** Leaves the room's presence when the page goes away, where `beforeunload` may not fire. */
   const handlePageHide = (): void => removeAwarenessStates(awareness, [doc.clientID], 'page hide')
   const handlePageShow = (event: PageTransitionEvent): void => {
-    if (event.persisted && !destroyed) awareness.setLocalState({ user: currentUser, peerId: provider?.room?.peerId })
+    if (event.persisted && !destroyed) {
+      awareness.setLocalState({ user: currentUser, peerId: provider?.room?.peerId, links: directLinks(provider) })
+    }
   }
   let currentUser = options.user
   if (typeof window !== 'undefined') {
@@ -191,7 +241,10 @@ export function openSession(secret: string, options: SessionOptions): Session {
       signaling: [...options.signaling],
       password: secret,
       awareness,
-      peerOpts: { config: { iceServers: [...(options.iceServers ?? [])] } },
+      // NOTE: data channels drop messages above their size limit (256 KiB in Chromium), which a
+      // large document's sync exceeds; chunkingRtc frames them.
+      peerOpts: { config: { iceServers: [...(options.iceServers ?? [])] }, wrtc: chunkingRtc() ?? undefined },
+      shouldRelay: relay.shouldRelay,
     })
     provider = webrtc
     webrtc.on('peers', handlePeers)
@@ -224,6 +277,7 @@ export function openSession(secret: string, options: SessionOptions): Session {
       window.removeEventListener('pageshow', handlePageShow)
     }
     if (pollTimer !== null) clearInterval(pollTimer)
+    awareness.off('change', refreshRelay)
     saves.destroy()
     if (provider !== null) {
       const webrtc = provider

@@ -1,0 +1,141 @@
+import type { Browser, Page } from '@playwright/test'
+import type { MeshpadServer } from '../e2e/support/meshpadServer.ts'
+import { percentiles, writeBenchResult, type BenchRow } from './support/benchResult.ts'
+import { closePeers, latencyCell, newPeerContext, openMeshpad, openPeer, pause, waitForLinks, withStage, type BenchPeer } from './support/benchPeers.ts'
+import { newRoomSecret, seedRoom } from './support/seedRoom.ts'
+import { loadTrace, TRACE_CREDIT, traceDocumentUpdate } from './support/traceDocument.ts'
+
+/**
+ * Local input latency: a real key press → the next frame of the typist's own editor, with one
+ * other peer connected (so every key is also stored and sent, as in real use), in an empty
+ * document and in the large one (the automerge-paper trace, caret in the middle of it).
+ *
+ * Method: the keydown's `event.timeStamp` (when Chromium created the input event) → a message
+ * posted from the first `requestAnimationFrame` callback after the key, which runs once that
+ * frame's style, layout and paint work on the main thread is done. The Event Timing API only
+ * reports events of 16 ms or more (its minimum threshold), so it is used as a cross-check: how
+ * many key events it saw at ≥ 16 ms (keydown/keypress/input, duration includes presentation).
+ */
+const WARMUP_KEYS = 10
+const KEYS = 200
+const PACE_MS = 50
+
+async function measureTyping(page: Page): Promise<{ latencies: number[]; slowEvents: number; slowestEvent: number }> {
+  await page.evaluate(() => {
+    const latencies: number[] = []
+    const slow: number[] = []
+    Object.assign(window, { inputBench: { latencies, slow } })
+    window.addEventListener(
+      'keydown',
+      (event) => {
+        const pressedAt = event.timeStamp
+        requestAnimationFrame(() => {
+          const channel = new MessageChannel()
+          channel.port1.onmessage = () => void latencies.push(performance.now() - pressedAt)
+          channel.port2.postMessage(null)
+        })
+      },
+      { capture: true },
+    )
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        if (['keydown', 'keypress', 'input'].includes(entry.name)) slow.push(entry.duration)
+      }
+    }).observe({ type: 'event', durationThreshold: 16, buffered: false } as PerformanceObserverInit)
+  })
+  for (let i = 0; i < WARMUP_KEYS + KEYS; i++) {
+    await page.keyboard.press(String.fromCharCode(97 + (i % 26)))
+    await pause(PACE_MS)
+  }
+  await page.waitForFunction((n) => (window as unknown as { inputBench: { latencies: number[] } }).inputBench.latencies.length >= n, WARMUP_KEYS + KEYS)
+  const { latencies, slow } = await page.evaluate(() => (window as unknown as { inputBench: { latencies: number[]; slow: number[] } }).inputBench)
+  return { latencies: latencies.slice(WARMUP_KEYS), slowEvents: slow.length, slowestEvent: Math.max(0, ...slow) }
+}
+
+/** Puts the caret at `position` of the editor's document and focuses it. */
+async function placeCaret(page: Page, position: 'end' | 'middle'): Promise<void> {
+  await page.locator('.cm-content').click()
+  await page.evaluate((where) => {
+    const content = document.querySelector('.cm-content') as Element & {
+      cmTile?: { root?: { view?: { state: { doc: { length: number } }; dispatch(spec: unknown): void; focus(): void } } }
+    }
+    const view = content.cmTile?.root?.view
+    if (!view) throw new Error('no CodeMirror view')
+    const length = view.state.doc.length
+    view.dispatch({ selection: { anchor: where === 'end' ? length : Math.floor(length / 2) }, scrollIntoView: true })
+    view.focus()
+  }, position)
+}
+
+async function withSecondPeer(browser: Browser, typist: BenchPeer): Promise<BenchPeer> {
+  const other = await openPeer(browser, typist.page.url())
+  await waitForLinks(typist.page, 1)
+  return other
+}
+
+async function emptyDocument(browser: Browser, server: MeshpadServer) {
+  const typist = await openPeer(browser, server.url)
+  const other = await withSecondPeer(browser, typist)
+  try {
+    await placeCaret(typist.page, 'end')
+    return await measureTyping(typist.page)
+  } finally {
+    await closePeers([typist, other])
+  }
+}
+
+async function largeDocument(browser: Browser, server: MeshpadServer, update: Uint8Array, length: number) {
+  const secret = newRoomSecret()
+  const context = await newPeerContext(browser)
+  await seedRoom(context, server.url, secret, update)
+  const typist = { context, page: await openMeshpad(context, `${server.url}#${secret}`) }
+  await typist.page.waitForFunction((n) => window.meshpad?.session.text.length === n, length, { timeout: 30_000 })
+  const other = await withSecondPeer(browser, typist)
+  try {
+    await placeCaret(typist.page, 'middle')
+    return await measureTyping(typist.page)
+  } finally {
+    await closePeers([typist, other])
+  }
+}
+
+const trace = loadTrace()
+const update = traceDocumentUpdate(trace, 1)
+const results = await withStage(async ({ browser, server }) => ({
+  'empty document': await emptyDocument(browser, server),
+  'large document': await largeDocument(browser, server, update, trace.endContent.length),
+}))
+
+const rows: BenchRow[] = []
+const summary: Record<string, unknown> = {}
+const samples: Record<string, unknown> = {}
+for (const [label, result] of Object.entries(results)) {
+  const stats = percentiles(result.latencies)
+  rows.push({
+    figure: `key press → own editor's next frame, ${label} (p50 / p95 / p99)`,
+    meshpad: latencyCell(stats),
+    anchor: 'one frame at 60 Hz: 16.7 ms',
+    target: 'p99 ≤ 16 ms',
+  })
+  rows.push({
+    figure: `key events ≥ 16 ms by the Event Timing API, ${label}`,
+    meshpad: `${result.slowEvents} of ${KEYS * 3}${result.slowEvents ? ` (slowest ${result.slowestEvent} ms)` : ''}`,
+    anchor: '—',
+    target: '0',
+  })
+  summary[label] = { ...stats, eventTimingAtLeast16ms: result.slowEvents, slowestEventMs: result.slowestEvent }
+  samples[label] = result.latencies
+}
+
+writeBenchResult({
+  name: 'input',
+  title: 'Local input latency',
+  rows,
+  summary,
+  samples,
+  notes: [
+    `${KEYS} key presses per document after ${WARMUP_KEYS} unmeasured ones, one every ${PACE_MS} ms plus the press; a second peer is connected, so each key is also stored in IndexedDB and sent.`,
+    'Latency: keydown `event.timeStamp` → a MessageChannel message posted from the next `requestAnimationFrame` callback, i.e. after the frame that shows the character has done its main-thread style, layout and paint (software compositing; no GPU here).',
+    `Large document: the automerge-paper trace (104,852 characters), stored before opening, caret in the middle. ${TRACE_CREDIT}`,
+  ],
+})

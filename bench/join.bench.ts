@@ -1,0 +1,126 @@
+import type { Browser } from '@playwright/test'
+import type { MeshpadServer } from '../e2e/support/meshpadServer.ts'
+import { percentiles, writeBenchResult, type BenchRow } from './support/benchResult.ts'
+import { closePeers, latencyCell, newPeerContext, openMeshpad, openPeer, probeState, stateVector, withStage, type BenchPeer } from './support/benchPeers.ts'
+import { newRoomSecret, seedRoom } from './support/seedRoom.ts'
+import { loadTrace, TRACE_CREDIT, traceDocumentUpdate } from './support/traceDocument.ts'
+
+/**
+ * Joining: a new peer (fresh browser context: nothing stored, nothing cached) opens a room link
+ * where one peer already is. From its navigation start: → first WebRTC peer connected (data
+ * channel open) → its document holds everything the other peer's does (the other's state vector)
+ * and the texts are equal. Once with an empty document, once with the large one (the
+ * automerge-paper trace, replayed: 104,852 characters, 259,778 edits of history).
+ */
+const EMPTY_RUNS = 10
+const LARGE_RUNS = 5
+const SYNC_TIMEOUT_MS = 20_000
+
+interface Join {
+  firstPeer: number | null
+  synced: number | null
+}
+
+async function joinOnce(browser: Browser, link: string, holder: BenchPeer): Promise<Join> {
+  const target = await stateVector(holder.page)
+  const context = await newPeerContext(browser, { targetStateVector: target })
+  try {
+    const page = await openMeshpad(context, link)
+    try {
+      await page.waitForFunction(
+        () => {
+          const probe = (window as unknown as { __bench: { syncedAt: number | null } }).__bench
+          return probe.syncedAt !== null && window.meshpad?.session.debug().firstPeerAt != null
+        },
+        undefined,
+        { timeout: SYNC_TIMEOUT_MS },
+      )
+    } catch {
+      // Reported as "did not sync": the figure is that it never happened within the timeout.
+    }
+    const { syncedAt } = await probeState(page)
+    const firstPeer = await page.evaluate(() => window.meshpad?.session.debug().firstPeerAt ?? null)
+    if (syncedAt !== null) {
+      const [mine, theirs] = await Promise.all([page, holder.page].map((p) => p.evaluate(() => window.meshpad?.session.text.toString())))
+      if (mine !== theirs) throw new Error('joined peer holds the state vector but not the same text')
+    }
+    return { firstPeer, synced: syncedAt }
+  } finally {
+    await context.close()
+  }
+}
+
+async function joinRuns(browser: Browser, link: string, holder: BenchPeer, runs: number): Promise<Join[]> {
+  const joins: Join[] = []
+  for (let i = 0; i < runs; i++) joins.push(await joinOnce(browser, link, holder))
+  return joins
+}
+
+async function openLargeHolder(browser: Browser, server: MeshpadServer, update: Uint8Array, length: number): Promise<BenchPeer> {
+  const secret = newRoomSecret()
+  const context = await newPeerContext(browser)
+  await seedRoom(context, server.url, secret, update)
+  const page = await openMeshpad(context, `${server.url}#${secret}`)
+  await page.waitForFunction((n) => window.meshpad?.session.text.length === n, length, { timeout: 30_000 })
+  return { context, page }
+}
+
+function describe(joins: Join[], key: keyof Join): { cell: string; values: number[]; missing: number } {
+  const values = joins.map((join) => join[key]).filter((value): value is number => value !== null)
+  const missing = joins.length - values.length
+  const summary = percentiles(values)
+  const cell = values.length
+    ? `${latencyCell(summary)}${missing ? `; ${missing} of ${joins.length} never (${SYNC_TIMEOUT_MS / 1000} s)` : ''}`
+    : `never, in ${joins.length} of ${joins.length} tries (waited ${SYNC_TIMEOUT_MS / 1000} s each)`
+  return { cell, values, missing }
+}
+
+
+const trace = loadTrace()
+const largeUpdate = traceDocumentUpdate(trace, 1)
+
+const result = await withStage(async ({ browser, server }) => {
+  const holder = await openPeer(browser, server.url)
+  const empty = await joinRuns(browser, holder.page.url(), holder, EMPTY_RUNS)
+  await closePeers([holder])
+  const large = await openLargeHolder(browser, server, largeUpdate, trace.endContent.length)
+  const largeJoins = await joinRuns(browser, large.page.url(), large, LARGE_RUNS)
+  await closePeers([large])
+  return { empty, large: largeJoins }
+})
+
+const rows: BenchRow[] = []
+const summary: Record<string, unknown> = {}
+for (const [label, joins] of [
+  ['empty document', result.empty],
+  ['large document', result.large],
+] as const) {
+  const first = describe(joins, 'firstPeer')
+  const synced = describe(joins, 'synced')
+  rows.push({
+    figure: `join, ${label}: navigation start → first WebRTC peer connected (p50 / p95 / p99)`,
+    meshpad: first.cell,
+    anchor: 'prototype here: ≈ 450 ms (DESIGN.md)',
+    target: '≤ 300 ms',
+  })
+  rows.push({
+    figure: `join, ${label}: navigation start → document identical to the peer's (p50 / p95 / p99)`,
+    meshpad: synced.cell,
+    anchor: '—',
+    target: label === 'large document' ? '≤ 500 ms' : '—',
+  })
+  summary[label] = { firstPeer: percentiles(first.values), synced: percentiles(synced.values), neverSynced: synced.missing, runs: joins.length }
+}
+
+writeBenchResult({
+  name: 'join',
+  title: 'Joining a room',
+  rows,
+  summary,
+  samples: result,
+  notes: [
+    `${EMPTY_RUNS} joins of an empty room and ${LARGE_RUNS} of the large one, each a fresh browser context (no storage, no HTTP cache, service workers blocked) loading the production build from the real server; the peer already in the room stays open.`,
+    '"First WebRTC peer connected": the session\'s first data channel open (`debug().firstPeerAt`, `performance.now()` from navigation start). "Identical": the joining document holds every struct of the other peer\'s state vector (checked after each Yjs transaction), and the texts are equal.',
+    `Large document: the automerge-paper trace replayed in Node with the same Yjs (one transaction per edit), stored in the holder's IndexedDB before it opens the room; ${largeUpdate.byteLength.toLocaleString('en')} bytes as a Yjs v1 update. ${TRACE_CREDIT}`,
+  ],
+})
