@@ -1,6 +1,6 @@
 import * as Y from 'yjs'
 import { IndexeddbPersistence } from 'y-indexeddb'
-import { WebrtcProvider } from 'y-webrtc'
+import type { WebrtcProvider } from 'y-webrtc'
 import { Awareness, removeAwarenessStates } from 'y-protocols/awareness'
 import { chunkingRtc } from './chunkingRtc'
 import { docMetaMap, docText, ensureSchemaVersion } from './docMeta'
@@ -105,9 +105,10 @@ export const SIGNALING_POLL_MS = 500
 const releasing = new Map<string, Promise<void>>()
 
 /**
- * Opens the room of `secret`: the document is loaded from IndexedDB first, so stored text
- * appears before any network, then y-webrtc connects with the secret as its password (signaling
- * payloads and BroadcastChannel traffic are AES-GCM encrypted; only the topic is visible).
+ * Opens the room of `secret`: the document loads from IndexedDB while y-webrtc connects with the
+ * secret as its password (signaling payloads and BroadcastChannel traffic are AES-GCM encrypted;
+ * only the topic is visible). Stored text appears as soon as it is read, whether or not any peer
+ * is there; what peers send merges with it.
  */
 export function openSession(secret: string, options: SessionOptions): Session {
   const topic = roomTopic(secret)
@@ -236,8 +237,8 @@ export function openSession(secret: string, options: SessionOptions): Session {
     window.addEventListener('pageshow', handlePageShow)
   }
 
-  const connect = (): void => {
-    const webrtc = new WebrtcProvider(topic, doc, {
+  const connect = (Provider: typeof WebrtcProvider): void => {
+    const webrtc = new Provider(topic, doc, {
       signaling: [...options.signaling],
       password: secret,
       awareness,
@@ -264,9 +265,22 @@ export function openSession(secret: string, options: SessionOptions): Session {
   const whenLocalLoaded = persistence.whenSynced.then(() => {
     if (!destroyed) ensureSchemaVersion(doc)
   })
-  void Promise.all([whenLocalLoaded, releasing.get(topic)]).then(() => {
-    if (!destroyed) connect()
-  })
+  /**
+   * NOTE: the network starts while IndexedDB loads: a joining peer meets the room sooner (opening a
+   * browser's first database alone takes a few hundred ms). Whatever is stored arrives in the doc
+   * as an update, which y-webrtc sends to the peers already connected. y-webrtc and simple-peer
+   * are a chunk of their own, fetched meanwhile, so the first render does not wait for them.
+   */
+  void Promise.all([import('y-webrtc'), releasing.get(topic)]).then(
+    ([{ WebrtcProvider: Provider }]) => {
+      if (!destroyed) connect(Provider)
+    },
+    (error: unknown) => {
+      // A chunk that cannot load (offline after a deploy): edit and store locally, say so.
+      console.error('[meshpad] cannot load the WebRTC provider; this page stays offline', error)
+      if (!destroyed) update({ signaling: 'unreachable' })
+    },
+  )
 
   const destroy = (): void => {
     if (destroyed) return
