@@ -3,7 +3,7 @@ import 'fake-indexeddb/auto'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { IndexeddbPersistence } from 'y-indexeddb'
-import { LocalSaveTracker } from './LocalSaveTracker'
+import { COMPACT_DELAY_MS, COMPACT_MIN_BYTES, LocalSaveTracker } from './LocalSaveTracker'
 import type { StorageState } from './sessionStatus'
 
 async function waitFor(condition: () => boolean, timeout = 5_000): Promise<void> {
@@ -109,5 +109,32 @@ describe('LocalSaveTracker', () => {
     tracker.destroy()
     await persistence.destroy()
     expect(await reopenText('tracker-early')).toBe('early and late')
+  })
+
+  it('compacts the stored copy once the bytes written reach the size of the document', async () => {
+    const { doc, persistence, tracker, states } = open('tracker-compact')
+    await persistence.whenSynced
+    const text = doc.getText('content')
+    // Few large writes (as a paste or a replayed history makes), most of it deleted again.
+    for (let i = 0; i < 4; i++) {
+      text.insert(0, String(i).repeat(COMPACT_MIN_BYTES / 2))
+      text.delete(1, COMPACT_MIN_BYTES / 2 - 1)
+      await new Promise((resolve) => setTimeout(resolve, 0))
+    }
+    const encoded = Y.encodeStateAsUpdate(doc).byteLength
+    const sum = (values: Uint8Array[]): number => values.reduce((total, value) => total + value.byteLength, 0)
+    expect(sum(await storedUpdates('tracker-compact'))).toBeGreaterThan(COMPACT_MIN_BYTES)
+    // Compaction is due COMPACT_DELAY_MS after the threshold; wait for its result.
+    const deadline = Date.now() + COMPACT_DELAY_MS + 5_000
+    let stored = await storedUpdates('tracker-compact')
+    while (sum(stored) > 2 * encoded && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      stored = await storedUpdates('tracker-compact')
+    }
+    expect(sum(stored)).toBeLessThanOrEqual(2 * encoded)
+    expect(states.at(-1)).toBe('saved')
+    tracker.destroy()
+    await persistence.destroy()
+    expect(await reopenText('tracker-compact')).toBe(text.toString())
   })
 })

@@ -1,9 +1,19 @@
 import * as Y from 'yjs'
-import { storeState, type IndexeddbPersistence } from 'y-indexeddb'
+import * as idb from 'lib0/indexeddb'
+import { fetchUpdates, storeState, type IndexeddbPersistence } from 'y-indexeddb'
 import type { StorageState } from './sessionStatus'
 
 /** After a failed write, how long until the whole document is written again. */
 export const SAVE_RETRY_MS = 5_000
+
+/**
+ * The stored copy is compacted (replaced by the whole document, encoded once) when the bytes
+ * written since the last compaction reach the size of that compacted document, and at least this.
+ */
+export const COMPACT_MIN_BYTES = 64 * 1024
+
+/** Compaction waits this long after it is due, as y-indexeddb's own does. */
+export const COMPACT_DELAY_MS = 1_000
 
 /**
  * Writes the document's updates to IndexedDB and tells whether IndexedDB holds the latest edit.
@@ -16,6 +26,9 @@ export const SAVE_RETRY_MS = 5_000
  * millisecond of main thread per keystroke here, before the edit is sent to peers, and 260,000
  * transactions for a replayed editing trace. The batch is written in a microtask of the same
  * task, so nothing waits for a later task or timer: an edit is as durable as before.
+ *
+ * NOTE: y-indexeddb compacts after 500 writes, so few large writes (a pasted or replayed history:
+ * 3.4 MB for a 311 kB document) would never be compacted; compaction is also due here by bytes.
  *
  * NOTE: y-indexeddb has no event for a finished write. IndexedDB runs transactions with
  * overlapping scopes in the order they were created, so a readonly transaction on the same store,
@@ -33,6 +46,10 @@ export class LocalSaveTracker {
   private destroyed = false
   /** Updates of this task not yet handed to y-indexeddb. */
   private pending: Uint8Array[] = []
+  /** Bytes written since the last compaction, and that compaction's size. */
+  private written = 0
+  private compactedSize = 0
+  private compactTimer: ReturnType<typeof setTimeout> | null = null
 
   constructor(
     private readonly doc: Y.Doc,
@@ -64,7 +81,12 @@ export class LocalSaveTracker {
     this.pending = []
     // NOTE: before its database is open y-indexeddb drops updates; it stores the whole document
     // once open, before reading what was stored, which includes them.
-    this.persistence._storeUpdate(updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates), null)
+    const update = updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates)
+    this.persistence._storeUpdate(update, null)
+    this.written += update.byteLength
+    if (this.compactTimer === null && this.written >= Math.max(COMPACT_MIN_BYTES, this.compactedSize)) {
+      this.compactTimer = setTimeout(this.compact, COMPACT_DELAY_MS)
+    }
     if (this.state === 'loading') return
     this.latest++
     this.confirmLatest()
@@ -94,6 +116,33 @@ export class LocalSaveTracker {
     } catch {
       // NOTE: the database is closing (destroy, or the browser deleting it); nothing to confirm.
     }
+  }
+
+  /**
+   * Replaces the stored updates by the whole document, as y-indexeddb's `storeState` does (it
+   * first reads what other tabs stored), and remembers the size written.
+   */
+  private readonly compact = (): void => {
+    this.compactTimer = null
+    if (this.destroyed || this.persistence.db === null) return
+    this.written = 0
+    fetchUpdates(this.persistence)
+      .then((store) => {
+        const state = Y.encodeStateAsUpdate(this.doc)
+        this.compactedSize = state.byteLength
+        // NOTE: lib0 types stored values as ArrayBuffer; IndexedDB stores a Uint8Array as it is,
+        // which is what y-indexeddb writes and reads.
+        return idb
+          .addAutoKey(store, state as unknown as ArrayBuffer)
+          .then(() => idb.del(store, idb.createIDBKeyRangeUpperBound(this.persistence._dbref, true)))
+          .then(() => idb.count(store))
+          .then((count) => {
+            this.persistence._dbsize = count
+          })
+      })
+      .catch(() => {
+        // NOTE: a failed write also reaches `handleFailure` through the database's events.
+      })
   }
 
   private watch(): void {
@@ -141,6 +190,7 @@ export class LocalSaveTracker {
     this.destroyed = true
     this.doc.off('update', this.handleUpdate)
     if (this.retryTimer !== null) clearTimeout(this.retryTimer)
+    if (this.compactTimer !== null) clearTimeout(this.compactTimer)
     this.watchedDb?.removeEventListener('error', this.handleFailure)
     this.watchedDb?.removeEventListener('abort', this.handleFailure)
   }
