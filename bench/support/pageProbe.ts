@@ -73,17 +73,16 @@ export function installProbe(options: ProbeOptions): void {
   // Data-channel sends by message type: the first byte of a y-webrtc message is its type
   // (0 sync, 1 awareness, 3 awareness query, 4 BroadcastChannel peer id).
   const TYPE_NAMES: Record<number, string> = { 0: 'sync', 1: 'awareness', 3: 'awareness-query', 4: 'bc-peer-id', 255: 'chunk' }
-  const nativeSend = RTCDataChannel.prototype.send
-  RTCDataChannel.prototype.send = function send(this: RTCDataChannel, data: never): void {
-    const bytes =
-      data instanceof ArrayBuffer ? new Uint8Array(data) : ArrayBuffer.isView(data) ? new Uint8Array((data as ArrayBufferView).buffer, (data as ArrayBufferView).byteOffset, (data as ArrayBufferView).byteLength) : null
+  const nativeSend = RTCDataChannel.prototype.send as (this: RTCDataChannel, data: unknown) => void
+  RTCDataChannel.prototype.send = function send(this: RTCDataChannel, data: unknown): void {
+    const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : null
     const first = bytes?.[0]
     const type = first === undefined ? 'other' : (TYPE_NAMES[first] ?? `type-${first}`)
     const count = (state.sends.byType[type] ??= { messages: 0, bytes: 0 })
     count.messages++
     count.bytes += bytes?.byteLength ?? 0
-    return nativeSend.call(this, data)
-  }
+    nativeSend.call(this, data)
+  } as RTCDataChannel['send']
 
   const editorView = (): ViewLike | null => {
     const content = document.querySelector('.cm-content') as (Element & { cmTile?: { root?: { view?: ViewLike } } }) | null
