@@ -41,3 +41,8 @@ export async function storeNewDocument(update: Uint8Array, registry: DocumentReg
     doc.destroy()
   }
 }
+
+/** "Make a copy": a new room holding `doc` as it is now (content, title, language, history). */
+export function storeCopyOf(doc: Y.Doc, registry: DocumentRegistry): Promise<string> {
+  return storeNewDocument(Y.encodeStateAsUpdate(doc), registry)
+}
