@@ -32,6 +32,14 @@ test('export, then import in a fresh browser profile: the same text, title and l
   expect(plain.contents.toString('utf8')).toBe(text)
   const exported = await download(a.page, dialog, 'Export document')
   expect(exported.name).toBe('Greeter.meshpad.json')
+  // "Make a copy": a new link with the same content, title and language.
+  const original = a.page.url()
+  await dialog.getByRole('button', { name: 'Make a copy' }).click()
+  await expect(dialog).toBeHidden()
+  await expect(a.page).not.toHaveURL(original)
+  await expect(a.page.getByLabel('Document title')).toHaveValue('Greeter')
+  await expect(a.page.getByLabel('Language')).toHaveValue('python')
+  expect(await editorText(a.page)).toBe(text)
   await a.context.close()
 
   // A fresh profile, with a document of its own open.
@@ -108,10 +116,15 @@ test('"My documents" lists documents newest first; deleting one removes it and i
   await writeDocument(page, 'Beta', 'css', 'body { color: red }')
   const beta = topicOf(page)
   expect(await databaseNames(page)).toEqual(expect.arrayContaining([`meshpad-${alpha}`, `meshpad-${beta}`]))
+  // Another tab of this browser has Beta open too.
+  const otherTab = await context.newPage()
+  await otherTab.goto(page.url())
+  await expect(otherTab.locator(EDITOR)).toHaveText('body { color: red }')
 
   const dialog = await openMyDocuments(page)
   const entries = dialog.getByTestId('document-entry')
   await expect(entries).toHaveText([/^Beta \(open\)CSS · edited just now/, /^AlphaJavaScript · edited just now/])
+  await expect(dialog.getByTestId('storage-info')).toContainText(/Storage is (not )?persistent.* used of /)
 
   // Delete a document that is not open: confirmation first, with the reassurance about peers.
   await dialog.getByRole('button', { name: 'Delete “Alpha”' }).click()
@@ -132,6 +145,10 @@ test('"My documents" lists documents newest first; deleting one removes it and i
   await expect(entries).toHaveCount(0)
   expect(topicOf(page)).not.toBe(beta)
   expect(await databaseNames(page)).not.toContain(`meshpad-${beta}`)
+  // The other tab left Beta before it was deleted, and says why.
+  await expect(otherTab.getByRole('status').filter({ hasText: 'deleted from this browser in another tab' })).toBeVisible()
+  expect(topicOf(otherTab)).not.toBe(beta)
+  await expect(otherTab.locator('.cm-placeholder')).toBeVisible()
   await dialog.getByRole('button', { name: 'Close' }).click()
   await expect(page.locator('.cm-placeholder')).toBeVisible()
   await typeAtEnd(page, 'Still editing.')
