@@ -1,6 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { chromium, type BrowserContext, type Page, type Response } from '@playwright/test'
 import { expect, test } from './support/test.js'
 import { chromiumLaunchOptions } from './support/chromium.js'
@@ -8,6 +9,19 @@ import { expectSyncState, stopServer, waitForOfflineReady } from './support/offl
 import { EDITOR, editorText, expectEditorToContain, openPeer, typeAtEnd, waitForSaved, waitForWebrtcPeers } from './support/peer.js'
 
 const OFFLINE_TEXT = 'Offline: edits are saved on this device and will sync when a peer is reachable'
+const DIST = fileURLToPath(new URL('../dist', import.meta.url))
+
+test('the service worker precaches every file of the build the app may load', async () => {
+  const files = (await readdir(DIST, { recursive: true, withFileTypes: true }))
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(DIST, join(entry.parentPath, entry.name)).split('\\').join('/'))
+  const worker = await readFile(join(DIST, 'sw.js'), 'utf8')
+  const precached = new Set([...worker.matchAll(/\burl:"([^"]+)"/g)].map((match) => match[1]))
+  // Source maps are for developers' tools, robots.txt for crawlers; the worker does not cache itself.
+  const needed = files.filter((file) => !file.endsWith('.map') && file !== 'robots.txt' && file !== 'sw.js')
+  expect(needed.filter((file) => file.startsWith('assets/') && file.endsWith('.js')).length).toBeGreaterThan(5)
+  expect(needed.filter((file) => !precached.has(file))).toEqual([])
+})
 
 test('a room visited once opens, edits and saves with the server stopped, and syncs once it is back', async ({ browser, server }) => {
   const a = await openPeer(browser, server.url)
