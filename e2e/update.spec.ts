@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 import type { Page } from '@playwright/test'
 import { expect, test } from './support/test.js'
 import { waitForOfflineReady } from './support/offline.js'
-import { EDITOR, editorText, openPeer, typeAtEnd, waitForSaved } from './support/peer.js'
+import { editorText, expectDocumentText, openPeer, typeAtEnd, waitForSaved } from './support/peer.js'
 
 const DIST = fileURLToPath(new URL('../dist', import.meta.url))
 
@@ -34,7 +34,7 @@ test('a new deploy is offered, never forced: the page reloads only when asked, o
     await waitForSaved(page)
     const other = await context.newPage()
     await other.goto(page.url())
-    await expect(other.locator(EDITOR)).toHaveText('Before the deploy.')
+    await expectDocumentText(other, 'Before the deploy.')
     for (const tab of [page, other]) await tab.evaluate(() => (window.notReloaded = true))
 
     // A new version: the operator replaces the files and restarts the server.
@@ -53,8 +53,7 @@ test('a new deploy is offered, never forced: the page reloads only when asked, o
 
     // Reload when asked: the edits are saved first and are there after; the new version runs.
     await Promise.all([page.waitForEvent('load'), banner.getByRole('button', { name: 'Reload' }).click()])
-    await expect(page.locator(EDITOR)).toContainText('Before the deploy. Typed while the update waits.')
-    expect(await editorText(page)).toBe('Before the deploy. Typed while the update waits.')
+    await expectDocumentText(page, 'Before the deploy. Typed while the update waits.')
     expect(await page.evaluate(() => window.notReloaded)).toBeUndefined()
     await expect(banner).toBeHidden()
     expect(await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.waiting ?? null)).toBeNull()

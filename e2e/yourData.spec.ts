@@ -2,7 +2,7 @@ import { roomTopic } from '../src/collab/roomTopic.js'
 import { roomSecretFromHash } from '../src/collab/roomLink.js'
 import { expect, test } from './support/test.js'
 import { databaseNames, download, openMyDocuments, pickImportFile } from './support/documents.js'
-import { EDITOR, editorText, openPeer, typeAtEnd, waitForSaved } from './support/peer.js'
+import { EDITOR, editorText, expectDocumentText, openPeer, typeAtEnd, waitForSaved } from './support/peer.js'
 import type { Page } from '@playwright/test'
 
 const TEXT = 'def greet(name):\n    return f"héllo {name} 👋"\n\nprint(greet("Ada"))'
@@ -119,7 +119,7 @@ test('"My documents" lists documents newest first; deleting one removes it and i
   // Another tab of this browser has Beta open too.
   const otherTab = await context.newPage()
   await otherTab.goto(page.url())
-  await expect(otherTab.locator(EDITOR)).toHaveText('body { color: red }')
+  await expectDocumentText(otherTab, 'body { color: red }')
 
   const dialog = await openMyDocuments(page)
   const entries = dialog.getByTestId('document-entry')
