@@ -20,7 +20,7 @@ function serviceWorker() {
   return VitePWA({
     strategies: 'generateSW',
     registerType: 'prompt',
-    // NOTE: registered from src/ui/hooks/useServiceWorker.ts (virtual:pwa-register/react).
+    // NOTE: registered from src/ui/hooks/useAppUpdate.ts (virtual:pwa-register/react).
     injectRegister: false,
     manifest: false,
     workbox: {
