@@ -1,8 +1,44 @@
 import { defineConfig } from 'vite'
 import react from '@vitejs/plugin-react'
+import { VitePWA } from 'vite-plugin-pwa'
+
+/**
+ * The service worker (Workbox `generateSW`): precaches every file of the build, lazily loaded
+ * language chunks included, so a Meshpad visited once opens, and edits, with no server at all.
+ *
+ * - `registerType: 'prompt'`: a new deploy installs beside the running version and waits; the page
+ *   offers "A new version is available — Reload" (src/ui/UpdateBanner.tsx) and activates it only
+ *   when the person clicks, after the local save is confirmed. Never `skipWaiting` on its own.
+ * - `clientsClaim`: the first worker controls the page that installed it, so a first visit is
+ *   already available offline. It cannot swap code under a running page: a first worker serves
+ *   exactly the build the page runs, and an update still waits for the click above.
+ * - Navigations: a room is `/#secret`, so every navigation is `/` (with or without a query) and
+ *   gets `index.html`; the server's own endpoints are never answered by the worker.
+ * - The manifest and icons are static files in `public/` (they are precached too).
+ */
+function serviceWorker() {
+  return VitePWA({
+    strategies: 'generateSW',
+    registerType: 'prompt',
+    // NOTE: registered from src/ui/hooks/useAppUpdate.ts (virtual:pwa-register/react).
+    injectRegister: false,
+    manifest: false,
+    workbox: {
+      globPatterns: ['**/*.{js,css,html,svg,png,ico,webmanifest}'],
+      navigateFallback: '/index.html',
+      navigateFallbackDenylist: [/^\/healthz/, /^\/metrics/, /^\/signaling/],
+      clientsClaim: true,
+      skipWaiting: false,
+      cleanupOutdatedCaches: true,
+      // One file, `sw.js`, that the server sends with `Cache-Control: no-cache`.
+      inlineWorkboxRuntime: true,
+      sourcemap: false,
+    },
+  })
+}
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), serviceWorker()],
   resolve: {
     // NOTE: two copies of either break Meshpad (Yjs's `instanceof` checks, CodeMirror's facets).
     dedupe: ['yjs', '@codemirror/state', '@codemirror/view', 'lib0'],

@@ -41,7 +41,7 @@ test('a room link joins two browsers, and text flows both ways over WebRTC', asy
     const info = await debugInfo(page)
     expect(info.webrtcConnected).toBe(1)
     expect(info.bcPeers).toBe(0)
-    await expect(page.getByTestId('status-peers')).toHaveText('1 peer connected directly')
+    await expect(page.getByTestId('status-peers')).toHaveText('Synced with 1 peer')
     await expect(page.getByTestId('status-signaling')).toHaveText('Signaling server connected')
     await waitForSaved(page)
   }

@@ -17,7 +17,7 @@ test('with the signaling server gone, connected peers keep editing together', as
   await expectEditorToContain(b.page, 'A without a server.')
   await typeAtEnd(b.page, 'B too.')
   await expectEditorToContain(a.page, 'A without a server. B too.')
-  await expect(b.page.getByTestId('status-peers')).toHaveText('1 peer connected directly')
+  await expect(b.page.getByTestId('status-peers')).toHaveText('Synced with 1 peer')
 
   // The server comes back on its port: clients reconnect on their own.
   await server.start()

@@ -348,6 +348,7 @@ describe('http', () => {
     writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Meshpad</title>')
     writeFileSync(join(dir, 'assets', 'app-abc123.js'), 'console.log(1)')
     writeFileSync(join(dir, 'robots.txt'), 'User-agent: *')
+    writeFileSync(join(dir, 'sw.js'), 'self.skipWaiting')
     const { http } = await start({ staticDir: dir })
 
     const index = await fetch(`${http}/`)
@@ -377,6 +378,10 @@ describe('http', () => {
     const robots = await fetch(`${http}/robots.txt`)
     expect(robots.headers.get('content-type')).toMatch(/^text\/plain/)
     expect(robots.headers.get('cache-control')).toMatch(/max-age=\d+.*must-revalidate/)
+
+    const worker = await fetch(`${http}/sw.js`)
+    expect(worker.headers.get('content-type')).toMatch(/^text\/javascript/)
+    expect(worker.headers.get('cache-control')).toBe('no-cache')
 
     for (const path of ['/assets/app-missing.js', '/missing', '/../package.json', '/%2e%2e/package.json']) {
       const missing = await fetch(`${http}${path}`)

@@ -6,7 +6,10 @@ export type StaticHandler = (req: IncomingMessage, res: ServerResponse) => void
 
 /** Vite's content-hashed output: a changed file gets a new name, so it may be cached forever. */
 export const IMMUTABLE_CACHE = 'public, max-age=31536000, immutable'
-/** HTML names the hashed assets of the current build: always revalidate (ETag makes that cheap). */
+/**
+ * HTML and the service worker (`/sw.js`) name the hashed assets of the current build: always
+ * revalidate (ETag makes that cheap).
+ */
 export const HTML_CACHE = 'no-cache'
 /** Unhashed files (icons, manifest, robots.txt): a short cache, then revalidate. */
 export const SHORT_CACHE = 'public, max-age=600, must-revalidate'
@@ -20,6 +23,8 @@ export function cacheControlFor(pathname: string): string {
   const last = pathname.slice(pathname.lastIndexOf('/') + 1)
   // NOTE: '/', '/index' and '/x.html' all resolve to HTML (sirv tries the 'html' extension).
   if (last === '' || last.endsWith('.html') || !last.includes('.')) return HTML_CACHE
+  // NOTE: the service worker names the build's files; a cached copy would delay every update.
+  if (pathname === '/sw.js') return HTML_CACHE
   return SHORT_CACHE
 }
 

@@ -16,31 +16,40 @@ export async function freePort(): Promise<number> {
   })
 }
 
+export interface MeshpadServerOptions {
+  /** The built app to serve (`STATIC_DIR`); default: the project's `dist/`. */
+  readonly staticDir?: string
+}
+
 /**
  * A real Meshpad server process (`build/signaling/main.js`: the built app plus signaling) on a
  * loopback port. `stop()` sends SIGTERM and waits for the exit; `start()` again reuses the port,
- * as an operator restarting the server would.
+ * as an operator restarting the server would (a deploy: the files in `staticDir` changed).
  */
 export class MeshpadServer {
   private child: ChildProcess | null = null
   readonly url: string
   readonly signalingUrl: string
 
-  private constructor(readonly port: number) {
+  private constructor(
+    readonly port: number,
+    private readonly options: MeshpadServerOptions,
+  ) {
     this.url = `http://127.0.0.1:${port}/`
     this.signalingUrl = `ws://127.0.0.1:${port}/signaling`
   }
 
-  static async start(): Promise<MeshpadServer> {
-    const server = new MeshpadServer(await freePort())
+  static async start(options: MeshpadServerOptions = {}): Promise<MeshpadServer> {
+    const server = new MeshpadServer(await freePort(), options)
     await server.start()
     return server
   }
 
   async start(): Promise<void> {
     if (this.child) return
+    const staticDir = this.options.staticDir === undefined ? {} : { STATIC_DIR: this.options.staticDir }
     const child = spawn(process.execPath, [MAIN], {
-      env: { ...process.env, PORT: String(this.port), HOST: '127.0.0.1' },
+      env: { ...process.env, PORT: String(this.port), HOST: '127.0.0.1', ...staticDir },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     this.child = child

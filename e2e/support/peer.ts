@@ -35,6 +35,14 @@ export async function editorText(page: Page): Promise<string> {
   return page.evaluate(() => window.meshpad?.session.text.toString() ?? '')
 }
 
+/**
+ * Waits until the document's text is exactly `text`. NOTE: the editor's DOM text also holds the
+ * names on other people's cursors (another tab's, too).
+ */
+export async function expectDocumentText(page: Page, text: string): Promise<void> {
+  await expect.poll(() => editorText(page), { timeout: 10_000 }).toBe(text)
+}
+
 /** Waits until the editor's DOM shows `text` somewhere in the document. */
 export async function expectEditorToContain(page: Page, text: string): Promise<void> {
   await expect.poll(() => page.locator(EDITOR).innerText(), { timeout: 10_000 }).toContain(text)

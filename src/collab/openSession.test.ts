@@ -3,7 +3,9 @@ import 'fake-indexeddb/auto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { createSignalingServer, type SignalingServer } from '../../signaling/server'
-import { openSession, type Session } from './openSession'
+import { openSession, whenRoomClosed, type Session } from './openSession'
+import { openDocumentRegistry } from './documentRegistry'
+import { roomTopic } from './roomTopic'
 import { userWithColor } from './userIdentity'
 
 // NOTE: Node 20 has no global WebSocket; y-webrtc's signaling client (lib0) expects one. The
@@ -82,5 +84,24 @@ describe('openSession', () => {
     await waitFor(() => session.status.signaling === 'unreachable' && session.status.storage === 'saved', 10_000)
     expect(session.status.peers).toBe(0)
     session.destroy()
+  })
+
+  it('lists its document once it holds something, and tells when the room is closed', async () => {
+    const registry = openDocumentRegistry('meshpad-documents-session-test')
+    const session = openSession('unit-room-5', { signaling: ['ws://127.0.0.1:9/signaling'], user, registry })
+    const closed = whenRoomClosed(roomTopic('unit-room-5'))
+    let isClosed = false
+    void closed.then(() => (isClosed = true))
+    await session.whenLocalLoaded
+    session.text.insert(0, 'listed')
+    session.meta.set('title', 'Listed')
+    await waitFor(() => session.status.storage === 'saved')
+    expect(isClosed).toBe(false)
+    session.destroy()
+    await closed
+    await expect(whenRoomClosed(session.topic)).resolves.toBeUndefined()
+    // NOTE: the pending (debounced) record is written on destroy, so it is ordered before this read.
+    expect(await registry.get(session.topic)).toMatchObject({ secret: 'unit-room-5', title: 'Listed', length: 6, lastPeerSeenAt: null })
+    registry.close()
   })
 })

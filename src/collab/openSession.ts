@@ -4,9 +4,12 @@ import type { WebrtcProvider } from 'y-webrtc'
 import { Awareness, removeAwarenessStates } from 'y-protocols/awareness'
 import { chunkingRtc } from './chunkingRtc'
 import { docMetaMap, docText, ensureSchemaVersion } from './docMeta'
+import { DocumentRecorder } from './DocumentRecorder'
+import type { DocumentRegistry } from './documentRegistry'
 import { LocalSaveTracker } from './LocalSaveTracker'
 import { MeshRelay } from './MeshRelay'
 import { roomDatabaseName, roomTopic } from './roomTopic'
+import { isSyncStep2, syncStep1Message } from './syncMessage'
 import {
   INITIAL_STATUS,
   sameStatus,
@@ -14,7 +17,6 @@ import {
   type SessionStatus,
   type SignalingConnState,
 } from './sessionStatus'
-import { syncStep1Message } from './syncStep1Message'
 import type { UserIdentity } from './userIdentity'
 
 export interface SessionOptions {
@@ -23,6 +25,8 @@ export interface SessionOptions {
   /** ICE servers for WebRTC. Default: none (peers on one network, or with public addresses). */
   readonly iceServers?: readonly RTCIceServer[]
   readonly user: UserIdentity
+  /** Where to list the document once it holds anything (see `DocumentRecorder`). */
+  readonly registry?: DocumentRegistry
 }
 
 /** What a test or a curious person can read off a live session (`window.meshpad.debug()`). */
@@ -75,12 +79,18 @@ function isLinkUp(conn: { connected: boolean; peer: { _pc?: RTCPeerConnection | 
   return conn.connected && ice !== 'disconnected' && ice !== 'failed'
 }
 
-function countLinksUp(provider: WebrtcProvider | null): number {
+type WebrtcConn = NonNullable<WebrtcProvider['room']>['webrtcConns'] extends Map<string, infer C> ? C : never
+
+/** Connections that carry data now, and how many of them finished their sync exchange. */
+function countLinks(provider: WebrtcProvider | null, synced: WeakSet<WebrtcConn>): { up: number; synced: number } {
   let up = 0
+  let done = 0
   provider?.room?.webrtcConns.forEach((conn) => {
-    if (isLinkUp(conn)) up++
+    if (!isLinkUp(conn)) return
+    up++
+    if (synced.has(conn)) done++
   })
-  return up
+  return { up, synced: done }
 }
 
 /** Peer ids this page reaches directly: WebRTC links that are up, and tabs over BroadcastChannel. */
@@ -104,6 +114,17 @@ export const SIGNALING_POLL_MS = 500
  */
 const releasing = new Map<string, Promise<void>>()
 
+/** Rooms with a session open in this page, and the promise that resolves once it is destroyed. */
+const openRooms = new Map<string, Promise<void>>()
+
+/**
+ * Resolves once no session of `topic` is open in this page: at once if none is, else when it is
+ * destroyed. Deleting a room's stored copy waits for this.
+ */
+export function whenRoomClosed(topic: string): Promise<void> {
+  return openRooms.get(topic) ?? Promise.resolve()
+}
+
 /**
  * Opens the room of `secret`: the document loads from IndexedDB while y-webrtc connects with the
  * secret as its password (signaling payloads and BroadcastChannel traffic are AES-GCM encrypted;
@@ -125,6 +146,8 @@ export function openSession(secret: string, options: SessionOptions): Session {
   let everConnected = false
   let pollTimer: ReturnType<typeof setInterval> | null = null
   let firstPeerAt: number | null = null
+  /** Connections whose peer sent its sync step 2 (see `isSyncStep2`). */
+  const syncedConns = new WeakSet<WebrtcConn>()
 
   const update = (patch: Partial<SessionStatus>): void => {
     const next = { ...status, ...patch }
@@ -165,6 +188,11 @@ export function openSession(secret: string, options: SessionOptions): Session {
     awareness.setLocalStateField('links', links)
   }
 
+  let markClosed = (): void => {}
+  const closed = new Promise<void>((resolve) => (markClosed = resolve))
+  openRooms.set(topic, closed)
+
+  const recorder = options.registry ? new DocumentRecorder({ secret, topic, doc }, options.registry) : null
   const persistence = new IndexeddbPersistence(roomDatabaseName(topic), doc)
   const saves = new LocalSaveTracker(doc, persistence, (storage, storageError) => update({ storage, storageError }))
 
@@ -173,12 +201,14 @@ export function openSession(secret: string, options: SessionOptions): Session {
     if (destroyed || provider === null) return
     const conns = provider.signalingConns as unknown as SignalingConnState[]
     if (conns.some((conn) => conn.connected)) everConnected = true
-    const peers = countLinksUp(provider)
+    const links = countLinks(provider, syncedConns)
+    const peers = links.up
     if (peers > 0 && firstPeerAt === null) firstPeerAt = performance.now()
     const signaling = signalingState(conns, everConnected)
     publishLinks()
     relay.refresh()
-    update({ signaling, peers, tabs: provider.room?.bcConns.size ?? 0 })
+    update({ signaling, peers, syncedPeers: links.synced, tabs: provider.room?.bcConns.size ?? 0 })
+    recorder?.setPeers(peers)
     // Failed attempts emit nothing; poll only while no server is connected.
     if (signaling !== 'connected' && pollTimer === null) {
       pollTimer = setInterval(refreshConnections, SIGNALING_POLL_MS)
@@ -215,6 +245,12 @@ export function openSession(secret: string, options: SessionOptions): Session {
       if (conn === undefined) continue // a BroadcastChannel peer
       conn.peer.on('connect', refreshConnections)
       conn.peer.on('close', refreshConnections)
+      // NOTE: registered after y-webrtc's own `data` listener, so the answer is applied by now.
+      conn.peer.on('data', (data: Uint8Array) => {
+        if (syncedConns.has(conn) || !isSyncStep2(data)) return
+        syncedConns.add(conn)
+        refreshConnections()
+      })
       conn.peer.on('iceStateChange', (state: RTCIceConnectionState) => {
         if (state === 'disconnected' || state === 'failed') forgetPresence([peerId])
         refreshConnections()
@@ -225,7 +261,10 @@ export function openSession(secret: string, options: SessionOptions): Session {
   }
 
   /** Leaves the room's presence when the page goes away, where `beforeunload` may not fire. */
-  const handlePageHide = (): void => removeAwarenessStates(awareness, [doc.clientID], 'page hide')
+  const handlePageHide = (): void => {
+    removeAwarenessStates(awareness, [doc.clientID], 'page hide')
+    recorder?.flush()
+  }
   const handlePageShow = (event: PageTransitionEvent): void => {
     if (event.persisted && !destroyed) {
       awareness.setLocalState({ user: currentUser, peerId: provider?.room?.peerId, links: directLinks(provider) })
@@ -263,7 +302,9 @@ export function openSession(secret: string, options: SessionOptions): Session {
   }
 
   const whenLocalLoaded = persistence.whenSynced.then(() => {
-    if (!destroyed) ensureSchemaVersion(doc)
+    if (destroyed) return
+    ensureSchemaVersion(doc)
+    recorder?.markLoaded()
   })
   /**
    * NOTE: the network starts while IndexedDB loads: a joining peer meets the room sooner (opening a
@@ -292,6 +333,7 @@ export function openSession(secret: string, options: SessionOptions): Session {
     }
     if (pollTimer !== null) clearInterval(pollTimer)
     awareness.off('change', refreshRelay)
+    recorder?.destroy()
     saves.destroy()
     if (provider !== null) {
       const webrtc = provider
@@ -315,6 +357,8 @@ export function openSession(secret: string, options: SessionOptions): Session {
     awareness.destroy()
     void persistence.destroy()
     doc.destroy()
+    if (openRooms.get(topic) === closed) openRooms.delete(topic)
+    markClosed()
   }
 
   return {
@@ -342,7 +386,7 @@ export function openSession(secret: string, options: SessionOptions): Session {
       return {
         topic,
         peerId: room?.peerId ?? null,
-        webrtcConnected: countLinksUp(provider),
+        webrtcConnected: countLinks(provider, syncedConns).up,
         webrtcKnown: room?.webrtcConns.size ?? 0,
         bcPeers: room?.bcConns.size ?? 0,
         signalingConnected: provider?.signalingConns.filter((conn) => conn.connected).length ?? 0,

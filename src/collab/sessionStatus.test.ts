@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { signalingState, UNREACHABLE_AFTER_FAILURES } from './sessionStatus'
+import { INITIAL_STATUS, signalingState, syncState, UNREACHABLE_AFTER_FAILURES } from './sessionStatus'
 
 const conn = (connected: boolean, unsuccessfulReconnects = 0) => ({ connected, unsuccessfulReconnects })
 
@@ -17,5 +17,19 @@ describe('signalingState', () => {
     expect(signalingState([conn(false, n), conn(false, n - 1)], true)).toBe('reconnecting')
     expect(signalingState([conn(false, n), conn(false, n)], true)).toBe('unreachable')
     expect(signalingState([conn(false, n)], false)).toBe('unreachable')
+  })
+})
+
+describe('syncState', () => {
+  it('is offline with no peer and no signaling server, whatever the storage does', () => {
+    expect(syncState({ ...INITIAL_STATUS, signaling: 'unreachable' })).toBe('offline')
+    expect(syncState({ ...INITIAL_STATUS, signaling: 'reconnecting', storage: 'saved' })).toBe('offline')
+    expect(syncState({ ...INITIAL_STATUS, signaling: 'connecting' })).toBe('looking')
+    expect(syncState({ ...INITIAL_STATUS, signaling: 'connected' })).toBe('alone')
+  })
+  it('is synced only once every connected peer finished its sync exchange, server or not', () => {
+    expect(syncState({ ...INITIAL_STATUS, signaling: 'unreachable', peers: 2, syncedPeers: 1 })).toBe('syncing')
+    expect(syncState({ ...INITIAL_STATUS, signaling: 'unreachable', peers: 2, syncedPeers: 2 })).toBe('synced')
+    expect(syncState({ ...INITIAL_STATUS, signaling: 'connected', peers: 1, syncedPeers: 0 })).toBe('syncing')
   })
 })

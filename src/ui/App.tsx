@@ -1,33 +1,56 @@
-import { useCallback, useEffect } from 'react'
+import { useCallback, useEffect, useState } from 'react'
 import { createRoomSecret } from '../collab/roomLink'
 import { setDocLanguage, setDocTitle } from '../collab/docMeta'
+import type { DocumentRegistry } from '../collab/documentRegistry'
+import { whenRoomClosed } from '../collab/openSession'
+import { DocumentsDialog } from './DocumentsDialog'
 import { EditorPane } from './EditorPane'
 import { PeopleList } from './PeopleList'
 import { StatusBar } from './StatusBar'
 import { TopBar } from './TopBar'
+import { UpdateBanner } from './UpdateBanner'
 import { useColorScheme } from './hooks/useColorScheme'
 import { useDocMeta } from './hooks/useDocMeta'
 import { useLocalPreference } from './hooks/useLocalPreference'
 import { usePeople } from './hooks/usePeople'
+import { usePersistAfterFirstEdit } from './hooks/usePersistAfterFirstEdit'
 import { useRoomSecret } from './hooks/useRoomSecret'
 import { useSession } from './hooks/useSession'
 import { useSessionStatus } from './hooks/useSessionStatus'
 import { useUser } from './hooks/useUser'
 
+/** Leaves the open document for a new one, replacing it in the history (it is gone). */
+function replaceWithNewDocument(): void {
+  window.location.replace(`#${createRoomSecret()}`)
+}
+
 /** The whole page: one room, the one in the URL. */
-export function App() {
+export function App({ registry }: { registry: DocumentRegistry }) {
   const secret = useRoomSecret()
   const [user, rename] = useUser()
-  const session = useSession(secret, user)
+  const session = useSession(secret, user, registry)
   const status = useSessionStatus(session)
   const meta = useDocMeta(session)
   const people = usePeople(session)
   const colorScheme = useColorScheme()
   const [lineWrapping, setLineWrapping] = useLocalPreference('meshpad/v1/lineWrapping', true)
+  const [showDocuments, setShowDocuments] = useState(false)
+  const [notice, setNotice] = useState<string | null>(null)
+  usePersistAfterFirstEdit(session)
 
   useEffect(() => {
     document.title = `${meta.title.trim() || 'Untitled'} · Meshpad`
   }, [meta.title])
+
+  // Another tab deletes this browser's copy of the open document: leave it before it goes.
+  useEffect(() => {
+    if (session === null) return
+    return registry.onChange((change) => {
+      if (change.kind !== 'removing' || change.topic !== session.topic) return
+      replaceWithNewDocument()
+      setNotice('The document you had open was deleted from this browser in another tab.')
+    })
+  }, [registry, session])
 
   const onTitle = useCallback((title: string) => session && setDocTitle(session.doc, title), [session])
   const onLanguage = useCallback((language: string) => session && setDocLanguage(session.doc, language), [session])
@@ -35,9 +58,32 @@ export function App() {
   const onNewDocument = useCallback(() => {
     window.location.hash = createRoomSecret()
   }, [])
+  const onOpenDocument = useCallback((next: string) => {
+    setShowDocuments(false)
+    window.location.hash = next
+  }, [])
+  const onDeleteDocument = useCallback(
+    async (topic: string) => {
+      if (session?.topic === topic) replaceWithNewDocument()
+      await whenRoomClosed(topic)
+      await registry.remove(topic)
+    },
+    [registry, session],
+  )
+  const onShowDocuments = useCallback(() => setShowDocuments(true), [])
+  const onCloseDocuments = useCallback(() => setShowDocuments(false), [])
 
   return (
     <div className="app">
+      <UpdateBanner session={session} />
+      {notice && (
+        <div className="notice" role="status">
+          <span>{notice}</span>
+          <button type="button" onClick={() => setNotice(null)}>
+            Dismiss
+          </button>
+        </div>
+      )}
       <TopBar
         title={meta.title}
         language={meta.language}
@@ -47,6 +93,7 @@ export function App() {
         onLanguage={onLanguage}
         onLineWrapping={setLineWrapping}
         onNewDocument={onNewDocument}
+        onShowDocuments={onShowDocuments}
       />
       <main className="workspace">
         {session && (
@@ -55,6 +102,16 @@ export function App() {
         <PeopleList people={people} selfName={user.name} onRename={rename} />
       </main>
       <StatusBar status={status} />
+      <DocumentsDialog
+        open={showDocuments}
+        session={session}
+        registry={registry}
+        title={meta.title}
+        language={meta.language}
+        onClose={onCloseDocuments}
+        onOpen={onOpenDocument}
+        onDelete={onDeleteDocument}
+      />
     </div>
   )
 }

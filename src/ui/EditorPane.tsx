@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import type { Session } from '../collab/openSession'
 import { createEditor, type EditorHandle } from '../editor/createEditor'
 import type { ColorScheme } from '../editor/editorTheme'
@@ -22,6 +22,8 @@ export function EditorPane({ session, language, lineWrapping, colorScheme }: Pro
   const editor = useRef<EditorHandle | null>(null)
   // NOTE: the options the view is created with; later changes go through the effects below.
   const initial = useRef({ language, lineWrapping, colorScheme })
+  /** The language whose highlighting is in effect, or failed to load (`data-language`). */
+  const [loaded, setLoaded] = useState<{ id: string; state: 'ready' | 'failed' } | null>(null)
 
   useEffect(() => {
     if (parent.current === null) return
@@ -38,7 +40,19 @@ export function EditorPane({ session, language, lineWrapping, colorScheme }: Pro
   }, [session])
 
   useEffect(() => {
-    void editor.current?.setLanguage(language)
+    let current = true
+    // NOTE: a chunk can fail to load (a page left open across a deploy, offline): the text stays
+    // editable, unhighlighted.
+    editor.current?.setLanguage(language).then(
+      () => current && setLoaded({ id: language, state: 'ready' }),
+      (error: unknown) => {
+        console.warn(`Meshpad: cannot load the ${language} language`, error)
+        if (current) setLoaded({ id: language, state: 'failed' })
+      },
+    )
+    return () => {
+      current = false
+    }
   }, [session, language])
   useEffect(() => {
     editor.current?.setLineWrapping(lineWrapping)
@@ -47,5 +61,5 @@ export function EditorPane({ session, language, lineWrapping, colorScheme }: Pro
     editor.current?.setColorScheme(colorScheme)
   }, [session, colorScheme])
 
-  return <div className="editor" ref={parent} />
+  return <div className="editor" ref={parent} data-language={loaded?.id} data-language-state={loaded?.state} />
 }

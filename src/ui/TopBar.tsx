@@ -11,9 +11,10 @@ interface Props {
   readonly onLanguage: (language: string) => void
   readonly onLineWrapping: (on: boolean) => void
   readonly onNewDocument: () => void
+  readonly onShowDocuments: () => void
 }
 
-/** Title, language, wrapping, sharing and "New document": everything about the document. */
+/** Title, language, wrapping, sharing, "New document" and "My documents": everything about the document. */
 export function TopBar(props: Props) {
   const known = languageInfo(props.language).id === props.language
   return (
@@ -51,6 +52,9 @@ export function TopBar(props: Props) {
         <CopyLinkButton />
         <button type="button" onClick={props.onNewDocument}>
           New document
+        </button>
+        <button type="button" onClick={props.onShowDocuments} aria-haspopup="dialog" title="Documents stored in this browser; download, export, import, copy">
+          My documents
         </button>
       </div>
     </header>

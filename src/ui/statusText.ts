@@ -1,4 +1,6 @@
-import type { SessionStatus } from '../collab/sessionStatus'
+import { syncState, type SessionStatus } from '../collab/sessionStatus'
+
+const peersWord = (n: number): string => (n === 1 ? '1 peer' : `${n} peers`)
 
 /** The status bar's words for each part of a session's status. */
 export function statusText(status: SessionStatus): { signaling: string; peers: string; storage: string } {
@@ -9,7 +11,16 @@ export function statusText(status: SessionStatus): { signaling: string; peers: s
     unreachable: 'Signaling server unreachable',
   }[status.signaling]
 
-  let peers = status.peers === 0 ? 'No peers connected' : status.peers === 1 ? '1 peer connected directly' : `${status.peers} peers connected directly`
+  const savedHere = status.storage !== 'error'
+  let peers = {
+    looking: 'No peers connected',
+    alone: 'No peers connected',
+    offline: savedHere
+      ? 'Offline: edits are saved on this device and will sync when a peer is reachable'
+      : 'Offline: edits will sync when a peer is reachable',
+    syncing: `${peersWord(status.peers)} connected directly, syncing…`,
+    synced: `Synced with ${peersWord(status.peers)}`,
+  }[syncState(status)]
   if (status.tabs > 0) peers += status.tabs === 1 ? ' · 1 other tab' : ` · ${status.tabs} other tabs`
 
   const storage = {

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react'
 import { openSession, type Session } from '../../collab/openSession'
 import { signalingUrls } from '../../collab/signalingUrls'
+import type { DocumentRegistry } from '../../collab/documentRegistry'
 import type { UserIdentity } from '../../collab/userIdentity'
 
 declare global {
@@ -15,7 +16,7 @@ declare global {
  * session is created in the effect and destroyed in its cleanup, so StrictMode's double mount
  * and room switches each leave exactly one live provider per room.
  */
-export function useSession(secret: string, user: UserIdentity): Session | null {
+export function useSession(secret: string, user: UserIdentity, registry: DocumentRegistry): Session | null {
   const [session, setSession] = useState<Session | null>(null)
   // NOTE: the identity a new session starts with; changes reach an open one through `setUser`.
   const userRef = useRef(user)
@@ -24,7 +25,7 @@ export function useSession(secret: string, user: UserIdentity): Session | null {
   }, [user])
 
   useEffect(() => {
-    const opened = openSession(secret, { signaling: signalingUrls(window.location), user: userRef.current })
+    const opened = openSession(secret, { signaling: signalingUrls(window.location), user: userRef.current, registry })
     setSession(opened)
     window.meshpad = { session: opened }
     return () => {
@@ -32,7 +33,7 @@ export function useSession(secret: string, user: UserIdentity): Session | null {
       if (window.meshpad?.session === opened) delete window.meshpad
       setSession(null)
     }
-  }, [secret])
+  }, [secret, registry])
 
   useEffect(() => {
     session?.setUser(user)
