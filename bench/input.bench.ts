@@ -1,8 +1,7 @@
 import type { Browser, Page } from '@playwright/test'
-import type { MeshpadServer } from '../e2e/support/meshpadServer.ts'
 import { percentiles, writeBenchResult, type BenchRow } from './support/benchResult.ts'
-import { closePeers, latencyCell, newPeerContext, openMeshpad, openPeer, pause, waitForLinks, withStage, type BenchPeer } from './support/benchPeers.ts'
-import { newRoomSecret, seedRoom } from './support/seedRoom.ts'
+import { closePeers, latencyCell, openPeer, pause, waitForLinks, withStage, type BenchPeer } from './support/benchPeers.ts'
+import { openSeededPeer } from './support/seedRoom.ts'
 import { loadTrace, TRACE_CREDIT, traceDocumentUpdate } from './support/traceDocument.ts'
 
 /**
@@ -67,32 +66,12 @@ async function placeCaret(page: Page, position: 'end' | 'middle'): Promise<void>
   }, position)
 }
 
-async function withSecondPeer(browser: Browser, typist: BenchPeer): Promise<BenchPeer> {
+/** Types in `typist` with a second peer connected, caret at `caret`; closes both afterwards. */
+async function typeWithSecondPeer(browser: Browser, typist: BenchPeer, caret: 'end' | 'middle') {
   const other = await openPeer(browser, typist.page.url())
-  await waitForLinks(typist.page, 1)
-  return other
-}
-
-async function emptyDocument(browser: Browser, server: MeshpadServer) {
-  const typist = await openPeer(browser, server.url)
-  const other = await withSecondPeer(browser, typist)
   try {
-    await placeCaret(typist.page, 'end')
-    return await measureTyping(typist.page)
-  } finally {
-    await closePeers([typist, other])
-  }
-}
-
-async function largeDocument(browser: Browser, server: MeshpadServer, update: Uint8Array, length: number) {
-  const secret = newRoomSecret()
-  const context = await newPeerContext(browser)
-  await seedRoom(context, server.url, secret, update)
-  const typist = { context, page: await openMeshpad(context, `${server.url}#${secret}`) }
-  await typist.page.waitForFunction((n) => window.meshpad?.session.text.length === n, length, { timeout: 30_000 })
-  const other = await withSecondPeer(browser, typist)
-  try {
-    await placeCaret(typist.page, 'middle')
+    await waitForLinks(typist.page, 1)
+    await placeCaret(typist.page, caret)
     return await measureTyping(typist.page)
   } finally {
     await closePeers([typist, other])
@@ -102,8 +81,8 @@ async function largeDocument(browser: Browser, server: MeshpadServer, update: Ui
 const trace = loadTrace()
 const update = traceDocumentUpdate(trace, 1)
 const results = await withStage(async ({ browser, server }) => ({
-  'empty document': await emptyDocument(browser, server),
-  'large document': await largeDocument(browser, server, update, trace.endContent.length),
+  'empty document': await typeWithSecondPeer(browser, await openPeer(browser, server.url), 'end'),
+  'large document': await typeWithSecondPeer(browser, await openSeededPeer(browser, server.url, update, trace.endContent.length), 'middle'),
 }))
 
 const rows: BenchRow[] = []

@@ -1,8 +1,7 @@
 import type { Browser } from '@playwright/test'
-import type { MeshpadServer } from '../e2e/support/meshpadServer.ts'
 import { percentiles, writeBenchResult, type BenchRow } from './support/benchResult.ts'
 import { closePeers, latencyCell, newPeerContext, openMeshpad, openPeer, probeState, stateVector, withStage, type BenchPeer } from './support/benchPeers.ts'
-import { newRoomSecret, seedRoom } from './support/seedRoom.ts'
+import { openSeededPeer } from './support/seedRoom.ts'
 import { loadTrace, TRACE_CREDIT, traceDocumentUpdate } from './support/traceDocument.ts'
 
 /**
@@ -77,15 +76,6 @@ async function rejoinRuns(browser: Browser, link: string, runs: number): Promise
   return times
 }
 
-async function openLargeHolder(browser: Browser, server: MeshpadServer, update: Uint8Array, length: number): Promise<BenchPeer> {
-  const secret = newRoomSecret()
-  const context = await newPeerContext(browser)
-  await seedRoom(context, server.url, secret, update)
-  const page = await openMeshpad(context, `${server.url}#${secret}`)
-  await page.waitForFunction((n) => window.meshpad?.session.text.length === n, length, { timeout: 30_000 })
-  return { context, page }
-}
-
 function describe(joins: Join[], key: keyof Join): { cell: string; values: number[]; missing: number } {
   const values = joins.map((join) => join[key]).filter((value): value is number => value !== null)
   const missing = joins.length - values.length
@@ -105,7 +95,7 @@ const result = await withStage(async ({ browser, server }) => {
   const empty = await joinRuns(browser, holder.page.url(), holder, EMPTY_RUNS)
   const returning = await rejoinRuns(browser, holder.page.url(), RELOADS)
   await closePeers([holder])
-  const large = await openLargeHolder(browser, server, largeUpdate, trace.endContent.length)
+  const large = await openSeededPeer(browser, server.url, largeUpdate, trace.endContent.length)
   const largeJoins = await joinRuns(browser, large.page.url(), large, LARGE_RUNS)
   await closePeers([large])
   return { empty, large: largeJoins, returning }

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto'
-import type { BrowserContext } from '@playwright/test'
+import type { Browser, BrowserContext } from '@playwright/test'
 import { roomDatabaseName, roomTopic } from '../../src/collab/roomTopic.ts'
+import { newPeerContext, openMeshpad, type BenchPeer } from './benchPeers.ts'
+import type { ProbeOptions } from './pageProbe.ts'
 
 /** A new room secret, as Meshpad makes them (16 random bytes, base64url). */
 export function newRoomSecret(): string {
@@ -66,4 +68,17 @@ export async function storedBytes(context: BrowserContext, origin: string, secre
   } finally {
     await page.close()
   }
+}
+
+/**
+ * A peer that already holds a document: a fresh context with `update` stored as a new room's
+ * local copy, Meshpad opened on that room, and the text of `length` characters loaded.
+ */
+export async function openSeededPeer(browser: Browser, origin: string, update: Uint8Array, length: number, probe: ProbeOptions = {}): Promise<BenchPeer> {
+  const secret = newRoomSecret()
+  const context = await newPeerContext(browser, probe)
+  await seedRoom(context, origin, secret, update)
+  const page = await openMeshpad(context, new URL(`/#${secret}`, origin).href)
+  await page.waitForFunction((n) => window.meshpad?.session.text.length === n, length, { timeout: 60_000 })
+  return { context, page }
 }
