@@ -93,3 +93,25 @@ export function parseClientMessage(raw: string): ClientMessage | null {
       return null
   }
 }
+
+/**
+ * `data` as JSON text, or `null` when it cannot be serialised. Parsing never fails on deep nesting
+ * but serialising is recursive: a 64 KiB frame of nested arrays parses, then overflows the stack
+ * in `JSON.stringify`.
+ */
+export function serializeData(data: unknown): string | null {
+  try {
+    return JSON.stringify(data)
+  } catch {
+    return null
+  }
+}
+
+/**
+ * The frame relayed to subscribers, built from `data` already serialised ({@link serializeData}),
+ * so that one serialisation serves every receiver and every instance. Same JSON, same key order
+ * as `JSON.stringify` of a {@link RelayedPublishMessage}.
+ */
+export function relayFrame(topic: string, dataJson: string, clients: number): string {
+  return `{"type":"publish","topic":${JSON.stringify(topic)},"data":${dataJson},"clients":${clients}}`
+}
