@@ -124,7 +124,8 @@ export class SignalingHub {
     })
     socket.on('close', (code) => {
       const reason = connection.closeReason ?? 'client'
-      this.metrics.closed(reason)
+      // NOTE: a close the server decided on was counted when it decided (see `close`).
+      if (!(reason in CLOSE_POLICIES)) this.metrics.closed(reason)
       this.connections.delete(connection)
       this.registry.unsubscribeAll(connection)
       this.logger.debug({ conn: connection.id, reason, code }, 'connection closed')
@@ -177,6 +178,7 @@ export class SignalingHub {
     // NOTE: leaves its topics now, not when the handshake ends: it receives nothing more, and
     // neither `clients` nor the topic limits should count it meanwhile.
     this.registry.unsubscribeAll(connection)
+    this.metrics.closed(reason)
     const { code, reason: text } = CLOSE_POLICIES[reason]
     const fields = { conn: connection.id, address: connection.address, reason, code }
     if (reason === 'shutdown') this.logger.debug(fields, 'closing connection')

@@ -1,10 +1,10 @@
 /** How long a test waits for one expected event (a message, a close, a condition). */
 export const TIMEOUT_MS = 2000
 
-/** Polls `condition` until it holds; fails after `timeoutMs`. */
-export async function waitFor(condition: () => boolean, timeoutMs = TIMEOUT_MS): Promise<void> {
+/** Polls `condition` (sync or async) until it holds; fails after `timeoutMs`. */
+export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = TIMEOUT_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms: ${condition.toString()}`)
     await new Promise((resolve) => setTimeout(resolve, 5))
   }

@@ -56,6 +56,11 @@ export class TestClient {
     })
   }
 
+  /** Takes every message queued and not yet taken. */
+  takeQueued(): unknown[] {
+    return this.queue.splice(0)
+  }
+
   /**
    * Sends a ping and expects the pong as the very next message. Frames on one socket are handled
    * in order, so this proves everything sent before was handled and nothing was delivered to us.
