@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import WebSocket, { type ClientOptions } from 'ws'
+import type { ClientOptions } from 'ws'
 import { createSignalingServer } from './server.js'
 import { waitFor, within } from './testing/conditions.js'
 import { SignalingHarness } from './testing/signalingHarness.js'
@@ -192,7 +192,7 @@ describe('http', () => {
     expect(response.headers.get('content-type')).toBe('application/json')
     expect(response.headers.get('cache-control')).toBe('no-store')
     const body = (await response.json()) as Record<string, unknown>
-    expect(body).toMatchObject({ status: 'ok', connections: 1, topics: 1 })
+    expect(body).toMatchObject({ status: 'ok', connections: 1, topics: 1, redis: 'disabled' })
     expect(typeof body.uptime).toBe('number')
   })
 
@@ -250,6 +250,45 @@ describe('http', () => {
       for (const path of ['/', '/index.html', '/assets/app.js']) expect((await fetch(`${http}${path}`)).status).toBe(404)
       expect((await fetch(`${http}/healthz`)).status).toBe(200)
     }
+  })
+
+  it('serves Prometheus metrics per server: connections, topics, traffic, fan-out, closes and drops, process', async () => {
+    const [one, two] = await Promise.all([start(), start()])
+    const [a, b] = await Promise.all([connect(one.ws), connect(one.ws)])
+    await Promise.all([a!.subscribe('room'), b!.subscribe('room')])
+    a!.send({ type: 'publish', topic: 'room', data: 'x' })
+    await a!.nextMessage()
+    await b!.nextMessage()
+    a!.socket.send('not json')
+    await a!.expectNothingElse()
+
+    const response = await fetch(`${one.http}/metrics`)
+    expect(response.status).toBe(200)
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/)
+    const text = await response.text()
+    for (const line of [
+      'meshpad_signaling_connections 2',
+      'meshpad_signaling_topics 1',
+      'meshpad_signaling_subscriptions 2',
+      'meshpad_signaling_connections_accepted_total 2',
+      'meshpad_signaling_messages_received_total 7',
+      'meshpad_signaling_messages_sent_total 5',
+      'meshpad_signaling_publishes_total{source="local"} 1',
+      'meshpad_signaling_fanout_size_bucket{le="2"} 1',
+      'meshpad_signaling_fanout_size_bucket{le="1"} 0',
+      'meshpad_signaling_frames_dropped_total{reason="invalid"} 1',
+      'meshpad_signaling_frames_dropped_total{reason="binary"} 0',
+      'meshpad_signaling_closes_total{reason="rate_limited"} 0',
+      `meshpad_signaling_info{instance_id="${one.signaling.instanceId}"} 1`,
+    ]) {
+      expect(text.split('\n')).toContain(line)
+    }
+    expect(text).toMatch(/^meshpad_signaling_received_bytes_total \d+$/m)
+    expect(text).toMatch(/^process_cpu_user_seconds_total /m)
+    expect(text).toMatch(/^nodejs_eventloop_lag_seconds /m)
+    expect(text).not.toContain('meshpad_signaling_redis_up')
+    // Another server in the same process counts on its own.
+    expect((await (await fetch(`${two.http}/metrics`)).text()).split('\n')).toContain('meshpad_signaling_connections 0')
   })
 
   it('answers a plain GET /signaling with 426 Upgrade Required', async () => {
