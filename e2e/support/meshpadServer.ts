@@ -16,23 +16,32 @@ export async function freePort(): Promise<number> {
   })
 }
 
+export interface MeshpadServerOptions {
+  /** Extra environment for the server process (e.g. `REDIS_URL`); PORT and HOST are set by us. */
+  readonly env?: Readonly<Record<string, string>>
+}
+
 /**
  * A real Meshpad server process (`build/signaling/main.js`: the built app plus signaling) on a
  * loopback port. `stop()` sends SIGTERM and waits for the exit; `start()` again reuses the port,
- * as an operator restarting the server would.
+ * as an operator restarting the server would. `start()` returns once `/healthz` answers 200, so
+ * with `REDIS_URL` once the server's Redis link is up.
  */
 export class MeshpadServer {
   private child: ChildProcess | null = null
   readonly url: string
   readonly signalingUrl: string
 
-  private constructor(readonly port: number) {
+  private constructor(
+    readonly port: number,
+    private readonly env: Readonly<Record<string, string>>,
+  ) {
     this.url = `http://127.0.0.1:${port}/`
     this.signalingUrl = `ws://127.0.0.1:${port}/signaling`
   }
 
-  static async start(): Promise<MeshpadServer> {
-    const server = new MeshpadServer(await freePort())
+  static async start(options: MeshpadServerOptions = {}): Promise<MeshpadServer> {
+    const server = new MeshpadServer(await freePort(), options.env ?? {})
     await server.start()
     return server
   }
@@ -40,7 +49,8 @@ export class MeshpadServer {
   async start(): Promise<void> {
     if (this.child) return
     const child = spawn(process.execPath, [MAIN], {
-      env: { ...process.env, PORT: String(this.port), HOST: '127.0.0.1' },
+      // NOTE: logs at warn: the info lines of every server would drown the test output.
+      env: { ...process.env, LOG_LEVEL: 'warn', ...this.env, PORT: String(this.port), HOST: '127.0.0.1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     this.child = child
