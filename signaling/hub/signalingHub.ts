@@ -37,8 +37,9 @@ interface Connection {
   closeReason: CloseReason | undefined
 }
 
-const PONG_FRAME = JSON.stringify({ type: 'pong' } satisfies PongMessage)
-const PONG_BYTES = Buffer.byteLength(PONG_FRAME)
+const PONG_FRAME = Buffer.from(JSON.stringify({ type: 'pong' } satisfies PongMessage))
+/** ws options for a text frame given as bytes. */
+const TEXT = { binary: false } as const
 
 function frameBytes(data: RawData): number {
   if (Array.isArray(data)) return data.reduce((sum, chunk) => sum + chunk.length, 0)
@@ -226,7 +227,7 @@ export class SignalingHub {
         return
       }
       case 'ping':
-        if (this.send(connection, PONG_FRAME)) this.metrics.sent(1, PONG_BYTES)
+        if (this.send(connection, PONG_FRAME)) this.metrics.sent(1, PONG_FRAME.length)
         return
     }
   }
@@ -252,17 +253,18 @@ export class SignalingHub {
     if (receivers.size === 0) return
     // NOTE: serialised once per fan-out, not once per receiver (the stock server does the latter).
     // `clients` is the number of subscribers on this instance (see README, "Several instances").
-    const frame = relayFrame(topic, dataJson, receivers.size)
+    // NOTE: encoded once too: ws would encode a string again for every receiver.
+    const frame = Buffer.from(relayFrame(topic, dataJson, receivers.size))
     this.metrics.fannedOut(receivers.size, source)
     let sent = 0
-    // NOTE: no copy needed: closing a receiver only removes it from the set when its 'close'
-    // event fires, after this loop.
+    // NOTE: iterating the live set is safe: a receiver closed by `send` leaves it, and Set
+    // iteration tolerates deletion.
     for (const receiver of receivers) if (this.send(receiver, frame)) sent++
-    this.metrics.sent(sent, Buffer.byteLength(frame))
+    this.metrics.sent(sent, frame.length)
   }
 
   /** Sends `frame` unless the connection is closing or its send queue is over the limit. */
-  private send(connection: Connection, frame: string): boolean {
+  private send(connection: Connection, frame: Buffer): boolean {
     const { socket } = connection
     if (connection.closeReason !== undefined || socket.readyState !== WebSocket.OPEN) return false
     if (socket.bufferedAmount > this.limits.maxBufferedBytes) {
@@ -272,7 +274,7 @@ export class SignalingHub {
       this.close(connection, 'slow_receiver')
       return false
     }
-    socket.send(frame)
+    socket.send(frame, TEXT)
     return true
   }
 }

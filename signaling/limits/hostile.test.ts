@@ -47,6 +47,8 @@ function median(samples: number[]): number {
 }
 
 const MiB = 1024 * 1024
+/** How long the server may take to work through one hostile phase (on a busy 2-core machine). */
+const PHASE_TIMEOUT_MS = 20_000
 
 function deep(depth: number, open: string, close: string, inner = '0'): string {
   return open.repeat(depth) + inner + close.repeat(depth)
@@ -82,7 +84,7 @@ function malformedFrames(): string[] {
   ]
 }
 
-it('survives hostile input: answers a normal client as usual, memory back near baseline', { timeout: 60_000 }, async () => {
+it('survives hostile input: answers a normal client as usual, memory back near baseline', { timeout: 120_000 }, async () => {
   const normal = await connect()
   const peer = await connect()
   await normal.subscribe('room')
@@ -91,7 +93,7 @@ it('survives hostile input: answers a normal client as usual, memory back near b
   const warm = await connect()
   for (const frame of malformedFrames()) warm.socket.send(frame)
   warm.socket.send(randomBytes(100))
-  await warm.expectNothingElse()
+  await warm.expectNothingElse(PHASE_TIMEOUT_MS)
   warm.socket.terminate()
   peer.send({ type: 'publish', topic: 'room', data: 'warm' })
   expect(await normal.nextMessage()).toMatchObject({ data: 'warm' })
@@ -110,7 +112,7 @@ it('survives hostile input: answers a normal client as usual, memory back near b
         if (i % 2 === 0) sender.socket.send(randomBytes(randomInt(1, 4096)))
         else sender.socket.send(i % 25 === 1 ? malformedFrames()[index % 24]! : randomBytes(randomInt(1, 4096)).toString('latin1'))
       }
-      await sender.expectNothingElse()
+      await sender.expectNothingElse(PHASE_TIMEOUT_MS)
     }),
   )
   expect(sent).toBeGreaterThanOrEqual(10_000)
@@ -121,15 +123,15 @@ it('survives hostile input: answers a normal client as usual, memory back near b
   // 2. Frames far over the size limit (1009), invalid UTF-8 in a text frame (1007).
   const huge = await Promise.all(Array.from({ length: 5 }, () => connect()))
   for (const client of huge) client.socket.send(JSON.stringify({ type: 'publish', topic: 'room', data: 'x'.repeat(4 * MiB) }))
-  for (const client of huge) expect((await within(client.closed)).code).toBe(1009)
+  for (const client of huge) expect((await within(client.closed, PHASE_TIMEOUT_MS)).code).toBe(1009)
   const badUtf8 = await connect()
   badUtf8.socket.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { binary: false })
-  expect((await within(badUtf8.closed)).code).toBe(1007)
+  expect((await within(badUtf8.closed, PHASE_TIMEOUT_MS)).code).toBe(1007)
 
   // 3. Floods past the rate limit: closed with 1008 after the burst.
   const flooders = await Promise.all(Array.from({ length: 3 }, () => connect()))
   for (const flooder of flooders) for (let i = 0; i < 3000; i++) flooder.send({ type: 'publish', topic: 'flood', data: i })
-  for (const flooder of flooders) expect((await within(flooder.closed, 10_000)).code).toBe(1008)
+  for (const flooder of flooders) expect((await within(flooder.closed, PHASE_TIMEOUT_MS)).code).toBe(1008)
 
   // 4. Sockets that never read, subscribed to a busy topic: closed once their queue passes the bound.
   const stalled = await Promise.all(Array.from({ length: 3 }, () => connect()))
@@ -145,10 +147,10 @@ it('survives hostile input: answers a normal client as usual, memory back near b
   let published = 0
   while ((await server.stats()).closed.slow_receiver < stalled.length && published < 900) {
     for (let i = 0; i < 50; i++, published++) publisher.send({ type: 'publish', topic: 'room', data: payload })
-    await publisher.expectNothingElse()
+    await publisher.expectNothingElse(PHASE_TIMEOUT_MS)
   }
   expect((await server.stats()).closed.slow_receiver).toBe(stalled.length)
-  await waitFor(() => normal.received.length === receivedBefore + published, 10_000)
+  await waitFor(() => normal.received.length === receivedBefore + published, PHASE_TIMEOUT_MS)
 
   // 5. A connection flood from one address: refused past the per-address limit, with 1013.
   const { accepted } = await server.stats()
@@ -157,16 +159,16 @@ it('survives hostile input: answers a normal client as usual, memory back near b
     clients.push(client)
     return client
   })
-  await Promise.all(flood.map((client) => client.opened()))
-  await waitFor(async () => (await server.stats()).accepted === accepted + flood.length)
+  await Promise.all(flood.map((client) => within(new Promise((resolve) => client.socket.once('open', resolve)), PHASE_TIMEOUT_MS)))
+  await waitFor(async () => (await server.stats()).accepted === accepted + flood.length, PHASE_TIMEOUT_MS)
   const refused = (await server.stats()).closed.address_full
   expect(refused).toBeGreaterThan(0)
-  await waitFor(() => flood.filter((client) => client.socket.readyState === client.socket.CLOSED).length === refused)
+  await waitFor(() => flood.filter((client) => client.socket.readyState === client.socket.CLOSED).length === refused, PHASE_TIMEOUT_MS)
   for (const client of flood) if (client.socket.readyState === client.socket.CLOSED) expect((await client.closed).code).toBe(1013)
 
   // Everything hostile goes away.
   for (const client of [...senders, ...stalled, publisher, ...flood]) client.socket.terminate()
-  await waitFor(async () => (await server.stats()).connections === 2, 10_000)
+  await waitFor(async () => (await server.stats()).connections === 2, PHASE_TIMEOUT_MS)
 
   // The normal client is answered as usual, and fan-out works.
   normal.takeQueued()

@@ -65,9 +65,9 @@ export class TestClient {
    * Sends a ping and expects the pong as the very next message. Frames on one socket are handled
    * in order, so this proves everything sent before was handled and nothing was delivered to us.
    */
-  async expectNothingElse(): Promise<void> {
+  async expectNothingElse(timeoutMs = TIMEOUT_MS): Promise<void> {
     this.send({ type: 'ping' })
-    expect(await this.nextMessage()).toEqual({ type: 'pong' })
+    expect(await this.nextMessage(timeoutMs)).toEqual({ type: 'pong' })
   }
 
   async subscribe(...topics: string[]): Promise<void> {
