@@ -17,11 +17,13 @@ import type { LoadCommand, LoadReply } from './support/signalingLoad.ts'
  *   y-webrtc offer) and the next one as soon as the room's last member has it, for 5 s; deliveries
  *   per second are publish frames received by all members; server CPU time per 100,000 deliveries.
  * Then the same for Meshpad as two instances sharing a Redis, rooms split across both.
+ * About 80 s in all.
  */
 const CONNECTIONS = 5000
 const ROOM_SIZE = 10
 const PAYLOAD_BYTES = 1024
 const FANOUT_SECONDS = 5
+const ROUNDS = 2
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const MESHPAD_MAIN = `${ROOT}build/signaling/main.js`
 const STOCK_SERVER = `${ROOT}node_modules/y-webrtc/bin/server.js`
@@ -193,8 +195,17 @@ async function run(label: string, start: () => Promise<Server[]>): Promise<Measu
 
 if (!existsSync(MESHPAD_MAIN)) throw new Error(`${MESHPAD_MAIN} is missing: run \`npm run build\` (npm run bench does)`)
 
-const stockResult = await run('y-webrtc bin/server.js', async () => [await stock()])
-const meshpadResult = await run('Meshpad, one instance', async () => [await meshpad()])
+// NOTE: the two servers take turns, twice, and each is reported by its better run: on a shared
+// machine a run can be slowed by anything else running, and the better run is the less disturbed.
+const stockRuns: Measured[] = []
+const meshpadRuns: Measured[] = []
+for (let round = 1; round <= ROUNDS; round++) {
+  stockRuns.push(await run(`y-webrtc bin/server.js (run ${round})`, async () => [await stock()]))
+  meshpadRuns.push(await run(`Meshpad, one instance (run ${round})`, async () => [await meshpad()]))
+}
+const best = (runs: Measured[]): Measured => runs.reduce((a, b) => (b.deliveriesPerSecond > a.deliveriesPerSecond ? b : a))
+const stockResult = best(stockRuns)
+const meshpadResult = best(meshpadRuns)
 let redis: RedisServer | undefined
 let pairResult: Measured | undefined
 try {
@@ -273,11 +284,15 @@ writeBenchResult({
   name: 'signaling',
   title: 'Signaling server under load',
   rows,
-  summary: Object.fromEntries([stockResult, meshpadResult, ...(pairResult ? [pairResult] : [])].map((m) => [m.label, summary(m)])),
-  samples: Object.fromEntries([stockResult, meshpadResult, ...(pairResult ? [pairResult] : [])].map((m) => [`${m.label}: publish → last member (ms)`, m.latenciesMs.map((v) => Number(v.toFixed(2)))])),
+  summary: Object.fromEntries([...stockRuns, ...meshpadRuns, ...(pairResult ? [pairResult] : [])].map((m) => [m.label, summary(m)])),
+  // NOTE: every 10th latency sample (the percentiles above use them all), to keep the JSON small.
+  samples: Object.fromEntries(
+    [...stockRuns, ...meshpadRuns, ...(pairResult ? [pairResult] : [])].map((m) => [`${m.label}: publish → last member (ms), every 10th`, m.latenciesMs.filter((_, i) => i % 10 === 0).map((v) => Number(v.toFixed(1)))]),
+  ),
   notes: [
     `Load: ${CONNECTIONS} WebSockets from one load-generator process (bench/support/signalingLoad.ts), server(s) in other processes, all on this machine over loopback; both sides share its cores, so absolute rates are bounded by the generator too — the CPU-time row compares the servers' own work.`,
-    'Memory: growth of the server process RSS (VmRSS) from idle to holding every connection, the same method for both servers; it includes the kernel-visible cost of socket buffers and each server\'s per-connection objects.',
+    'Memory: growth of the server process\'s RSS (VmRSS in /proc) from just started to holding every connection, the same method for both servers: JavaScript objects, native socket state and buffers of the process (the kernel\'s own socket buffers are not in RSS).',
+    `Each server ran ${ROUNDS} times, taking turns with the other; the table shows each one's run with the higher fan-out rate (all runs are in the JSON).`,
     'Meshpad runs with its limits raised so that none binds (rate limit 1,000,000/s, per-address and total connection caps 100,000); every frame still goes through the checks.',
   ],
 })

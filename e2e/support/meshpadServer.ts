@@ -1,6 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
+import { spawnReady, stopChild } from './childProcess.js'
 
 const MAIN = fileURLToPath(new URL('../../build/signaling/main.js', import.meta.url))
 
@@ -48,36 +49,18 @@ export class MeshpadServer {
 
   async start(): Promise<void> {
     if (this.child) return
-    const child = spawn(process.execPath, [MAIN], {
+    this.child = await spawnReady(process.execPath, [MAIN], {
+      name: `Meshpad server on port ${this.port}`,
       // NOTE: logs at warn: the info lines of every server would drown the test output.
       env: { ...process.env, LOG_LEVEL: 'warn', ...this.env, PORT: String(this.port), HOST: '127.0.0.1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      ready: async () => (await fetch(`${this.url}healthz`)).ok,
     })
-    this.child = child
-    let output = ''
-    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
-    const deadline = Date.now() + 10_000
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`Meshpad server exited with ${child.exitCode}:\n${output}`)
-      try {
-        const response = await fetch(`${this.url}healthz`)
-        if (response.ok) return
-      } catch {
-        // not listening yet
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50))
-    }
-    throw new Error(`Meshpad server did not become healthy on port ${this.port}:\n${output}`)
   }
 
   async stop(): Promise<void> {
     const child = this.child
     if (!child) return
     this.child = null
-    if (child.exitCode !== null) return
-    const exited = new Promise((resolve) => child.once('exit', resolve))
-    child.kill('SIGTERM')
-    await exited
+    await stopChild(child)
   }
 }

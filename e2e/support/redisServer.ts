@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { spawnReady, stopChild } from './childProcess.js'
 import { freePort } from './meshpadServer.js'
 
 /**
@@ -63,23 +64,10 @@ export class RedisServer {
   async start(): Promise<void> {
     if (this.child) return
     const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir, '--logfile', '']
-    const child = spawn(redisServerPath(), args, { stdio: ['ignore', 'pipe', 'pipe'] })
-    this.child = child
-    let output = ''
-    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
-    const deadline = Date.now() + 10_000
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}:\n${output}`)
-      try {
-        await ping(this.port)
-        return
-      } catch {
-        // not accepting connections yet
-      }
-      await new Promise((resolve) => setTimeout(resolve, 25))
-    }
-    throw new Error(`redis-server did not answer PING on port ${this.port}:\n${output}`)
+    this.child = await spawnReady(redisServerPath(), args, {
+      name: `redis-server on port ${this.port}`,
+      ready: () => ping(this.port).then(() => true),
+    })
   }
 
   /** Stops the server (SIGTERM; SIGKILL after 5 s) and waits for it to exit. Idempotent. */
@@ -87,12 +75,7 @@ export class RedisServer {
     const child = this.child
     if (!child) return
     this.child = null
-    if (child.exitCode !== null || child.signalCode !== null) return
-    const exited = new Promise((resolve) => child.once('exit', resolve))
-    child.kill('SIGTERM')
-    const kill = setTimeout(() => child.kill('SIGKILL'), 5000)
-    await exited
-    clearTimeout(kill)
+    await stopChild(child, 5000)
   }
 
   /** Stops the server and removes its working directory. */
