@@ -251,9 +251,9 @@ export class SignalingHub {
   private fanOut(topic: string, dataJson: string, source: 'local' | 'redis'): void {
     const receivers = this.registry.subscribersOf(topic)
     if (receivers.size === 0) return
-    // NOTE: serialised once per fan-out, not once per receiver (the stock server does the latter).
-    // `clients` is the number of subscribers on this instance (see README, "Several instances").
-    // NOTE: encoded once too: ws would encode a string again for every receiver.
+    // NOTE: serialised and encoded once per fan-out, not once per receiver (the stock server
+    // serialises per receiver, and ws encodes a string again on every send). `clients` counts the
+    // subscribers on this instance (README, "Several instances").
     const frame = Buffer.from(relayFrame(topic, dataJson, receivers.size))
     this.metrics.fannedOut(receivers.size, source)
     let sent = 0
