@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import { pino, type Logger } from 'pino'
 import { WebSocketServer, type ServerOptions, type WebSocket } from 'ws'
-import { CLOSE_POLICIES, type PolicyCloseReason } from './closeReasons.js'
+import { REFUSALS, type RefusalReason } from './closeReasons.js'
 import { SignalingHub } from './hub/signalingHub.js'
 import { addressKey, createClientAddressResolver, type TrustProxy } from './limits/clientAddress.js'
 import { SignalingMetrics, type MetricTallies } from './observability/signalingMetrics.js'
@@ -13,8 +13,8 @@ import { RedisRelay, type RedisLinkState } from './scaleOut/redisRelay.js'
 import { createStaticHandler } from './staticHandler.js'
 
 /**
- * Every limit is per server instance. Breaches and their close codes: see `closeReasons.ts` and
- * the README's "Limits" table.
+ * Every limit is per server instance. Breaches and their answers: see `closeReasons.ts` and the
+ * README's "Limits" table.
  */
 export interface SignalingServerOptions {
   /** TCP port; 0 picks a free one (see the result of `listen()`). */
@@ -33,13 +33,13 @@ export interface SignalingServerOptions {
   readonly redisChannelPrefix?: string
   /** Largest accepted frame, in bytes; a larger one closes the connection with 1009. */
   readonly maxMessageBytes?: number
-  /** Topics one connection may be in; one more closes it with 1008. */
+  /** Topics one connection may be in; subscriptions past it are ignored. */
   readonly maxTopicsPerConnection?: number
-  /** Topics with a subscriber on this instance; a subscription opening one more closes with 1013. */
+  /** Topics with a subscriber on this instance; subscriptions that would open more are ignored. */
   readonly maxTopics?: number
-  /** Open connections on this instance; one more is closed at once with 1013. */
+  /** Open connections on this instance; the handshake of one more is refused with 503. */
   readonly maxConnections?: number
-  /** Open connections from one client address (IPv6: one /64); one more is closed with 1013. */
+  /** Open connections from one client address (IPv6: one /64); one more is refused with 429. */
   readonly maxConnectionsPerAddress?: number
   /**
    * Frames one connection may send: `burst` at once, refilled at `perSecond`; one more closes it
@@ -49,7 +49,7 @@ export interface SignalingServerOptions {
   readonly rateLimit?: { readonly perSecond: number; readonly burst: number } | false
   /** A receiver with more than this many bytes queued for sending is closed with 1008. */
   readonly maxBufferedBytes?: number
-  /** Origins (`https://host[:port]`) allowed to connect; others are closed with 1008. Default: any. */
+  /** Origins (`https://host[:port]`) allowed to connect; others are refused with 403. Default: any. */
   readonly allowedOrigins?: readonly string[]
   /** Which `X-Forwarded-For` hops to believe for the client address (see `clientAddress.ts`). */
   readonly trustProxy?: TrustProxy
@@ -198,42 +198,45 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
   }
 
   /** Why `req` may not open a connection now, or undefined when it may. */
-  function refusal(req: IncomingMessage, key: string): PolicyCloseReason | undefined {
+  function refusal(req: IncomingMessage, key: string): RefusalReason | undefined {
+    if (closing !== undefined) return 'shutdown'
     if (allowedOrigins !== undefined && !allowedOrigins.has(req.headers.origin ?? '')) return 'origin_not_allowed'
     if (hub.connectionCount >= maxConnections) return 'server_full'
     if ((connectionsByAddress.get(key) ?? 0) >= maxConnectionsPerAddress) return 'address_full'
     return undefined
   }
 
-  function onConnection(socket: WebSocket, req: IncomingMessage): void {
-    metrics.accepted()
-    const address = resolveAddress(req)
-    const key = addressKey(address)
-    const refused = closing !== undefined ? 'shutdown' : refusal(req, key)
-    if (refused !== undefined) {
-      // NOTE: the handshake completes so that the client learns why, from the close code; the
-      // socket never reaches the hub and ws destroys it after closeTimeoutMs at most.
-      metrics.closed(refused)
-      logger.info({ address, origin: req.headers.origin, reason: refused, code: CLOSE_POLICIES[refused].code }, 'refusing connection')
-      socket.on('error', () => {})
-      socket.close(CLOSE_POLICIES[refused].code, CLOSE_POLICIES[refused].reason)
-      return
-    }
-    connectionsByAddress.set(key, (connectionsByAddress.get(key) ?? 0) + 1)
-    hub.attach(socket, address, () => {
-      const count = (connectionsByAddress.get(key) ?? 1) - 1
-      if (count === 0) connectionsByAddress.delete(key)
-      else connectionsByAddress.set(key, count)
-    })
+  /** Answers the upgrade request with `reason`'s HTTP status instead of a WebSocket. */
+  function refuse(socket: Duplex, reason: RefusalReason): void {
+    const { status, reason: text } = REFUSALS[reason]
+    const retryAfter = 'retryAfter' in REFUSALS[reason] ? `Retry-After: ${REFUSALS[reason].retryAfter}\r\n` : ''
+    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\n${retryAfter}\r\n${text}`)
   }
 
   function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    if (closing !== undefined) {
-      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n')
+    const address = resolveAddress(req)
+    const key = addressKey(address)
+    const refused = refusal(req, key)
+    if (refused !== undefined) {
+      metrics.refused(refused)
+      const fields = { address, origin: req.headers.origin, reason: refused, status: REFUSALS[refused].status }
+      if (refused === 'shutdown') logger.debug(fields, 'refusing connection')
+      else logger.info(fields, 'refusing connection')
+      refuse(socket, refused)
       return
     }
     // NOTE: every path is accepted: '/signaling' is Meshpad's, stock y-webrtc clients use '/'.
-    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, req))
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      metrics.accepted()
+      // NOTE: counted from here; handshakes in flight are not, so a burst may pass a limit by the
+      // handshakes that were running together (a few at most).
+      connectionsByAddress.set(key, (connectionsByAddress.get(key) ?? 0) + 1)
+      hub.attach(ws, address, () => {
+        const count = (connectionsByAddress.get(key) ?? 1) - 1
+        if (count === 0) connectionsByAddress.delete(key)
+        else connectionsByAddress.set(key, count)
+      })
+    })
   }
 
   function healthz(res: ServerResponse): void {

@@ -232,20 +232,25 @@ export class SignalingHub {
     }
   }
 
+  /**
+   * Subscribes to every topic the limits allow and ignores (counts, logs) the rest: closing would
+   * not help, the client would reconnect at once and ask again (see `closeReasons.ts`).
+   */
   private subscribe(connection: Connection, topics: readonly string[]): void {
+    let tooMany = 0
+    let full = 0
     for (const topic of topics) {
       if (this.registry.has(topic, connection)) continue
-      if (this.registry.topicCountOf(connection) >= this.limits.maxTopicsPerConnection) {
-        this.close(connection, 'too_many_topics')
-        return
-      }
-      if (!this.registry.hasTopic(topic) && this.registry.size >= this.limits.maxTopics) {
-        this.close(connection, 'topics_full')
-        return
-      }
-      this.registry.subscribe(topic, connection)
+      if (this.registry.topicCountOf(connection) >= this.limits.maxTopicsPerConnection) tooMany++
+      else if (!this.registry.hasTopic(topic) && this.registry.size >= this.limits.maxTopics) full++
+      else this.registry.subscribe(topic, connection)
     }
     this.logger.debug({ conn: connection.id, topics }, 'subscribed')
+    for (const [reason, count] of [['too_many_topics', tooMany], ['topics_full', full]] as const) {
+      if (count === 0) continue
+      this.metrics.subscriptionRefused(reason, count)
+      this.logger.info({ conn: connection.id, address: connection.address, reason, ignored: count }, 'ignoring subscriptions')
+    }
   }
 
   private fanOut(topic: string, dataJson: string, source: 'local' | 'redis'): void {

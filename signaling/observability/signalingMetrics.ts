@@ -1,5 +1,14 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
-import { CLOSE_REASONS, DROP_REASONS, type CloseReason, type DropReason } from '../closeReasons.js'
+import {
+  CLOSE_REASONS,
+  DROP_REASONS,
+  REFUSAL_REASONS,
+  SUBSCRIPTION_REFUSALS,
+  type CloseReason,
+  type DropReason,
+  type RefusalReason,
+  type SubscriptionRefusal,
+} from '../closeReasons.js'
 
 /** Live values read when `/metrics` is scraped. */
 export interface MetricSources {
@@ -12,7 +21,7 @@ export interface MetricSources {
 
 /** Counters since creation, as plain numbers: for `stats()`, tests and `/healthz`. */
 export interface MetricTallies {
-  /** WebSockets accepted (closed at once by an admission limit or not). */
+  /** WebSockets accepted. */
   readonly accepted: number
   /** Frames received from clients. */
   readonly received: number
@@ -23,7 +32,13 @@ export interface MetricTallies {
   /** Messages published to Redis / received from other instances through Redis. */
   readonly redisPublished: number
   readonly redisReceived: number
+  /** Handshakes refused at the door, by reason. */
+  readonly refused: Readonly<Record<RefusalReason, number>>
+  /** Open connections closed, by reason. */
   readonly closed: Readonly<Record<CloseReason, number>>
+  /** Subscriptions ignored, by reason (one per topic). */
+  readonly subscriptionsRefused: Readonly<Record<SubscriptionRefusal, number>>
+  /** Frames ignored, by reason. */
   readonly dropped: Readonly<Record<DropReason, number>>
 }
 
@@ -61,7 +76,9 @@ export class SignalingMetrics {
   readonly registry: Registry
   private readonly own = new Registry()
   private readonly counts = { accepted: 0, received: 0, sent: 0, published: 0, redisPublished: 0, redisReceived: 0 }
+  private readonly refusals = zeroes(REFUSAL_REASONS)
   private readonly closes = zeroes(CLOSE_REASONS)
+  private readonly subscriptionRefusals = zeroes(SUBSCRIPTION_REFUSALS)
   private readonly drops = zeroes(DROP_REASONS)
 
   private readonly acceptedTotal: Counter
@@ -72,7 +89,9 @@ export class SignalingMetrics {
   private readonly publishedTotal: Counter<'source'>
   private readonly fanoutSize: Histogram
   private readonly droppedTotal: Counter<'reason'>
+  private readonly refusedTotal: Counter<'reason'>
   private readonly closesTotal: Counter<'reason'>
+  private readonly subscriptionsRefusedTotal: Counter<'reason'>
   private readonly redisPublishedTotal: Counter
   private readonly redisReceivedTotal: Counter
 
@@ -86,7 +105,8 @@ export class SignalingMetrics {
     if (redisUp !== undefined) {
       new Gauge({ name: `${PREFIX}redis_up`, help: '1 when the Redis pub/sub link is up, 0 when it is down or connecting.', registers, collect() { this.set(redisUp() ? 1 : 0) } })
     }
-    this.acceptedTotal = new Counter({ name: `${PREFIX}connections_accepted_total`, help: 'WebSockets accepted (including those closed at once by an admission limit).', registers })
+    this.acceptedTotal = new Counter({ name: `${PREFIX}connections_accepted_total`, help: 'WebSockets accepted.', registers })
+    this.refusedTotal = new Counter({ name: `${PREFIX}connections_refused_total`, help: 'WebSocket handshakes refused with an HTTP status, by reason.', labelNames: ['reason'], registers })
     this.receivedTotal = new Counter({ name: `${PREFIX}messages_received_total`, help: 'Frames received from clients.', registers })
     this.receivedBytes = new Counter({ name: `${PREFIX}received_bytes_total`, help: 'Payload bytes received from clients.', registers })
     this.sentTotal = new Counter({ name: `${PREFIX}messages_sent_total`, help: 'Frames sent to clients (pongs and relayed publishes).', registers })
@@ -94,11 +114,14 @@ export class SignalingMetrics {
     this.publishedTotal = new Counter({ name: `${PREFIX}publishes_total`, help: 'Publishes fanned out to local subscribers, by where they came from (local client or redis).', labelNames: ['source'], registers })
     this.fanoutSize = new Histogram({ name: `${PREFIX}fanout_size`, help: 'Local subscribers one publish was delivered to.', buckets: [1, 2, 3, 5, 10, 20, 35, 50, 100, 250, 1000], registers })
     this.droppedTotal = new Counter({ name: `${PREFIX}frames_dropped_total`, help: 'Frames ignored without closing the connection, by reason.', labelNames: ['reason'], registers })
-    this.closesTotal = new Counter({ name: `${PREFIX}closes_total`, help: 'Connections closed, by reason.', labelNames: ['reason'], registers })
+    this.closesTotal = new Counter({ name: `${PREFIX}closes_total`, help: 'Open connections closed, by reason.', labelNames: ['reason'], registers })
+    this.subscriptionsRefusedTotal = new Counter({ name: `${PREFIX}subscriptions_refused_total`, help: 'Subscriptions ignored by a topic limit, by reason.', labelNames: ['reason'], registers })
     this.redisPublishedTotal = new Counter({ name: `${PREFIX}redis_published_total`, help: 'Publishes forwarded to other instances through Redis.', registers })
     this.redisReceivedTotal = new Counter({ name: `${PREFIX}redis_received_total`, help: 'Publishes received from other instances through Redis.', registers })
     // NOTE: every reason is reported from the start (as 0), so a rate() over it has a baseline.
+    for (const reason of REFUSAL_REASONS) this.refusedTotal.inc({ reason }, 0)
     for (const reason of CLOSE_REASONS) this.closesTotal.inc({ reason }, 0)
+    for (const reason of SUBSCRIPTION_REFUSALS) this.subscriptionsRefusedTotal.inc({ reason }, 0)
     for (const reason of DROP_REASONS) this.droppedTotal.inc({ reason }, 0)
     this.registry = Registry.merge([this.own, processMetrics()])
   }
@@ -132,6 +155,16 @@ export class SignalingMetrics {
     this.droppedTotal.inc({ reason })
   }
 
+  refused(reason: RefusalReason): void {
+    this.refusals[reason]++
+    this.refusedTotal.inc({ reason })
+  }
+
+  subscriptionRefused(reason: SubscriptionRefusal, count: number): void {
+    this.subscriptionRefusals[reason] += count
+    this.subscriptionsRefusedTotal.inc({ reason }, count)
+  }
+
   closed(reason: CloseReason): void {
     this.closes[reason]++
     this.closesTotal.inc({ reason })
@@ -148,6 +181,12 @@ export class SignalingMetrics {
   }
 
   tallies(): MetricTallies {
-    return { ...this.counts, closed: { ...this.closes }, dropped: { ...this.drops } }
+    return {
+      ...this.counts,
+      refused: { ...this.refusals },
+      closed: { ...this.closes },
+      subscriptionsRefused: { ...this.subscriptionRefusals },
+      dropped: { ...this.drops },
+    }
   }
 }

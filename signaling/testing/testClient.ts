@@ -7,6 +7,8 @@ export class TestClient {
   readonly socket: WebSocket
   /** Settles with the close code and reason, however the connection ends. */
   readonly closed: Promise<{ code: number; reason: string }>
+  /** Settles with the HTTP status if the server refuses the handshake; never if it accepts. */
+  readonly refusedWith: Promise<number>
   /** Every message received so far, in order (including those already taken by `nextMessage`). */
   readonly received: unknown[] = []
   private readonly queue: unknown[] = []
@@ -21,8 +23,14 @@ export class TestClient {
       if (waiter) waiter(message)
       else this.queue.push(message)
     })
-    // NOTE: a refused or broken connection emits 'error' before 'close'; the test reads `closed`.
-    this.socket.on('error', () => {})
+    // NOTE: a refused or broken connection emits 'error' before 'close'; tests read `closed` and
+    // `refusedWith`.
+    this.refusedWith = new Promise((resolve) =>
+      this.socket.on('error', (error) => {
+        const status = /^Unexpected server response: (\d+)$/.exec(error.message)?.[1]
+        if (status !== undefined) resolve(Number(status))
+      }),
+    )
     this.closed = new Promise((resolve) => this.socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })))
   }
 
