@@ -228,8 +228,8 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     // NOTE: every path is accepted: '/signaling' is Meshpad's, stock y-webrtc clients use '/'.
     wss.handleUpgrade(req, socket, head, (ws) => {
       metrics.accepted()
-      // NOTE: counted from here; handshakes in flight are not, so a burst may pass a limit by the
-      // handshakes that were running together (a few at most).
+      // NOTE: ws completes the upgrade synchronously (no verifyClient), so no handshake is ever
+      // in flight between the check above and this count.
       connectionsByAddress.set(key, (connectionsByAddress.get(key) ?? 0) + 1)
       hub.attach(ws, address, () => {
         const count = (connectionsByAddress.get(key) ?? 1) - 1
