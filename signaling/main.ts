@@ -48,7 +48,15 @@ try {
   const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host
   const { redisUrl, port: _port, host: _host, staticDir: _staticDir, ...settings } = config.server
   log.info(
-    { port, host, staticDir, redis: redisUrl === undefined ? 'disabled' : redactRedisUrl(redisUrl), settings, logLevel: config.logLevel, shutdownTimeoutMs: config.shutdownTimeoutMs },
+    {
+      port,
+      host,
+      staticDir,
+      redis: redisUrl === undefined ? 'disabled' : redactRedisUrl(redisUrl),
+      settings: { ...settings, allowedOrigins: settings.allowedOrigins ?? 'any' },
+      logLevel: config.logLevel,
+      shutdownTimeoutMs: config.shutdownTimeoutMs,
+    },
     `Meshpad: http://${shown}:${port}/ (signaling: ws://${shown}:${port}/signaling)`,
   )
 } catch (error) {
