@@ -1,56 +1,79 @@
 /**
  * The process entry point (`node build/signaling/main.js`).
  *
- * Environment: `PORT` (default 4444; 0 = any free port), `HOST` (default 0.0.0.0), `STATIC_DIR`
- * (default: the project's `dist/`). SIGTERM and SIGINT close the server gracefully and exit 0; a
- * shutdown that takes longer than {@link HARD_EXIT_MS} exits 1.
+ * Reads the environment (see `config.ts` and the README's "Server configuration"); an invalid
+ * variable exits 2 with a message naming it. Logs are JSON lines on stdout (pino). SIGTERM and
+ * SIGINT close the server gracefully (clients get 1012 and reconnect) and exit 0; a shutdown that
+ * takes longer than SHUTDOWN_TIMEOUT_MS exits 1.
  */
-import { resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { createSignalingServer, DEFAULT_HOST, DEFAULT_PORT } from './server.js'
+import { statSync } from 'node:fs'
+import { pino } from 'pino'
+import { ConfigError, readConfig, type ServerConfig } from './config.js'
+import { redactRedisUrl } from './scaleOut/redisRelay.js'
+import { createSignalingServer } from './server.js'
 
-const HARD_EXIT_MS = 5000
-
-function parsePort(value: string | undefined): number {
-  if (value === undefined || value === '') return DEFAULT_PORT
-  const port = Number(value)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    console.error(`Invalid PORT: ${JSON.stringify(value)}`)
-    process.exit(1)
+function loadConfig(): ServerConfig {
+  try {
+    return readConfig(process.env)
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error
+    console.error(`Meshpad: invalid configuration: ${error.message}`)
+    process.exit(2)
   }
-  return port
 }
 
-// NOTE: resolved against this file's compiled location, build/signaling/main.js, so the default is
-// the project's dist/ whatever the working directory.
-const staticDir = process.env.STATIC_DIR ? resolve(process.env.STATIC_DIR) : fileURLToPath(new URL('../../dist', import.meta.url))
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory()
+  } catch {
+    return false
+  }
+}
 
-const signaling = createSignalingServer({
-  port: parsePort(process.env.PORT),
-  host: process.env.HOST || DEFAULT_HOST,
-  staticDir,
-  log: (line) => console.log(line),
+const config = loadConfig()
+const logger = pino({ level: config.logLevel })
+const signaling = createSignalingServer({ ...config.server, logger })
+const log = logger.child({ instance: signaling.instanceId })
+
+process.on('uncaughtException', (error) => {
+  log.fatal({ err: error }, 'uncaught exception')
+  process.exit(1)
 })
+
+const staticDir = String(config.server.staticDir)
+if (!isDirectory(staticDir)) log.warn({ staticDir }, 'no built app at STATIC_DIR: serving signaling only (run `npm run build`)')
 
 try {
   const { port, host } = await signaling.listen()
   const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host
-  console.log(`Meshpad: http://${shown}:${port}/ (signaling: ws://${shown}:${port}/signaling, static: ${staticDir}, bound to ${host})`)
+  const { redisUrl, port: _port, host: _host, staticDir: _staticDir, ...settings } = config.server
+  log.info(
+    {
+      port,
+      host,
+      staticDir,
+      redis: redisUrl === undefined ? 'disabled' : redactRedisUrl(redisUrl),
+      settings: { ...settings, allowedOrigins: settings.allowedOrigins ?? 'any' },
+      logLevel: config.logLevel,
+      shutdownTimeoutMs: config.shutdownTimeoutMs,
+    },
+    `Meshpad: http://${shown}:${port}/ (signaling: ws://${shown}:${port}/signaling)`,
+  )
 } catch (error) {
-  console.error(`Meshpad: cannot listen: ${error instanceof Error ? error.message : String(error)}`)
+  log.fatal({ err: error }, 'cannot listen')
   process.exit(1)
 }
 
 function shutdown(signal: NodeJS.Signals): void {
-  console.log(`Meshpad: ${signal}, shutting down`)
+  log.info({ signal }, 'shutdown requested')
   setTimeout(() => {
-    console.error(`Meshpad: shutdown took longer than ${HARD_EXIT_MS} ms, exiting`)
+    log.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown took longer than SHUTDOWN_TIMEOUT_MS, exiting')
     process.exit(1)
-  }, HARD_EXIT_MS).unref()
+  }, config.shutdownTimeoutMs).unref()
   signaling.close().then(
     () => process.exit(0),
     (error: unknown) => {
-      console.error('Meshpad: shutdown failed', error)
+      log.error({ err: error }, 'shutdown failed')
       process.exit(1)
     },
   )

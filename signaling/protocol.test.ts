@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { MAX_TOPIC_LENGTH, PROTOCOL_VERSION, isValidTopic, parseClientMessage } from './protocol.js'
+import { MAX_TOPIC_LENGTH, PROTOCOL_VERSION, isValidTopic, parseClientMessage, relayFrame, serializeData } from './protocol.js'
 
 describe('parseClientMessage', () => {
   it('accepts the four client messages of y-webrtc', () => {
@@ -70,4 +70,22 @@ describe('isValidTopic', () => {
 
 it('has a protocol version', () => {
   expect(PROTOCOL_VERSION).toBe(1)
+})
+
+describe('serializeData and relayFrame', () => {
+  it('build the same JSON as serialising the relayed message', () => {
+    for (const data of [null, 0, 'AAEC', { type: 'announce', from: 'x', nested: [1, { a: '"\\' }] }, ['\u2028']]) {
+      const topic = 'to"pic\\\u0000'
+      const frame = relayFrame(topic, serializeData(data)!, 3)
+      expect(frame).toBe(JSON.stringify({ type: 'publish', topic, data, clients: 3 }))
+      expect(JSON.parse(frame)).toEqual({ type: 'publish', topic, data, clients: 3 })
+    }
+  })
+
+  it('returns null for data too deeply nested to serialise', () => {
+    const depth = 30_000
+    const message = parseClientMessage(`{"type":"publish","topic":"t","data":${'['.repeat(depth)}${']'.repeat(depth)}}`)
+    expect(message).not.toBeNull()
+    expect(serializeData((message as { data: unknown }).data)).toBeNull()
+  })
 })

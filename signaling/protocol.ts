@@ -5,7 +5,7 @@
  * Every frame is one JSON object in a WebSocket text frame.
  * - Client → server: `subscribe`, `unsubscribe`, `publish`, `ping`.
  * - Server → client: `pong` (answer to `ping`), and `publish` relayed to every subscriber of its
- *   topic, the sender included, with `clients` (the topic's subscriber count) added.
+ *   topic, the sender included, with `clients` (the topic's subscriber count on this instance) added.
  *
  * This module has no Node or DOM dependency, so the browser and the server share it.
  */
@@ -46,7 +46,10 @@ export interface PongMessage {
   readonly type: 'pong'
 }
 
-/** A `publish` as relayed by the server: `clients` is the topic's subscriber count at fan-out time. */
+/**
+ * A `publish` as relayed by the server: `clients` is the topic's subscriber count at fan-out time
+ * on the instance that delivers it (with several instances, not the count across all of them).
+ */
 export interface RelayedPublishMessage extends PublishMessage {
   readonly clients: number
 }
@@ -92,4 +95,26 @@ export function parseClientMessage(raw: string): ClientMessage | null {
     default:
       return null
   }
+}
+
+/**
+ * `data` as JSON text, or `null` when it cannot be serialised. Parsing never fails on deep nesting
+ * but serialising is recursive: a 64 KiB frame of nested arrays parses, then overflows the stack
+ * in `JSON.stringify`.
+ */
+export function serializeData(data: unknown): string | null {
+  try {
+    return JSON.stringify(data)
+  } catch {
+    return null
+  }
+}
+
+/**
+ * The frame relayed to subscribers, built from `data` already serialised ({@link serializeData}),
+ * so that one serialisation serves every receiver and every instance. Same JSON, same key order
+ * as `JSON.stringify` of a {@link RelayedPublishMessage}.
+ */
+export function relayFrame(topic: string, dataJson: string, clients: number): string {
+  return `{"type":"publish","topic":${JSON.stringify(topic)},"data":${dataJson},"clients":${clients}}`
 }

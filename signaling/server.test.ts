@@ -1,130 +1,23 @@
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import type { Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import WebSocket, { type ClientOptions } from 'ws'
-import { createSignalingServer, type SignalingServer, type SignalingServerOptions } from './server.js'
+import type { ClientOptions } from 'ws'
+import { createSignalingServer } from './server.js'
+import { waitFor, within } from './testing/conditions.js'
+import { SignalingHarness } from './testing/signalingHarness.js'
 
-const TIMEOUT_MS = 2000
-
-interface Running {
-  readonly signaling: SignalingServer
-  readonly http: string
-  readonly ws: string
-}
-
-const servers: SignalingServer[] = []
-const clients: TestClient[] = []
+const harness = new SignalingHarness()
+const start = harness.start.bind(harness)
+const connect = (url: string, options?: ClientOptions) => harness.connect(url, options)
 const tempDirs: string[] = []
 
 afterEach(async () => {
-  for (const client of clients.splice(0)) client.socket.terminate()
-  await Promise.all(servers.splice(0).map((server) => server.close()))
+  await harness.cleanup()
   for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true })
   vi.restoreAllMocks()
 })
-
-async function start(options: SignalingServerOptions = {}): Promise<Running> {
-  const signaling = createSignalingServer({ port: 0, host: '127.0.0.1', ...options })
-  servers.push(signaling)
-  const { port, host } = await signaling.listen()
-  return { signaling, http: `http://${host}:${port}`, ws: `ws://${host}:${port}` }
-}
-
-/** Polls `condition` until it holds; fails after `timeoutMs`. */
-async function waitFor(condition: () => boolean, timeoutMs = TIMEOUT_MS): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms: ${condition.toString()}`)
-    await new Promise((resolve) => setTimeout(resolve, 5))
-  }
-}
-
-/** `promise`, or a rejection if it does not settle within `timeoutMs`. */
-function within<T>(promise: Promise<T>, timeoutMs = TIMEOUT_MS): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`not settled within ${timeoutMs} ms`)), timeoutMs)
-  })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
-}
-
-/** A ws client that queues every text frame it receives, from the moment it is created. */
-class TestClient {
-  readonly socket: WebSocket
-  readonly closed: Promise<{ code: number; reason: string }>
-  private readonly queue: unknown[] = []
-  private readonly waiters: ((message: unknown) => void)[] = []
-
-  constructor(url: string, options?: ClientOptions) {
-    this.socket = new WebSocket(url, options)
-    this.socket.on('message', (data) => {
-      const message: unknown = JSON.parse(String(data))
-      const waiter = this.waiters.shift()
-      if (waiter) waiter(message)
-      else this.queue.push(message)
-    })
-    this.closed = new Promise((resolve) => this.socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })))
-  }
-
-  opened(): Promise<void> {
-    return within(
-      new Promise((resolve, reject) => {
-        this.socket.once('open', () => resolve())
-        this.socket.once('error', reject)
-      }),
-    )
-  }
-
-  send(message: unknown): void {
-    this.socket.send(JSON.stringify(message))
-  }
-
-  /** The next message, parsed; rejects if none arrives within `timeoutMs`. */
-  nextMessage(timeoutMs = TIMEOUT_MS): Promise<unknown> {
-    const queued = this.queue.shift()
-    if (queued !== undefined) return Promise.resolve(queued)
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiters.splice(this.waiters.indexOf(waiter), 1)
-        reject(new Error('no message within timeout'))
-      }, timeoutMs)
-      const waiter = (message: unknown): void => {
-        clearTimeout(timer)
-        resolve(message)
-      }
-      this.waiters.push(waiter)
-    })
-  }
-
-  /**
-   * Sends a ping and expects the pong as the very next message. Frames on one socket are handled
-   * in order, so this proves everything sent before was handled and nothing was delivered to us.
-   */
-  async expectNothingElse(): Promise<void> {
-    this.send({ type: 'ping' })
-    expect(await this.nextMessage()).toEqual({ type: 'pong' })
-  }
-
-  async subscribe(...topics: string[]): Promise<void> {
-    this.send({ type: 'subscribe', topics })
-    await this.expectNothingElse()
-  }
-
-  async unsubscribe(...topics: string[]): Promise<void> {
-    this.send({ type: 'unsubscribe', topics })
-    await this.expectNothingElse()
-  }
-}
-
-async function connect(url: string, options?: ClientOptions): Promise<TestClient> {
-  const client = new TestClient(url, options)
-  clients.push(client)
-  await client.opened()
-  return client
-}
 
 describe('signaling', () => {
   it('fans a publish out to every subscriber of its topic, the sender included, with the subscriber count', async () => {
@@ -146,15 +39,22 @@ describe('signaling', () => {
 
   it('serialises a fan-out once, not once per receiver', async () => {
     const { ws } = await start()
-    const receivers = await Promise.all(Array.from({ length: 5 }, () => connect(ws)))
-    await Promise.all(receivers.map((receiver) => receiver.subscribe('room')))
-    const publisher = await connect(ws)
-    const frame = JSON.stringify({ type: 'publish', topic: 'room', data: 'x' })
-    const stringify = vi.spyOn(JSON, 'stringify')
-    publisher.socket.send(frame)
-    for (const receiver of receivers) expect(await receiver.nextMessage()).toEqual({ type: 'publish', topic: 'room', data: 'x', clients: 5 })
-    const publishes = stringify.mock.calls.filter(([value]) => (value as { type?: unknown } | null)?.type === 'publish')
-    expect(publishes).toHaveLength(1)
+    const stringifyCalls = async (receiverCount: number): Promise<number> => {
+      const topic = `room-${receiverCount}`
+      const receivers = await Promise.all(Array.from({ length: receiverCount }, () => connect(ws)))
+      await Promise.all(receivers.map((receiver) => receiver.subscribe(topic)))
+      const publisher = await connect(ws)
+      const frame = JSON.stringify({ type: 'publish', topic, data: { x: 'y' } })
+      const stringify = vi.spyOn(JSON, 'stringify')
+      publisher.socket.send(frame)
+      for (const receiver of receivers) expect(await receiver.nextMessage()).toEqual({ type: 'publish', topic, data: { x: 'y' }, clients: receiverCount })
+      const calls = stringify.mock.calls.length
+      stringify.mockRestore()
+      return calls
+    }
+    const forOne = await stringifyCalls(1)
+    expect(forOne).toBeGreaterThan(0)
+    expect(await stringifyCalls(8)).toBe(forOne)
   })
 
   it('stops delivering after unsubscribe and deletes the emptied topic', async () => {
@@ -193,19 +93,6 @@ describe('signaling', () => {
     expect(await client.nextMessage()).toEqual({ type: 'pong' })
   })
 
-  it('closes a socket that sends a frame above maxPayload with 1009 and keeps serving others', async () => {
-    const { ws, signaling } = await start({ maxPayload: 1024 })
-    const [big, other] = await Promise.all([connect(ws), connect(ws)])
-    big!.send({ type: 'publish', topic: 'room', data: 'x'.repeat(2000) })
-    expect((await within(big!.closed)).code).toBe(1009)
-    await waitFor(() => signaling.stats().connections === 1)
-    expect(signaling.stats().refused).toBe(1)
-
-    await other!.subscribe('room')
-    other!.send({ type: 'publish', topic: 'room', data: 'x'.repeat(900) })
-    expect(await other!.nextMessage()).toEqual({ type: 'publish', topic: 'room', data: 'x'.repeat(900), clients: 1 })
-  })
-
   it('drops and counts malformed frames without replying, and keeps serving', async () => {
     const { ws, signaling } = await start()
     const bad = await connect(ws)
@@ -236,7 +123,9 @@ describe('signaling', () => {
     ]
     for (let i = 0; i < 100; i++) bad.socket.send(malformed[i % malformed.length]!)
     await bad.expectNothingElse()
-    expect(signaling.stats().dropped).toBe(100)
+    const { dropped } = signaling.stats()
+    const binary = Array.from({ length: 100 }, (_, i) => malformed[i % malformed.length]).filter((frame) => Buffer.isBuffer(frame)).length
+    expect(dropped).toMatchObject({ binary, invalid: 100 - binary })
     expect(signaling.stats()).toMatchObject({ connections: 1, topics: 1, subscriptions: 1 })
 
     const good = await connect(ws)
@@ -245,7 +134,7 @@ describe('signaling', () => {
     const expected = { type: 'publish', topic: 'room', data: 'still here', clients: 2 }
     expect(await good.nextMessage()).toEqual(expected)
     expect(await bad.nextMessage()).toEqual(expected)
-    expect(signaling.stats().dropped).toBeGreaterThanOrEqual(100)
+    expect(signaling.stats().closed).toMatchObject({ rate_limited: 0, protocol_error: 0 })
   })
 
   it('relays a y-webrtc client message (base64 ciphertext as data) with identical data', async () => {
@@ -269,50 +158,16 @@ describe('signaling', () => {
     for (const client of clientsByPath) expect(await client.nextMessage()).toEqual({ type: 'publish', topic: 'shared', data: 'from /', clients: 3 })
   })
 
-  it('terminates a socket that does not answer heartbeat pings, and keeps the others', async () => {
-    const { ws, signaling } = await start({ heartbeatMs: 40 })
-    const [silent, healthy] = await Promise.all([connect(ws, { autoPong: false }), connect(ws)])
-    expect((await within(silent!.closed)).code).toBe(1006)
-    expect(signaling.stats().timedOut).toBe(1)
-    await waitFor(() => signaling.stats().connections === 1)
-    expect(healthy!.socket.readyState).toBe(WebSocket.OPEN)
-    await healthy!.expectNothingElse()
-  })
-
-  it('limits the frames per socket and the topics per socket', async () => {
-    const { ws, signaling } = await start({ rateLimit: { perSecond: 0, burst: 5 }, maxTopicsPerSocket: 2 })
-    const client = await connect(ws)
-    client.send({ type: 'subscribe', topics: ['a', 'b', 'c'] })
-    for (let i = 0; i < 9; i++) client.send({ type: 'ping' })
-    await waitFor(() => signaling.stats().received === 10)
-    expect(signaling.stats()).toMatchObject({ subscriptions: 2, sent: 4, limited: 1 + 5 })
-    for (let i = 0; i < 4; i++) expect(await client.nextMessage()).toEqual({ type: 'pong' })
-  })
-
-  it('terminates a receiver whose send queue passes maxBufferedBytes', async () => {
-    const { ws, signaling } = await start({ maxBufferedBytes: 256 * 1024, rateLimit: false })
-    const [stalled, publisher] = await Promise.all([connect(ws), connect(ws)])
-    await stalled!.subscribe('room')
-    ;(stalled!.socket as unknown as { _socket: Socket })._socket.pause()
-    const data = 'x'.repeat(60_000)
-    for (let i = 0; i < 400 && signaling.stats().slow === 0; i++) {
-      publisher!.send({ type: 'publish', topic: 'room', data })
-      await publisher!.expectNothingElse()
-    }
-    expect(signaling.stats().slow).toBe(1)
-    await waitFor(() => signaling.stats().connections === 1)
-    expect(signaling.stats().topics).toBe(0)
-  })
-
-  it('closes gracefully and idempotently: 1001 to every socket, then no more connections', async () => {
+  it('closes gracefully and idempotently: 1012 to every socket, then no more connections', async () => {
     const { ws, http, signaling } = await start()
     const [a, b] = await Promise.all([connect(ws), connect(ws)])
     await a!.subscribe('room')
     const first = signaling.close()
     expect(signaling.close()).toBe(first)
     await first
-    expect(await within(a!.closed)).toEqual({ code: 1001, reason: 'server shutting down' })
-    expect((await within(b!.closed)).code).toBe(1001)
+    expect(await within(a!.closed)).toEqual({ code: 1012, reason: 'server restarting' })
+    expect((await within(b!.closed)).code).toBe(1012)
+    expect(signaling.stats().closed.shutdown).toBe(2)
     expect(signaling.stats()).toMatchObject({ connections: 0, topics: 0 })
     expect(signaling.server.listening).toBe(false)
     await signaling.close()
@@ -337,7 +192,7 @@ describe('http', () => {
     expect(response.headers.get('content-type')).toBe('application/json')
     expect(response.headers.get('cache-control')).toBe('no-store')
     const body = (await response.json()) as Record<string, unknown>
-    expect(body).toMatchObject({ status: 'ok', connections: 1, topics: 1 })
+    expect(body).toMatchObject({ status: 'ok', connections: 1, topics: 1, redis: 'disabled' })
     expect(typeof body.uptime).toBe('number')
   })
 
@@ -400,6 +255,45 @@ describe('http', () => {
       for (const path of ['/', '/index.html', '/assets/app.js']) expect((await fetch(`${http}${path}`)).status).toBe(404)
       expect((await fetch(`${http}/healthz`)).status).toBe(200)
     }
+  })
+
+  it('serves Prometheus metrics per server: connections, topics, traffic, fan-out, closes and drops, process', async () => {
+    const [one, two] = await Promise.all([start(), start()])
+    const [a, b] = await Promise.all([connect(one.ws), connect(one.ws)])
+    await Promise.all([a!.subscribe('room'), b!.subscribe('room')])
+    a!.send({ type: 'publish', topic: 'room', data: 'x' })
+    await a!.nextMessage()
+    await b!.nextMessage()
+    a!.socket.send('not json')
+    await a!.expectNothingElse()
+
+    const response = await fetch(`${one.http}/metrics`)
+    expect(response.status).toBe(200)
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/)
+    const text = await response.text()
+    for (const line of [
+      'meshpad_signaling_connections 2',
+      'meshpad_signaling_topics 1',
+      'meshpad_signaling_subscriptions 2',
+      'meshpad_signaling_connections_accepted_total 2',
+      'meshpad_signaling_messages_received_total 7',
+      'meshpad_signaling_messages_sent_total 5',
+      'meshpad_signaling_publishes_total{source="local"} 1',
+      'meshpad_signaling_fanout_size_bucket{le="2"} 1',
+      'meshpad_signaling_fanout_size_bucket{le="1"} 0',
+      'meshpad_signaling_frames_dropped_total{reason="invalid"} 1',
+      'meshpad_signaling_frames_dropped_total{reason="binary"} 0',
+      'meshpad_signaling_closes_total{reason="rate_limited"} 0',
+      `meshpad_signaling_info{instance_id="${one.signaling.instanceId}"} 1`,
+    ]) {
+      expect(text.split('\n')).toContain(line)
+    }
+    expect(text).toMatch(/^meshpad_signaling_received_bytes_total \d+$/m)
+    expect(text).toMatch(/^process_cpu_user_seconds_total /m)
+    expect(text).toMatch(/^nodejs_eventloop_lag_seconds /m)
+    expect(text).not.toContain('meshpad_signaling_redis_up')
+    // Another server in the same process counts on its own.
+    expect((await (await fetch(`${two.http}/metrics`)).text()).split('\n')).toContain('meshpad_signaling_connections 0')
   })
 
   it('answers a plain GET /signaling with 426 Upgrade Required', async () => {

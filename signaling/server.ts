@@ -1,91 +1,110 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { randomBytes } from 'node:crypto'
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { fileURLToPath } from 'node:url'
-import { WebSocket, WebSocketServer, type RawData } from 'ws'
-import { parseClientMessage, type ClientMessage, type PongMessage, type RelayedPublishMessage } from './protocol.js'
+import { pino, type Logger } from 'pino'
+import { WebSocketServer, type ServerOptions } from 'ws'
+import { REFUSALS, type RefusalReason } from './closeReasons.js'
+import { SignalingHub } from './hub/signalingHub.js'
+import { addressKey, createClientAddressResolver, type TrustProxy } from './limits/clientAddress.js'
+import { SignalingMetrics, type MetricTallies } from './observability/signalingMetrics.js'
+import { RedisRelay, type RedisLinkState } from './scaleOut/redisRelay.js'
 import { createStaticHandler } from './staticHandler.js'
-import { TokenBucket } from './tokenBucket.js'
-import { TopicRegistry } from './topicRegistry.js'
 
+/**
+ * Every limit is per server instance. Breaches and their answers: see `closeReasons.ts` and the
+ * README's "Limits" table.
+ */
 export interface SignalingServerOptions {
-  /** TCP port; 0 picks a free one (see the result of `listen()`). Default 4444. */
+  /** TCP port; 0 picks a free one (see the result of `listen()`). */
   readonly port?: number
-  /** Interface to bind. Default '0.0.0.0'. */
+  /** Interface to bind. */
   readonly host?: string
   /** The built app (`dist/`). Absent or not a directory: every non-API path answers 404. */
   readonly staticDir?: string | URL
-  /** Largest accepted frame in bytes; a larger one closes the socket with 1009. Default 64 KiB. */
-  readonly maxPayload?: number
-  /** Ping interval; a socket that has not answered the previous ping is terminated. Default 30 s. */
-  readonly heartbeatMs?: number
-  /** Topics one socket may be in; further subscriptions are ignored and counted. Default 256. */
-  readonly maxTopicsPerSocket?: number
+  /** Structured logs. Default: silent. */
+  readonly logger?: Logger
+  /** This instance's id in logs, metrics and Redis messages. Default: random. */
+  readonly instanceId?: string
+  /** Share topics with other instances through this Redis. Default: none (one instance). */
+  readonly redisUrl?: string
+  /** Prefix of the Redis channel of a topic. */
+  readonly redisChannelPrefix?: string
+  /** Largest accepted frame, in bytes; a larger one closes the connection with 1009. */
+  readonly maxMessageBytes?: number
+  /** Topics one connection may be in; subscriptions past it are ignored. */
+  readonly maxTopicsPerConnection?: number
+  /** Topics with a subscriber on this instance; subscriptions that would open more are ignored. */
+  readonly maxTopics?: number
+  /** Open connections on this instance; the handshake of one more is refused with 503. */
+  readonly maxConnections?: number
+  /** Open connections from one client address (IPv6: one /64); one more is refused with 429. */
+  readonly maxConnectionsPerAddress?: number
   /**
-   * Frames one socket may send: `burst` at once, refilled at `perSecond`. Frames over the limit are
-   * ignored and counted. `false` disables the limit. Default 100/s, burst 1000: a newcomer in a full
-   * y-webrtc room sends an offer/answer and ICE candidates to ~20-35 peers in a burst.
+   * Frames one connection may send: `burst` at once, refilled at `perSecond`; one more closes it
+   * with 1008. `false` disables the limit (tests, benchmarks). The default allows a newcomer in a
+   * full y-webrtc room to send offers/answers and ICE candidates to ~20-35 peers in a burst.
    */
   readonly rateLimit?: { readonly perSecond: number; readonly burst: number } | false
-  /**
-   * A receiver with more than this many bytes queued for sending is terminated rather than
-   * buffered without bound (it reconnects on its own). Default 4 MiB.
-   */
+  /** A receiver with more than this many bytes queued for sending is closed with 1008. */
   readonly maxBufferedBytes?: number
-  /** How long `close()` waits for sockets to finish the closing handshake. Default 2 s. */
+  /** Origins (`https://host[:port]`) allowed to connect; others are refused with 403. Default: any. */
+  readonly allowedOrigins?: readonly string[]
+  /** Which `X-Forwarded-For` hops to believe for the client address (see `clientAddress.ts`). */
+  readonly trustProxy?: TrustProxy
+  /** Ping interval; a connection that has not answered the previous ping is destroyed. */
+  readonly heartbeatMs?: number
+  /** How long a closing connection may take to finish the closing handshake before it is destroyed. */
   readonly closeTimeoutMs?: number
-  /** Receives one line per notable event (refused or slow socket, shutdown). Default: silent. */
-  readonly log?: (line: string) => void
 }
 
-/** Counters since creation (`accepted` … `slow`) and the current state (`connections` … `subscriptions`). */
-export interface SignalingStats {
+export const DEFAULTS = {
+  port: 4444,
+  host: '0.0.0.0',
+  redisChannelPrefix: 'meshpad:signaling:',
+  maxMessageBytes: 64 * 1024,
+  maxTopicsPerConnection: 256,
+  maxTopics: 100_000,
+  maxConnections: 10_000,
+  maxConnectionsPerAddress: 128,
+  rateLimit: { perSecond: 100, burst: 1000 },
+  maxBufferedBytes: 4 * 1024 * 1024,
+  trustProxy: 0,
+  heartbeatMs: 30_000,
+  closeTimeoutMs: 2000,
+} as const
+
+/** The Redis link as `/healthz` and `stats()` report it: `disabled` without `redisUrl`. */
+export type RedisStatus = RedisLinkState | 'disabled'
+
+/** Counters since creation, plus the current state. */
+export interface SignalingStats extends MetricTallies {
   /** Open WebSockets. */
   readonly connections: number
-  /** Topics with at least one subscriber. */
+  /** Topics with at least one subscriber on this instance. */
   readonly topics: number
-  /** (socket, topic) pairs. */
+  /** (connection, topic) pairs. */
   readonly subscriptions: number
-  /** WebSockets accepted. */
-  readonly accepted: number
-  /** Frames received. */
-  readonly received: number
-  /** Frames sent (pongs and relayed publishes). */
-  readonly sent: number
-  /** Publish messages fanned out. */
-  readonly published: number
-  /** Frames ignored as invalid: binary, invalid JSON, unknown type, wrong field types. */
-  readonly dropped: number
-  /** Frames ignored by the rate limit, plus subscriptions ignored by the per-socket topic limit. */
-  readonly limited: number
-  /** Sockets closed by ws for a frame it refused (over `maxPayload` → 1009, bad UTF-8 → 1007, …). */
-  readonly refused: number
-  /** Sockets terminated by the heartbeat (no pong since the previous ping). */
-  readonly timedOut: number
-  /** Sockets terminated because their send queue passed `maxBufferedBytes`. */
-  readonly slow: number
+  readonly redis: RedisStatus
 }
 
 export interface SignalingServer {
   /** Starts listening; resolves with the bound address. Rejects after `close()` or on bind errors. */
   listen(): Promise<{ port: number; host: string }>
   /**
-   * Graceful and idempotent: stops accepting, closes every socket with 1001, terminates those that
-   * do not finish the handshake within `closeTimeoutMs`, stops the heartbeat, closes the HTTP
-   * server. Every call returns the same promise.
+   * Graceful and idempotent: stops accepting, closes every connection with 1012 (clients reconnect,
+   * here after a restart or to another instance), destroys those that do not finish the closing
+   * handshake within `closeTimeoutMs`, disconnects from Redis, closes the HTTP server. Every call
+   * returns the same promise.
    */
   close(): Promise<void>
   stats(): SignalingStats
+  /** This instance's id (logs, metrics, Redis). */
+  readonly instanceId: string
   /** The underlying server, for callers that attach to it (tests, embedding). */
   readonly server: Server
 }
-
-export const DEFAULT_PORT = 4444
-export const DEFAULT_HOST = '0.0.0.0'
-export const DEFAULT_MAX_PAYLOAD = 64 * 1024
-export const DEFAULT_HEARTBEAT_MS = 30_000
-export const SHUTDOWN_CLOSE_CODE = 1001
-export const SHUTDOWN_CLOSE_REASON = 'server shutting down'
 
 /** Headers on every HTTP response. */
 const SECURITY_HEADERS: Readonly<Record<string, string>> = {
@@ -100,42 +119,62 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'Cross-Origin-Opener-Policy': 'same-origin',
 }
 
-const PONG_FRAME = JSON.stringify({ type: 'pong' } satisfies PongMessage)
-
-interface Peer {
-  readonly socket: WebSocket
-  readonly bucket: TokenBucket | undefined
-  alive: boolean
-}
-
-function frameText(data: RawData): string {
-  if (Buffer.isBuffer(data)) return data.toString('utf8')
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8')
-  return Buffer.from(data).toString('utf8')
-}
+const SILENT = pino({ level: 'silent' })
 
 /**
- * Creates (without starting) the Meshpad server: the built app, `GET /healthz`, and y-webrtc
- * signaling over WebSocket on `/signaling` and every other path (stock clients connect to `/`).
+ * Creates (without starting) the Meshpad server: the built app, `GET /healthz`, `GET /metrics`,
+ * and y-webrtc signaling over WebSocket on `/signaling` and every other path (stock clients
+ * connect to `/`). With `redisUrl`, topics are shared with every instance on that Redis.
  *
- * It is responsible for relaying signaling messages without reading them, and for staying up
- * whatever clients send. It never sends to a socket that is not open, serialises a fan-out once,
- * and holds no state for a closed socket.
+ * It is responsible for admission (origin, connection limits) and the lifecycle; the hub relays,
+ * the relay talks to Redis. It stays up whatever clients send.
  */
 export function createSignalingServer(options: SignalingServerOptions = {}): SignalingServer {
-  const port = options.port ?? DEFAULT_PORT
-  const host = options.host ?? DEFAULT_HOST
-  const heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS
-  const maxTopicsPerSocket = options.maxTopicsPerSocket ?? 256
-  const rateLimit = options.rateLimit ?? { perSecond: 100, burst: 1000 }
-  const maxBufferedBytes = options.maxBufferedBytes ?? 4 * 1024 * 1024
-  const closeTimeoutMs = options.closeTimeoutMs ?? 2000
-  const log = options.log ?? (() => {})
+  const port = options.port ?? DEFAULTS.port
+  const host = options.host ?? DEFAULTS.host
+  const heartbeatMs = options.heartbeatMs ?? DEFAULTS.heartbeatMs
+  const maxConnections = options.maxConnections ?? DEFAULTS.maxConnections
+  const maxConnectionsPerAddress = options.maxConnectionsPerAddress ?? DEFAULTS.maxConnectionsPerAddress
+  const closeTimeoutMs = options.closeTimeoutMs ?? DEFAULTS.closeTimeoutMs
+  const allowedOrigins = options.allowedOrigins === undefined ? undefined : new Set(options.allowedOrigins)
+  const instanceId = options.instanceId ?? randomBytes(8).toString('hex')
+  const logger = (options.logger ?? SILENT).child({ instance: instanceId })
   const staticDir = options.staticDir instanceof URL ? fileURLToPath(options.staticDir) : options.staticDir
+  const resolveAddress = createClientAddressResolver(options.trustProxy ?? DEFAULTS.trustProxy)
 
-  const counters = { accepted: 0, received: 0, sent: 0, published: 0, dropped: 0, limited: 0, refused: 0, timedOut: 0, slow: 0 }
-  const peers = new Map<WebSocket, Peer>()
-  const registry = new TopicRegistry<Peer>()
+  const metrics: SignalingMetrics = new SignalingMetrics(
+    {
+      connections: () => hub.connectionCount,
+      topics: () => hub.topicCount,
+      subscriptions: () => hub.subscriptionCount,
+      redisUp: options.redisUrl === undefined ? undefined : () => relay?.state === 'up',
+    },
+    instanceId,
+  )
+  const relay: RedisRelay | undefined =
+    options.redisUrl === undefined
+      ? undefined
+      : new RedisRelay({
+          url: options.redisUrl,
+          channelPrefix: options.redisChannelPrefix ?? DEFAULTS.redisChannelPrefix,
+          instanceId,
+          logger,
+          metrics,
+          deliver: (topic, dataJson) => hub.deliver(topic, dataJson),
+          localTopics: () => hub.topics(),
+        })
+  const hub: SignalingHub = new SignalingHub(
+    {
+      maxTopicsPerConnection: options.maxTopicsPerConnection ?? DEFAULTS.maxTopicsPerConnection,
+      maxTopics: options.maxTopics ?? DEFAULTS.maxTopics,
+      rateLimit: options.rateLimit ?? DEFAULTS.rateLimit,
+      maxBufferedBytes: options.maxBufferedBytes ?? DEFAULTS.maxBufferedBytes,
+    },
+    metrics,
+    logger,
+    relay,
+  )
+  const connectionsByAddress = new Map<string, number>()
   const serveStatic = createStaticHandler(staticDir)
   let startedAt = Date.now()
   let heartbeat: NodeJS.Timeout | undefined
@@ -143,108 +182,84 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
   let closing: Promise<void> | undefined
 
   // NOTE: perMessageDeflate stays off (ws's server default): compressed frames would let a small
-  // frame inflate past maxPayload-sized work, and signaling payloads are mostly base64 ciphertext.
-  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload ?? DEFAULT_MAX_PAYLOAD, clientTracking: false, perMessageDeflate: false })
+  // frame inflate past maxMessageBytes-sized work, and signaling payloads are mostly ciphertext.
+  // NOTE: closeTimeout (in ws 8.23, our range) bounds every closing handshake; @types/ws does not know it yet.
+  const wssOptions: ServerOptions & { closeTimeout: number } = {
+    noServer: true,
+    maxPayload: options.maxMessageBytes ?? DEFAULTS.maxMessageBytes,
+    clientTracking: false,
+    perMessageDeflate: false,
+    closeTimeout: closeTimeoutMs,
+  }
+  const wss = new WebSocketServer(wssOptions)
 
-  function sendFrame(peer: Peer, frame: string): void {
-    const { socket } = peer
-    if (socket.readyState !== WebSocket.OPEN) return
-    if (socket.bufferedAmount > maxBufferedBytes) {
-      counters.slow++
-      log(`signaling: terminated a socket with ${socket.bufferedAmount} bytes queued`)
-      socket.terminate()
-      return
-    }
-    socket.send(frame)
-    counters.sent++
+  function redisStatus(): RedisStatus {
+    return relay === undefined ? 'disabled' : relay.state
   }
 
-  function handleMessage(peer: Peer, message: ClientMessage): void {
-    switch (message.type) {
-      case 'subscribe':
-        for (const topic of message.topics) {
-          if (registry.has(topic, peer)) continue
-          if (registry.topicCountOf(peer) >= maxTopicsPerSocket) {
-            counters.limited++
-            continue
-          }
-          registry.subscribe(topic, peer)
-        }
-        return
-      case 'unsubscribe':
-        for (const topic of message.topics) registry.unsubscribe(topic, peer)
-        return
-      case 'publish': {
-        const receivers = registry.subscribersOf(message.topic)
-        if (receivers.size === 0) return
-        counters.published++
-        const relayed: RelayedPublishMessage = { type: 'publish', topic: message.topic, data: message.data, clients: receivers.size }
-        // NOTE: serialised once per fan-out, not once per receiver (the stock server does the latter).
-        const frame = JSON.stringify(relayed)
-        // NOTE: a copy, because sendFrame may terminate a receiver, and a terminated socket leaves
-        // its topics when its 'close' event fires.
-        for (const receiver of [...receivers]) sendFrame(receiver, frame)
-        return
-      }
-      case 'ping':
-        sendFrame(peer, PONG_FRAME)
-        return
-    }
+  /** Why `req` may not open a connection now, or undefined when it may. */
+  function refusal(req: IncomingMessage, key: string): RefusalReason | undefined {
+    if (closing !== undefined) return 'shutdown'
+    if (allowedOrigins !== undefined && !allowedOrigins.has(req.headers.origin ?? '')) return 'origin_not_allowed'
+    if (hub.connectionCount >= maxConnections) return 'server_full'
+    if ((connectionsByAddress.get(key) ?? 0) >= maxConnectionsPerAddress) return 'address_full'
+    return undefined
   }
 
-  function onConnection(socket: WebSocket): void {
-    const peer: Peer = { socket, bucket: rateLimit === false ? undefined : new TokenBucket(rateLimit.perSecond, rateLimit.burst), alive: true }
-    peers.set(socket, peer)
-    counters.accepted++
-
-    socket.on('message', (data, isBinary) => {
-      counters.received++
-      if (peer.bucket !== undefined && !peer.bucket.take()) {
-        counters.limited++
-        return
-      }
-      const message = isBinary ? null : parseClientMessage(frameText(data))
-      if (message === null) {
-        counters.dropped++
-        return
-      }
-      handleMessage(peer, message)
-    })
-    socket.on('pong', () => {
-      peer.alive = true
-    })
-    // NOTE: ws has already closed the socket with the matching code (1009 for a frame over
-    // maxPayload); without this listener the 'error' event would crash the process.
-    socket.on('error', (error: Error & { code?: string }) => {
-      counters.refused++
-      log(`signaling: refused a socket: ${error.code ?? error.message}`)
-    })
-    socket.on('close', () => {
-      peers.delete(socket)
-      registry.unsubscribeAll(peer)
-    })
-  }
-
-  function checkHeartbeats(): void {
-    for (const peer of peers.values()) {
-      if (peer.socket.readyState !== WebSocket.OPEN) continue
-      if (!peer.alive) {
-        counters.timedOut++
-        peer.socket.terminate()
-        continue
-      }
-      peer.alive = false
-      peer.socket.ping()
-    }
+  /** Answers the upgrade request with `reason`'s HTTP status instead of a WebSocket. */
+  function refuse(socket: Duplex, reason: RefusalReason): void {
+    const { status, reason: text } = REFUSALS[reason]
+    const retryAfter = 'retryAfter' in REFUSALS[reason] ? `Retry-After: ${REFUSALS[reason].retryAfter}\r\n` : ''
+    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\n${retryAfter}\r\n${text}`)
   }
 
   function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    if (closing !== undefined) {
-      socket.destroy()
+    const address = resolveAddress(req)
+    const key = addressKey(address)
+    const refused = refusal(req, key)
+    if (refused !== undefined) {
+      metrics.refused(refused)
+      const fields = { address, origin: req.headers.origin, reason: refused, status: REFUSALS[refused].status }
+      if (refused === 'shutdown') logger.debug(fields, 'refusing connection')
+      else logger.info(fields, 'refusing connection')
+      refuse(socket, refused)
       return
     }
     // NOTE: every path is accepted: '/signaling' is Meshpad's, stock y-webrtc clients use '/'.
-    wss.handleUpgrade(req, socket, head, onConnection)
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      metrics.accepted()
+      // NOTE: ws completes the upgrade synchronously (no verifyClient), so no handshake is ever
+      // in flight between the check above and this count.
+      connectionsByAddress.set(key, (connectionsByAddress.get(key) ?? 0) + 1)
+      hub.attach(ws, address, () => {
+        const count = (connectionsByAddress.get(key) ?? 1) - 1
+        if (count === 0) connectionsByAddress.delete(key)
+        else connectionsByAddress.set(key, count)
+      })
+    })
+  }
+
+  function healthz(res: ServerResponse): void {
+    const redis = redisStatus()
+    const healthy = redis === 'disabled' || redis === 'up'
+    const body = JSON.stringify({
+      status: healthy ? 'ok' : 'unhealthy',
+      uptime: Math.round((Date.now() - startedAt) / 1000),
+      connections: hub.connectionCount,
+      topics: hub.topicCount,
+      redis,
+    })
+    res.writeHead(healthy ? 200 : 503, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end(body)
+  }
+
+  function serveMetrics(res: ServerResponse): void {
+    metrics.registry.metrics().then(
+      (text: string) => res.writeHead(200, { 'Content-Type': metrics.registry.contentType, 'Cache-Control': 'no-store' }).end(text),
+      (error: unknown) => {
+        logger.error({ err: error }, 'metrics collection failed')
+        res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end('metrics collection failed')
+      },
+    )
   }
 
   function onRequest(req: IncomingMessage, res: ServerResponse): void {
@@ -254,11 +269,8 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
       return
     }
     const pathname = (req.url ?? '/').split('?', 1)[0]
-    if (pathname === '/healthz') {
-      const body = JSON.stringify({ status: 'ok', uptime: Math.round((Date.now() - startedAt) / 1000), connections: peers.size, topics: registry.size })
-      res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end(body)
-      return
-    }
+    if (pathname === '/healthz') return healthz(res)
+    if (pathname === '/metrics') return serveMetrics(res)
     if (pathname === '/signaling') {
       res.writeHead(426, { Upgrade: 'websocket', 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end('WebSocket endpoint')
       return
@@ -284,7 +296,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
         startedAt = Date.now()
         // NOTE: close() may have run while binding; it must not leave a timer behind.
         if (closing === undefined) {
-          heartbeat = setInterval(checkHeartbeats, heartbeatMs)
+          heartbeat = setInterval(() => hub.heartbeat(), heartbeatMs)
           heartbeat.unref()
         }
         const address = server.address() as AddressInfo
@@ -295,29 +307,36 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
   }
 
   async function shutdown(): Promise<void> {
-    log('signaling: shutting down')
+    logger.info({ connections: hub.connectionCount }, 'shutting down')
     clearInterval(heartbeat)
     const httpClosed = new Promise<void>((resolve) => {
       // NOTE: the callback also runs (with an error) when the server never listened.
       server.close(() => resolve())
     })
     server.closeIdleConnections()
-    const sockets = [...peers.keys()]
-    const socketsClosed = Promise.all(sockets.map((socket) => new Promise((resolve) => socket.once('close', resolve))))
-    for (const socket of sockets) socket.close(SHUTDOWN_CLOSE_CODE, SHUTDOWN_CLOSE_REASON)
     let timer: NodeJS.Timeout | undefined
-    await Promise.race([socketsClosed, new Promise((resolve) => (timer = setTimeout(resolve, closeTimeoutMs)))])
+    // NOTE: ws destroys each socket after closeTimeoutMs; the timer is a backstop for the rest.
+    await Promise.race([hub.closeAll('shutdown'), new Promise((resolve) => (timer = setTimeout(resolve, closeTimeoutMs + 100)))])
     clearTimeout(timer)
-    for (const socket of peers.keys()) socket.terminate()
+    hub.terminateAll()
+    await relay?.close()
     server.closeAllConnections()
     await httpClosed
     wss.close()
+    logger.info('shut down')
   }
 
   return {
     server,
+    instanceId,
     listen,
     close: () => (closing ??= shutdown()),
-    stats: () => ({ ...counters, connections: peers.size, topics: registry.size, subscriptions: registry.subscriptions }),
+    stats: () => ({
+      ...metrics.tallies(),
+      connections: hub.connectionCount,
+      topics: hub.topicCount,
+      subscriptions: hub.subscriptionCount,
+      redis: redisStatus(),
+    }),
   }
 }

@@ -1,6 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
+import { spawnReady, stopChild } from './childProcess.js'
 
 const MAIN = fileURLToPath(new URL('../../build/signaling/main.js', import.meta.url))
 
@@ -19,12 +20,15 @@ export async function freePort(): Promise<number> {
 export interface MeshpadServerOptions {
   /** The built app to serve (`STATIC_DIR`); default: the project's `dist/`. */
   readonly staticDir?: string
+  /** Extra environment for the server process (e.g. `REDIS_URL`); PORT and HOST are set by us. */
+  readonly env?: Readonly<Record<string, string>>
 }
 
 /**
  * A real Meshpad server process (`build/signaling/main.js`: the built app plus signaling) on a
  * loopback port. `stop()` sends SIGTERM and waits for the exit; `start()` again reuses the port,
  * as an operator restarting the server would (a deploy: the files in `staticDir` changed).
+ * `start()` returns once `/healthz` answers 200, so with `REDIS_URL` once the server's Redis link is up.
  */
 export class MeshpadServer {
   private child: ChildProcess | null = null
@@ -48,35 +52,18 @@ export class MeshpadServer {
   async start(): Promise<void> {
     if (this.child) return
     const staticDir = this.options.staticDir === undefined ? {} : { STATIC_DIR: this.options.staticDir }
-    const child = spawn(process.execPath, [MAIN], {
-      env: { ...process.env, PORT: String(this.port), HOST: '127.0.0.1', ...staticDir },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    this.child = await spawnReady(process.execPath, [MAIN], {
+      name: `Meshpad server on port ${this.port}`,
+      // NOTE: logs at warn: the info lines of every server would drown the test output.
+      env: { ...process.env, LOG_LEVEL: 'warn', ...this.options.env, ...staticDir, PORT: String(this.port), HOST: '127.0.0.1' },
+      ready: async () => (await fetch(`${this.url}healthz`)).ok,
     })
-    this.child = child
-    let output = ''
-    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
-    const deadline = Date.now() + 10_000
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`Meshpad server exited with ${child.exitCode}:\n${output}`)
-      try {
-        const response = await fetch(`${this.url}healthz`)
-        if (response.ok) return
-      } catch {
-        // not listening yet
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50))
-    }
-    throw new Error(`Meshpad server did not become healthy on port ${this.port}:\n${output}`)
   }
 
   async stop(): Promise<void> {
     const child = this.child
     if (!child) return
     this.child = null
-    if (child.exitCode !== null) return
-    const exited = new Promise((resolve) => child.once('exit', resolve))
-    child.kill('SIGTERM')
-    await exited
+    await stopChild(child)
   }
 }

@@ -26,3 +26,24 @@ describe('TopicRegistry', () => {
     expect(registry.has('t2', 'a')).toBe(false)
   })
 })
+
+describe('TopicRegistry events', () => {
+  it('reports a topic opened on its first subscriber and closed after its last', () => {
+    const events: string[] = []
+    const registry = new TopicRegistry<string>({ opened: (topic) => events.push(`+${topic}`), closed: (topic) => events.push(`-${topic}`) })
+    registry.subscribe('t1', 'a')
+    registry.subscribe('t1', 'b')
+    registry.subscribe('t1', 'b')
+    registry.subscribe('t2', 'a')
+    expect(events).toEqual(['+t1', '+t2'])
+    expect(registry.hasTopic('t1')).toBe(true)
+    expect([...registry.topics()]).toEqual(['t1', 't2'])
+    registry.unsubscribe('t1', 'a')
+    registry.unsubscribe('t1', 'a')
+    expect(events).toEqual(['+t1', '+t2'])
+    registry.unsubscribeAll('a')
+    registry.unsubscribeAll('b')
+    expect(events).toEqual(['+t1', '+t2', '-t2', '-t1'])
+    expect(registry.hasTopic('t1')).toBe(false)
+  })
+})

@@ -10,6 +10,12 @@ export class TopicRegistry<S> {
   private readonly topicsBySubscriber = new Map<S, Set<string>>()
   private subscriptionCount = 0
 
+  /**
+   * `events.opened` runs when a topic gets its first subscriber, `events.closed` when it loses its
+   * last one (synchronously, inside `subscribe`/`unsubscribe`/`unsubscribeAll`).
+   */
+  constructor(private readonly events: { opened?(topic: string): void; closed?(topic: string): void } = {}) {}
+
   /** Number of topics with at least one subscriber. */
   get size(): number {
     return this.subscribersByTopic.size
@@ -23,11 +29,12 @@ export class TopicRegistry<S> {
   /** Adds `subscriber` to `topic`; a no-op when already subscribed. */
   subscribe(topic: string, subscriber: S): void {
     let subscribers = this.subscribersByTopic.get(topic)
+    if (subscribers?.has(subscriber)) return
+    const opened = subscribers === undefined
     if (subscribers === undefined) {
       subscribers = new Set()
       this.subscribersByTopic.set(topic, subscribers)
     }
-    if (subscribers.has(subscriber)) return
     subscribers.add(subscriber)
     let topics = this.topicsBySubscriber.get(subscriber)
     if (topics === undefined) {
@@ -36,6 +43,7 @@ export class TopicRegistry<S> {
     }
     topics.add(topic)
     this.subscriptionCount++
+    if (opened) this.events.opened?.(topic)
   }
 
   /** Removes `subscriber` from `topic`, deleting the topic when it becomes empty. */
@@ -43,10 +51,13 @@ export class TopicRegistry<S> {
     const subscribers = this.subscribersByTopic.get(topic)
     if (subscribers === undefined || !subscribers.delete(subscriber)) return
     this.subscriptionCount--
-    if (subscribers.size === 0) this.subscribersByTopic.delete(topic)
     const topics = this.topicsBySubscriber.get(subscriber)
     topics?.delete(topic)
     if (topics?.size === 0) this.topicsBySubscriber.delete(subscriber)
+    if (subscribers.size === 0) {
+      this.subscribersByTopic.delete(topic)
+      this.events.closed?.(topic)
+    }
   }
 
   /** Removes `subscriber` from every topic it is in. */
@@ -64,6 +75,16 @@ export class TopicRegistry<S> {
   /** Number of topics `subscriber` is in. */
   topicCountOf(subscriber: S): number {
     return this.topicsBySubscriber.get(subscriber)?.size ?? 0
+  }
+
+  /** Whether `topic` has at least one subscriber. */
+  hasTopic(topic: string): boolean {
+    return this.subscribersByTopic.has(topic)
+  }
+
+  /** Every topic with at least one subscriber. */
+  topics(): IterableIterator<string> {
+    return this.subscribersByTopic.keys()
   }
 
   /** Whether `subscriber` is in `topic`. */

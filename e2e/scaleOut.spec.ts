@@ -1,0 +1,41 @@
+import { expect, test } from './support/test.js'
+import type { MeshpadServer } from './support/meshpadServer.js'
+import { debugInfo, expectEditorToContain, openPeer, typeAtEnd, waitForWebrtcPeers } from './support/peer.js'
+
+async function health(server: MeshpadServer): Promise<{ connections: number; redis: string }> {
+  return (await (await fetch(`${server.url}healthz`)).json()) as { connections: number; redis: string }
+}
+
+test('browsers on two server instances sharing one Redis find each other and edit together over WebRTC', async ({ browser, redis, startServer }) => {
+  const one = await startServer({ env: { REDIS_URL: redis.url } })
+  const two = await startServer({ env: { REDIS_URL: redis.url } })
+
+  // A opens a new room on instance 1; B opens the same room on instance 2 (its own signaling).
+  const a = await openPeer(browser, one.url)
+  const secret = new URL(a.page.url()).hash
+  expect(secret).toMatch(/^#[A-Za-z0-9_-]{22}$/)
+  const b = await openPeer(browser, `${two.url}${secret}`)
+  for (const server of [one, two]) expect(await health(server)).toMatchObject({ connections: 1, redis: 'up' })
+
+  await waitForWebrtcPeers(a.page, 1)
+  await waitForWebrtcPeers(b.page, 1)
+  await typeAtEnd(a.page, 'Typed on instance one. ')
+  await expectEditorToContain(b.page, 'Typed on instance one.')
+  await typeAtEnd(b.page, 'Answered from instance two.')
+  await expectEditorToContain(a.page, 'Typed on instance one. Answered from instance two.')
+
+  // The data went over WebRTC: a connected data channel each, no BroadcastChannel peer.
+  for (const { page } of [a, b]) {
+    const info = await debugInfo(page)
+    expect(info.webrtcConnected).toBe(1)
+    expect(info.bcPeers).toBe(0)
+    await expect(page.getByTestId('status-signaling')).toHaveAttribute('data-state', 'connected')
+  }
+  // They met through Redis: each instance relayed the other's signaling messages.
+  for (const server of [one, two]) {
+    const metrics = await (await fetch(`${server.url}metrics`)).text()
+    expect(Number(/^meshpad_signaling_redis_received_total (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0)
+  }
+  await a.context.close()
+  await b.context.close()
+})

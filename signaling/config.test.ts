@@ -1,0 +1,131 @@
+import { resolve } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { ConfigError, DEFAULT_SHUTDOWN_TIMEOUT_MS, readConfig } from './config.js'
+import { DEFAULTS } from './server.js'
+
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    readConfig(env)
+  } catch (error) {
+    if (error instanceof ConfigError) return error
+    throw error
+  }
+  throw new Error(`accepted ${JSON.stringify(env)}`)
+}
+
+describe('readConfig', () => {
+  it('has safe defaults for everything', () => {
+    const config = readConfig({})
+    expect(config.server).toMatchObject({
+      port: 4444,
+      host: '0.0.0.0',
+      redisUrl: undefined,
+      redisChannelPrefix: 'meshpad:signaling:',
+      maxMessageBytes: 65536,
+      maxTopicsPerConnection: 256,
+      maxTopics: 100_000,
+      maxConnections: 10_000,
+      maxConnectionsPerAddress: 128,
+      rateLimit: { perSecond: 100, burst: 1000 },
+      maxBufferedBytes: 4 * 1024 * 1024,
+      allowedOrigins: undefined,
+      trustProxy: 0,
+      heartbeatMs: 30_000,
+      closeTimeoutMs: 2000,
+    })
+    expect(config.server.staticDir).toMatch(/dist$/)
+    expect(config).toMatchObject({ logLevel: 'info', shutdownTimeoutMs: DEFAULT_SHUTDOWN_TIMEOUT_MS })
+    expect(config.server).toMatchObject(DEFAULTS)
+  })
+
+  it('reads every variable', () => {
+    const config = readConfig({
+      PORT: '8080',
+      HOST: '127.0.0.1',
+      STATIC_DIR: 'some/dir',
+      LOG_LEVEL: 'DEBUG',
+      REDIS_URL: 'redis://:secret@redis.internal:6380/2',
+      REDIS_CHANNEL_PREFIX: 'staging:',
+      MAX_MESSAGE_BYTES: '131072',
+      MAX_TOPICS_PER_CONNECTION: '16',
+      MAX_TOPICS: '500',
+      MAX_CONNECTIONS: '2000',
+      MAX_CONNECTIONS_PER_ADDRESS: '8',
+      RATE_LIMIT_PER_SECOND: '20',
+      RATE_LIMIT_BURST: '200',
+      MAX_BUFFERED_BYTES: '1048576',
+      ALLOWED_ORIGINS: 'https://meshpad.example.com, http://localhost:5173/',
+      TRUST_PROXY: '1',
+      HEARTBEAT_MS: '10000',
+      SHUTDOWN_TIMEOUT_MS: '3000',
+    })
+    expect(config).toEqual({
+      server: {
+        port: 8080,
+        host: '127.0.0.1',
+        staticDir: resolve('some/dir'),
+        redisUrl: 'redis://:secret@redis.internal:6380/2',
+        redisChannelPrefix: 'staging:',
+        maxMessageBytes: 131072,
+        maxTopicsPerConnection: 16,
+        maxTopics: 500,
+        maxConnections: 2000,
+        maxConnectionsPerAddress: 8,
+        rateLimit: { perSecond: 20, burst: 200 },
+        maxBufferedBytes: 1048576,
+        allowedOrigins: ['https://meshpad.example.com', 'http://localhost:5173'],
+        trustProxy: 1,
+        heartbeatMs: 10000,
+        closeTimeoutMs: 1500,
+      },
+      logLevel: 'debug',
+      shutdownTimeoutMs: 3000,
+    })
+  })
+
+  it('treats an empty variable as unset', () => {
+    expect(readConfig({ PORT: '', MAX_TOPICS: ' ', REDIS_URL: '' }).server).toMatchObject({ port: 4444, maxTopics: 100_000, redisUrl: undefined })
+  })
+
+  it('takes a list of trusted proxy addresses and subnets', () => {
+    expect(readConfig({ TRUST_PROXY: '10.0.0.0/8, loopback' }).server.trustProxy).toEqual(['10.0.0.0/8', 'loopback'])
+  })
+
+  it.each([
+    ['PORT', 'http'],
+    ['PORT', '65536'],
+    ['PORT', '-1'],
+    ['PORT', '80.5'],
+    ['PORT', '0x50'],
+    ['MAX_MESSAGE_BYTES', '10'],
+    ['MAX_MESSAGE_BYTES', '64k'],
+    ['MAX_TOPICS_PER_CONNECTION', '0'],
+    ['MAX_TOPICS', 'lots'],
+    ['MAX_CONNECTIONS', '1e6'],
+    ['MAX_CONNECTIONS_PER_ADDRESS', '0'],
+    ['RATE_LIMIT_PER_SECOND', '0'],
+    ['RATE_LIMIT_BURST', '-5'],
+    ['MAX_BUFFERED_BYTES', '1024'],
+    ['HEARTBEAT_MS', '5'],
+    ['SHUTDOWN_TIMEOUT_MS', 'soon'],
+    ['LOG_LEVEL', 'verbose'],
+    ['REDIS_URL', 'localhost:6379'],
+    ['REDIS_URL', 'http://redis:6379'],
+    ['REDIS_URL', 'redis://'],
+    ['ALLOWED_ORIGINS', 'meshpad.example.com'],
+    ['ALLOWED_ORIGINS', 'https://meshpad.example.com/app'],
+    ['ALLOWED_ORIGINS', 'https://ok.example,ftp://no.example'],
+    ['TRUST_PROXY', 'yes'],
+    ['TRUST_PROXY', '10.0.0.0/99'],
+    ['TRUST_PROXY', '101'],
+    ['REDIS_CHANNEL_PREFIX', 'x'.repeat(257)],
+  ])('refuses %s=%s with an error naming it', (variable, value) => {
+    const error = configError({ [variable]: value })
+    expect(error.variable).toBe(variable)
+    expect(error.message).toMatch(new RegExp(`^${variable} must be`))
+  })
+
+  it('never repeats a Redis URL, which may hold a password, in its error', () => {
+    expect(configError({ REDIS_URL: 'http://:hunter2@redis:6379' }).message).not.toContain('hunter2')
+  })
+})
