@@ -21,6 +21,7 @@ import * as Y from 'yjs'
 import type { Awareness } from 'y-protocols/awareness'
 import { editorTheme, type ColorScheme } from './editorTheme'
 import { languageInfo } from './languages'
+import { steadyCursor } from './steadyCursor'
 
 export interface EditorOptions {
   readonly language: string
@@ -64,6 +65,7 @@ export function createEditor(
     foldGutter(),
     highlightSpecialChars(),
     drawSelection(),
+    steadyCursor(),
     dropCursor(),
     EditorState.allowMultipleSelections.of(true),
     indentOnInput(),
