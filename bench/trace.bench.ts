@@ -4,7 +4,7 @@ import type { MeshpadServer } from '../e2e/support/meshpadServer.ts'
 import { percentiles, writeBenchResult, type BenchRow } from './support/benchResult.ts'
 import { editorDocText, latencyCell, newPeerContext, openMeshpad, pause, probeState, stateVector, withStage } from './support/benchPeers.ts'
 import { newRoomSecret, seedRoom, storedBytes } from './support/seedRoom.ts'
-import { loadTrace, replayInto, TRACE_CREDIT, traceDocumentUpdate, type Trace } from './support/traceDocument.ts'
+import { loadTrace, replayInto, TRACE_CREDIT, traceDoc, traceDocumentUpdate, type Trace } from './support/traceDocument.ts'
 
 /**
  * A real large document: the automerge-paper trace (259,778 edits) replayed into a Meshpad room as
@@ -120,7 +120,7 @@ const kb = (bytes: number): string => `${Math.round(bytes).toLocaleString('en')}
 const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MB`
 
 // Anchors on this machine: the same replay and parse with Yjs alone in Node.
-const nodeDoc = new Y.Doc()
+const nodeDoc = traceDoc()
 let started = performance.now()
 replayInto(nodeDoc.getText('content'), trace)
 const nodeReplayMs = performance.now() - started
@@ -200,7 +200,7 @@ const reopenLoadStats = percentiles(measured.reopenLoads)
 const rows: BenchRow[] = [
   { figure: 'replay 259,778 edits as separate updates into a live room, wall time (of which in the edit loops)', meshpad: `${Math.round(measured.replay.wallMs).toLocaleString('en')} ms (${Math.round(measured.replay.loopMs).toLocaleString('en')} ms); all stored ${measured.savedAfterMs.toLocaleString('en')} ms later`, anchor: `${ANCHOR.replay}; Yjs alone in Node here: ${Math.round(nodeReplayMs).toLocaleString('en')} ms`, target: '—' },
   { figure: 'final text = trace endContent (Y.Text and the editor)', meshpad: 'yes (asserted)', anchor: '—', target: 'yes' },
-  { figure: 'encoded document (Yjs v1, what y-webrtc and y-indexeddb send and store; v2)', meshpad: `${kb(encodedV1.byteLength)} (v2 ${kb(encodedV2.byteLength)})`, anchor: ANCHOR.encoded, target: '—' },
+  { figure: 'encoded document, replayed in Node (Yjs v1, what y-webrtc and y-indexeddb send and store; v2)', meshpad: `${kb(encodedV1.byteLength)} (v2 ${kb(encodedV2.byteLength)})`, anchor: ANCHOR.encoded, target: '—' },
   { figure: 'IndexedDB bytes right after the replay (records)', meshpad: `${kb(measured.afterReplay.bytes)} (${measured.afterReplay.records.toLocaleString('en')})`, anchor: '—', target: `≤ 2× encoded = ${kb(2 * encodedV1.byteLength)}` },
   { figure: 'IndexedDB bytes once y-indexeddb compacted (records)', meshpad: `${kb(measured.compacted.bytes)} (${measured.compacted.records})`, anchor: '—', target: `≤ ${kb(2 * encodedV1.byteLength)}` },
   { figure: 'IndexedDB bytes after reopening (records)', meshpad: `${kb(measured.afterReopen.bytes)} (${measured.afterReopen.records})`, anchor: '—', target: `≤ ${kb(2 * encodedV1.byteLength)}` },
@@ -222,6 +222,7 @@ writeBenchResult({
     `The page replays the edits through the open session's Y.Text (editor bound, IndexedDB storing, signaling connected, no other peer), ${BATCH.toLocaleString('en')} edits per task with a zero-delay pause between tasks; "in the edit loops" is the time inside those loops, the figure comparable with B4.`,
     'IndexedDB bytes: the sum of the byte lengths of the values in the room\'s `updates` store (y-indexeddb keeps only Yjs updates there), read from another page of the same context; `navigator.storage.estimate()` is also in the JSON but counts LevelDB files and the HTTP cache too.',
     `Reopen: a new page in the same browser context (the IndexedDB copy persists), ${REOPENS} times, from navigation start to the first DOM mutation after CodeMirror's document holds the whole text. Heap: \`Runtime.getHeapUsage\` after \`HeapProfiler.collectGarbage\`, of the whole page (React, CodeMirror, Yjs).`,
+    'Encoded sizes: the same replay in Node with the same Yjs and a fixed client id (every reference to an earlier item carries the id as a varint, so a random id changes the v1 size by up to about 7 %). The anchor is v2-encoded; y-protocols, y-webrtc and y-indexeddb exchange and store v1.',
     `Anchors from the crdt-benchmarks README (Yjs 13.6, Node 20, i5-8400); "Yjs alone in Node here" is the same replay and parse on this machine. ${TRACE_CREDIT}`,
   ],
 })

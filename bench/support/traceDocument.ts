@@ -15,6 +15,19 @@ export const TRACE_CREDIT =
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const CACHE_DIR = `${ROOT}node_modules/.cache/meshpad-bench/`
 
+/**
+ * The Yjs client id the replays in Node use. NOTE: encoded sizes depend on it (every reference to
+ * an earlier item carries it as a varint): 15 of 16 random ids take 5 bytes, as this one does.
+ */
+export const TRACE_CLIENT_ID = 3_000_000_000
+
+/** A Y.Doc with the fixed client id of trace replays. */
+export function traceDoc(): Y.Doc {
+  const doc = new Y.Doc()
+  doc.clientID = TRACE_CLIENT_ID
+  return doc
+}
+
 export interface Trace {
   endContent: string
   /** `[position, deleteCount, insertText]`, in order. */
@@ -54,10 +67,10 @@ export function replayInto(text: Y.Text, trace: Trace): void {
  */
 export function traceDocumentUpdate(trace: Trace, copies: number): Uint8Array {
   const yjsVersion = (JSON.parse(readFileSync(`${ROOT}node_modules/yjs/package.json`, 'utf8')) as { version: string }).version
-  const key = createHash('sha256').update(`${statSync(tracePath()).size}/${yjsVersion}/${copies}`).digest('hex').slice(0, 16)
+  const key = createHash('sha256').update(`${statSync(tracePath()).size}/${yjsVersion}/${copies}/${TRACE_CLIENT_ID}`).digest('hex').slice(0, 16)
   const cached = `${CACHE_DIR}automerge-paper-x${copies}-${key}.bin`
   if (existsSync(cached)) return new Uint8Array(readFileSync(cached))
-  const doc = new Y.Doc()
+  const doc = traceDoc()
   const text = doc.getText('content')
   for (let i = 0; i < copies; i++) replayInto(text, trace)
   if (text.toString() !== trace.endContent.repeat(copies)) throw new Error('replaying the trace did not produce its endContent')
