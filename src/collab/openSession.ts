@@ -162,7 +162,7 @@ export function openSession(secret: string, options: SessionOptions): Session {
    * they reach directly (`links`), and updates are forwarded only while the mesh is not known to
    * be full (see MeshRelay).
    */
-  let publishedLinks = ''
+  let publishedLinks: string | null = null
   const relay = new MeshRelay({
     self: () => (provider?.room ? { peerId: provider.room.peerId, links: directLinks(provider) } : null),
     states: () => awareness.getStates().values(),
