@@ -16,7 +16,6 @@ import { usePeople } from './hooks/usePeople'
 import { usePersistAfterFirstEdit } from './hooks/usePersistAfterFirstEdit'
 import { useRoomSecret } from './hooks/useRoomSecret'
 import { useSession } from './hooks/useSession'
-import { useSessionStatus } from './hooks/useSessionStatus'
 import { useUser } from './hooks/useUser'
 
 /** Leaves the open document for a new one, replacing it in the history (it is gone). */
@@ -29,7 +28,6 @@ export function App({ registry }: { registry: DocumentRegistry }) {
   const secret = useRoomSecret()
   const [user, rename] = useUser()
   const session = useSession(secret, user, registry)
-  const status = useSessionStatus(session)
   const meta = useDocMeta(session)
   const people = usePeople(session)
   const colorScheme = useColorScheme()
@@ -101,7 +99,7 @@ export function App({ registry }: { registry: DocumentRegistry }) {
         )}
         <PeopleList people={people} selfName={user.name} onRename={rename} />
       </main>
-      <StatusBar status={status} />
+      <StatusBar session={session} />
       <DocumentsDialog
         open={showDocuments}
         session={session}

@@ -1,8 +1,16 @@
-import { syncState, type SessionStatus } from '../collab/sessionStatus'
+import type { Session } from '../collab/openSession'
+import { syncState } from '../collab/sessionStatus'
+import { useSessionStatus } from './hooks/useSessionStatus'
 import { statusText } from './statusText'
 
-/** One line on the connection, the peers and local storage; it informs, it never blocks typing. */
-export function StatusBar({ status }: { status: SessionStatus }) {
+/**
+ * One line on the connection, the peers and local storage; it informs, it never blocks typing.
+ *
+ * NOTE: it subscribes to the status itself: storage flips "saving" → "saved" on every keystroke,
+ * and only this line should re-render for it, not the whole App (about 2 ms per key).
+ */
+export function StatusBar({ session }: { session: Session | null }) {
+  const status = useSessionStatus(session)
   const text = statusText(status)
   const sync = syncState(status)
   return (
