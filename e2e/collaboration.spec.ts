@@ -4,6 +4,8 @@ import {
   EDITOR,
   editorText,
   expectEditorToContain,
+  expectTextBothWays,
+  expectWebrtcPath,
   openPeer,
   typeAtEnd,
   waitForSaved,
@@ -30,17 +32,12 @@ test('a room link joins two browsers, and text flows both ways over WebRTC', asy
   await waitForWebrtcPeers(a.page, 1)
   await waitForWebrtcPeers(b.page, 1)
 
-  await typeAtEnd(a.page, 'Hello from A. ')
-  await expectEditorToContain(b.page, 'Hello from A.')
-  await typeAtEnd(b.page, 'Hi from B!')
-  await expectEditorToContain(a.page, 'Hello from A. Hi from B!')
+  await expectTextBothWays(a.page, b.page, 'Hello from A. ', 'Hi from B!')
   expect(await editorText(b.page)).toBe(await editorText(a.page))
 
   // The data went over WebRTC: a connected data channel each, no BroadcastChannel peer.
   for (const { page } of [a, b]) {
-    const info = await debugInfo(page)
-    expect(info.webrtcConnected).toBe(1)
-    expect(info.bcPeers).toBe(0)
+    await expectWebrtcPath(page, 1)
     await expect(page.getByTestId('status-peers')).toHaveText('Synced with 1 peer')
     await expect(page.getByTestId('status-signaling')).toHaveText('Signaling server connected')
     await waitForSaved(page)

@@ -1,6 +1,6 @@
 import { expect, test } from './support/test.js'
 import type { MeshpadServer } from './support/meshpadServer.js'
-import { debugInfo, expectEditorToContain, openPeer, typeAtEnd, waitForWebrtcPeers } from './support/peer.js'
+import { expectTextBothWays, expectWebrtcPath, openPeer, waitForWebrtcPeers } from './support/peer.js'
 
 async function health(server: MeshpadServer): Promise<{ connections: number; redis: string }> {
   return (await (await fetch(`${server.url}healthz`)).json()) as { connections: number; redis: string }
@@ -19,16 +19,11 @@ test('browsers on two server instances sharing one Redis find each other and edi
 
   await waitForWebrtcPeers(a.page, 1)
   await waitForWebrtcPeers(b.page, 1)
-  await typeAtEnd(a.page, 'Typed on instance one. ')
-  await expectEditorToContain(b.page, 'Typed on instance one.')
-  await typeAtEnd(b.page, 'Answered from instance two.')
-  await expectEditorToContain(a.page, 'Typed on instance one. Answered from instance two.')
+  await expectTextBothWays(a.page, b.page, 'Typed on instance one. ', 'Answered from instance two.')
 
   // The data went over WebRTC: a connected data channel each, no BroadcastChannel peer.
   for (const { page } of [a, b]) {
-    const info = await debugInfo(page)
-    expect(info.webrtcConnected).toBe(1)
-    expect(info.bcPeers).toBe(0)
+    await expectWebrtcPath(page, 1)
     await expect(page.getByTestId('status-signaling')).toHaveAttribute('data-state', 'connected')
   }
   // They met through Redis: each instance relayed the other's signaling messages.

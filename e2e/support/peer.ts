@@ -55,6 +55,24 @@ export async function typeAtEnd(page: Page, text: string): Promise<void> {
   await page.keyboard.type(text)
 }
 
+/**
+ * A types, B sees it; B answers, A sees both: text crosses the room both ways. `fromA` ends with
+ * the separator that comes before `fromB`.
+ */
+export async function expectTextBothWays(a: Page, b: Page, fromA: string, fromB: string): Promise<void> {
+  await typeAtEnd(a, fromA)
+  await expectEditorToContain(b, fromA.trim())
+  await typeAtEnd(b, fromB)
+  await expectEditorToContain(a, `${fromA}${fromB}`)
+}
+
+/** The room's data reaches this page over WebRTC: `peers` open data channels, no other tab. */
+export async function expectWebrtcPath(page: Page, peers: number): Promise<void> {
+  const info = await debugInfo(page)
+  expect(info.webrtcConnected).toBe(peers)
+  expect(info.bcPeers).toBe(0)
+}
+
 /** Waits for "Saved on this device": IndexedDB holds the latest edit. */
 export async function waitForSaved(page: Page): Promise<void> {
   await expect(page.getByTestId('status-storage')).toHaveAttribute('data-state', 'saved')
