@@ -1,9 +1,9 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
-import { openDocumentRegistry } from './collab/documentRegistry'
-import { App } from './ui/App'
-import { ensureRoomInUrl } from './ui/hooks/useRoomSecret'
-import './ui/app.css'
+import { openDocumentRegistry } from './library/DocumentLibrary'
+import { App } from './ui/app/App'
+import { ensureRoomInUrl } from './ui/app/useRoomSecret'
+import './ui/app/app.css'
 
 ensureRoomInUrl()
 // NOTE: one per page, for as long as the page lives.

@@ -1,4 +1,4 @@
-import type { Session } from '../../src/collab/openSession.js'
+import type { Session } from '../../src/session/openSession.js'
 
 declare global {
   interface Window {

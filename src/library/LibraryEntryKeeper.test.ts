@@ -1,0 +1,103 @@
+// @vitest-environment node
+import 'fake-indexeddb/auto'
+import { afterEach, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { IndexeddbPersistence } from 'y-indexeddb'
+import { DocumentRecorder } from './LibraryEntryKeeper'
+import { openDocumentRegistry, type DocumentRegistry } from './DocumentLibrary'
+import { docText, setDocLanguage, setDocTitle } from '../document/docMeta'
+import { storeNewDocument } from './storeNewDocument'
+import { roomDatabaseName, roomTopic } from '../room/roomTopic'
+
+const cleanup: (() => void)[] = []
+afterEach(() => {
+  for (const done of cleanup.splice(0)) done()
+})
+let counter = 0
+function setup(): { registry: DocumentRegistry; doc: Y.Doc; recorder: DocumentRecorder; topic: string } {
+  const registry = openDocumentRegistry(`meshpad-documents-recorder-${++counter}`)
+  const doc = new Y.Doc()
+  const topic = `topic-${counter}`
+  const recorder = new DocumentRecorder({ secret: `secret-${counter}`, topic, doc }, registry)
+  cleanup.push(() => {
+    recorder.destroy()
+    registry.close()
+  })
+  return { registry, doc, recorder, topic }
+}
+
+async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 5_000
+  for (;;) {
+    const value = await read()
+    if (accept(value)) return value
+    if (Date.now() > deadline) throw new Error(`never accepted: ${JSON.stringify(value)}`)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
+
+describe('DocumentRecorder', () => {
+  it('lists a document once it holds something, with its title, language and length', async () => {
+    const { registry, doc, recorder, topic } = setup()
+    recorder.markLoaded()
+    doc.getMap('meta').set('schemaVersion', 1)
+    recorder.flush()
+    // An empty new room is not listed. NOTE: a write would have been queued before this read.
+    expect(await registry.list()).toEqual([])
+
+    docText(doc).insert(0, 'hello')
+    setDocTitle(doc, 'Notes')
+    setDocLanguage(doc, 'markdown')
+    recorder.flush()
+    const entry = await eventually(() => registry.get(topic), (e) => e !== undefined)
+    expect(entry).toMatchObject({ secret: `secret-${counter}`, title: 'Notes', language: 'markdown', length: 5, lastPeerSeenAt: null })
+  })
+
+  it('records when a peer was last connected, and writes what is pending on destroy', async () => {
+    const { registry, doc, recorder, topic } = setup()
+    recorder.markLoaded()
+    docText(doc).insert(0, 'x')
+    const before = Date.now()
+    recorder.setPeers(1)
+    recorder.destroy()
+    const entry = await eventually(() => registry.get(topic), (e) => e !== undefined)
+    expect(entry?.lastPeerSeenAt).toBeGreaterThanOrEqual(before)
+    expect(entry?.lastEditedAt).toBeGreaterThanOrEqual(before)
+  })
+
+  it('does not bring back a document deleted meanwhile', async () => {
+    const { registry, doc, recorder, topic } = setup()
+    recorder.markLoaded()
+    docText(doc).insert(0, 'soon gone')
+    recorder.flush()
+    await eventually(() => registry.get(topic), (e) => e !== undefined)
+    docText(doc).insert(0, 'pending ')
+    await registry.remove(topic)
+    recorder.destroy()
+    // NOTE: a write issued by destroy() would be ordered before this read.
+    expect(await registry.get(topic)).toBeUndefined()
+  })
+})
+
+describe('storeNewDocument', () => {
+  it('stores a whole document under a new secret and lists it', async () => {
+    const registry = openDocumentRegistry(`meshpad-documents-store-${++counter}`)
+    cleanup.push(() => registry.close())
+    const source = new Y.Doc()
+    docText(source).insert(0, 'copied text')
+    setDocTitle(source, 'Copied')
+    setDocLanguage(source, 'css')
+
+    const secret = await storeNewDocument(Y.encodeStateAsUpdate(source), registry)
+    expect(secret).toMatch(/^[A-Za-z0-9_-]{22}$/)
+    const topic = roomTopic(secret)
+    expect(await registry.get(topic)).toMatchObject({ secret, title: 'Copied', language: 'css', length: 11 })
+
+    const reopened = new Y.Doc()
+    const persistence = new IndexeddbPersistence(roomDatabaseName(topic), reopened)
+    await persistence.whenSynced
+    expect(docText(reopened).toString()).toBe('copied text')
+    expect(reopened.getMap('meta').get('title')).toBe('Copied')
+    await persistence.destroy()
+  })
+})

@@ -1,0 +1,48 @@
+import * as Y from 'yjs'
+import { IndexeddbPersistence } from 'y-indexeddb'
+import { docText, readDocMeta } from '../document/docMeta'
+import type { DocumentRegistry } from './DocumentLibrary'
+import { createRoomSecret } from '../room/roomLink'
+import { roomDatabaseName, roomTopic } from '../room/roomTopic'
+
+/** Resolves once every write issued so far on `db`'s `updates` store is committed. */
+function writesCommitted(db: IDBDatabase): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const tx = db.transaction(['updates'], 'readonly')
+    tx.oncomplete = () => resolve()
+    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'))
+  })
+}
+
+/**
+ * Creates a new room (a new secret) holding `update` (a whole Yjs document: an import, or a copy
+ * of an open document), stores it in this browser and lists it in `registry`. Returns the new
+ * secret once the document is committed to IndexedDB, so opening it shows the content at once.
+ *
+ * NOTE: the update keeps its Yjs history (item ids), so the new room is a fork: merging it back
+ * into the original later, or importing it twice, adds nothing twice.
+ */
+export async function storeNewDocument(update: Uint8Array, registry: DocumentRegistry): Promise<string> {
+  const secret = createRoomSecret()
+  const topic = roomTopic(secret)
+  const doc = new Y.Doc()
+  Y.applyUpdate(doc, update)
+  // NOTE: y-indexeddb writes the doc's whole state when it opens a database.
+  const persistence = new IndexeddbPersistence(roomDatabaseName(topic), doc)
+  try {
+    await persistence.whenSynced
+    if (persistence.db === null) throw new Error('the new document could not be stored')
+    await writesCommitted(persistence.db)
+    const meta = readDocMeta(doc)
+    await registry.record({ topic, secret, title: meta.title, language: meta.language, length: docText(doc).length, lastEditedAt: Date.now() })
+    return secret
+  } finally {
+    await persistence.destroy()
+    doc.destroy()
+  }
+}
+
+/** "Make a copy": a new room holding `doc` as it is now (content, title, language, history). */
+export function storeCopyOf(doc: Y.Doc, registry: DocumentRegistry): Promise<string> {
+  return storeNewDocument(Y.encodeStateAsUpdate(doc), registry)
+}
