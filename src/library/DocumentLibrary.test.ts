@@ -3,21 +3,21 @@ import 'fake-indexeddb/auto'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { IndexeddbPersistence } from 'y-indexeddb'
-import { openDocumentRegistry, type DocumentRegistry, type RegistryChange } from './DocumentLibrary'
+import { openDocumentLibrary, type DocumentLibrary, type LibraryChange } from './DocumentLibrary'
 import { roomDatabaseName } from '../room/roomTopic'
 
-const opened: DocumentRegistry[] = []
+const opened: DocumentLibrary[] = []
 let counter = 0
-function freshRegistry(name = `meshpad-documents-test-${++counter}`): DocumentRegistry {
-  const registry = openDocumentRegistry(name)
-  opened.push(registry)
-  return registry
+function freshLibrary(name = `meshpad-documents-test-${++counter}`): DocumentLibrary {
+  const library = openDocumentLibrary(name)
+  opened.push(library)
+  return library
 }
 afterEach(() => {
-  for (const registry of opened.splice(0)) registry.close()
+  for (const library of opened.splice(0)) library.close()
 })
 
-const entry = (topic: string, extra: Partial<Parameters<DocumentRegistry['record']>[0]> = {}) => ({
+const entry = (topic: string, extra: Partial<Parameters<DocumentLibrary['record']>[0]> = {}) => ({
   topic,
   secret: `secret-${topic}`,
   title: `Title ${topic}`,
@@ -34,42 +34,42 @@ async function until(condition: () => boolean): Promise<void> {
   }
 }
 
-describe('document registry', () => {
+describe('document library', () => {
   it('lists documents newest first, and keeps the latest timestamps', async () => {
-    const registry = freshRegistry()
-    await registry.record(entry('a', { lastEditedAt: 1_000 }))
-    await registry.record(entry('b', { lastEditedAt: 3_000, lastPeerSeenAt: 2_500 }))
-    await registry.record(entry('c', { lastEditedAt: 2_000 }))
-    expect((await registry.list()).map((e) => e.topic)).toEqual(['b', 'c', 'a'])
+    const library = freshLibrary()
+    await library.record(entry('a', { lastEditedAt: 1_000 }))
+    await library.record(entry('b', { lastEditedAt: 3_000, lastPeerSeenAt: 2_500 }))
+    await library.record(entry('c', { lastEditedAt: 2_000 }))
+    expect((await library.list()).map((e) => e.topic)).toEqual(['b', 'c', 'a'])
 
     // An older report (another tab, a late write) does not move timestamps back.
-    await registry.record(entry('b', { title: 'Renamed', lastEditedAt: 500, lastPeerSeenAt: 100 }))
-    const b = await registry.get('b')
+    await library.record(entry('b', { title: 'Renamed', lastEditedAt: 500, lastPeerSeenAt: 100 }))
+    const b = await library.get('b')
     expect(b).toMatchObject({ title: 'Renamed', lastEditedAt: 3_000, lastPeerSeenAt: 2_500, secret: 'secret-b' })
     expect(b?.createdAt).toBeTypeOf('number')
     // A new entry with no edit time counts as edited now; no peer seen is null.
-    await registry.record(entry('d'))
-    const d = await registry.get('d')
+    await library.record(entry('d'))
+    const d = await library.get('d')
     expect(d?.lastEditedAt).toBeGreaterThan(3_000)
     expect(d?.lastPeerSeenAt).toBeNull()
   })
 
   it("removes a document's entry and its room database", async () => {
-    const registry = freshRegistry()
+    const library = freshLibrary()
     const topic = 'f'.repeat(64)
     const doc = new Y.Doc()
     doc.getText('content').insert(0, 'stored')
     const persistence = new IndexeddbPersistence(roomDatabaseName(topic), doc)
     await persistence.whenSynced
-    await registry.record(entry(topic))
+    await library.record(entry(topic))
     const names = async () => (await indexedDB.databases()).map((db) => db.name)
     expect(await names()).toContain(roomDatabaseName(topic))
 
-    const changes: RegistryChange[] = []
-    registry.onChange((change) => changes.push(change))
+    const changes: LibraryChange[] = []
+    library.onChange((change) => changes.push(change))
     // NOTE: the open connection is asked to close (versionchange), as another tab's would be.
-    await registry.remove(topic)
-    expect(await registry.get(topic)).toBeUndefined()
+    await library.remove(topic)
+    expect(await library.get(topic)).toBeUndefined()
     expect(await names()).not.toContain(roomDatabaseName(topic))
     expect(changes).toEqual([
       { topic, kind: 'removing' },
@@ -80,9 +80,9 @@ describe('document registry', () => {
 
   it('tells other tabs (registries on the same database) about changes', async () => {
     const name = `meshpad-documents-shared-${++counter}`
-    const here = freshRegistry(name)
-    const there = freshRegistry(name)
-    const seen: RegistryChange[] = []
+    const here = freshLibrary(name)
+    const there = freshLibrary(name)
+    const seen: LibraryChange[] = []
     there.onChange((change) => seen.push(change))
     await here.record(entry('x'))
     await until(() => seen.length > 0)
@@ -91,9 +91,9 @@ describe('document registry', () => {
   })
 
   it('rejects calls after close(), and close() twice is harmless', async () => {
-    const registry = freshRegistry()
-    registry.close()
-    registry.close()
-    await expect(registry.list()).rejects.toThrow(/closed/)
+    const library = freshLibrary()
+    library.close()
+    library.close()
+    await expect(library.list()).rejects.toThrow(/closed/)
   })
 })

@@ -1,7 +1,7 @@
 import { roomDatabaseName } from '../room/roomTopic'
 
 /** The IndexedDB database that lists the documents this browser holds. */
-export const DOCUMENT_REGISTRY_NAME = 'meshpad-documents'
+export const DOCUMENT_LIBRARY_NAME = 'meshpad-documents'
 const STORE = 'documents'
 /** BroadcastChannel on which tabs of this browser announce changes to the list. */
 const CHANNEL = 'meshpad/v1/documents'
@@ -25,7 +25,7 @@ export interface DocumentEntry {
   readonly lastPeerSeenAt: number | null
 }
 
-/** What a session reports about its document; the registry keeps the rest. */
+/** What a session reports about its document; the library keeps the rest. */
 export type DocumentUpdate = Pick<DocumentEntry, 'topic' | 'secret' | 'title' | 'language' | 'length'> &
   Partial<Pick<DocumentEntry, 'lastEditedAt' | 'lastPeerSeenAt'>>
 
@@ -35,19 +35,19 @@ export type DocumentUpdate = Pick<DocumentEntry, 'topic' | 'secret' | 'title' | 
  * - `removing`: this browser's copy is about to be deleted; a page that has it open must leave it.
  * - `removed`: the copy and the entry are gone.
  */
-export interface RegistryChange {
+export interface LibraryChange {
   readonly topic: string
   readonly kind: 'recorded' | 'removing' | 'removed'
 }
 
-const CHANGE_KINDS: readonly string[] = ['recorded', 'removing', 'removed'] satisfies RegistryChange['kind'][]
+const CHANGE_KINDS: readonly string[] = ['recorded', 'removing', 'removed'] satisfies LibraryChange['kind'][]
 
 /**
  * The documents this browser holds, in their own small IndexedDB database. It is responsible for
  * the list and for deleting a document's local copy; it does not open documents (sessions do).
  * Every method waits for its transaction to commit.
  */
-export interface DocumentRegistry {
+export interface DocumentLibrary {
   /** Every entry, the most recently edited first. */
   list(): Promise<DocumentEntry[]>
   get(topic: string): Promise<DocumentEntry | undefined>
@@ -60,7 +60,7 @@ export interface DocumentRegistry {
    */
   remove(topic: string): Promise<void>
   /** Calls `listener` after each change, made in this tab or another; returns the unsubscribe. */
-  onChange(listener: (change: RegistryChange) => void): () => void
+  onChange(listener: (change: LibraryChange) => void): () => void
   /** Idempotent. Closes the database and the channel; later calls reject. */
   close(): void
 }
@@ -118,31 +118,31 @@ export function byRecency(a: DocumentEntry, b: DocumentEntry): number {
   return b.lastEditedAt - a.lastEditedAt || (b.lastPeerSeenAt ?? 0) - (a.lastPeerSeenAt ?? 0) || a.topic.localeCompare(b.topic)
 }
 
-export function openDocumentRegistry(name: string = DOCUMENT_REGISTRY_NAME): DocumentRegistry {
+export function openDocumentLibrary(name: string = DOCUMENT_LIBRARY_NAME): DocumentLibrary {
   const db = openDatabase(name)
   // NOTE: a failed open (storage disabled) surfaces as each method's rejection.
   db.catch(() => {})
-  const listeners = new Set<(change: RegistryChange) => void>()
+  const listeners = new Set<(change: LibraryChange) => void>()
   const channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(`${CHANNEL}/${name}`)
   let closed = false
 
-  const notify = (change: RegistryChange): void => {
+  const notify = (change: LibraryChange): void => {
     for (const listener of listeners) listener(change)
   }
-  const announce = (change: RegistryChange): void => {
+  const announce = (change: LibraryChange): void => {
     if (closed) return
     channel?.postMessage(change)
     notify(change)
   }
   if (channel !== null) {
-    channel.onmessage = (event: MessageEvent<Partial<RegistryChange> | null>) => {
+    channel.onmessage = (event: MessageEvent<Partial<LibraryChange> | null>) => {
       const { topic, kind } = event.data ?? {}
-      if (typeof topic === 'string' && typeof kind === 'string' && CHANGE_KINDS.includes(kind)) notify({ topic, kind: kind as RegistryChange['kind'] })
+      if (typeof topic === 'string' && typeof kind === 'string' && CHANGE_KINDS.includes(kind)) notify({ topic, kind: kind as LibraryChange['kind'] })
     }
   }
 
   const store = async (mode: IDBTransactionMode): Promise<[IDBObjectStore, Promise<void>]> => {
-    if (closed) throw new Error('the document registry is closed')
+    if (closed) throw new Error('the document library is closed')
     const tx = (await db).transaction(STORE, mode)
     return [tx.objectStore(STORE), committed(tx)]
   }
@@ -170,7 +170,7 @@ export function openDocumentRegistry(name: string = DOCUMENT_REGISTRY_NAME): Doc
       announce({ topic: update.topic, kind: 'recorded' })
     },
     async remove(topic) {
-      if (closed) throw new Error('the document registry is closed')
+      if (closed) throw new Error('the document library is closed')
       announce({ topic, kind: 'removing' })
       await deleteDatabase(roomDatabaseName(topic))
       const [documents, done] = await store('readwrite')

@@ -3,8 +3,8 @@ import 'fake-indexeddb/auto'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { IndexeddbPersistence } from 'y-indexeddb'
-import { DocumentRecorder } from './LibraryEntryKeeper'
-import { openDocumentRegistry, type DocumentRegistry } from './DocumentLibrary'
+import { LibraryEntryKeeper } from './LibraryEntryKeeper'
+import { openDocumentLibrary, type DocumentLibrary } from './DocumentLibrary'
 import { docText, setDocLanguage, setDocTitle } from '../document/docMeta'
 import { storeNewDocument } from './storeNewDocument'
 import { roomDatabaseName, roomTopic } from '../room/roomTopic'
@@ -14,16 +14,16 @@ afterEach(() => {
   for (const done of cleanup.splice(0)) done()
 })
 let counter = 0
-function setup(): { registry: DocumentRegistry; doc: Y.Doc; recorder: DocumentRecorder; topic: string } {
-  const registry = openDocumentRegistry(`meshpad-documents-recorder-${++counter}`)
+function setup(): { library: DocumentLibrary; doc: Y.Doc; recorder: LibraryEntryKeeper; topic: string } {
+  const library = openDocumentLibrary(`meshpad-documents-recorder-${++counter}`)
   const doc = new Y.Doc()
   const topic = `topic-${counter}`
-  const recorder = new DocumentRecorder({ secret: `secret-${counter}`, topic, doc }, registry)
+  const recorder = new LibraryEntryKeeper({ secret: `secret-${counter}`, topic, doc }, library)
   cleanup.push(() => {
     recorder.destroy()
-    registry.close()
+    library.close()
   })
-  return { registry, doc, recorder, topic }
+  return { library, doc, recorder, topic }
 }
 
 async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean): Promise<T> {
@@ -36,62 +36,62 @@ async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boole
   }
 }
 
-describe('DocumentRecorder', () => {
+describe('LibraryEntryKeeper', () => {
   it('lists a document once it holds something, with its title, language and length', async () => {
-    const { registry, doc, recorder, topic } = setup()
+    const { library, doc, recorder, topic } = setup()
     recorder.markLoaded()
     doc.getMap('meta').set('schemaVersion', 1)
     recorder.flush()
     // An empty new room is not listed. NOTE: a write would have been queued before this read.
-    expect(await registry.list()).toEqual([])
+    expect(await library.list()).toEqual([])
 
     docText(doc).insert(0, 'hello')
     setDocTitle(doc, 'Notes')
     setDocLanguage(doc, 'markdown')
     recorder.flush()
-    const entry = await eventually(() => registry.get(topic), (e) => e !== undefined)
+    const entry = await eventually(() => library.get(topic), (e) => e !== undefined)
     expect(entry).toMatchObject({ secret: `secret-${counter}`, title: 'Notes', language: 'markdown', length: 5, lastPeerSeenAt: null })
   })
 
   it('records when a peer was last connected, and writes what is pending on destroy', async () => {
-    const { registry, doc, recorder, topic } = setup()
+    const { library, doc, recorder, topic } = setup()
     recorder.markLoaded()
     docText(doc).insert(0, 'x')
     const before = Date.now()
     recorder.setPeers(1)
     recorder.destroy()
-    const entry = await eventually(() => registry.get(topic), (e) => e !== undefined)
+    const entry = await eventually(() => library.get(topic), (e) => e !== undefined)
     expect(entry?.lastPeerSeenAt).toBeGreaterThanOrEqual(before)
     expect(entry?.lastEditedAt).toBeGreaterThanOrEqual(before)
   })
 
   it('does not bring back a document deleted meanwhile', async () => {
-    const { registry, doc, recorder, topic } = setup()
+    const { library, doc, recorder, topic } = setup()
     recorder.markLoaded()
     docText(doc).insert(0, 'soon gone')
     recorder.flush()
-    await eventually(() => registry.get(topic), (e) => e !== undefined)
+    await eventually(() => library.get(topic), (e) => e !== undefined)
     docText(doc).insert(0, 'pending ')
-    await registry.remove(topic)
+    await library.remove(topic)
     recorder.destroy()
     // NOTE: a write issued by destroy() would be ordered before this read.
-    expect(await registry.get(topic)).toBeUndefined()
+    expect(await library.get(topic)).toBeUndefined()
   })
 })
 
 describe('storeNewDocument', () => {
   it('stores a whole document under a new secret and lists it', async () => {
-    const registry = openDocumentRegistry(`meshpad-documents-store-${++counter}`)
-    cleanup.push(() => registry.close())
+    const library = openDocumentLibrary(`meshpad-documents-store-${++counter}`)
+    cleanup.push(() => library.close())
     const source = new Y.Doc()
     docText(source).insert(0, 'copied text')
     setDocTitle(source, 'Copied')
     setDocLanguage(source, 'css')
 
-    const secret = await storeNewDocument(Y.encodeStateAsUpdate(source), registry)
+    const secret = await storeNewDocument(Y.encodeStateAsUpdate(source), library)
     expect(secret).toMatch(/^[A-Za-z0-9_-]{22}$/)
     const topic = roomTopic(secret)
-    expect(await registry.get(topic)).toMatchObject({ secret, title: 'Copied', language: 'css', length: 11 })
+    expect(await library.get(topic)).toMatchObject({ secret, title: 'Copied', language: 'css', length: 11 })
 
     const reopened = new Y.Doc()
     const persistence = new IndexeddbPersistence(roomDatabaseName(topic), reopened)

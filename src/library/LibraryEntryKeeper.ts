@@ -1,6 +1,6 @@
 import type * as Y from 'yjs'
 import { DEFAULT_LANGUAGE, docText, readDocMeta } from '../document/docMeta'
-import type { DocumentRegistry } from './DocumentLibrary'
+import type { DocumentLibrary } from './DocumentLibrary'
 
 /** Edits within this window are recorded in one write. */
 export const RECORD_DEBOUNCE_MS = 1_000
@@ -12,15 +12,15 @@ export function hasContent(doc: Y.Doc): boolean {
 }
 
 /**
- * Keeps one open document's entry in the {@link DocumentRegistry} up to date: title, language and
+ * Keeps one open document's entry in the {@link DocumentLibrary} up to date: title, language and
  * length, when this copy last changed (here or by a peer), and when a peer was last connected.
  * A document is listed once it holds anything; a new room nobody typed in is not.
  *
  * It is responsible for its `update` observer and its timer; it does not own the document or the
- * registry. Writes are debounced; `flush()` writes now. A failed write is logged and retried with
+ * library. Writes are debounced; `flush()` writes now. A failed write is logged and retried with
  * the next change: the list is an index, the document itself is stored by the session.
  */
-export class DocumentRecorder {
+export class LibraryEntryKeeper {
   private loaded = false
   private listed = false
   private peers = 0
@@ -28,15 +28,15 @@ export class DocumentRecorder {
   private peerSeenAt: number | null = null
   private timer: ReturnType<typeof setTimeout> | null = null
   private destroyed = false
-  private readonly stopWatchingRegistry: () => void
+  private readonly stopWatchingLibrary: () => void
 
   constructor(
     private readonly room: { readonly secret: string; readonly topic: string; readonly doc: Y.Doc },
-    private readonly registry: DocumentRegistry,
+    private readonly library: DocumentLibrary,
   ) {
     room.doc.on('update', this.handleUpdate)
     // NOTE: a deletion (in any tab) must not be undone by this page's last pending write.
-    this.stopWatchingRegistry = registry.onChange((change) => {
+    this.stopWatchingLibrary = library.onChange((change) => {
       if (change.topic === room.topic && change.kind !== 'recorded') this.destroy(false)
     })
   }
@@ -45,7 +45,7 @@ export class DocumentRecorder {
   markLoaded(): void {
     if (this.destroyed || this.loaded) return
     this.loaded = true
-    this.registry.get(this.room.topic).then(
+    this.library.get(this.room.topic).then(
       (entry) => {
         if (entry !== undefined) this.listed = true
         // NOTE: refreshes the entry of a document stored before it was listed, or renamed by a peer.
@@ -87,7 +87,7 @@ export class DocumentRecorder {
     const meta = readDocMeta(doc)
     const now = Date.now()
     this.listed = true
-    this.registry
+    this.library
       .record({
         topic,
         secret,
@@ -111,6 +111,6 @@ export class DocumentRecorder {
     this.timer = null
     this.destroyed = true
     this.room.doc.off('update', this.handleUpdate)
-    this.stopWatchingRegistry()
+    this.stopWatchingLibrary()
   }
 }

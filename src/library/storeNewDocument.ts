@@ -1,7 +1,7 @@
 import * as Y from 'yjs'
 import { IndexeddbPersistence } from 'y-indexeddb'
 import { docText, readDocMeta } from '../document/docMeta'
-import type { DocumentRegistry } from './DocumentLibrary'
+import type { DocumentLibrary } from './DocumentLibrary'
 import { createRoomSecret } from '../room/roomLink'
 import { roomDatabaseName, roomTopic } from '../room/roomTopic'
 
@@ -16,13 +16,13 @@ function writesCommitted(db: IDBDatabase): Promise<void> {
 
 /**
  * Creates a new room (a new secret) holding `update` (a whole Yjs document: an import, or a copy
- * of an open document), stores it in this browser and lists it in `registry`. Returns the new
+ * of an open document), stores it in this browser and lists it in `library`. Returns the new
  * secret once the document is committed to IndexedDB, so opening it shows the content at once.
  *
  * NOTE: the update keeps its Yjs history (item ids), so the new room is a fork: merging it back
  * into the original later, or importing it twice, adds nothing twice.
  */
-export async function storeNewDocument(update: Uint8Array, registry: DocumentRegistry): Promise<string> {
+export async function storeNewDocument(update: Uint8Array, library: DocumentLibrary): Promise<string> {
   const secret = createRoomSecret()
   const topic = roomTopic(secret)
   const doc = new Y.Doc()
@@ -34,7 +34,7 @@ export async function storeNewDocument(update: Uint8Array, registry: DocumentReg
     if (persistence.db === null) throw new Error('the new document could not be stored')
     await writesCommitted(persistence.db)
     const meta = readDocMeta(doc)
-    await registry.record({ topic, secret, title: meta.title, language: meta.language, length: docText(doc).length, lastEditedAt: Date.now() })
+    await library.record({ topic, secret, title: meta.title, language: meta.language, length: docText(doc).length, lastEditedAt: Date.now() })
     return secret
   } finally {
     await persistence.destroy()
@@ -43,6 +43,6 @@ export async function storeNewDocument(update: Uint8Array, registry: DocumentReg
 }
 
 /** "Make a copy": a new room holding `doc` as it is now (content, title, language, history). */
-export function storeCopyOf(doc: Y.Doc, registry: DocumentRegistry): Promise<string> {
-  return storeNewDocument(Y.encodeStateAsUpdate(doc), registry)
+export function storeCopyOf(doc: Y.Doc, library: DocumentLibrary): Promise<string> {
+  return storeNewDocument(Y.encodeStateAsUpdate(doc), library)
 }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { createSignalingServer, type SignalingServer } from '../../signaling/server'
 import { openSession, whenRoomClosed, type Session } from './openSession'
-import { openDocumentRegistry } from '../library/DocumentLibrary'
+import { openDocumentLibrary } from '../library/DocumentLibrary'
 import { roomTopic } from '../room/roomTopic'
 import { userWithColor } from '../presence/userIdentity'
 
@@ -87,8 +87,8 @@ describe('openSession', () => {
   })
 
   it('lists its document once it holds something, and tells when the room is closed', async () => {
-    const registry = openDocumentRegistry('meshpad-documents-session-test')
-    const session = openSession('unit-room-5', { signaling: ['ws://127.0.0.1:9/signaling'], user, registry })
+    const library = openDocumentLibrary('meshpad-documents-session-test')
+    const session = openSession('unit-room-5', { signaling: ['ws://127.0.0.1:9/signaling'], user, library })
     const closed = whenRoomClosed(roomTopic('unit-room-5'))
     let isClosed = false
     void closed.then(() => (isClosed = true))
@@ -101,7 +101,7 @@ describe('openSession', () => {
     await closed
     await expect(whenRoomClosed(session.topic)).resolves.toBeUndefined()
     // NOTE: the pending (debounced) record is written on destroy, so it is ordered before this read.
-    expect(await registry.get(session.topic)).toMatchObject({ secret: 'unit-room-5', title: 'Listed', length: 6, lastPeerSeenAt: null })
-    registry.close()
+    expect(await library.get(session.topic)).toMatchObject({ secret: 'unit-room-5', title: 'Listed', length: 6, lastPeerSeenAt: null })
+    library.close()
   })
 })

@@ -4,8 +4,8 @@ import type { WebrtcProvider } from 'y-webrtc'
 import { Awareness, removeAwarenessStates } from 'y-protocols/awareness'
 import { chunkingRtc } from '../network/chunkingRtc'
 import { docMetaMap, docText, ensureSchemaVersion } from '../document/docMeta'
-import { DocumentRecorder } from '../library/LibraryEntryKeeper'
-import type { DocumentRegistry } from '../library/DocumentLibrary'
+import { LibraryEntryKeeper } from '../library/LibraryEntryKeeper'
+import type { DocumentLibrary } from '../library/DocumentLibrary'
 import { LocalSaveTracker } from '../storage/IndexeddbCopy'
 import { MeshRelay } from '../network/MeshRelay'
 import { roomDatabaseName, roomTopic } from '../room/roomTopic'
@@ -25,8 +25,8 @@ export interface SessionOptions {
   /** ICE servers for WebRTC. Default: none (peers on one network, or with public addresses). */
   readonly iceServers?: readonly RTCIceServer[]
   readonly user: UserIdentity
-  /** Where to list the document once it holds anything (see `DocumentRecorder`). */
-  readonly registry?: DocumentRegistry
+  /** Where to list the document once it holds anything (see `LibraryEntryKeeper`). */
+  readonly library?: DocumentLibrary
 }
 
 /** What a test or a curious person can read off a live session (`window.meshpad.debug()`). */
@@ -192,7 +192,7 @@ export function openSession(secret: string, options: SessionOptions): Session {
   const closed = new Promise<void>((resolve) => (markClosed = resolve))
   openRooms.set(topic, closed)
 
-  const recorder = options.registry ? new DocumentRecorder({ secret, topic, doc }, options.registry) : null
+  const recorder = options.library ? new LibraryEntryKeeper({ secret, topic, doc }, options.library) : null
   const persistence = new IndexeddbPersistence(roomDatabaseName(topic), doc)
   const saves = new LocalSaveTracker(doc, persistence, (storage, storageError) => update({ storage, storageError }))
 

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react'
 import { createRoomSecret } from '../../room/roomLink'
 import { setDocLanguage, setDocTitle } from '../../document/docMeta'
-import type { DocumentRegistry } from '../../library/DocumentLibrary'
+import type { DocumentLibrary } from '../../library/DocumentLibrary'
 import { whenRoomClosed } from '../../session/openSession'
 import { DocumentsDialog } from '../documents/DocumentsDialog'
 import { EditorPane } from './EditorPane'
@@ -24,10 +24,10 @@ function replaceWithNewDocument(): void {
 }
 
 /** The whole page: one room, the one in the URL. */
-export function App({ registry }: { registry: DocumentRegistry }) {
+export function App({ library }: { library: DocumentLibrary }) {
   const secret = useRoomSecret()
   const [user, rename] = useUser()
-  const session = useSession(secret, user, registry)
+  const session = useSession(secret, user, library)
   const meta = useDocMeta(session)
   const people = usePeople(session)
   const colorScheme = useColorScheme()
@@ -43,12 +43,12 @@ export function App({ registry }: { registry: DocumentRegistry }) {
   // Another tab deletes this browser's copy of the open document: leave it before it goes.
   useEffect(() => {
     if (session === null) return
-    return registry.onChange((change) => {
+    return library.onChange((change) => {
       if (change.kind !== 'removing' || change.topic !== session.topic) return
       replaceWithNewDocument()
       setNotice('The document you had open was deleted from this browser in another tab.')
     })
-  }, [registry, session])
+  }, [library, session])
 
   const onTitle = useCallback((title: string) => session && setDocTitle(session.doc, title), [session])
   const onLanguage = useCallback((language: string) => session && setDocLanguage(session.doc, language), [session])
@@ -64,9 +64,9 @@ export function App({ registry }: { registry: DocumentRegistry }) {
     async (topic: string) => {
       if (session?.topic === topic) replaceWithNewDocument()
       await whenRoomClosed(topic)
-      await registry.remove(topic)
+      await library.remove(topic)
     },
-    [registry, session],
+    [library, session],
   )
   const onShowDocuments = useCallback(() => setShowDocuments(true), [])
   const onCloseDocuments = useCallback(() => setShowDocuments(false), [])
@@ -103,7 +103,7 @@ export function App({ registry }: { registry: DocumentRegistry }) {
       <DocumentsDialog
         open={showDocuments}
         session={session}
-        registry={registry}
+        library={library}
         title={meta.title}
         language={meta.language}
         onClose={onCloseDocuments}

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react'
 import { openSession, type Session } from '../../session/openSession'
 import { signalingUrls } from '../../network/signalingUrls'
-import type { DocumentRegistry } from '../../library/DocumentLibrary'
+import type { DocumentLibrary } from '../../library/DocumentLibrary'
 import type { UserIdentity } from '../../presence/userIdentity'
 
 declare global {
@@ -16,7 +16,7 @@ declare global {
  * session is created in the effect and destroyed in its cleanup, so StrictMode's double mount
  * and room switches each leave exactly one live provider per room.
  */
-export function useSession(secret: string, user: UserIdentity, registry: DocumentRegistry): Session | null {
+export function useSession(secret: string, user: UserIdentity, library: DocumentLibrary): Session | null {
   const [session, setSession] = useState<Session | null>(null)
   // NOTE: the identity a new session starts with; changes reach an open one through `setUser`.
   const userRef = useRef(user)
@@ -25,7 +25,7 @@ export function useSession(secret: string, user: UserIdentity, registry: Documen
   }, [user])
 
   useEffect(() => {
-    const opened = openSession(secret, { signaling: signalingUrls(window.location), user: userRef.current, registry })
+    const opened = openSession(secret, { signaling: signalingUrls(window.location), user: userRef.current, library })
     setSession(opened)
     window.meshpad = { session: opened }
     return () => {
@@ -33,7 +33,7 @@ export function useSession(secret: string, user: UserIdentity, registry: Documen
       if (window.meshpad?.session === opened) delete window.meshpad
       setSession(null)
     }
-  }, [secret, registry])
+  }, [secret, library])
 
   useEffect(() => {
     session?.setUser(user)

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type ChangeEvent } from 'react'
-import type { DocumentEntry, DocumentRegistry } from '../../library/DocumentLibrary'
+import type { DocumentEntry, DocumentLibrary } from '../../library/DocumentLibrary'
 import {
   decodeDocumentFile,
   DocumentFileError,
@@ -21,7 +21,7 @@ import { saveFile } from './saveFile'
 interface Props {
   readonly open: boolean
   readonly session: Session | null
-  readonly registry: DocumentRegistry
+  readonly library: DocumentLibrary
   readonly title: string
   readonly language: string
   readonly onClose: () => void
@@ -84,7 +84,7 @@ function DeleteConfirmation({ entry, onCancel, onConfirm }: { entry: DocumentEnt
  * document can be turned into (text file, export, copy) or receive (import), and whether the
  * browser may evict the storage.
  */
-export function DocumentsDialog({ open, session, registry, title, language, onClose, onOpen, onDelete }: Props) {
+export function DocumentsDialog({ open, session, library, title, language, onClose, onOpen, onDelete }: Props) {
   const [message, setMessage] = useState<Message | null>(null)
   const [pending, setPending] = useState<ImportedDocument | null>(null)
   const close = useCallback(() => {
@@ -93,7 +93,7 @@ export function DocumentsDialog({ open, session, registry, title, language, onCl
     onClose()
   }, [onClose])
   const ref = useModal(open, close)
-  const list = useDocumentList(registry, open)
+  const list = useDocumentList(library, open)
   const storage = useStorageInfo(open)
   const fileInput = useRef<HTMLInputElement>(null)
   const [toDelete, setToDelete] = useState<DocumentEntry | null>(null)
@@ -121,7 +121,7 @@ export function DocumentsDialog({ open, session, registry, title, language, onCl
   }
   const makeCopy = (): void => {
     if (session === null) return
-    void run(async () => onOpen(await storeCopyOf(session.doc, registry)))
+    void run(async () => onOpen(await storeCopyOf(session.doc, library)))
   }
 
   const readImport = async (event: ChangeEvent<HTMLInputElement>): Promise<void> => {
@@ -141,7 +141,7 @@ export function DocumentsDialog({ open, session, registry, title, language, onCl
   const importAsNew = (imported: ImportedDocument): void => {
     void run(async () => {
       setPending(null)
-      onOpen(await storeNewDocument(imported.update, registry))
+      onOpen(await storeNewDocument(imported.update, library))
     })
   }
   const importByMerging = (imported: ImportedDocument): void => {

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react'
-import type { DocumentEntry, DocumentRegistry } from '../../library/DocumentLibrary'
+import type { DocumentEntry, DocumentLibrary } from '../../library/DocumentLibrary'
 
 export interface DocumentList {
   /** Null until first loaded. */
@@ -10,28 +10,28 @@ export interface DocumentList {
 }
 
 /** The documents stored in this browser, newest first, kept fresh while `active`. */
-export function useDocumentList(registry: DocumentRegistry, active: boolean): DocumentList {
+export function useDocumentList(library: DocumentLibrary, active: boolean): DocumentList {
   const [list, setList] = useState<DocumentList>({ entries: null, error: null, readAt: 0 })
   const load = useCallback(
     (isCurrent: () => boolean) => {
-      registry.list().then(
+      library.list().then(
         (entries) => isCurrent() && setList({ entries, error: null, readAt: Date.now() }),
         (error: unknown) =>
           isCurrent() && setList({ entries: [], error: error instanceof Error ? error.message : String(error), readAt: Date.now() }),
       )
     },
-    [registry],
+    [library],
   )
   useEffect(() => {
     if (!active) return
     let current = true
     const isCurrent = () => current
     load(isCurrent)
-    const unsubscribe = registry.onChange(() => load(isCurrent))
+    const unsubscribe = library.onChange(() => load(isCurrent))
     return () => {
       current = false
       unsubscribe()
     }
-  }, [registry, active, load])
+  }, [library, active, load])
   return list
 }
