@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { IndexeddbPersistence } from 'y-indexeddb'
 import { openDocumentLibrary, type DocumentLibrary, type LibraryChange } from './DocumentLibrary'
-import { roomDatabaseName } from '../room/roomTopic'
+import { roomDatabaseName } from '../storage/IndexeddbCopy'
 
 const opened: DocumentLibrary[] = []
 let counter = 0

@@ -1,4 +1,4 @@
-import { roomDatabaseName } from '../room/roomTopic'
+import { roomDatabaseName } from '../storage/IndexeddbCopy'
 
 /** The IndexedDB database that lists the documents this browser holds. */
 export const DOCUMENT_LIBRARY_NAME = 'meshpad-documents'

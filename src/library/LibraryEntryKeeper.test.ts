@@ -7,7 +7,8 @@ import { LibraryEntryKeeper } from './LibraryEntryKeeper'
 import { openDocumentLibrary, type DocumentLibrary } from './DocumentLibrary'
 import { docText, setDocLanguage, setDocTitle } from '../document/docMeta'
 import { storeNewDocument } from './storeNewDocument'
-import { roomDatabaseName, roomTopic } from '../room/roomTopic'
+import { roomTopic } from '../room/roomTopic'
+import { roomDatabaseName } from '../storage/IndexeddbCopy'
 
 const cleanup: (() => void)[] = []
 afterEach(() => {

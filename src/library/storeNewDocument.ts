@@ -1,18 +1,9 @@
 import * as Y from 'yjs'
-import { IndexeddbPersistence } from 'y-indexeddb'
 import { docText, readDocMeta } from '../document/docMeta'
 import type { DocumentLibrary } from './DocumentLibrary'
 import { createRoomSecret } from '../room/roomLink'
-import { roomDatabaseName, roomTopic } from '../room/roomTopic'
-
-/** Resolves once every write issued so far on `db`'s `updates` store is committed. */
-function writesCommitted(db: IDBDatabase): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const tx = db.transaction(['updates'], 'readonly')
-    tx.oncomplete = () => resolve()
-    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'))
-  })
-}
+import { roomTopic } from '../room/roomTopic'
+import { storeIndexeddbCopy } from '../storage/IndexeddbCopy'
 
 /**
  * Creates a new room (a new secret) holding `update` (a whole Yjs document: an import, or a copy
@@ -27,17 +18,12 @@ export async function storeNewDocument(update: Uint8Array, library: DocumentLibr
   const topic = roomTopic(secret)
   const doc = new Y.Doc()
   Y.applyUpdate(doc, update)
-  // NOTE: y-indexeddb writes the doc's whole state when it opens a database.
-  const persistence = new IndexeddbPersistence(roomDatabaseName(topic), doc)
   try {
-    await persistence.whenSynced
-    if (persistence.db === null) throw new Error('the new document could not be stored')
-    await writesCommitted(persistence.db)
+    await storeIndexeddbCopy(topic, doc)
     const meta = readDocMeta(doc)
     await library.record({ topic, secret, title: meta.title, language: meta.language, length: docText(doc).length, lastEditedAt: Date.now() })
     return secret
   } finally {
-    await persistence.destroy()
     doc.destroy()
   }
 }

@@ -17,12 +17,16 @@ type Channel = Pick<RTCDataChannel, 'send' | 'readyState' | 'bufferedAmount' | '
 
 const chunked = new WeakSet<object>()
 
-function accessor(object: object, property: string): PropertyDescriptor {
+/**
+ * The `onmessage` setter of a data channel: an accessor in browsers. NOTE: @roamhq/wrtc (Node)
+ * has none: its event target reads a plain `onmessage` property when it dispatches; null then.
+ */
+function accessor(object: object, property: string): PropertyDescriptor | null {
   for (let proto: object | null = object; proto !== null; proto = Object.getPrototypeOf(proto) as object | null) {
     const descriptor = Object.getOwnPropertyDescriptor(proto, property)
     if (descriptor?.set) return descriptor
   }
-  throw new Error(`${property} is not an accessor of this data channel`)
+  return null
 }
 
 /**
@@ -80,10 +84,11 @@ export function chunkChannel<T extends Channel>(channel: T, warn: (message: stri
   Object.defineProperty(channel, 'onmessage', {
     configurable: true,
     enumerable: true,
-    get: () => handler,
+    // NOTE: where the platform reads the property itself to dispatch, it must read `receive`.
+    get: () => (native === null && handler !== null ? receive : handler),
     set: (next: ((event: MessageEvent) => void) | null) => {
       handler = next
-      native.set?.call(channel, next ? receive : null)
+      native?.set?.call(channel, next ? receive : null)
     },
   })
   return channel

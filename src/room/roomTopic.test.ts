@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createHash } from 'node:crypto'
-import { ROOM_TOPIC_PREFIX, roomDatabaseName, roomTopic } from './roomTopic'
+import { ROOM_TOPIC_PREFIX, roomTopic } from './roomTopic'
+import { roomDatabaseName } from '../storage/IndexeddbCopy'
 import { createRoomSecret, roomSecretFromHash } from './roomLink'
 
 describe('roomTopic', () => {

@@ -18,8 +18,3 @@ export const ROOM_TOPIC_PREFIX = 'meshpad/v1/room/'
 export function roomTopic(secret: string): string {
   return toHexString(digest(new TextEncoder().encode(ROOM_TOPIC_PREFIX + secret)))
 }
-
-/** The IndexedDB database that holds a room's document in this browser. */
-export function roomDatabaseName(topic: string): string {
-  return `meshpad-${topic}`
-}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { INITIAL_STATUS, signalingState, syncState, UNREACHABLE_AFTER_FAILURES } from './sessionStatus'
+import { INITIAL_STATUS, syncState } from './sessionStatus'
+import { signalingState, UNREACHABLE_AFTER_FAILURES } from '../network/signalingState'
 
 const conn = (connected: boolean, unsuccessfulReconnects = 0) => ({ connected, unsuccessfulReconnects })
 

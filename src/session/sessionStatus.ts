@@ -1,21 +1,7 @@
-/**
- * The signaling link, as a person reads it in the status bar.
- * - `connecting`: never connected yet in this session, still trying.
- * - `connected`: at least one signaling server is connected.
- * - `reconnecting`: was connected, lost every server, trying again.
- * - `unreachable`: every server failed {@link UNREACHABLE_AFTER_FAILURES} attempts in a row;
- *   retries go on in the background and the state returns to `connected` when one succeeds.
- */
-export type SignalingState = 'connecting' | 'connected' | 'reconnecting' | 'unreachable'
+import type { SignalingState } from '../network/signalingState'
+import type { StorageState } from '../storage/localCopy'
 
-/**
- * Local storage of the document in IndexedDB.
- * - `loading`: the stored document is being read.
- * - `saving`: an edit is not yet committed to IndexedDB.
- * - `saved`: IndexedDB holds every edit this page has seen.
- * - `error`: a write failed (`storageError` says why); edits stay in memory and with peers.
- */
-export type StorageState = 'loading' | 'saving' | 'saved' | 'error'
+export type { SignalingState, StorageState }
 
 export interface SessionStatus {
   readonly signaling: SignalingState
@@ -32,9 +18,6 @@ export interface SessionStatus {
   readonly storageError: string | null
 }
 
-/** Failed connection attempts (per server, in a row) after which a server counts as unreachable. */
-export const UNREACHABLE_AFTER_FAILURES = 3
-
 export const INITIAL_STATUS: SessionStatus = {
   signaling: 'connecting',
   peers: 0,
@@ -42,24 +25,6 @@ export const INITIAL_STATUS: SessionStatus = {
   tabs: 0,
   storage: 'loading',
   storageError: null,
-}
-
-/** What a signaling connection exposes (lib0's WebsocketClient, which y-webrtc's extends). */
-export interface SignalingConnState {
-  readonly connected: boolean
-  readonly unsuccessfulReconnects: number
-}
-
-/**
- * Derives the signaling state from the connections. `everConnected` tells `connecting` (first
- * attempts) from `reconnecting` (the link was lost).
- */
-export function signalingState(conns: readonly SignalingConnState[], everConnected: boolean): SignalingState {
-  if (conns.some((conn) => conn.connected)) return 'connected'
-  if (conns.length > 0 && conns.every((conn) => conn.unsuccessfulReconnects >= UNREACHABLE_AFTER_FAILURES)) {
-    return 'unreachable'
-  }
-  return everConnected ? 'reconnecting' : 'connecting'
 }
 
 /**

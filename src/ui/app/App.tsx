@@ -1,8 +1,7 @@
 import { useCallback, useEffect, useState } from 'react'
-import { createRoomSecret } from '../../room/roomLink'
 import { setDocLanguage, setDocTitle } from '../../document/docMeta'
 import type { DocumentLibrary } from '../../library/DocumentLibrary'
-import { whenRoomClosed } from '../../session/openSession'
+import type { Workspace } from '../../session/Workspace'
 import { DocumentsDialog } from '../documents/DocumentsDialog'
 import { EditorPane } from './EditorPane'
 import { PeopleList } from '../people/PeopleList'
@@ -14,62 +13,40 @@ import { useDocMeta } from './useDocMeta'
 import { useLocalPreference } from './useLocalPreference'
 import { usePeople } from '../people/usePeople'
 import { usePersistAfterFirstEdit } from './usePersistAfterFirstEdit'
-import { useRoomSecret } from './useRoomSecret'
-import { useSession } from './useSession'
 import { useUser } from '../people/useUser'
+import { useWorkspace } from './useWorkspace'
 
-/** Leaves the open document for a new one, replacing it in the history (it is gone). */
-function replaceWithNewDocument(): void {
-  window.location.replace(`#${createRoomSecret()}`)
-}
-
-/** The whole page: one room, the one in the URL. */
-export function App({ library }: { library: DocumentLibrary }) {
-  const secret = useRoomSecret()
+/** The whole page: the workspace's open document. */
+export function App({ workspace, library }: { workspace: Workspace; library: DocumentLibrary }) {
+  const { session, notice } = useWorkspace(workspace)
   const [user, rename] = useUser()
-  const session = useSession(secret, user, library)
   const meta = useDocMeta(session)
   const people = usePeople(session)
   const colorScheme = useColorScheme()
   const [lineWrapping, setLineWrapping] = useLocalPreference('meshpad/v1/lineWrapping', true)
   const [showDocuments, setShowDocuments] = useState(false)
-  const [notice, setNotice] = useState<string | null>(null)
   usePersistAfterFirstEdit(session)
+
+  useEffect(() => workspace.setUser(user), [workspace, user])
 
   useEffect(() => {
     document.title = `${meta.title.trim() || 'Untitled'} · Meshpad`
   }, [meta.title])
 
-  // Another tab deletes this browser's copy of the open document: leave it before it goes.
-  useEffect(() => {
-    if (session === null) return
-    return library.onChange((change) => {
-      if (change.kind !== 'removing' || change.topic !== session.topic) return
-      replaceWithNewDocument()
-      setNotice('The document you had open was deleted from this browser in another tab.')
-    })
-  }, [library, session])
-
-  const onTitle = useCallback((title: string) => session && setDocTitle(session.doc, title), [session])
-  const onLanguage = useCallback((language: string) => session && setDocLanguage(session.doc, language), [session])
-  // NOTE: a new history entry, so Back returns to the previous document.
-  const onNewDocument = useCallback(() => {
-    window.location.hash = createRoomSecret()
-  }, [])
-  const onOpenDocument = useCallback((next: string) => {
-    setShowDocuments(false)
-    window.location.hash = next
-  }, [])
-  const onDeleteDocument = useCallback(
-    async (topic: string) => {
-      if (session?.topic === topic) replaceWithNewDocument()
-      await whenRoomClosed(topic)
-      await library.remove(topic)
+  const onTitle = useCallback((title: string) => setDocTitle(session.doc, title), [session])
+  const onLanguage = useCallback((language: string) => setDocLanguage(session.doc, language), [session])
+  const onNewDocument = useCallback(() => workspace.newDocument(), [workspace])
+  const onOpenDocument = useCallback(
+    (next: string) => {
+      setShowDocuments(false)
+      workspace.open(next)
     },
-    [library, session],
+    [workspace],
   )
+  const onDeleteDocument = useCallback((topic: string) => workspace.deleteDocument(topic), [workspace])
   const onShowDocuments = useCallback(() => setShowDocuments(true), [])
   const onCloseDocuments = useCallback(() => setShowDocuments(false), [])
+  const onDismissNotice = useCallback(() => workspace.dismissNotice(), [workspace])
 
   return (
     <div className="app">
@@ -77,7 +54,7 @@ export function App({ library }: { library: DocumentLibrary }) {
       {notice && (
         <div className="notice" role="status">
           <span>{notice}</span>
-          <button type="button" onClick={() => setNotice(null)}>
+          <button type="button" onClick={onDismissNotice}>
             Dismiss
           </button>
         </div>
@@ -86,7 +63,7 @@ export function App({ library }: { library: DocumentLibrary }) {
         title={meta.title}
         language={meta.language}
         lineWrapping={lineWrapping}
-        disabled={session === null}
+        disabled={false}
         onTitle={onTitle}
         onLanguage={onLanguage}
         onLineWrapping={setLineWrapping}
@@ -94,9 +71,7 @@ export function App({ library }: { library: DocumentLibrary }) {
         onShowDocuments={onShowDocuments}
       />
       <main className="workspace">
-        {session && (
-          <EditorPane session={session} language={meta.language} lineWrapping={lineWrapping} colorScheme={colorScheme} />
-        )}
+        <EditorPane session={session} language={meta.language} lineWrapping={lineWrapping} colorScheme={colorScheme} />
         <PeopleList people={people} selfName={user.name} onRename={rename} />
       </main>
       <StatusBar session={session} />

@@ -3,8 +3,8 @@ import 'fake-indexeddb/auto'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { IndexeddbPersistence } from 'y-indexeddb'
-import { COMPACT_DELAY_MS, COMPACT_MIN_BYTES, LocalSaveTracker } from './IndexeddbCopy'
-import type { StorageState } from '../session/sessionStatus'
+import { COMPACT_DELAY_MS, COMPACT_MIN_BYTES, IndexeddbWriter } from './IndexeddbWriter'
+import type { StorageState } from './localCopy'
 
 async function waitFor(condition: () => boolean, timeout = 5_000): Promise<void> {
   const deadline = Date.now() + timeout
@@ -30,11 +30,11 @@ async function storedUpdates(name: string): Promise<Uint8Array[]> {
   return values
 }
 
-function open(name: string): { doc: Y.Doc; persistence: IndexeddbPersistence; tracker: LocalSaveTracker; states: StorageState[] } {
+function open(name: string): { doc: Y.Doc; persistence: IndexeddbPersistence; tracker: IndexeddbWriter; states: StorageState[] } {
   const doc = new Y.Doc()
   const persistence = new IndexeddbPersistence(name, doc)
   const states: StorageState[] = []
-  const tracker = new LocalSaveTracker(doc, persistence, (state) => states.push(state))
+  const tracker = new IndexeddbWriter(doc, persistence, (state) => states.push(state))
   return { doc, persistence, tracker, states }
 }
 
@@ -47,12 +47,12 @@ async function reopenText(name: string): Promise<string> {
   return text
 }
 
-describe('LocalSaveTracker', () => {
+describe('IndexeddbWriter', () => {
   it('writes all the updates of one task as one record, after the other observers, then says saved', async () => {
-    const { doc, persistence, tracker, states } = open('tracker-batch')
+    const { doc, persistence, tracker, states } = open('writer-batch')
     await persistence.whenSynced
     await waitFor(() => states.at(-1) === 'saved')
-    const before = (await storedUpdates('tracker-batch')).length
+    const before = (await storedUpdates('writer-batch')).length
 
     const order: string[] = []
     const store = persistence._storeUpdate
@@ -67,52 +67,52 @@ describe('LocalSaveTracker', () => {
     expect(states.at(-1)).toBe('saving')
     await waitFor(() => states.at(-1) === 'saved')
 
-    const after = await storedUpdates('tracker-batch')
+    const after = await storedUpdates('writer-batch')
     expect(after.length - before).toBe(1)
     expect(order).toEqual(['peer send', 'peer send', 'peer send', 'peer send', 'peer send', 'task end', 'stored'])
     tracker.destroy()
     await persistence.destroy()
-    expect(await reopenText('tracker-batch')).toBe('hello')
+    expect(await reopenText('writer-batch')).toBe('hello')
   })
 
   it('one record per task: edits typed in separate tasks are stored separately', async () => {
-    const { doc, persistence, tracker, states } = open('tracker-tasks')
+    const { doc, persistence, tracker, states } = open('writer-tasks')
     await persistence.whenSynced
     await waitFor(() => states.at(-1) === 'saved')
-    const before = (await storedUpdates('tracker-tasks')).length
+    const before = (await storedUpdates('writer-tasks')).length
     for (const char of 'abc') {
       doc.getText('content').insert(0, char)
       await new Promise((resolve) => setTimeout(resolve, 0))
     }
     await waitFor(() => states.at(-1) === 'saved')
-    expect((await storedUpdates('tracker-tasks')).length - before).toBe(3)
+    expect((await storedUpdates('writer-tasks')).length - before).toBe(3)
     tracker.destroy()
     await persistence.destroy()
   })
 
   it('writes what is pending when destroyed in the same task as the edit', async () => {
-    const { doc, persistence, tracker } = open('tracker-destroy')
+    const { doc, persistence, tracker } = open('writer-destroy')
     await persistence.whenSynced
     doc.getText('content').insert(0, 'last words')
     tracker.destroy()
     tracker.destroy()
     await persistence.destroy()
-    expect(await reopenText('tracker-destroy')).toBe('last words')
+    expect(await reopenText('writer-destroy')).toBe('last words')
   })
 
   it('keeps edits made while the stored copy loads', async () => {
-    const { doc, persistence, tracker, states } = open('tracker-early')
+    const { doc, persistence, tracker, states } = open('writer-early')
     doc.getText('content').insert(0, 'early ')
     await persistence.whenSynced
     doc.getText('content').insert(6, 'and late')
     await waitFor(() => states.at(-1) === 'saved')
     tracker.destroy()
     await persistence.destroy()
-    expect(await reopenText('tracker-early')).toBe('early and late')
+    expect(await reopenText('writer-early')).toBe('early and late')
   })
 
   it('compacts the stored copy once the bytes written reach the size of the document', async () => {
-    const { doc, persistence, tracker, states } = open('tracker-compact')
+    const { doc, persistence, tracker, states } = open('writer-compact')
     await persistence.whenSynced
     const text = doc.getText('content')
     // Few large writes (as a paste or a replayed history makes), most of it deleted again.
@@ -123,18 +123,18 @@ describe('LocalSaveTracker', () => {
     }
     const encoded = Y.encodeStateAsUpdate(doc).byteLength
     const sum = (values: Uint8Array[]): number => values.reduce((total, value) => total + value.byteLength, 0)
-    expect(sum(await storedUpdates('tracker-compact'))).toBeGreaterThan(COMPACT_MIN_BYTES)
+    expect(sum(await storedUpdates('writer-compact'))).toBeGreaterThan(COMPACT_MIN_BYTES)
     // Compaction is due COMPACT_DELAY_MS after the threshold; wait for its result.
     const deadline = Date.now() + COMPACT_DELAY_MS + 5_000
-    let stored = await storedUpdates('tracker-compact')
+    let stored = await storedUpdates('writer-compact')
     while (sum(stored) > 2 * encoded && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 50))
-      stored = await storedUpdates('tracker-compact')
+      stored = await storedUpdates('writer-compact')
     }
     expect(sum(stored)).toBeLessThanOrEqual(2 * encoded)
     expect(states.at(-1)).toBe('saved')
     tracker.destroy()
     await persistence.destroy()
-    expect(await reopenText('tracker-compact')).toBe(text.toString())
+    expect(await reopenText('writer-compact')).toBe(text.toString())
   })
 })
