@@ -1,18 +1,13 @@
 // @vitest-environment node
 import 'fake-indexeddb/auto'
 import { describe, expect, it } from 'vitest'
+import { waitFor as waitForCondition } from '../../signaling/testing/conditions'
 import * as Y from 'yjs'
 import { IndexeddbPersistence } from 'y-indexeddb'
 import { COMPACT_DELAY_MS, COMPACT_MIN_BYTES, IndexeddbWriter } from './IndexeddbWriter'
 import type { StorageState } from './localCopy'
 
-async function waitFor(condition: () => boolean, timeout = 5_000): Promise<void> {
-  const deadline = Date.now() + timeout
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time')
-    await new Promise((resolve) => setTimeout(resolve, 5))
-  }
-}
+const waitFor = (condition: () => boolean): Promise<void> => waitForCondition(condition, 5_000)
 
 /** The values in a y-indexeddb database's `updates` store. */
 async function storedUpdates(name: string): Promise<Uint8Array[]> {
