@@ -50,6 +50,8 @@ async function start(): Promise<void> {
     return {
       ok: storageErrors.length === 0,
       rooms: rows.length,
+      /** Rooms whose stored document is read (the others are still loading). */
+      loaded: rows.filter((row) => row.storage !== 'loading').length,
       peers: rooms.connectedPeers(),
       signaling: { connected: count('connected'), connecting: count('connecting'), reconnecting: count('reconnecting'), unreachable: count('unreachable') },
       storageErrors,

@@ -18,6 +18,7 @@ const NODE_ARGS = ['--import', pathToFileURL(join(ROOT, 'node_modules/tsx/dist/l
 export interface PeerHealth {
   readonly ok: boolean
   readonly rooms: number
+  readonly loaded: number
   readonly peers: number
   readonly signaling: Readonly<Record<'connected' | 'connecting' | 'reconnecting' | 'unreachable', number>>
   readonly lastWriteAt: number | null
@@ -39,10 +40,23 @@ export class AlwaysOnPeerProcess {
 
   /** Starts a peer keeping the rooms of `args` (links, `--rooms FILE`). */
   static async start(args: readonly string[]): Promise<AlwaysOnPeerProcess> {
-    const dir = await mkdtemp(join(tmpdir(), 'meshpad-peer-'))
-    const peer = new AlwaysOnPeerProcess(join(dir, 'data'), await freePort(), args)
+    const peer = await AlwaysOnPeerProcess.create(args)
     await peer.start()
     return peer
+  }
+
+  /** Like `start`, without starting it: its data directory can be prepared first. */
+  static async create(args: readonly string[]): Promise<AlwaysOnPeerProcess> {
+    const dir = await mkdtemp(join(tmpdir(), 'meshpad-peer-'))
+    return new AlwaysOnPeerProcess(join(dir, 'data'), await freePort(), args)
+  }
+
+  /** A value of its Prometheus `/metrics`, e.g. `meshpad_peer_process_resident_memory_bytes`. */
+  async metric(name: string): Promise<number> {
+    const text = await (await fetch(`http://127.0.0.1:${this.port}/metrics`)).text()
+    const line = text.split('\n').find((row) => row.startsWith(`${name} `))
+    if (line === undefined) throw new Error(`no metric ${name}`)
+    return Number(line.slice(name.length + 1))
   }
 
   async start(): Promise<void> {
