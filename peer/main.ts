@@ -27,9 +27,10 @@ async function wantedRooms(options: PeerOptions): Promise<PeerRoom[]> {
 
 async function openStore(dir: string): Promise<LevelStore> {
   try {
-    await mkdir(dir, { recursive: true, mode: 0o700 })
-    // NOTE: the data directory holds every document in the clear; keep it the owner's only.
-    if (((await stat(dir)).mode & 0o077) !== 0) await chmod(dir, 0o700)
+    // NOTE: the data directory holds every document in the clear: the owner's only.
+    const created = await mkdir(dir, { recursive: true, mode: 0o700 })
+    if (created !== undefined) await chmod(dir, 0o700)
+    else if (((await stat(dir)).mode & 0o077) !== 0) log.warn({ dataDir: dir }, 'the data directory is accessible by others; it holds every document: chmod 700 it')
     return await LevelStore.open(dir)
   } catch (error) {
     throw new PeerStartError(error instanceof Error ? error.message : String(error), EXIT.dataDir)
