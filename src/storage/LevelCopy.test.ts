@@ -30,9 +30,12 @@ describe('LevelCopy', () => {
     const level = await reopen()
     const doc = new Y.Doc()
     const copy = level.openCopy('topic-a', doc)
-    await copy.whenLoaded
+    // An edit while the stored copy is read: saved only once its write is done too.
+    doc.getText('content').insert(0, 'hello ')
+    await copy.whenSaved()
+    expect(await level.topics()).toEqual(['topic-a'])
     expect(copy.state).toBe('saved')
-    doc.getText('content').insert(0, 'hello from Ana')
+    doc.getText('content').insert(6, 'from Ana')
     expect(copy.state).toBe('saving')
     await copy.whenSaved()
     expect(copy.state).toBe('saved')

@@ -166,7 +166,7 @@ export class LevelCopy implements LocalCopy {
   }
 
   private settle(): void {
-    if (this.loaded && this.pending.length === 0 && this.store.state !== 'error') this.store.set('saved', null)
+    if (this.loaded && this.writing === null && this.pending.length === 0 && this.store.state !== 'error') this.store.set('saved', null)
   }
 
   private fail(error: unknown): void {

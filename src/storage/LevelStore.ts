@@ -16,8 +16,11 @@ const DOCUMENT_KEYS_END = 'zzzzzzz'
  * Node only.
  *
  * NOTE: y-leveldb catches every error inside its transactions, logs it with `console.warn` and
- * resolves with `null`, so a failed write would look like a successful one. Its `_transact` is
- * replaced here by one that keeps the same one-at-a-time order but rejects with the error.
+ * resolves with `null`, so a failed write would look like a successful one; and it runs every
+ * operation of every document one at a time, so with hundreds of rooms a room's first read waits
+ * behind every other room's writes (each an fsync). Its `_transact` is replaced here by one that
+ * rejects with the error and keeps the one-at-a-time order per document only (operations of
+ * different documents touch different keys; LevelDB commits concurrent writes together).
  * NOTE: every put is synchronous (`fsync`): a copy tells peers it keeps an edit once its write
  * resolves, and that must hold after a power cut, not only after the process dies.
  */
@@ -47,7 +50,10 @@ export class LevelStore {
     return new LevelStore(dir, opened, persistence)
   }
 
-  private tail: Promise<unknown> = Promise.resolve()
+  /** The last operation of each document (and `''` for operations on no one document). */
+  private readonly tails = new Map<string, Promise<unknown>>()
+  /** The document whose operation y-leveldb is starting (it calls `_transact` synchronously). */
+  private current = ''
   private closing: Promise<void> | null = null
   private readonly copies = new Set<LevelCopy>()
 
@@ -58,8 +64,13 @@ export class LevelStore {
     private readonly persistence: LeveldbPersistence,
   ) {
     persistence._transact = <T>(f: (db: unknown) => Promise<T>): Promise<T> => {
-      const run = this.tail.then(() => f(this.db))
-      this.tail = run.catch(() => undefined)
+      const key = this.current
+      const run = (this.tails.get(key) ?? Promise.resolve()).then(() => f(this.db))
+      const tail = run.catch(() => undefined)
+      this.tails.set(key, tail)
+      void tail.then(() => {
+        if (this.tails.get(key) === tail) this.tails.delete(key)
+      })
       return run
     }
   }
@@ -73,7 +84,7 @@ export class LevelStore {
 
   /** The stored document of `topic` as one update (empty document: no structs). */
   async read(topic: string): Promise<Uint8Array> {
-    const doc = await this.persistence.getYDoc(topic)
+    const doc = await this.on(topic, () => this.persistence.getYDoc(topic))
     try {
       return Y.encodeStateAsUpdate(doc)
     } finally {
@@ -84,7 +95,7 @@ export class LevelStore {
   /** Appends `update` to the stored document of `topic`; resolves once it is written (fsync). */
   async write(topic: string, update: Uint8Array): Promise<void> {
     this.assertOpen()
-    await this.persistence.storeUpdate(topic, update)
+    await this.on(topic, () => this.persistence.storeUpdate(topic, update))
   }
 
   /**
@@ -93,8 +104,8 @@ export class LevelStore {
    */
   async compact(topic: string): Promise<void> {
     this.assertOpen()
-    await this.persistence.flushDocument(topic)
-    await this.persistence._transact(() => this.db.compactRange(['v1', topic], ['v1', topic, DOCUMENT_KEYS_END]))
+    await this.on(topic, () => this.persistence.flushDocument(topic))
+    await this.on(topic, () => this.persistence._transact(() => this.db.compactRange(['v1', topic], ['v1', topic, DOCUMENT_KEYS_END])))
   }
 
   /** The names (topics) of every stored document. */
@@ -114,11 +125,21 @@ export class LevelStore {
     if (this.closing === null) {
       this.closing = (async () => {
         await Promise.all([...this.copies].map((copy) => copy.destroy()))
-        await this.tail
+        await Promise.all(this.tails.values())
         await this.db.close()
       })()
     }
     return this.closing
+  }
+
+  /** Starts y-leveldb's operation `start` in the order of `topic`'s operations. */
+  private on<T>(topic: string, start: () => Promise<T>): Promise<T> {
+    this.current = topic
+    try {
+      return start()
+    } finally {
+      this.current = ''
+    }
   }
 
   private assertOpen(): void {
