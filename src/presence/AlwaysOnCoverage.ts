@@ -1,7 +1,7 @@
 import type { Awareness } from 'y-protocols/awareness'
 import type * as Y from 'yjs'
 import { alwaysOnPeers } from './alwaysOnPeers'
-import { storedCovers, storedStateOf } from './storedState'
+import { storedCovers, storedStateOf, type StoredState } from './storedState'
 
 /** How many always-on peers there are, and how many have written this copy's latest state. */
 export interface Coverage {
@@ -16,10 +16,13 @@ export const NO_COVERAGE: Coverage = { alwaysOn: 0, keeping: 0 }
  * guessed). It is responsible for its doc and awareness observers, and removes them in `destroy()`.
  *
  * NOTE: summarising the document costs a pass over its items, so it runs at most once per task,
- * after a burst of updates, and only while an always-on peer is present.
+ * after a burst of updates, and only while an always-on peer is present; awareness changes (every
+ * cursor move) reuse the summary until the document changes.
  */
 export class AlwaysOnCoverage {
   private current: Coverage = NO_COVERAGE
+  /** This copy's summary, until the next update. */
+  private local: StoredState | null = null
   private scheduled = false
   private destroyed = false
   private readonly listeners = new Set<() => void>()
@@ -28,7 +31,7 @@ export class AlwaysOnCoverage {
     private readonly doc: Y.Doc,
     private readonly awareness: Awareness,
   ) {
-    doc.on('update', this.schedule)
+    doc.on('update', this.handleUpdate)
     awareness.on('change', this.schedule)
     this.recompute()
   }
@@ -47,9 +50,14 @@ export class AlwaysOnCoverage {
   destroy(): void {
     if (this.destroyed) return
     this.destroyed = true
-    this.doc.off('update', this.schedule)
+    this.doc.off('update', this.handleUpdate)
     this.awareness.off('change', this.schedule)
     this.listeners.clear()
+  }
+
+  private readonly handleUpdate = (): void => {
+    this.local = null
+    this.schedule()
   }
 
   private readonly schedule = (): void => {
@@ -65,7 +73,8 @@ export class AlwaysOnCoverage {
     const peers = alwaysOnPeers(this.awareness)
     let keeping = 0
     if (peers.some((peer) => peer.stored !== null)) {
-      const local = storedStateOf(this.doc)
+      this.local ??= storedStateOf(this.doc)
+      const local = this.local
       keeping = peers.filter((peer) => peer.stored !== null && storedCovers(peer.stored, local)).length
     }
     const next = { alwaysOn: peers.length, keeping }
