@@ -8,7 +8,7 @@ export interface PreviewViewOptions {
   readonly sanitizer: PreviewSanitizer
   /** Classes for highlighted code, read each time code is highlighted (the editor's current ones). */
   readonly highlighter?: () => Highlighter
-  /** Called when the hosts of images waiting for consent change (sorted). */
+  /** Called after the first update, then whenever the hosts of images waiting for consent change (sorted). */
   readonly onBlockedHosts?: (hosts: readonly string[]) => void
 }
 
@@ -32,7 +32,7 @@ const CODE = 'pre > code[class*="language-"]'
 export class PreviewView {
   private entries: Entry[] = []
   private readonly imageHosts = new Set<string>()
-  private blockedHosts = ''
+  private blockedHosts: string | null = null
   private destroyed = false
 
   constructor(

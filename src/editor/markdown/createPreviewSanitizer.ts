@@ -1,4 +1,4 @@
-import DOMPurify, { type Config, type UponSanitizeAttributeHookEvent } from 'dompurify'
+import DOMPurify, { type Config, type UponSanitizeAttributeHookEvent, type WindowLike } from 'dompurify'
 
 /** Turns markdown-it's HTML into nodes the preview may insert. */
 export interface PreviewSanitizer {
@@ -116,7 +116,7 @@ function inertCheckbox(input: Element): void {
  * wall between other people's text and this page; the server's Content-Security-Policy is the
  * second one.
  */
-export function createPreviewSanitizer(window: Window): PreviewSanitizer {
+export function createPreviewSanitizer(window: WindowLike): PreviewSanitizer {
   const purify = DOMPurify(window)
   let imageHosts: ReadonlySet<string> = new Set()
   purify.addHook('uponSanitizeAttribute', (_node, event) => filterClasses(event))

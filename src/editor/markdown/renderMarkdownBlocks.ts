@@ -1,5 +1,4 @@
-import MarkdownIt from 'markdown-it'
-import type { Token } from 'markdown-it'
+import markdownIt, { type MarkdownIt, type Token } from 'markdown-it'
 import { taskLists } from './taskLists'
 
 /** One top-level block of the rendered document (a paragraph, a list, a table, a fence…). */
@@ -20,13 +19,13 @@ export interface PreviewBlock {
  * block is sanitised before it reaches the page.
  */
 function createMarkdownIt(): MarkdownIt {
-  const md = new MarkdownIt('default', { html: true, linkify: true, typographer: false })
+  const md = markdownIt('default', { html: true, linkify: true, typographer: false })
   md.use(taskLists)
   // NOTE: table alignment becomes `align="…"`, so the sanitiser can refuse every `style` attribute.
   md.core.ruler.push('meshpad_table_align', (state) => {
     for (const token of state.tokens) {
       if (token.type !== 'th_open' && token.type !== 'td_open') continue
-      const align = /^text-align:(left|right|center)$/.exec(token.attrGet('style') ?? '')
+      const align = /^text-align:(left|right|center)$/.exec(String(token.attrGet('style') ?? ''))
       token.attrs = align ? [['align', align[1] as string]] : null
     }
   })

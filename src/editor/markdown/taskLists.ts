@@ -31,7 +31,7 @@ export function taskLists(md: MarkdownIt): void {
       for (let j = i - 3; j >= 0; j--) {
         const list = tokens[j]
         if (list && (list.type === 'bullet_list_open' || list.type === 'ordered_list_open') && list.level === item.level - 1) {
-          if (!list.attrGet('class')?.includes('contains-task-list')) list.attrJoin('class', 'contains-task-list')
+          if (!String(list.attrGet('class') ?? '').includes('contains-task-list')) list.attrJoin('class', 'contains-task-list')
           break
         }
       }
