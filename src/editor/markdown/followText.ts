@@ -9,18 +9,23 @@ export const IDLE_TIMEOUT_MS = 100
  * keystroke to setting a flag, so the frame that shows the key is not delayed.
  */
 export function followText(text: Y.Text, onText: (text: string) => void): { destroy(): void } {
-  let scheduled: number | null = null
+  let cancel: (() => void) | null = null
   let destroyed = false
-  const idle =
-    typeof requestIdleCallback === 'function'
-      ? { request: (run: () => void) => requestIdleCallback(run, { timeout: IDLE_TIMEOUT_MS }), cancel: cancelIdleCallback }
-      : { request: (run: () => void) => window.setTimeout(run, 0), cancel: window.clearTimeout.bind(window) }
+  // NOTE: without requestIdleCallback (Node, Safari) the next task: still never inside the keystroke.
+  const whenIdle = (run: () => void): (() => void) => {
+    if (typeof requestIdleCallback === 'function') {
+      const handle = requestIdleCallback(run, { timeout: IDLE_TIMEOUT_MS })
+      return () => cancelIdleCallback(handle)
+    }
+    const timer = setTimeout(run, 0)
+    return () => clearTimeout(timer)
+  }
   const flush = (): void => {
-    scheduled = null
+    cancel = null
     if (!destroyed) onText(text.toString())
   }
   const onChange = (): void => {
-    if (scheduled === null && !destroyed) scheduled = idle.request(flush)
+    if (cancel === null && !destroyed) cancel = whenIdle(flush)
   }
   text.observe(onChange)
   onText(text.toString())
@@ -29,7 +34,7 @@ export function followText(text: Y.Text, onText: (text: string) => void): { dest
       if (destroyed) return
       destroyed = true
       text.unobserve(onChange)
-      if (scheduled !== null) idle.cancel(scheduled)
+      cancel?.()
     },
   }
 }
