@@ -81,3 +81,14 @@ describe('PreviewView', () => {
     expect(root.childElementCount).toBe(0)
   })
 })
+
+describe('PreviewView.applyPatch', () => {
+  it('refuses a patch computed against other blocks, and changes nothing', () => {
+    const { root, view } = mount()
+    view.update(renderMarkdownBlocks('one\n\ntwo\n'))
+    const before = root.innerHTML
+    expect(() => view.applyPatch({ prefix: 2, suffix: 1, blocks: [], lines: new Uint32Array(6) })).toThrow(/does not fit/)
+    expect(() => view.applyPatch({ prefix: 1, suffix: 0, blocks: [], lines: new Uint32Array(6) })).toThrow(/does not fit/)
+    expect(root.innerHTML).toBe(before)
+  })
+})

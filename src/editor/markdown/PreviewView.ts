@@ -1,6 +1,7 @@
 import { classHighlighter, type Highlighter } from '@lezer/highlight'
 import { codeLanguageId, loadCodeParser, loadedCodeParser } from './codeParsers'
 import type { PreviewSanitizer } from './createPreviewSanitizer'
+import { diffBlocks, type BlocksPatch } from './diffBlocks'
 import { highlightCodeElement } from './highlightCodeElement'
 import type { PreviewBlock } from './renderMarkdownBlocks'
 
@@ -42,27 +43,36 @@ export class PreviewView {
 
   /** Shows `blocks`: blocks equal to the shown ones (from either end) keep their nodes. */
   update(blocks: readonly PreviewBlock[]): void {
+    this.applyPatch(diffBlocks(this.shownHtml(), blocks))
+  }
+
+  /** The HTML of the blocks shown, in order: what a patch for this view is computed against. */
+  shownHtml(): string[] {
+    return this.entries.map((entry) => entry.html)
+  }
+
+  /** Applies a patch computed against `shownHtml()`; throws if it does not fit the shown blocks. */
+  applyPatch(patch: BlocksPatch): void {
     if (this.destroyed) return
     const old = this.entries
-    const shortest = Math.min(old.length, blocks.length)
-    let prefix = 0
-    while (prefix < shortest && old[prefix]?.html === blocks[prefix]?.html) prefix++
-    let suffix = 0
-    while (suffix < shortest - prefix && old[old.length - 1 - suffix]?.html === blocks[blocks.length - 1 - suffix]?.html) suffix++
-
+    const { prefix, suffix } = patch
+    const count = prefix + patch.blocks.length + suffix
+    if (prefix + suffix > old.length || patch.lines.length !== count * 2) {
+      throw new Error(`preview patch does not fit: ${prefix}+${suffix} kept of ${old.length}, ${patch.lines.length / 2} lines for ${count} blocks`)
+    }
     for (const entry of old.slice(prefix, old.length - suffix)) entry.node.remove()
     const before = old[old.length - suffix]?.node ?? null
-    const created = blocks.slice(prefix, blocks.length - suffix).map((block) => this.createEntry(block))
+    const created = patch.blocks.map((block) => this.createEntry(block))
     const fragment = this.root.ownerDocument.createDocumentFragment()
     for (const entry of created) fragment.append(entry.node)
     this.root.insertBefore(fragment, before)
 
     this.entries = [...old.slice(0, prefix), ...created, ...old.slice(old.length - suffix)]
     this.entries.forEach((entry, i) => {
-      const block = blocks[i] as PreviewBlock
-      if (entry.line !== block.line) entry.node.dataset.sourceLine = String(block.line)
-      entry.line = block.line
-      entry.endLine = block.endLine
+      const line = patch.lines[2 * i] as number
+      if (entry.line !== line) entry.node.dataset.sourceLine = String(line)
+      entry.line = line
+      entry.endLine = patch.lines[2 * i + 1] as number
     })
     this.reportHosts()
   }

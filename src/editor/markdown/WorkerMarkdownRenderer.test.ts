@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { PreviewBlock } from './renderMarkdownBlocks'
+import { diffBlocks } from './diffBlocks'
 import { renderMarkdownBlocks } from './renderMarkdownBlocks'
 import { RENDER_TIMEOUT_MS, WorkerMarkdownRenderer, type RenderReply, type RenderRequest, type RenderWorker } from './WorkerMarkdownRenderer'
 
@@ -9,6 +9,7 @@ class HeldWorker implements RenderWorker {
   onerror: ((event: ErrorEvent) => void) | null = null
   readonly requests: RenderRequest[] = []
   terminated = false
+  private shown: string[] = []
   postMessage(request: RenderRequest): void {
     this.requests.push(request)
   }
@@ -17,7 +18,12 @@ class HeldWorker implements RenderWorker {
   }
   answer(reply?: RenderReply): void {
     const request = this.requests.shift() as RenderRequest
-    this.onmessage?.({ data: reply ?? { id: request.id, blocks: renderMarkdownBlocks(request.text) } } as MessageEvent<RenderReply>)
+    if (reply === undefined) {
+      const blocks = renderMarkdownBlocks(request.text)
+      reply = { id: request.id, patch: diffBlocks(this.shown, blocks) }
+      this.shown = blocks.map((block) => block.html)
+    }
+    this.onmessage?.({ data: reply } as MessageEvent<RenderReply>)
   }
 }
 
@@ -26,7 +32,7 @@ function setup() {
   const shown: string[] = []
   const errors: string[] = []
   const renderer = new WorkerMarkdownRenderer({
-    onBlocks: (blocks: readonly PreviewBlock[]) => shown.push(blocks.map((block) => block.html).join('')),
+    onPatch: (patch) => shown.push(`${patch.prefix}/${patch.suffix}:${patch.blocks.map((block) => block.html).join('')}`),
     onError: (message) => errors.push(message),
     createWorker: () => {
       const worker = new HeldWorker()
@@ -53,7 +59,7 @@ describe('WorkerMarkdownRenderer', () => {
     worker.answer()
     expect(worker.requests.map((request) => request.text)).toEqual(['three'])
     worker.answer()
-    expect(shown).toEqual(['<p>one</p>\n', '<p>three</p>\n'])
+    expect(shown).toEqual(['0/0:<p>one</p>\n', '0/0:<p>three</p>\n'])
     expect(renderer.current.kind).toBe('idle')
   })
 
@@ -65,7 +71,7 @@ describe('WorkerMarkdownRenderer', () => {
     worker.answer({ id: 1, error: 'boom' })
     worker.answer()
     expect(errors).toEqual(['boom'])
-    expect(shown).toEqual(['<p>good</p>\n'])
+    expect(shown).toEqual(['0/0:<p>good</p>\n'])
   })
 
   it('gives up a render that takes too long: a fresh worker renders the next text', () => {
@@ -78,7 +84,7 @@ describe('WorkerMarkdownRenderer', () => {
     expect(errors).toHaveLength(1)
     expect(workers[1]?.requests.map((request) => request.text)).toEqual(['after'])
     workers[1]?.answer()
-    expect(shown).toEqual(['<p>after</p>\n'])
+    expect(shown).toEqual(['0/0:<p>after</p>\n'])
   })
 
   it('is destroyed once: the worker is terminated, later texts and answers are ignored', () => {
@@ -93,5 +99,17 @@ describe('WorkerMarkdownRenderer', () => {
     expect(worker.requests).toEqual([])
     expect(shown).toEqual([])
     expect(renderer.current.kind).toBe('destroyed')
+  })
+})
+
+describe('diffBlocks through the renderer', () => {
+  it('sends only the blocks that changed, with every line number', () => {
+    const { renderer, workers, shown } = setup()
+    const worker = workers[0] as HeldWorker
+    renderer.render('# A\n\nb\n\nc\n')
+    worker.answer()
+    renderer.render('# A\n\nnew\n\n\nc\n')
+    worker.answer()
+    expect(shown).toEqual(['0/0:<h1>A</h1>\n<p>b</p>\n<p>c</p>\n', '1/1:<p>new</p>\n'])
   })
 })

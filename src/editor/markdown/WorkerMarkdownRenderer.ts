@@ -1,4 +1,4 @@
-import type { PreviewBlock } from './renderMarkdownBlocks'
+import type { BlocksPatch } from './diffBlocks'
 
 /** Page → worker. */
 export interface RenderRequest {
@@ -7,7 +7,7 @@ export interface RenderRequest {
 }
 
 /** Worker → page. */
-export type RenderReply = { readonly id: number; readonly blocks: PreviewBlock[] } | { readonly id: number; readonly error: string }
+export type RenderReply = { readonly id: number; readonly patch: BlocksPatch } | { readonly id: number; readonly error: string }
 
 /** A worker, as far as the renderer uses one (a real `Worker`, or a stand-in in tests). */
 export interface RenderWorker {
@@ -27,7 +27,12 @@ export type RendererState =
 export const RENDER_TIMEOUT_MS = 10_000
 
 export interface WorkerMarkdownRendererOptions {
-  readonly onBlocks: (blocks: readonly PreviewBlock[]) => void
+  /**
+   * A render's result, as a patch against the previous one (the first: against nothing). Every
+   * patch must be applied, in order; a fresh worker (after a timeout) starts again from nothing,
+   * so its first patch replaces everything.
+   */
+  readonly onPatch: (patch: BlocksPatch) => void
   /** A render failed or timed out; the preview keeps what it showed. */
   readonly onError: (message: string) => void
   readonly createWorker?: () => RenderWorker
@@ -94,7 +99,7 @@ export class WorkerMarkdownRenderer {
     if (state.kind !== 'rendering' || state.id !== id) return
     clearTimeout(state.timer)
     this.state = { kind: 'idle' }
-    if ('blocks' in reply) this.options.onBlocks(reply.blocks)
+    if ('patch' in reply) this.options.onPatch(reply.patch)
     else this.options.onError(reply.error)
     if (state.next !== null) this.render(state.next)
   }

@@ -1,4 +1,5 @@
 import type * as Y from 'yjs'
+import { whenIdle } from './whenIdle'
 
 /** How long a change may wait for an idle moment before it is handed on anyway. */
 export const IDLE_TIMEOUT_MS = 100
@@ -11,21 +12,12 @@ export const IDLE_TIMEOUT_MS = 100
 export function followText(text: Y.Text, onText: (text: string) => void): { destroy(): void } {
   let cancel: (() => void) | null = null
   let destroyed = false
-  // NOTE: without requestIdleCallback (Node, Safari) the next task: still never inside the keystroke.
-  const whenIdle = (run: () => void): (() => void) => {
-    if (typeof requestIdleCallback === 'function') {
-      const handle = requestIdleCallback(run, { timeout: IDLE_TIMEOUT_MS })
-      return () => cancelIdleCallback(handle)
-    }
-    const timer = setTimeout(run, 0)
-    return () => clearTimeout(timer)
-  }
   const flush = (): void => {
     cancel = null
     if (!destroyed) onText(text.toString())
   }
   const onChange = (): void => {
-    if (cancel === null && !destroyed) cancel = whenIdle(flush)
+    if (cancel === null && !destroyed) cancel = whenIdle(flush, IDLE_TIMEOUT_MS)
   }
   text.observe(onChange)
   onText(text.toString())

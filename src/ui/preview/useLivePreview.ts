@@ -7,6 +7,11 @@ import { createPreviewSanitizer } from '../../editor/markdown/createPreviewSanit
 import { followText } from '../../editor/markdown/followText'
 import { PreviewView } from '../../editor/markdown/PreviewView'
 import { WorkerMarkdownRenderer } from '../../editor/markdown/WorkerMarkdownRenderer'
+import { whenIdle } from '../../editor/markdown/whenIdle'
+import type { BlocksPatch } from '../../editor/markdown/diffBlocks'
+
+/** Longest a rendered patch waits for an idle moment before it is shown anyway. */
+const APPLY_TIMEOUT_MS = 50
 
 /** What the preview shows besides the document. */
 export interface LivePreview {
@@ -40,10 +45,19 @@ export function useLivePreview(session: Session, root: RefObject<HTMLElement | n
       // NOTE: the first update always reports, so this view replaces any earlier one here.
       onBlockedHosts: (blockedHosts) => setState((prev) => ({ view, blockedHosts, error: prev.view === view ? prev.error : null })),
     })
+    // NOTE: patches wait for an idle moment too, so a render finishing while someone types is
+    // not applied in the middle of a keystroke's frame; they are applied in order, all at once.
+    const pending: BlocksPatch[] = []
+    let cancelApply: (() => void) | null = null
+    const apply = (): void => {
+      cancelApply = null
+      for (const patch of pending.splice(0)) view.applyPatch(patch)
+      setState((prev) => (prev.error === null ? prev : { ...prev, error: null }))
+    }
     const renderer = new WorkerMarkdownRenderer({
-      onBlocks: (blocks) => {
-        view.update(blocks)
-        setState((prev) => (prev.error === null ? prev : { ...prev, error: null }))
+      onPatch: (patch) => {
+        pending.push(patch)
+        cancelApply ??= whenIdle(apply, APPLY_TIMEOUT_MS)
       },
       onError: (error) => setState((prev) => ({ ...prev, error })),
     })
@@ -51,6 +65,7 @@ export function useLivePreview(session: Session, root: RefObject<HTMLElement | n
     return () => {
       follower.destroy()
       renderer.destroy()
+      cancelApply?.()
       view.destroy()
     }
   }, [session, root, editorView])

@@ -19,12 +19,17 @@ export function useScrollSync(editorView: EditorView | null, preview: PreviewVie
     if (editorView === null || preview === null) return
     const scroller = editorView.scrollDOM
     let frame: number | null = null
+    let correction: number | null = null
     const sync = (): void => {
       frame = null
       if (scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 2 && scroller.scrollTop > 0) {
         preview.root.scrollTop = preview.root.scrollHeight
       } else {
-        preview.scrollToLine(topSourceLine(editorView))
+        const line = topSourceLine(editorView)
+        preview.scrollToLine(line)
+        // NOTE: blocks scrolled into view are laid out only now (content-visibility): their real
+        // heights move the target, so aim once more on the next frame.
+        correction = requestAnimationFrame(() => preview.scrollToLine(line))
       }
     }
     const onScroll = (): void => {
@@ -34,6 +39,7 @@ export function useScrollSync(editorView: EditorView | null, preview: PreviewVie
     return () => {
       scroller.removeEventListener('scroll', onScroll)
       if (frame !== null) cancelAnimationFrame(frame)
+      if (correction !== null) cancelAnimationFrame(correction)
     }
   }, [editorView, preview])
 }
