@@ -48,3 +48,24 @@ describe('renderMarkdownBlocks: CommonMark plus GitHub extensions', () => {
     expect(renderMarkdownBlocks('')).toEqual([])
   })
 })
+
+describe('renderMarkdownBlocks: HTML that wraps Markdown', () => {
+  it('keeps an element opened in one HTML block and closed in a later one in one block', () => {
+    const blocks = renderMarkdownBlocks('<details>\n<summary>More</summary>\n\nHidden **text**\n\n</details>\n\nAfter\n')
+    expect(blocks.map((block) => block.html)).toEqual([
+      '<details>\n<summary>More</summary>\n<p>Hidden <strong>text</strong></p>\n</details>\n',
+      '<p>After</p>\n',
+    ])
+    expect(blocks.map(({ line, endLine }) => [line, endLine])).toEqual([[0, 6], [7, 8]])
+  })
+
+  it('joins at most 50 blocks for an element never closed', () => {
+    const blocks = renderMarkdownBlocks(`<div>\n\n${Array.from({ length: 120 }, (_, i) => `p${i}`).join('\n\n')}\n`)
+    expect(blocks.length).toBeGreaterThan(60)
+    expect(blocks[0]?.html.startsWith('<div>\n<p>p0</p>\n')).toBe(true)
+  })
+
+  it('does not count void or self-closing elements as open', () => {
+    expect(renderMarkdownBlocks('<img src="x.png">\n\n<br/>\n\ntext\n')).toHaveLength(3)
+  })
+})
