@@ -5,6 +5,7 @@ import { diffBlocks, type BlocksPatch } from './diffBlocks'
 import { highlightCodeElement } from './highlightCodeElement'
 import type { PreviewBlock } from './renderMarkdownBlocks'
 
+/** What a preview view needs from the page: the sanitiser, the code colours, a consent callback. */
 export interface PreviewViewOptions {
   readonly sanitizer: PreviewSanitizer
   /** Classes for highlighted code, read each time code is highlighted (the editor's current ones). */

@@ -26,6 +26,7 @@ export type RendererState =
 /** A render that takes longer than this is given up (pathological input): the worker is replaced. */
 export const RENDER_TIMEOUT_MS = 10_000
 
+/** Where a renderer's results go, and (in tests) what stands in for the worker. */
 export interface WorkerMarkdownRendererOptions {
   /**
    * A render's result, as a patch against the previous one (the first: against nothing). Every

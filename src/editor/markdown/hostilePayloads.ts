@@ -4,6 +4,7 @@
  * (`PreviewView.hostile.test.ts`) asserts the sanitised output of each; the end-to-end test
  * (`e2e/preview.spec.ts`) has a peer type all of them. Payloads that would run set `window.__pwned`.
  */
+/** One payload: its family (the kind of attack), a name, and the Markdown a peer types. */
 export interface HostilePayload {
   readonly family: string
   readonly name: string
@@ -12,6 +13,7 @@ export interface HostilePayload {
 
 const P = (family: string, name: string, markdown: string): HostilePayload => ({ family, name, markdown })
 
+/** Every payload, by family; each name is unique. */
 export const HOSTILE_PAYLOADS: readonly HostilePayload[] = [
   // script elements
   P('script', 'script tag', '<script>window.__pwned = 1</script>'),

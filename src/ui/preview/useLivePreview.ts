@@ -49,17 +49,23 @@ export function useLivePreview(session: Session, root: RefObject<HTMLElement | n
     // not applied in the middle of a keystroke's frame; they are applied in order, all at once.
     const pending: BlocksPatch[] = []
     let cancelApply: (() => void) | null = null
+    let failed = false
     const apply = (): void => {
       cancelApply = null
       for (const patch of pending.splice(0)) view.applyPatch(patch)
-      setState((prev) => (prev.error === null ? prev : { ...prev, error: null }))
+      // NOTE: React is told only when an error goes away: a keystroke's patch re-renders nothing.
+      if (failed) setState((prev) => ({ ...prev, error: null }))
+      failed = false
     }
     const renderer = new WorkerMarkdownRenderer({
       onPatch: (patch) => {
         pending.push(patch)
         cancelApply ??= whenIdle(apply, APPLY_TIMEOUT_MS)
       },
-      onError: (error) => setState((prev) => ({ ...prev, error })),
+      onError: (error) => {
+        failed = true
+        setState((prev) => ({ ...prev, error }))
+      },
     })
     const follower = followText(session.text, (text) => renderer.render(text))
     return () => {
