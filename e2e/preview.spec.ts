@@ -86,6 +86,9 @@ test("B types hostile Markdown; A's preview shows it inert, asks before loading 
   await a.mouse.move(10, 10)
   await preview.getByText('hover', { exact: true }).hover()
   await preview.getByText('click', { exact: true }).click()
+  // A `#…` link would switch rooms (the fragment is the room key): it is not a link any more.
+  for (const jump of await preview.getByText('jump', { exact: true }).all()) await jump.click()
+  expect(new URL(a.url()).hash).toBe('#preview-hostile-room')
   expect(await a.evaluate(() => (window as unknown as Probe).__pwned)).toBeUndefined()
   expect(dialogs).toEqual([])
   expect(pageErrors).toEqual([])
