@@ -166,7 +166,7 @@ writeBenchResult({
   notes: [
     `Document: the seph-blog1 trace's final text twice (${length.toLocaleString('en')} characters of Markdown), stored before opening; a second peer connected. ${SEPH_CREDIT}`,
     `Local input: ${ROUNDS} rounds of ${KEYS_PER_ROUND} key presses with the preview closed, then open (after ${WARMUP_KEYS} unmeasured keys each, one every ${PACE_MS} ms plus the press), caret in the middle; method of the input benchmark.`,
-    'The preview renders in a Web Worker (markdown-it) on the next idle period after a change; the page sanitises and replaces only the blocks that changed.',
+    'The preview renders in a Web Worker (markdown-it): other people\'s changes at the next idle period, the typist\'s own on a 250 ms pause or at least once a second; the page sanitises and replaces only the blocks that changed, when idle.',
     `Remote edits: ${REMOTE_EDITS} marker words inserted by the other peer, one at a time; the interval includes waiting for an idle period, the worker's render of the whole document and the page's patch.`,
     'The machine was shared with other jobs while this ran (2 cores): figures are noisier than on an idle machine.',
   ],
