@@ -63,52 +63,64 @@ const trace = loadTrace()
 const large = traceDocumentUpdate(trace, 1)
 const largeVector = Object.fromEntries([...Y.decodeStateVector(Y.encodeStateVectorFromUpdate(large))].map(([c, k]) => [String(c), k]))
 
+/** Every peer process started, so that a failed run stops them too. */
+const started: AlwaysOnPeerProcess[] = []
+async function create(args: readonly string[]): Promise<AlwaysOnPeerProcess> {
+  const peer = await AlwaysOnPeerProcess.create(args)
+  started.push(peer)
+  return peer
+}
+
 const result = await withStage(async ({ browser, server }) => {
-  // Many idle rooms.
-  const secrets = Array.from({ length: ROOMS }, () => newRoomSecret())
-  const one = await AlwaysOnPeerProcess.create([`${server.url}#${newRoomSecret()}`])
-  await one.start()
-  await until(one, allBack(1))
-  const rssOne = await rss(one)
-  await one.destroy()
+  try {
+    // Many idle rooms.
+    const secrets = Array.from({ length: ROOMS }, () => newRoomSecret())
+    const one = await create([`${server.url}#${newRoomSecret()}`])
+    await one.start()
+    await until(one, allBack(1))
+    const rssOne = await rss(one)
+    await one.destroy()
 
-  const roomsDir = await mkdtemp(join(tmpdir(), 'meshpad-bench-rooms-'))
-  const roomsFile = join(roomsDir, 'rooms.txt')
-  await writeFile(roomsFile, secrets.map((secret) => `${server.url}#${secret}`).join('\n'), { mode: 0o600 })
-  const many = await AlwaysOnPeerProcess.create(['--rooms', roomsFile])
-  await seed(many.dataDir, secrets.map((secret, i) => ({ secret, update: smallDocument(i) })))
-  await many.start()
-  await until(many, allBack(ROOMS))
-  const rssMany = await rss(many)
-  const restarts: number[] = []
-  for (let i = 0; i < RESTARTS; i++) restarts.push(await restartTime(many, ROOMS))
-  const storedBytes = await many.metric('meshpad_peer_stored_bytes')
-  await many.destroy()
-  await rm(roomsDir, { recursive: true, force: true })
+    const roomsDir = await mkdtemp(join(tmpdir(), 'meshpad-bench-rooms-'))
+    const roomsFile = join(roomsDir, 'rooms.txt')
+    await writeFile(roomsFile, secrets.map((secret) => `${server.url}#${secret}`).join('\n'), { mode: 0o600 })
+    const many = await create(['--rooms', roomsFile])
+    await seed(many.dataDir, secrets.map((secret, i) => ({ secret, update: smallDocument(i) })))
+    await many.start()
+    await until(many, allBack(ROOMS))
+    const rssMany = await rss(many)
+    const restarts: number[] = []
+    for (let i = 0; i < RESTARTS; i++) restarts.push(await restartTime(many, ROOMS))
+    const storedBytes = await many.metric('meshpad_peer_stored_bytes')
+    await many.destroy()
+    await rm(roomsDir, { recursive: true, force: true })
 
-  // A newcomer served by the peer alone.
-  const secret = newRoomSecret()
-  const keeper = await AlwaysOnPeerProcess.create([`${server.url}#${secret}`])
-  await seed(keeper.dataDir, [{ secret, update: large }])
-  await keeper.start()
-  await until(keeper, allBack(1))
-  const catchUps: (number | null)[] = []
-  const firstPeers: (number | null)[] = []
-  for (let i = 0; i < CATCH_UPS; i++) {
-    const context = await newPeerContext(browser, { targetStateVector: largeVector })
-    try {
-      const page = await openMeshpad(context, `${server.url}#${secret}`)
-      await page.waitForFunction(() => (window as unknown as { __bench: { syncedAt: number | null } }).__bench.syncedAt !== null, undefined, { timeout: TIMEOUT_MS })
-      const text = await page.evaluate(() => window.meshpad?.session.text.toString())
-      if (text !== trace.endContent) throw new Error('the newcomer holds the state vector but not the text')
-      catchUps.push((await probeState(page)).syncedAt)
-      firstPeers.push(await page.evaluate(() => window.meshpad?.session.debug().firstPeerAt ?? null))
-    } finally {
-      await context.close()
+    // A newcomer served by the peer alone.
+    const secret = newRoomSecret()
+    const keeper = await create([`${server.url}#${secret}`])
+    await seed(keeper.dataDir, [{ secret, update: large }])
+    await keeper.start()
+    await until(keeper, allBack(1))
+    const catchUps: (number | null)[] = []
+    const firstPeers: (number | null)[] = []
+    for (let i = 0; i < CATCH_UPS; i++) {
+      const context = await newPeerContext(browser, { targetStateVector: largeVector })
+      try {
+        const page = await openMeshpad(context, `${server.url}#${secret}`)
+        await page.waitForFunction(() => (window as unknown as { __bench: { syncedAt: number | null } }).__bench.syncedAt !== null, undefined, { timeout: TIMEOUT_MS })
+        const text = await page.evaluate(() => window.meshpad?.session.text.toString())
+        if (text !== trace.endContent) throw new Error('the newcomer holds the state vector but not the text')
+        catchUps.push((await probeState(page)).syncedAt)
+        firstPeers.push(await page.evaluate(() => window.meshpad?.session.debug().firstPeerAt ?? null))
+      } finally {
+        await context.close()
+      }
     }
+    await keeper.destroy()
+    return { rssOne, rssMany, restarts, storedBytes, catchUps, firstPeers }
+  } finally {
+    await Promise.all(started.map((peer) => peer.destroy()))
   }
-  await keeper.destroy()
-  return { rssOne, rssMany, restarts, storedBytes, catchUps, firstPeers }
 })
 
 /**
