@@ -73,7 +73,8 @@ export interface Session {
  */
 export function openSession(secret: string, options: SessionOptions): Session {
   const topic = roomTopic(secret)
-  const doc = new Y.Doc()
+  // NOTE: gc off keeps deleted content, so every version of the document can be rebuilt (history).
+  const doc = new Y.Doc({ gc: false })
   const awareness = new Awareness(doc)
   let user = options.user
   awareness.setLocalStateField('user', user)

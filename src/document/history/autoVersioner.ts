@@ -1,0 +1,89 @@
+import type * as Y from 'yjs'
+import { docText } from '../docMeta'
+import { RESTORE_ORIGIN } from './restoreVersion'
+import { listVersions, recordVersion, VERSION_ORIGIN } from './versionList'
+
+/** How long this peer's own editing must pause before a version is recorded. */
+export const AUTO_VERSION_PAUSE_MS = 20_000
+/** Shortest time between two automatic versions by one person. */
+export const AUTO_VERSION_INTERVAL_MS = 5 * 60_000
+
+export interface AutoVersionerOptions {
+  /** The name of the person editing here, now. */
+  readonly name: () => string
+  /** Names of the people whose edits a new version holds. */
+  readonly authors: () => readonly string[]
+  readonly pauseMs?: number
+  readonly intervalMs?: number
+  readonly now?: () => number
+}
+
+/** The states of an automatic versioner. */
+export type AutoVersionerState = 'idle' | 'editing' | 'waiting' | 'destroyed'
+
+/**
+ * Records a version when this peer's own edits of the text pause after changes, at most one per
+ * person per `intervalMs`. NOTE: each peer versions only its own edits (local transactions), so
+ * peers never record the same pause twice; remote updates, stored copies and restores (which
+ * record themselves) do not count.
+ */
+export class AutoVersioner {
+  private stateValue: AutoVersionerState = 'idle'
+  private timer: ReturnType<typeof setTimeout> | null = null
+  private lastOwn: number
+  private readonly pauseMs: number
+  private readonly intervalMs: number
+  private readonly now: () => number
+
+  constructor(
+    private readonly doc: Y.Doc,
+    private readonly options: AutoVersionerOptions,
+  ) {
+    this.pauseMs = options.pauseMs ?? AUTO_VERSION_PAUSE_MS
+    this.intervalMs = options.intervalMs ?? AUTO_VERSION_INTERVAL_MS
+    this.now = options.now ?? Date.now
+    // NOTE: a reload must not reset the per-person limit: the latest automatic version by this name counts.
+    const own = listVersions(doc).filter((version) => version.kind === 'auto' && version.by === options.name())
+    this.lastOwn = own.reduce((latest, version) => Math.max(latest, version.time), -Infinity)
+    doc.on('afterTransaction', this.onTransaction)
+  }
+
+  /** 'editing': own changes, pause not over; 'waiting': paused, but the interval is not over. */
+  get state(): AutoVersionerState {
+    return this.stateValue
+  }
+
+  private readonly onTransaction = (transaction: Y.Transaction): void => {
+    if (!transaction.local || transaction.origin === VERSION_ORIGIN || transaction.origin === RESTORE_ORIGIN) return
+    if (!transaction.changed.has(docText(this.doc) as unknown as Y.AbstractType<Y.YEvent<Y.Text>>)) return
+    this.stateValue = 'editing'
+    this.schedule(this.pauseMs)
+  }
+
+  private schedule(ms: number): void {
+    if (this.timer !== null) clearTimeout(this.timer)
+    this.timer = setTimeout(this.onPause, ms)
+  }
+
+  private readonly onPause = (): void => {
+    this.timer = null
+    const wait = this.lastOwn + this.intervalMs - this.now()
+    if (wait > 0) {
+      this.stateValue = 'waiting'
+      this.schedule(wait)
+      return
+    }
+    this.lastOwn = this.now()
+    this.stateValue = 'idle'
+    recordVersion(this.doc, { by: this.options.name(), authors: this.options.authors(), kind: 'auto', time: this.lastOwn })
+  }
+
+  /** Idempotent. Pending changes are not recorded. */
+  destroy(): void {
+    if (this.stateValue === 'destroyed') return
+    this.stateValue = 'destroyed'
+    if (this.timer !== null) clearTimeout(this.timer)
+    this.timer = null
+    this.doc.off('afterTransaction', this.onTransaction)
+  }
+}
