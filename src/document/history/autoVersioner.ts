@@ -24,8 +24,8 @@ export type AutoVersionerState = 'idle' | 'editing' | 'waiting' | 'destroyed'
 /**
  * Records a version when this peer's own edits of the text pause after changes, at most one per
  * person per `intervalMs`. NOTE: each peer versions only its own edits (local transactions), so
- * peers never record the same pause twice; remote updates, stored copies and restores (which
- * record themselves) do not count.
+ * peers never record the same pause twice; remote updates and stored copies do not count, and a
+ * version recorded here by hand or by a restore covers the edits before it.
  */
 export class AutoVersioner {
   private stateValue: AutoVersionerState = 'idle'
@@ -54,7 +54,12 @@ export class AutoVersioner {
   }
 
   private readonly onTransaction = (transaction: Y.Transaction): void => {
-    if (!transaction.local || transaction.origin === VERSION_ORIGIN || transaction.origin === RESTORE_ORIGIN) return
+    if (!transaction.local) return
+    if (transaction.origin === VERSION_ORIGIN || transaction.origin === RESTORE_ORIGIN) {
+      // NOTE: a version recorded here (by hand, or by a restore) holds every edit made here so far.
+      this.cancel()
+      return
+    }
     if (!transaction.changed.has(docText(this.doc) as unknown as Y.AbstractType<Y.YEvent<Y.Text>>)) return
     this.stateValue = 'editing'
     this.schedule(this.pauseMs)
@@ -76,6 +81,12 @@ export class AutoVersioner {
     this.lastOwn = this.now()
     this.stateValue = 'idle'
     recordVersion(this.doc, { by: this.options.name(), authors: this.options.authors(), kind: 'auto', time: this.lastOwn })
+  }
+
+  private cancel(): void {
+    if (this.timer !== null) clearTimeout(this.timer)
+    this.timer = null
+    this.stateValue = 'idle'
   }
 
   /** Idempotent. Pending changes are not recorded. */
