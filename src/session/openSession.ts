@@ -1,6 +1,8 @@
 import * as Y from 'yjs'
 import { Awareness, removeAwarenessStates } from 'y-protocols/awareness'
 import { docMetaMap, docText, ensureSchemaVersion } from '../document/docMeta'
+import { authorNames } from '../document/history/authorNames'
+import { AutoVersioner } from '../document/history/autoVersioner'
 import type { DocumentLibrary } from '../library/DocumentLibrary'
 import { LibraryEntryKeeper } from '../library/LibraryEntryKeeper'
 import type { WebrtcImplementation } from '../network/chunkingRtc'
@@ -112,6 +114,11 @@ export function openSession(secret: string, options: SessionOptions): Session {
     onPeersDown: (peerIds) => forgetPeers(awareness, peerIds),
   })
   disposables.push(() => network.destroy())
+
+  // History: a version whenever this peer's own editing pauses (see AutoVersioner).
+  const versioner = new AutoVersioner(doc, { name: () => user.name, authors: () => authorNames(doc, awareness, user.name) })
+  disposables.push(() => versioner.destroy())
+  // End of history.
 
   if (options.lifecycle) {
     disposables.push(

@@ -4,7 +4,7 @@ import { RESTORE_ORIGIN } from './restoreVersion'
 import { listVersions, recordVersion, VERSION_ORIGIN } from './versionList'
 
 /** How long this peer's own editing must pause before a version is recorded. */
-export const AUTO_VERSION_PAUSE_MS = 20_000
+export const AUTO_VERSION_PAUSE_MS = 10_000
 /** Shortest time between two automatic versions by one person. */
 export const AUTO_VERSION_INTERVAL_MS = 5 * 60_000
 
@@ -42,9 +42,7 @@ export class AutoVersioner {
     this.pauseMs = options.pauseMs ?? AUTO_VERSION_PAUSE_MS
     this.intervalMs = options.intervalMs ?? AUTO_VERSION_INTERVAL_MS
     this.now = options.now ?? Date.now
-    // NOTE: a reload must not reset the per-person limit: the latest automatic version by this name counts.
-    const own = listVersions(doc).filter((version) => version.kind === 'auto' && version.by === options.name())
-    this.lastOwn = own.reduce((latest, version) => Math.max(latest, version.time), -Infinity)
+    this.lastOwn = Number.NEGATIVE_INFINITY
     doc.on('afterTransaction', this.onTransaction)
   }
 
@@ -72,6 +70,11 @@ export class AutoVersioner {
 
   private readonly onPause = (): void => {
     this.timer = null
+    // NOTE: a reload must not reset the per-person limit: the latest automatic version by this
+    // name counts too (read now: the stored copy may still have been loading at construction).
+    for (const version of listVersions(this.doc)) {
+      if (version.kind === 'auto' && version.by === this.options.name()) this.lastOwn = Math.max(this.lastOwn, version.time)
+    }
     const wait = this.lastOwn + this.intervalMs - this.now()
     if (wait > 0) {
       this.stateValue = 'waiting'
