@@ -153,7 +153,7 @@ export default function HistoryDialog({ open, session, userName, title, language
                 </button>
               </div>
               <p className="muted legend">
-                The document as it was on {versionTime(version.time)}. Highlighted: what changed since (struck-out lines are in the document now).
+                The document as it was on {versionTime(version.time)}. Highlighted: what changed since; the red lines are what the document has now instead.
               </p>
               <VersionView text={shown.text} now={shown.now} language={language} colorScheme={colorScheme} lineWrapping={lineWrapping} />
             </>
