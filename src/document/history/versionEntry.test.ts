@@ -95,4 +95,21 @@ describe('documents from an older build (gc on)', () => {
     expect(listVersions(old).map((version) => version.id)).toEqual(versions.map((version) => version.id))
     expect(() => versionText(old, versionSnapshot(versions, versions[0]!))).toThrow(VersionUnavailableError)
   })
+
+  it('a newcomer synced from an older build cannot rebuild text that build threw away, and says so', () => {
+    const kept = new Y.Doc({ gc: false })
+    kept.getText('content').insert(0, 'hello world')
+    recordVersion(kept, { by: 'new', authors: ['new'], kind: 'manual' })
+    const old = new Y.Doc({ gc: true })
+    Y.applyUpdate(old, Y.encodeStateAsUpdate(kept))
+    old.getText('content').delete(0, 6)
+    const newcomer = new Y.Doc({ gc: false })
+    Y.applyUpdate(newcomer, Y.encodeStateAsUpdate(old))
+    expect(newcomer.getText('content').toString()).toBe('world')
+    const versions = listVersions(newcomer)
+    expect(() => versionText(newcomer, versionSnapshot(versions, versions[0]!))).toThrow(/discarded/)
+    // Content deleted after the version, but only where the version had it deleted too, is fine.
+    recordVersion(newcomer, { by: 'new', authors: ['new'], kind: 'manual' })
+    expect(versionText(newcomer, versionSnapshot(listVersions(newcomer), listVersions(newcomer)[1]!))).toBe('world')
+  })
 })

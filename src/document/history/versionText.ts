@@ -18,6 +18,40 @@ export function isVersionHere(doc: Y.Doc, snapshot: Y.Snapshot): boolean {
   return true
 }
 
+type Ranges = readonly { readonly clock: number; readonly len: number }[]
+
+/** Whether one of the sorted, merged `ranges` holds all of [clock, clock + len). */
+function covered(ranges: Ranges, clock: number, len: number): boolean {
+  let low = 0
+  let high = ranges.length - 1
+  while (low <= high) {
+    const middle = (low + high) >> 1
+    const range = ranges[middle] as Ranges[number]
+    if (range.clock > clock) high = middle - 1
+    else if (range.clock + range.len <= clock) low = middle + 1
+    else return range.clock + range.len >= clock + len
+  }
+  return false
+}
+
+/**
+ * Whether content that was there at `snapshot` (a sorted, merged one) has been thrown away here:
+ * a Meshpad that keeps no history (an older build) garbage-collected it before it arrived.
+ */
+function contentLost(doc: Y.Doc, snapshot: Y.Snapshot): boolean {
+  for (const [client, structs] of doc.store.clients) {
+    const until = snapshot.sv.get(client) ?? 0
+    const deleted = snapshot.ds.clients.get(client) ?? []
+    for (const struct of structs) {
+      const { clock } = struct.id
+      if (clock >= until) break
+      const gone = struct instanceof Y.GC || (struct instanceof Y.Item && struct.content instanceof Y.ContentDeleted)
+      if (gone && !covered(deleted, clock, Math.min(struct.length, until - clock))) return true
+    }
+  }
+  return false
+}
+
 /**
  * The text of `doc` as it was at `snapshot`. `doc` must keep its history (`gc: false`). Throws
  * `VersionUnavailableError` when it cannot be rebuilt here; `doc` is never changed.
@@ -25,6 +59,9 @@ export function isVersionHere(doc: Y.Doc, snapshot: Y.Snapshot): boolean {
 export function versionText(doc: Y.Doc, snapshot: Y.Snapshot): string {
   if (doc.gc) throw new VersionUnavailableError('This document does not keep its history.')
   if (!isVersionHere(doc, snapshot)) throw new VersionUnavailableError('This version has not fully reached this device yet.')
+  if (contentLost(doc, snapshot)) {
+    throw new VersionUnavailableError('Part of this version was discarded by a Meshpad that keeps no history, so it cannot be shown.')
+  }
   let old: Y.Doc
   try {
     old = Y.createDocFromSnapshot(doc, snapshot)
