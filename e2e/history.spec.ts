@@ -3,6 +3,10 @@ import { AUTO_VERSION_PAUSE_MS } from '../src/document/history/autoVersioner.js'
 import { expect, test } from './support/test.js'
 import { EDITOR, expectDocumentText, expectWebrtcPath, openPeer, typeAtEnd, waitForSaved, waitForWebrtcPeers } from './support/peer.js'
 
+/** The name this page's person goes by (shared in presence). */
+const userName = (page: Page): Promise<string> =>
+  page.evaluate(() => (window.meshpad?.session.awareness.getLocalState() as { user: { name: string } }).user.name)
+
 const history = (page: Page) => page.getByRole('dialog', { name: 'History' })
 
 async function saveVersion(page: Page, name: string): Promise<void> {
@@ -41,6 +45,11 @@ test('B restores the version from before A deleted everything; A\'s Ctrl-Z does 
 
   await showVersion(b.page, 'Before the slip')
   await expect(history(b.page).getByTestId('version-view')).toContainText('Line two, by B.')
+  // Who wrote what: A's line and B's line, two names, each as its author chose it.
+  await history(b.page).getByLabel('Who wrote what').check()
+  const names = [await userName(a.page), await userName(b.page)]
+  await expect(history(b.page).getByRole('list', { name: 'Authors' }).getByRole('listitem')).toHaveText(names)
+  await expect(history(b.page).locator(`[title="${names[1]}"]`)).toHaveText('Line two, by B.')
   await history(b.page).getByRole('button', { name: 'Restore' }).click()
   await expect(history(b.page)).toBeHidden()
   await expectDocumentText(b.page, written)

@@ -1,6 +1,5 @@
 import type * as Y from 'yjs'
-import { RESTORE_ORIGIN } from '../document/history/restoreVersion'
-import { versionsArray } from '../document/history/versionList'
+import { RESTORE_ORIGIN, versionsArray } from '../document/history/versionList'
 import { parseVersionEntry } from '../document/history/versionEntry'
 
 /**

@@ -1,7 +1,7 @@
 import * as Y from 'yjs'
 import { Awareness, removeAwarenessStates } from 'y-protocols/awareness'
 import { docMetaMap, docText, ensureSchemaVersion } from '../document/docMeta'
-import { authorNames } from '../document/history/authorNames'
+import { authorsSinceLastVersion } from '../document/history/authorsSinceLastVersion'
 import { AutoVersioner } from '../document/history/autoVersioner'
 import type { DocumentLibrary } from '../library/DocumentLibrary'
 import { LibraryEntryKeeper } from '../library/LibraryEntryKeeper'
@@ -116,7 +116,7 @@ export function openSession(secret: string, options: SessionOptions): Session {
   disposables.push(() => network.destroy())
 
   // History: a version whenever this peer's own editing pauses (see AutoVersioner).
-  const versioner = new AutoVersioner(doc, { name: () => user.name, authors: () => authorNames(doc, awareness, user.name) })
+  const versioner = new AutoVersioner(doc, { name: () => user.name, authors: () => authorsSinceLastVersion(doc, awareness, user.name) })
   disposables.push(() => versioner.destroy())
   // End of history.
 

@@ -13,7 +13,7 @@ afterEach(() => {
 })
 
 const versioner = (doc: Y.Doc, name = 'Ada'): AutoVersioner =>
-  new AutoVersioner(doc, { name: () => name, authors: () => [name], now: () => Date.now() })
+  new AutoVersioner(doc, { name: () => name, authors: () => ({ authors: [name], clients: [[doc.clientID, name]] }), now: () => Date.now() })
 
 describe('AutoVersioner', () => {
   it('records a version once its own editing pauses, not before', () => {
@@ -28,7 +28,7 @@ describe('AutoVersioner', () => {
     expect(listVersions(doc)).toHaveLength(0)
     vi.advanceTimersByTime(1)
     const [version] = listVersions(doc)
-    expect(version).toMatchObject({ kind: 'auto', by: 'Ada', authors: ['Ada'] })
+    expect(version).toMatchObject({ kind: 'auto', by: 'Ada', authors: ['Ada'], clients: [[doc.clientID, 'Ada']] })
     expect(versionText(doc, versionSnapshot(listVersions(doc), version!))).toBe('ab')
     expect(auto.state).toBe('idle')
     auto.destroy()

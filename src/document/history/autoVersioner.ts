@@ -1,7 +1,7 @@
 import type * as Y from 'yjs'
 import { docText } from '../docMeta'
-import { RESTORE_ORIGIN } from './restoreVersion'
-import { listVersions, recordVersion, VERSION_ORIGIN } from './versionList'
+import type { VersionAuthors } from './authorsSinceLastVersion'
+import { listVersions, recordVersion, RESTORE_ORIGIN, VERSION_ORIGIN } from './versionList'
 
 /** How long this peer's own editing must pause before a version is recorded. */
 export const AUTO_VERSION_PAUSE_MS = 10_000
@@ -11,8 +11,8 @@ export const AUTO_VERSION_INTERVAL_MS = 5 * 60_000
 export interface AutoVersionerOptions {
   /** The name of the person editing here, now. */
   readonly name: () => string
-  /** Names of the people whose edits a new version holds. */
-  readonly authors: () => readonly string[]
+  /** The people whose edits a new version holds. */
+  readonly authors: () => VersionAuthors
   readonly pauseMs?: number
   readonly intervalMs?: number
   readonly now?: () => number
@@ -83,7 +83,7 @@ export class AutoVersioner {
     }
     this.lastOwn = this.now()
     this.stateValue = 'idle'
-    recordVersion(this.doc, { by: this.options.name(), authors: this.options.authors(), kind: 'auto', time: this.lastOwn })
+    recordVersion(this.doc, { by: this.options.name(), ...this.options.authors(), kind: 'auto', time: this.lastOwn })
   }
 
   private cancel(): void {

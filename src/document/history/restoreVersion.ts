@@ -2,20 +2,16 @@ import { simpleDiffString } from 'lib0/diff'
 import type * as Y from 'yjs'
 import { docText } from '../docMeta'
 import type { Version } from './versionEntry'
-import { listVersions, recordVersion, versionSnapshot } from './versionList'
+import { listVersions, recordVersion, RESTORE_ORIGIN, versionSnapshot } from './versionList'
 import { versionText } from './versionText'
-
-/**
- * The origin of a restore's transaction. The editor's undo manager tracks it, so the person who
- * restored can undo the restore with Ctrl-Z.
- */
-export const RESTORE_ORIGIN = Symbol('meshpad restore')
 
 /** Who restores. */
 export interface Restorer {
   readonly name: string
   /** Names of the people whose edits the restored state holds since the latest version. */
   readonly authors: readonly string[]
+  /** Their client ids with their names, where known. */
+  readonly clients?: readonly (readonly [number, string])[]
 }
 
 /**
@@ -33,7 +29,7 @@ export function restoreVersion(doc: Y.Doc, version: Version, restorer: Restorer)
     const change = simpleDiffString(text.toString(), target)
     if (change.remove > 0) text.delete(change.index, change.remove)
     if (change.insert !== '') text.insert(change.index, change.insert)
-    id = recordVersion(doc, { by: restorer.name, authors: restorer.authors, kind: 'restore', restoredFrom: version.id })
+    id = recordVersion(doc, { by: restorer.name, authors: restorer.authors, clients: restorer.clients, kind: 'restore', restoredFrom: version.id })
   }, RESTORE_ORIGIN)
   return id
 }

@@ -28,6 +28,8 @@ export interface VersionEntry {
   readonly by: string
   /** Names of the people whose edits it holds since the version before, as they were known then. */
   readonly authors: readonly string[]
+  /** The Yjs client ids of those authors with their names, so the text can say who wrote what. */
+  readonly clients: readonly (readonly [number, string])[]
   readonly label: string
   readonly kind: VersionKind
   readonly base: string | null
@@ -72,12 +74,16 @@ function decodeSnapshot(bytes: Uint8Array): Y.Snapshot | null {
 export function parseVersionEntry(raw: unknown): Version | null {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return null
   const entry = raw as Record<string, unknown>
-  const { id, time, by, authors, label, kind, base, restoredFrom, snapshot } = entry
+  const { id, time, by, authors, clients, label, kind, base, restoredFrom, snapshot } = entry
   if (!isString(id, MAX_ID_LENGTH) || id === '') return null
   if (typeof time !== 'number' || !Number.isFinite(time)) return null
   if (!isString(by, MAX_AUTHOR_NAME_LENGTH)) return null
   if (!Array.isArray(authors) || authors.length > MAX_VERSION_AUTHORS) return null
   if (!authors.every((name) => isString(name, MAX_AUTHOR_NAME_LENGTH))) return null
+  if (!Array.isArray(clients) || clients.length > MAX_VERSION_AUTHORS) return null
+  const isPair = (pair: unknown): boolean =>
+    Array.isArray(pair) && pair.length === 2 && typeof pair[0] === 'number' && isClock(pair[0]) && isString(pair[1], MAX_AUTHOR_NAME_LENGTH)
+  if (!clients.every(isPair)) return null
   if (!isString(label, MAX_VERSION_LABEL_LENGTH)) return null
   if (typeof kind !== 'string' || !KINDS.includes(kind)) return null
   if (base !== null && !isString(base, MAX_ID_LENGTH)) return null
@@ -85,5 +91,6 @@ export function parseVersionEntry(raw: unknown): Version | null {
   if (!(snapshot instanceof Uint8Array) || snapshot.length > MAX_SNAPSHOT_BYTES) return null
   const delta = decodeSnapshot(snapshot)
   if (delta === null) return null
-  return { id, time, by, authors: [...(authors as string[])], label, kind: kind as VersionKind, base, restoredFrom, delta }
+  const pairs = (clients as [number, string][]).map(([client, name]): readonly [number, string] => [client, name])
+  return { id, time, by, authors: [...(authors as string[])], clients: pairs, label, kind: kind as VersionKind, base, restoredFrom, delta }
 }

@@ -2,8 +2,8 @@ import * as prng from 'lib0/prng'
 import * as Y from 'yjs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { SimNetwork } from './testing/SimNetwork'
-import { listVersions, recordVersion, versionSnapshot, versionsArray } from './versionList'
-import { versionText } from './versionText'
+import { clientNames, listVersions, recordVersion, versionSnapshot, versionsArray } from './versionList'
+import { rebuildVersion, versionText } from './versionText'
 import { deleteSetDifference } from './deleteSetDifference'
 
 let net: SimNetwork | null = null
@@ -73,6 +73,30 @@ describe('versions in the shared document', () => {
     recordVersion(doc, { by: 'Ada', authors: ['Ada', 'Ada', 'Bob'], kind: 'manual', label: '  Draft 1 ', time: 1234 })
     expect(listVersions(doc)[0]).toMatchObject({ by: 'Ada', authors: ['Ada', 'Bob'], label: 'Draft 1', time: 1234, kind: 'manual' })
     expect(versionsArray(doc).length).toBe(1)
+  })
+})
+
+describe('rebuildVersion', () => {
+  it('says who typed each part, by client, with names from the versions', () => {
+    net = new SimNetwork(prng.create(9), [false, false])
+    const [a, b] = net.docs as [Y.Doc, Y.Doc]
+    a.getText('content').insert(0, 'Hello ')
+    net.flush()
+    b.getText('content').insert(6, 'world')
+    net.flush()
+    a.getText('content').insert(11, '!')
+    net.flush()
+    recordVersion(b, { by: 'Bo', authors: ['Ann', 'Bo'], clients: [[a.clientID, 'Ann'], [b.clientID, 'Bo']], kind: 'manual' })
+    net.flush()
+    const versions = listVersions(a)
+    const rebuilt = rebuildVersion(a, versionSnapshot(versions, versions[0]!))
+    expect(rebuilt.text).toBe('Hello world!')
+    const names = clientNames(versions)
+    expect(rebuilt.spans.map(({ from, to, client }) => [rebuilt.text.slice(from, to), names.get(client)])).toEqual([
+      ['Hello ', 'Ann'],
+      ['world', 'Bo'],
+      ['!', 'Ann'],
+    ])
   })
 })
 

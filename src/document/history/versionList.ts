@@ -6,6 +6,12 @@ import { MAX_AUTHOR_NAME_LENGTH, MAX_VERSION_AUTHORS, MAX_VERSION_LABEL_LENGTH, 
 /** The origin of the transactions that record a version. */
 export const VERSION_ORIGIN = Symbol('meshpad version')
 
+/**
+ * The origin of a restore's transaction (see `restoreVersion`). The editor's undo manager tracks
+ * it, so the person who restored can undo the restore with Ctrl-Z.
+ */
+export const RESTORE_ORIGIN = Symbol('meshpad restore')
+
 /** The shared list of versions, oldest first: any peer appends, nobody edits or removes. */
 export function versionsArray(doc: Y.Doc): Y.Array<unknown> {
   return doc.getArray('versions')
@@ -59,6 +65,8 @@ export function versionSnapshot(versions: readonly Version[], version: Version):
 export interface NewVersion {
   readonly by: string
   readonly authors: readonly string[]
+  /** Client ids with the names of their people, as far as known (see `authorsSinceLastVersion`). */
+  readonly clients?: readonly (readonly [number, string])[]
   readonly label?: string
   readonly kind: VersionKind
   readonly restoredFrom?: string
@@ -97,6 +105,7 @@ export function recordVersion(doc: Y.Doc, version: NewVersion): string {
     time: version.time ?? Date.now(),
     by: clip(version.by),
     authors: [...new Set(version.authors.map(clip))].slice(0, MAX_VERSION_AUTHORS),
+    clients: (version.clients ?? []).slice(0, MAX_VERSION_AUTHORS).map(([client, name]) => [client, clip(name)] as const),
     label: (version.label ?? '').trim().slice(0, MAX_VERSION_LABEL_LENGTH),
     kind: version.kind,
     base: onBase ? (last?.id ?? null) : null,
@@ -105,4 +114,11 @@ export function recordVersion(doc: Y.Doc, version: NewVersion): string {
   }
   doc.transact(() => versionsArray(doc).push([entry]), VERSION_ORIGIN)
   return entry.id
+}
+
+/** The names of the people behind Yjs client ids, as the versions recorded them (latest wins). */
+export function clientNames(versions: readonly Version[]): Map<number, string> {
+  const names = new Map<number, string>()
+  for (const version of versions) for (const [client, name] of version.clients) names.set(client, name)
+  return names
 }

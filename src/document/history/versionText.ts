@@ -52,11 +52,26 @@ function contentLost(doc: Y.Doc, snapshot: Y.Snapshot): boolean {
   return false
 }
 
+/** A stretch of a version's text written by one Yjs client, as [from, to) in UTF-16 units. */
+export interface AuthorSpan {
+  readonly from: number
+  readonly to: number
+  readonly client: number
+}
+
+/** A version's text, and who wrote which part of it. */
+export interface RebuiltVersion {
+  readonly text: string
+  /** In text order, adjacent stretches of one client merged. */
+  readonly spans: readonly AuthorSpan[]
+}
+
 /**
- * The text of `doc` as it was at `snapshot`. `doc` must keep its history (`gc: false`). Throws
- * `VersionUnavailableError` when it cannot be rebuilt here; `doc` is never changed.
+ * The text of `doc` as it was at `snapshot`, with the client that typed each part. `doc` must keep
+ * its history (`gc: false`). Throws `VersionUnavailableError` when it cannot be rebuilt here;
+ * `doc` is never changed.
  */
-export function versionText(doc: Y.Doc, snapshot: Y.Snapshot): string {
+export function rebuildVersion(doc: Y.Doc, snapshot: Y.Snapshot): RebuiltVersion {
   if (doc.gc) throw new VersionUnavailableError('This document does not keep its history.')
   if (!isVersionHere(doc, snapshot)) throw new VersionUnavailableError('This version has not fully reached this device yet.')
   if (contentLost(doc, snapshot)) {
@@ -69,8 +84,25 @@ export function versionText(doc: Y.Doc, snapshot: Y.Snapshot): string {
     throw new VersionUnavailableError('This version cannot be rebuilt from the history kept here.')
   }
   try {
-    return docText(old).toString()
+    const text = docText(old)
+    const spans: AuthorSpan[] = []
+    let at = 0
+    // NOTE: the rebuilt document keeps the ids of the original items, so each says who typed it.
+    for (let item = text._start; item !== null; item = item.right) {
+      if (item.deleted || !item.countable) continue
+      const client = item.id.client
+      const last = spans.at(-1)
+      if (last !== undefined && last.client === client && last.to === at) spans[spans.length - 1] = { ...last, to: at + item.length }
+      else spans.push({ from: at, to: at + item.length, client })
+      at += item.length
+    }
+    return { text: text.toString(), spans }
   } finally {
     old.destroy()
   }
+}
+
+/** The text of `doc` as it was at `snapshot`; see `rebuildVersion`. */
+export function versionText(doc: Y.Doc, snapshot: Y.Snapshot): string {
+  return rebuildVersion(doc, snapshot).text
 }

@@ -1,15 +1,15 @@
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
-import { authorNames } from '../../document/history/authorNames'
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react'
+import { authorsSinceLastVersion } from '../../document/history/authorsSinceLastVersion'
 import { restoreVersion } from '../../document/history/restoreVersion'
 import { MAX_VERSION_LABEL_LENGTH, type Version } from '../../document/history/versionEntry'
-import { recordVersion, versionSnapshot } from '../../document/history/versionList'
-import { versionText, VersionUnavailableError } from '../../document/history/versionText'
+import { clientNames, recordVersion, versionSnapshot } from '../../document/history/versionList'
+import { rebuildVersion, VersionUnavailableError, type AuthorSpan } from '../../document/history/versionText'
 import type { ColorScheme } from '../../editor/editorTheme'
 import type { Session } from '../../session/openSession'
 import { textFileName } from '../documents/fileName'
 import { saveFile } from '../documents/saveFile'
 import { useVersions } from './useVersions'
-import VersionView from './VersionView'
+import VersionView, { AUTHOR_COLORS, type AuthorMark } from './VersionView'
 import { versionTime, versionTitle } from './versionTitle'
 import './history.css'
 
@@ -26,14 +26,32 @@ interface Props {
 }
 
 /** A version chosen in the list, its text rebuilt once (or why it cannot be). */
-type Shown = { readonly id: string } & ({ readonly text: string; readonly now: string } | { readonly error: string })
+type Shown = { readonly id: string } & ({ readonly text: string; readonly now: string; readonly spans: readonly AuthorSpan[] } | { readonly error: string })
 
 function rebuild(session: Session, versions: readonly Version[], version: Version): Shown {
   try {
-    return { id: version.id, text: versionText(session.doc, versionSnapshot(versions, version)), now: session.text.toString() }
+    return { id: version.id, ...rebuildVersion(session.doc, versionSnapshot(versions, version)), now: session.text.toString() }
   } catch (error) {
     return { id: version.id, error: error instanceof VersionUnavailableError ? error.message : 'This version cannot be shown.' }
   }
+}
+
+const SOMEONE = 'Someone not named in any version'
+
+/** Marks for the spans of a version's text, colored by author, and the legend of those colors. */
+function authorMarks(spans: readonly AuthorSpan[], versions: readonly Version[]): { marks: AuthorMark[]; legend: { name: string; color: string }[] } {
+  const names = clientNames(versions)
+  const colors = new Map<string, string>()
+  const marks = spans.map(({ from, to, client }): AuthorMark => {
+    const name = names.get(client) ?? SOMEONE
+    let color = colors.get(name)
+    if (color === undefined) {
+      color = AUTHOR_COLORS[colors.size % AUTHOR_COLORS.length] as string
+      colors.set(name, color)
+    }
+    return { from, to, name, color }
+  })
+  return { marks, legend: [...colors].map(([name, color]) => ({ name, color })) }
 }
 
 /**
@@ -49,6 +67,7 @@ export default function HistoryDialog({ open, session, userName, title, language
   const [shown, setShown] = useState<Shown | null>(null)
   const [label, setLabel] = useState('')
   const [message, setMessage] = useState<string | null>(null)
+  const [showAuthors, setShowAuthors] = useState(false)
 
   const close = useCallback(() => {
     setShown(null)
@@ -72,14 +91,14 @@ export default function HistoryDialog({ open, session, userName, title, language
 
   const save = (event: FormEvent): void => {
     event.preventDefault()
-    recordVersion(session.doc, { by: userName, authors: authorNames(session.doc, session.awareness, userName), kind: 'manual', label })
+    recordVersion(session.doc, { by: userName, ...authorsSinceLastVersion(session.doc, session.awareness, userName), kind: 'manual', label })
     setLabel('')
     setMessage('Version saved.')
   }
   const restore = (): void => {
     if (version === undefined) return
     try {
-      restoreVersion(session.doc, version, { name: userName, authors: authorNames(session.doc, session.awareness, userName) })
+      restoreVersion(session.doc, version, { name: userName, ...authorsSinceLastVersion(session.doc, session.awareness, userName) })
       ref.current?.close()
     } catch (error) {
       setMessage(error instanceof Error ? `Not restored: ${error.message}` : 'Not restored.')
@@ -91,6 +110,11 @@ export default function HistoryDialog({ open, session, userName, title, language
     saveFile(textFileName(`${title.trim() || 'untitled'} ${stamp}`, language), new Blob([shown.text], { type: 'text/plain;charset=utf-8' }))
   }
 
+  // NOTE: the view re-renders only when the version, the versions or the toggle change, not as a name is typed.
+  const { marks, legend } = useMemo(
+    () => authorMarks(shown !== null && 'spans' in shown && showAuthors ? shown.spans : [], versions),
+    [shown, showAuthors, versions],
+  )
   const newestFirst = [...versions].reverse()
   const oldest = versions[0]
   return (
@@ -151,11 +175,24 @@ export default function HistoryDialog({ open, session, userName, title, language
                 <button type="button" onClick={download}>
                   Download this version
                 </button>
+                <label className="toggle">
+                  <input type="checkbox" checked={showAuthors} onChange={(event) => setShowAuthors(event.target.checked)} />
+                  Who wrote what
+                </label>
               </div>
+              {showAuthors && (
+                <ul className="author-legend" aria-label="Authors">
+                  {legend.map(({ name, color }) => (
+                    <li key={name}>
+                      <span className="swatch" style={{ background: color }} /> {name}
+                    </li>
+                  ))}
+                </ul>
+              )}
               <p className="muted legend">
                 The document as it was on {versionTime(version.time)}. Highlighted: what changed since; the red lines are what the document has now instead.
               </p>
-              <VersionView text={shown.text} now={shown.now} language={language} colorScheme={colorScheme} lineWrapping={lineWrapping} />
+              <VersionView text={shown.text} now={shown.now} authors={marks} language={language} colorScheme={colorScheme} lineWrapping={lineWrapping} />
             </>
           )}
         </section>
