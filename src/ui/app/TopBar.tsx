@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react'
 import { MAX_TITLE_LENGTH } from '../../document/docMeta'
 import { LANGUAGES, languageInfo } from '../../editor/languages'
 import { CopyLinkButton } from './CopyLinkButton'
@@ -13,6 +14,8 @@ interface Props {
   readonly onNewDocument: () => void
   readonly onShowDocuments: () => void
   readonly onShowHistory: () => void
+  /** Controls of features that apply to this document (the Markdown preview's toggle). */
+  readonly extra?: ReactNode
 }
 
 /** Title, language, wrapping, sharing, "New document", "History" and "My documents": everything about the document. */
@@ -50,6 +53,7 @@ export function TopBar(props: Props) {
           <input type="checkbox" checked={props.lineWrapping} onChange={(event) => props.onLineWrapping(event.target.checked)} />
           Wrap
         </label>
+        {props.extra}
         <CopyLinkButton />
         <button type="button" onClick={props.onNewDocument}>
           New document
