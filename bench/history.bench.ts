@@ -13,7 +13,7 @@ import { loadTrace, TRACE_CLIENT_ID, TRACE_CREDIT, traceDoc, type Trace } from '
  * Sizes, reopen (Node, and Chromium from IndexedDB), showing any version, restoring.
  */
 const EVERY = 2_000
-const REOPENS = 7
+const REOPENS = 5
 const RESTORES = 5
 
 function replay(trace: Trace, doc: Y.Doc, versions: boolean): { fullSnapshotBytes: number; recordMs: number[] } {
@@ -124,9 +124,11 @@ const chromiumLoads = await withStage(async ({ browser, server }) => {
   // NOTE: taking turns, so both see the same load on the machine.
   const plainTimes: number[] = []
   const historyTimes: number[] = []
-  for (let round = 0; round < 2; round++) {
-    plainTimes.push(...(await loads(storedPlain)))
+  for (let round = 0; round < 4; round++) {
+    // NOTE: each goes first in every other round, so neither always follows the other's work.
+    if (round % 2 === 0) plainTimes.push(...(await loads(storedPlain)))
     historyTimes.push(...(await loads(stored)))
+    if (round % 2 === 1) plainTimes.push(...(await loads(storedPlain)))
   }
   return { plain: plainTimes, history: historyTimes }
 })
@@ -165,7 +167,7 @@ writeBenchResult({
     `The automerge-paper trace replayed in Node, one transaction per edit, with a fixed client id; "with history" records a version (\`recordVersion\`) every ${EVERY.toLocaleString('en')} edits, as an automatic version would. ${TRACE_CREDIT}`,
     'How snapshots are stored: each version holds `Y.encodeSnapshotV2` of its state vector and of the deletions since the version before it (its base) only; a version\'s full delete set is the union along its chain of bases. One full snapshot per version would grow with every deletion ever made, each time.',
     'IndexedDB bytes: once the storage layer compacts, the room\'s `updates` store holds one record, `Y.encodeStateAsUpdate(doc)` (v1), so its bytes are the v1 size above.',
-    'Reopen in Chromium: the v1 state stored as the room\'s IndexedDB copy (as the storage layer leaves it after compacting), a new page of the same context each time, the documents with and without history taking turns (two rounds each), from the session opening to CodeMirror holding the whole text (production build, service workers blocked). Node: `Y.applyUpdate` into a fresh gc-off doc.',
+    'Reopen in Chromium: the v1 state stored as the room\'s IndexedDB copy (as the storage layer leaves it after compacting), a new page of the same context each time, the documents with and without history taking turns (four rounds of five each, each first in every other round), from the session opening to CodeMirror holding the whole text (production build, service workers blocked). Node: `Y.applyUpdate` into a fresh gc-off doc.',
     'Show a version: `listVersions` + `versionSnapshot` + `Y.createDocFromSnapshot` + text, in Node, after one warm-up rebuild, without the view (the History view renders it with @codemirror/merge on top). Restore: the same rebuild, a one-span diff (`lib0/diff`) and the edit, in one transaction, plus recording the restore as a version.',
   ],
 })
