@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test'
+import * as Y from 'yjs'
 import { AUTO_VERSION_PAUSE_MS } from '../src/document/history/autoVersioner.js'
 import { expect, test } from './support/test.js'
 import { EDITOR, expectDocumentText, expectWebrtcPath, openPeer, typeAtEnd, waitForSaved, waitForWebrtcPeers } from './support/peer.js'
@@ -131,4 +132,35 @@ test('a version is saved by itself once typing pauses', async ({ browser, server
   await history(a.page).getByTestId('version-entry').getByRole('button').click()
   await expect(history(a.page).getByTestId('version-view')).toContainText('Typed, then a pause.')
   await a.context.close()
+})
+
+test('hostile version entries from a peer are left out or refused, and History keeps working', async ({ browser, server }) => {
+  const a = await openPeer(browser, server.url)
+  const b = await openPeer(browser, a.page.url())
+  await waitForWebrtcPeers(b.page, 1)
+  await typeAtEnd(a.page, 'Real text.')
+  await saveVersion(a.page, 'Honest')
+  // A claims a version of edits nobody made (a state vector far ahead), and writes garbage.
+  const forged = [...Y.encodeSnapshotV2(Y.createSnapshot(Y.createDeleteSet(), new Map([[123_456, 1_000_000]])))]
+  await a.page.evaluate((bytes) => {
+    const entry = (fields: Record<string, unknown>) => ({ id: crypto.randomUUID(), time: Date.now(), by: 'Mallory', authors: ['Mallory'], clients: [], label: '', kind: 'manual', base: null, restoredFrom: null, snapshot: new Uint8Array(bytes), ...fields })
+    window.meshpad?.session.doc.getArray('versions').push([
+      42,
+      'not a version',
+      { id: 7 },
+      entry({ label: 'x'.repeat(10_000) }),
+      entry({ snapshot: new Uint8Array([5]), kind: 'restore' }),
+      entry({ label: 'Forged' }),
+    ])
+  }, forged)
+  await showVersion(b.page, 'Honest')
+  await expect(history(b.page).getByTestId('version-entry')).toHaveText([/Forged/, /Honest/])
+  await history(b.page).getByTestId('version-entry').filter({ hasText: 'Forged' }).getByRole('button').click()
+  await expect(history(b.page).getByText('This version has not fully reached this device yet.')).toBeVisible()
+  await expect(history(b.page).getByRole('button', { name: 'Restore' })).toHaveCount(0)
+  await history(b.page).getByTestId('version-entry').filter({ hasText: 'Honest' }).getByRole('button').click()
+  await expect(history(b.page).getByTestId('version-view')).toContainText('Real text.')
+  await expectDocumentText(b.page, 'Real text.')
+  await a.context.close()
+  await b.context.close()
 })
