@@ -1,6 +1,8 @@
 import * as Y from 'yjs'
 import { Awareness, removeAwarenessStates } from 'y-protocols/awareness'
 import { docMetaMap, docText, ensureSchemaVersion } from '../document/docMeta'
+import { authorsSinceLastVersion } from '../document/history/authorsSinceLastVersion'
+import { AutoVersioner } from '../document/history/autoVersioner'
 import type { DocumentLibrary } from '../library/DocumentLibrary'
 import { LibraryEntryKeeper } from '../library/LibraryEntryKeeper'
 import type { WebrtcImplementation } from '../network/chunkingRtc'
@@ -74,7 +76,8 @@ export interface Session {
  */
 export function openSession(secret: string, options: SessionOptions): Session {
   const topic = roomTopic(secret)
-  const doc = new Y.Doc()
+  // NOTE: gc off keeps deleted content, so every version of the document can be rebuilt (history).
+  const doc = new Y.Doc({ gc: false })
   const awareness = new Awareness(doc)
   let user = options.user
   awareness.setLocalStateField('user', user)
@@ -112,6 +115,11 @@ export function openSession(secret: string, options: SessionOptions): Session {
     onPeersDown: (peerIds) => forgetPeers(awareness, peerIds),
   })
   disposables.push(() => network.destroy())
+
+  // History: a version whenever this peer's own editing pauses (see AutoVersioner).
+  const versioner = new AutoVersioner(doc, { name: () => user.name, authors: () => authorsSinceLastVersion(doc, awareness, user.name) })
+  disposables.push(() => versioner.destroy())
+  // End of history.
 
   if (options.lifecycle) {
     disposables.push(
