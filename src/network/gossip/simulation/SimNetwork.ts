@@ -1,5 +1,6 @@
 import * as prng from 'lib0/prng'
 import * as Y from 'yjs'
+import { acceptAnnounce } from '../membership'
 import { SimPeer, type RelayPolicy, type SimHost } from './SimPeer'
 
 /** How a simulated network behaves; times are simulated milliseconds. */
@@ -16,6 +17,8 @@ export interface SimNetworkOptions {
   readonly loss?: number
   /** Most a peer's view of another's links lags behind (awareness in flight). */
   readonly viewLagMs?: number
+  /** Use `acceptAnnounce` and lonely re-announces instead of y-webrtc's own rule. */
+  readonly membership?: boolean
   /** Time from an announce to an open data channel. */
   readonly connectMs?: readonly [number, number]
 }
@@ -150,12 +153,22 @@ export class SimNetwork implements SimHost {
     }
   }
 
-  private announce(peer: SimPeer): void {
+  /** The peer announces itself on the signaling channel; the others decide whether to connect. */
+  announce(peer: SimPeer): void {
     this.at(5, () => {
       if (!this.peers.has(peer.id)) return
       for (const other of this.peers.values()) {
-        if (other === peer || other.links.has(peer.id) || other.links.size >= other.maxConns) continue
-        this.connect(other, peer)
+        if (other === peer || other.links.has(peer.id)) continue
+        const accept = this.options.membership
+          ? acceptAnnounce({
+              conns: other.links.size,
+              maxConns: other.maxConns,
+              roomSize: [...this.states(other)].length + 1,
+              announcerLinks: peer.links.size,
+              random: this.random(),
+            })
+          : other.links.size < other.maxConns
+        if (accept) this.connect(other, peer)
       }
     })
   }

@@ -64,6 +64,8 @@ export class SimPeer {
     this.mesh = new MeshRelay({ self, states, resync: () => this.resync(this.upLinks()) })
     this.tree = new TreeRelay({ self, states, resync: (peers) => this.resync(peers) })
     this.repair = new GossipRepair({ doc: this.doc, links: () => this.upLinks(), resync: (peers) => this.resync(peers), random: host.random })
+    // NOTE: Yjs draws client ids from Math.random; the simulation must be the same for a seed.
+    this.doc.clientID = Math.floor(host.random() * 2 ** 32) >>> 0
     this.doc.on('update', this.onUpdate)
     this.publish()
   }

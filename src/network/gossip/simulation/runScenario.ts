@@ -1,5 +1,6 @@
 import * as Y from 'yjs'
 import { REPAIR_INTERVAL_MS } from '../GossipRepair'
+import { LONELY_ANNOUNCE_MS, LONELY_LINKS } from '../membership'
 import { SimNetwork, type SimNetworkOptions } from './SimNetwork'
 import type { SimPeer } from './SimPeer'
 
@@ -74,9 +75,12 @@ export function runScenario(scenario: Scenario): ScenarioResult {
     })
     waiting.set(peer, still)
   }
+  let ticks = 0
   const tick = (peer: SimPeer): void => {
     if (!net.peers.has(peer.id)) return
     peer.refresh()
+    const lonelyEvery = Math.round(LONELY_ANNOUNCE_MS / 250)
+    if (scenario.membership === true && peer.links.size < LONELY_LINKS && (ticks++ % lonelyEvery) === 0) net.announce(peer)
     if (peer.policy === 'tree' && peer.links.size > 0 && net.random() < 250 / REPAIR_INTERVAL_MS) peer.repair.tick()
     net.at(250, () => tick(peer))
   }
