@@ -88,10 +88,10 @@ export class RoomNetwork {
       doc: options.doc,
       awareness: options.awareness,
       self: () => (this.provider?.room ? { peerId: this.provider.room.peerId, links: this.directLinks() } : null),
-      sender: () => (this.provider?.room as { relaySender?: string | null } | null | undefined)?.relaySender ?? null,
+      sender: () => this.provider?.room?.relaySender ?? null,
       fromRoom: (origin) => origin !== null && origin === this.provider?.room,
       resync: this.resync,
-      announce: () => this.provider?.announce(),
+      announce: () => this.provider?.room?.announce(),
       maxConns: () => this.provider?.maxConns ?? 20,
     })
     // END issue 15
