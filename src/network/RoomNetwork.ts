@@ -1,7 +1,7 @@
 import type * as Y from 'yjs'
 import { WebrtcProvider } from 'y-webrtc'
 import type { Awareness } from 'y-protocols/awareness'
-import type { WebrtcImplementation } from './chunkingRtc'
+import { dataChannelSends, type WebrtcImplementation } from './chunkingRtc'
 import { RoomGossip } from './gossip/RoomGossip'
 import { PeerLinks, isLinkUp, type WebrtcConn } from './PeerLinks'
 import { markRoomReleasing, whenRoomReleased } from './roomRelease'
@@ -55,6 +55,8 @@ export interface NetworkDebugInfo {
   readonly signalingConnected: number
   /** `performance.now()` when the first WebRTC data channel opened, or null. */
   readonly firstPeerAt: number | null
+  /** Messages sent on the data channels of this page or process so far (see `dataChannelSends`). */
+  readonly dataChannelSends: number
 }
 
 /**
@@ -228,6 +230,7 @@ export class RoomNetwork {
       bcPeers: room?.bcConns.size ?? 0,
       signalingConnected: this.provider?.signalingConns.filter((conn) => conn.connected).length ?? 0,
       firstPeerAt: this.firstPeerAt,
+      dataChannelSends: dataChannelSends.messages,
     }
   }
 

@@ -25,16 +25,19 @@ export interface AnnounceContext {
  * Whether to open a connection to a peer that announced itself. y-webrtc connects whenever it has
  * fewer than `maxConns` connections, so in a room larger than that the newest peers link to
  * whoever still has room — mostly the previous few newcomers: the graph becomes a band whose
- * diameter grows with the room, and a newcomer that finds everyone full stays alone (an island).
- * Here, in a room too large for a full mesh, each peer answers with probability
- * ANNOUNCE_RESPONDERS / roomSize, so a newcomer links to about that many peers picked at random
- * (a random graph: shallow trees); and a lonely announcer (fewer than {@link LONELY_LINKS} links)
- * is answered past `maxConns` (by up to one more than that), with the same probability, so that
- * nobody stays alone while it keeps announcing. Small rooms stay full meshes.
+ * diameter grows with the room, and newcomers that find everyone full link only to each other
+ * (islands that never merge: nobody in them is short of links). Here:
+ * - with room (fewer than `maxConns`), a peer answers every announce in a room small enough for a
+ *   full mesh, and otherwise with probability ANNOUNCE_RESPONDERS / roomSize, so a newcomer links
+ *   to about that many peers picked at random (a random graph: shallow trees);
+ * - a lonely announcer (fewer than {@link LONELY_LINKS} links; it announces itself again every
+ *   {@link LONELY_ANNOUNCE_MS}) is answered even past `maxConns` (up to twice it), with probability
+ *   2·LONELY_LINKS / roomSize: about that many peers of the connected part answer, so a newcomer
+ *   whom everyone found full joins it, and a small island's members keep announcing until they do.
  */
 export function acceptAnnounce(context: AnnounceContext): boolean {
   const { conns, maxConns, roomSize, announcerLinks, random } = context
   const lonely = announcerLinks !== undefined && announcerLinks < LONELY_LINKS
-  if (conns >= maxConns + (lonely ? 1 : 0)) return false
-  return roomSize <= maxConns + 1 || random < ANNOUNCE_RESPONDERS / roomSize
+  if (conns < maxConns) return roomSize <= maxConns + 1 || random < (lonely ? 2 * LONELY_LINKS : ANNOUNCE_RESPONDERS) / roomSize
+  return lonely && conns < 2 * maxConns && random < (2 * LONELY_LINKS) / roomSize
 }

@@ -21,12 +21,12 @@ const session = openNodeSession(parseRoomLink(link), { user: userWithColor('Node
 })
 let printed = ''
 const print = (): void => {
-  const line = JSON.stringify({ text: session.text.toString(), sends: dataChannelSends.messages })
+  const line = JSON.stringify({ text: session.text.toString(), sends: dataChannelSends.messages, peers: session.debug().webrtcConnected })
   if (line !== printed) process.stdout.write(`${line}\n`)
   printed = line
 }
-session.text.observe(print)
-// NOTE: y-webrtc forwards an update after the text observers ran; the count is printed when it changes.
+// NOTE: registered after y-webrtc's own `update` listener, so a report includes its forwards.
+session.doc.on('update', print)
 const counter = setInterval(print, 200)
 session.text.insert(session.text.length, text)
 process.stdout.write('ready\n')

@@ -11,6 +11,8 @@ export interface NodePeerProcess {
   text(): string
   /** Data-channel messages this peer has sent so far (as last reported). */
   sends(): number
+  /** Peers it reaches over an open WebRTC data channel (as last reported). */
+  peers(): number
   /** Resolves once the peer's text satisfies `predicate`; rejects after `timeoutMs`. */
   waitForText(predicate: (text: string) => boolean, timeoutMs?: number): Promise<string>
   stop(): Promise<void>
@@ -22,6 +24,7 @@ export async function startNodePeer(link: string, text: string, timeoutMs = 20_0
   const child: ChildProcess = spawn(TSX, args, { stdio: ['ignore', 'pipe', 'inherit'] })
   let latest = ''
   let sends = 0
+  let peers = 0
   const waiters = new Set<() => void>()
   const lines = createInterface({ input: child.stdout! })
   const ready = new Promise<void>((resolve, reject) => {
@@ -33,9 +36,10 @@ export async function startNodePeer(link: string, text: string, timeoutMs = 20_0
         resolve()
         return
       }
-      const report = JSON.parse(line) as { text: string; sends: number }
+      const report = JSON.parse(line) as { text: string; sends: number; peers: number }
       latest = report.text
       sends = report.sends
+      peers = report.peers
       for (const waiter of waiters) waiter()
     })
   })
@@ -43,6 +47,7 @@ export async function startNodePeer(link: string, text: string, timeoutMs = 20_0
   return {
     text: () => latest,
     sends: () => sends,
+    peers: () => peers,
     waitForText(predicate, timeout = 15_000) {
       return new Promise((resolve, reject) => {
         const check = (): void => {
