@@ -93,7 +93,8 @@ export class RoomNetwork {
       sender: () => this.provider?.room?.relaySender ?? null,
       fromRoom: (origin) => origin !== null && origin === this.provider?.room,
       resync: this.resync,
-      announce: () => this.provider?.room?.announce(),
+      announce: (links) => this.provider?.room?.announce(links),
+      signalingClients: () => this.provider?.room?.signalingClients,
       maxConns: () => this.provider?.maxConns ?? 20,
     })
     // END issue 15

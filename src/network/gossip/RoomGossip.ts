@@ -19,8 +19,10 @@ export interface RoomGossipOptions {
   readonly fromRoom: (origin: unknown) => boolean
   /** Sends Yjs sync step 1 to these direct peers. */
   readonly resync: (peerIds: readonly string[]) => void
-  /** Announces this peer on the signaling servers again. */
-  readonly announce: () => void
+  /** Announces this peer on the signaling servers again, with `links` (default: its own count). */
+  readonly announce: (links?: number) => void
+  /** The signaling server's latest count of the room's subscribers, if it sent one. */
+  readonly signalingClients: () => number | undefined
   /** y-webrtc's `maxConns` for this peer. */
   readonly maxConns: () => number
 }
@@ -39,6 +41,7 @@ export class RoomGossip {
   private readonly throttle: AwarenessThrottle
   private readonly timers: ReturnType<typeof setInterval>[]
   private destroyed = false
+  private unseenChecks = 0
 
   constructor(private readonly options: RoomGossipOptions) {
     const links = (): string[] => [...(options.self()?.links ?? [])]
@@ -49,12 +52,11 @@ export class RoomGossip {
       if (state !== null) options.awareness.setLocalState(state)
     })
     this.timers = [
+      // NOTE: a peer joining a room past a full mesh may find every peer full; see `checkMembership`.
       setInterval(() => {
         if (this.tree.treeLinks.size > 0) this.repair.tick()
       }, REPAIR_INTERVAL_MS),
-      setInterval(() => {
-        if (options.self() !== null && links().length < LONELY_LINKS) options.announce()
-      }, LONELY_ANNOUNCE_MS),
+      setInterval(this.checkMembership, LONELY_ANNOUNCE_MS),
     ]
     options.doc.on('afterTransaction', this.afterTransaction)
   }
@@ -72,10 +74,34 @@ export class RoomGossip {
     acceptAnnounce({
       conns,
       maxConns: this.options.maxConns(),
-      roomSize: this.options.awareness.getStates().size,
+      roomSize: this.roomSize(),
       announcerLinks: typeof links === 'number' && Number.isSafeInteger(links) ? links : undefined,
       random: Math.random(),
     })
+
+  /** The room's size as far as this peer can tell: awareness states, or the signaling server's count. */
+  private roomSize(): number {
+    return Math.max(this.options.awareness.getStates().size, this.options.signalingClients() ?? 0)
+  }
+
+  /**
+   * A lonely peer announces itself again. NOTE: a group of peers that all found the rest full
+   * links among itself and is nobody's lonely newcomer: an island. Its members see it as the
+   * signaling server counting more subscribers than awareness shows people (twice in a row, as a
+   * newcomer's state takes a moment); they then announce themselves as lonely (0 links), which
+   * peers of the other part answer past `maxConns` (see `acceptAnnounce`).
+   */
+  private readonly checkMembership = (): void => {
+    const self = this.options.self()
+    if (self === null) return
+    const clients = this.options.signalingClients() ?? 0
+    this.unseenChecks = clients > this.options.awareness.getStates().size ? this.unseenChecks + 1 : 0
+    if (self.links.length < LONELY_LINKS) this.options.announce()
+    else if (this.unseenChecks >= 2) {
+      this.unseenChecks = 0
+      this.options.announce(0)
+    }
+  }
 
   /** Re-derives the tree; call it whenever links or awareness states change. */
   refresh(): void {
