@@ -26,7 +26,7 @@ for (const peers of SIZES) {
   const runs: Runs = { flood: [], mesh: [], tree: [] }
   for (const policy of POLICIES) {
     for (const seed of SEEDS) {
-      const result = runScenario({ seed, policy, peers, edits: EDITS })
+      const result = runScenario({ seed, policy, peers, edits: EDITS, membership: policy === 'tree' })
       if (!result.converged || !result.allDelivered) throw new Error(`${policy} at ${peers} peers (seed ${seed}) did not converge`)
       runs[policy].push(result)
     }

@@ -30,7 +30,13 @@ describe('treeNeighbours', () => {
     expect(edges.size).toBe(59)
     const seen = new Set(['p0'])
     const stack = ['p0']
-    while (stack.length > 0) for (const next of treeNeighbours(graph, stack.pop() as string)) if (!seen.has(next)) seen.add(next) && stack.push(next)
+    while (stack.length > 0) {
+      for (const next of treeNeighbours(graph, stack.pop() as string)) {
+        if (seen.has(next)) continue
+        seen.add(next)
+        stack.push(next)
+      }
+    }
     expect(seen.size).toBe(60)
   })
 

@@ -180,9 +180,13 @@ export class SimNetwork implements SimHost {
       if (this.peers.has(responder.id) && !responder.links.has(initiator.id)) responder.links.set(initiator.id, { up: false })
     })
     this.at(delay, () => {
-      const ok = this.peers.has(initiator.id) && this.peers.has(responder.id)
-      if (!ok || initiator.links.get(responder.id)?.up !== false || responder.links.get(initiator.id)?.up !== false) {
-        if (this.peers.has(initiator.id)) initiator.links.delete(responder.id)
+      const mine = initiator.links.get(responder.id)
+      const theirs = responder.links.get(initiator.id)
+      // NOTE: both may have opened a connection at once (glare): the first to open wins.
+      if (mine?.up === true || theirs?.up === true) return
+      if (!this.peers.has(initiator.id) || !this.peers.has(responder.id) || mine === undefined || theirs === undefined) {
+        if (mine !== undefined) initiator.links.delete(responder.id)
+        if (theirs !== undefined) responder.links.delete(initiator.id)
         return
       }
       initiator.linkUp(responder.id)

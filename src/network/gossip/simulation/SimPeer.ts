@@ -95,6 +95,11 @@ export class SimPeer {
     }
   }
 
+  /** Whether a repair round is due here: as `RoomGossip`, only off a full mesh. */
+  get repairs(): boolean {
+    return this.policy === 'tree' && this.tree.treeLinks.size > 0
+  }
+
   /** Re-derives the relay decision (y-webrtc peers do on every awareness or link change). */
   refresh(): void {
     if (this.policy === 'mesh') this.mesh.refresh()

@@ -81,7 +81,7 @@ export function runScenario(scenario: Scenario): ScenarioResult {
     peer.refresh()
     const lonelyEvery = Math.round(LONELY_ANNOUNCE_MS / 250)
     if (scenario.membership === true && peer.links.size < LONELY_LINKS && (ticks++ % lonelyEvery) === 0) net.announce(peer)
-    if (peer.policy === 'tree' && peer.links.size > 0 && net.random() < 250 / REPAIR_INTERVAL_MS) peer.repair.tick()
+    if (peer.repairs && net.random() < 250 / REPAIR_INTERVAL_MS) peer.repair.tick()
     net.at(250, () => tick(peer))
   }
   const join = (state?: Uint8Array): SimPeer => {
