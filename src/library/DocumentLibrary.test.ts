@@ -5,6 +5,7 @@ import * as Y from 'yjs'
 import { IndexeddbPersistence } from 'y-indexeddb'
 import { openDocumentLibrary, type DocumentLibrary, type LibraryChange } from './DocumentLibrary'
 import { roomDatabaseName } from '../storage/IndexeddbCopy'
+import { waitFor } from '../../signaling/testing/conditions'
 
 const opened: DocumentLibrary[] = []
 let counter = 0
@@ -26,13 +27,7 @@ const entry = (topic: string, extra: Partial<Parameters<DocumentLibrary['record'
   ...extra,
 })
 
-async function until(condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 5_000
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time')
-    await new Promise((resolve) => setTimeout(resolve, 5))
-  }
-}
+const until = (condition: () => boolean): Promise<void> => waitFor(condition, 5_000)
 
 describe('document library', () => {
   it('lists documents newest first, and keeps the latest timestamps', async () => {

@@ -9,6 +9,7 @@ import { docText, setDocLanguage, setDocTitle } from '../document/docMeta'
 import { storeNewDocument } from './storeNewDocument'
 import { roomTopic } from '../room/roomTopic'
 import { roomDatabaseName } from '../storage/IndexeddbCopy'
+import { waitFor } from '../../signaling/testing/conditions'
 
 const cleanup: (() => void)[] = []
 afterEach(() => {
@@ -28,13 +29,9 @@ function setup(): { library: DocumentLibrary; doc: Y.Doc; recorder: LibraryEntry
 }
 
 async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 5_000
-  for (;;) {
-    const value = await read()
-    if (accept(value)) return value
-    if (Date.now() > deadline) throw new Error(`never accepted: ${JSON.stringify(value)}`)
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
+  let value: T | undefined
+  await waitFor(async () => accept((value = await read())), 5_000)
+  return value as T
 }
 
 describe('LibraryEntryKeeper', () => {

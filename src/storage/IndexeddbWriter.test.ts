@@ -120,12 +120,8 @@ describe('IndexeddbWriter', () => {
     const sum = (values: Uint8Array[]): number => values.reduce((total, value) => total + value.byteLength, 0)
     expect(sum(await storedUpdates('writer-compact'))).toBeGreaterThan(COMPACT_MIN_BYTES)
     // Compaction is due COMPACT_DELAY_MS after the threshold; wait for its result.
-    const deadline = Date.now() + COMPACT_DELAY_MS + 5_000
     let stored = await storedUpdates('writer-compact')
-    while (sum(stored) > 2 * encoded && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50))
-      stored = await storedUpdates('writer-compact')
-    }
+    await waitForCondition(async () => sum((stored = await storedUpdates('writer-compact'))) <= 2 * encoded, COMPACT_DELAY_MS + 5_000)
     expect(sum(stored)).toBeLessThanOrEqual(2 * encoded)
     expect(states.at(-1)).toBe('saved')
     tracker.destroy()
