@@ -25,7 +25,12 @@ test('a room of 16 real peers past a full mesh: edits in one browser reach every
     const parts = nodes.map((_, i) => `n${i};`)
     await Promise.all(nodes.map((node) => node.waitForText((text) => parts.every((part) => text.includes(part)), 120_000)))
     await waitForWebrtcPeers(b.page, 1, 60_000)
-    await expect.poll(async () => parts.every((part) => editorText(b.page).then((t) => t.includes(part))), { timeout: 60_000 })
+    await expect
+      .poll(async () => {
+        const text = await editorText(b.page)
+        return parts.every((part) => text.includes(part))
+      }, { timeout: 60_000 })
+      .toBe(true)
     for (const page of [a.page, b.page]) {
       const info = await debugInfo(page)
       expect(info.webrtcConnected).toBeGreaterThan(0)
