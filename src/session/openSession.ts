@@ -20,6 +20,8 @@ export interface SessionOptions {
   readonly signaling: readonly string[]
   /** ICE servers for WebRTC. Default: none (peers on one network, or with public addresses). */
   readonly iceServers?: readonly RTCIceServer[]
+  /** y-webrtc's `maxConns` (tests: a partial mesh with few peers); default y-webrtc's own. */
+  readonly maxConns?: number
   readonly user: UserIdentity
   /** The local copy: IndexedDB in a browser, LevelDB in Node, memory in tests. */
   readonly storage: OpenLocalCopy
@@ -107,6 +109,7 @@ export function openSession(secret: string, options: SessionOptions): Session {
     awareness,
     signaling: options.signaling,
     iceServers: options.iceServers,
+    maxConns: options.maxConns,
     rtc: options.rtc,
     onChange: () => {
       setStatus(network.state)
