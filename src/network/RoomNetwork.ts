@@ -7,6 +7,7 @@ import { PeerLinks, isLinkUp, type WebrtcConn } from './PeerLinks'
 import { markRoomReleasing, whenRoomReleased } from './roomRelease'
 import { signalingState, type SignalingConnState, type SignalingState } from './signalingState'
 import { syncStep1Message } from './syncMessage'
+import { SignedRoom, type SignedRoomKeys } from './signed/SignedRoom'
 
 /** How often the signaling state is re-derived while no server is connected. */
 export const SIGNALING_POLL_MS = 500
@@ -20,6 +21,8 @@ export interface NetworkState {
   readonly syncedPeers: number
   /** Other tabs of this browser, synced over BroadcastChannel. */
   readonly tabs: number
+  /** Updates from peers dropped for want of a valid signature (v2 rooms; 0 in v1 rooms). */
+  readonly ignoredChanges: number
 }
 
 export interface RoomNetworkOptions {
@@ -37,6 +40,11 @@ export interface RoomNetworkOptions {
   readonly onChange: () => void
   /** A direct link to these peers went down (closed, or ICE reported it down). */
   readonly onPeersDown: (peerIds: readonly string[]) => void
+  /**
+   * A v2 room's keys: the document then goes only through the signed sync (see `SignedRoom`);
+   * absent in a v1 room, where y-webrtc syncs it and nothing is signed.
+   */
+  readonly signed?: SignedRoomKeys
 }
 
 /** What a test or a curious person can read off the network of a live session. */
@@ -61,7 +69,7 @@ export interface NetworkDebugInfo {
  */
 export class RoomNetwork {
   private provider: WebrtcProvider | null = null
-  private current: NetworkState = { signaling: 'connecting', peers: 0, syncedPeers: 0, tabs: 0 }
+  private current: NetworkState = { signaling: 'connecting', peers: 0, syncedPeers: 0, tabs: 0, ignoredChanges: 0 }
   private everConnected = false
   private pollTimer: ReturnType<typeof setInterval> | null = null
   private firstPeerAt: number | null = null
@@ -69,6 +77,7 @@ export class RoomNetwork {
   private destroyed = false
   private readonly links: PeerLinks
   private readonly relay: MeshRelay
+  private readonly signed: SignedRoom | null
 
   constructor(private readonly options: RoomNetworkOptions) {
     this.links = new PeerLinks({ onChange: this.refresh, onPeerDown: (peerId) => options.onPeersDown([peerId]) })
@@ -84,6 +93,10 @@ export class RoomNetwork {
       resync: this.resync,
     })
     options.awareness.on('change', this.refreshRelay)
+    // PATCH(issue 14): v2 rooms sync the document signed; y-webrtc gets an empty shadow doc.
+    this.signed = options.signed
+      ? new SignedRoom({ topic: options.topic, doc: options.doc, keys: options.signed, shouldRelay: this.relay.shouldRelay, onChange: this.refresh })
+      : null
     const released = whenRoomReleased(options.topic)
     if (released === undefined) this.connect()
     else void released.then(() => this.connect())
@@ -107,7 +120,7 @@ export class RoomNetwork {
   private connect(): void {
     if (this.destroyed) return
     const { options } = this
-    const provider = new WebrtcProvider(options.topic, options.doc, {
+    const provider = new WebrtcProvider(options.topic, this.signed?.shadowDoc ?? options.doc, {
       signaling: [...options.signaling],
       password: options.password,
       awareness: options.awareness,
@@ -151,6 +164,7 @@ export class RoomNetwork {
     for (const peerId of added) {
       const conn = conns.get(peerId)
       if (conn !== undefined) this.links.track(peerId, conn)
+      if (conn !== undefined) this.signed?.attach(peerId, conn)
     }
     if (removed.length > 0) this.options.onPeersDown(removed)
     this.refresh()
@@ -160,6 +174,7 @@ export class RoomNetwork {
 
   /** Asks every direct peer for what this copy lacks (see `MeshRelay`). */
   private readonly resync = (): void => {
+    if (this.signed) return this.signed.resync()
     const message = syncStep1Message(this.options.doc)
     this.conns().forEach((conn) => {
       if (!conn.connected) return
@@ -177,12 +192,15 @@ export class RoomNetwork {
     if (this.destroyed || provider === null) return
     const signalingConns = provider.signalingConns as unknown as SignalingConnState[]
     if (signalingConns.some((conn) => conn.connected)) this.everConnected = true
-    const { up, synced } = this.links.count(this.conns().values())
+    const counted = this.links.count(this.conns().values())
+    const up = counted.up
+    const synced = this.signed ? this.signed.syncedAmong(this.conns()) : counted.synced
     if (up > 0 && this.firstPeerAt === null) this.firstPeerAt = performance.now()
     const signaling = signalingState(signalingConns, this.everConnected)
     this.publishLinks()
     this.relay.refresh()
-    const next: NetworkState = { signaling, peers: up, syncedPeers: synced, tabs: provider.room?.bcConns.size ?? 0 }
+    const ignoredChanges = this.signed?.sync.ignored ?? 0
+    const next: NetworkState = { signaling, peers: up, syncedPeers: synced, tabs: provider.room?.bcConns.size ?? 0, ignoredChanges }
     const changed = (Object.keys(next) as (keyof NetworkState)[]).some((key) => next[key] !== this.current[key])
     this.current = next
     // NOTE: failed connection attempts emit nothing; poll only while no server is connected.
@@ -222,6 +240,7 @@ export class RoomNetwork {
     if (this.pollTimer !== null) clearInterval(this.pollTimer)
     this.options.awareness.off('change', this.refreshRelay)
     this.links.destroy()
+    this.signed?.destroy()
     const provider = this.provider
     if (provider === null) return
     provider.off('peers', this.handlePeers)
