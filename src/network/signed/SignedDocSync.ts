@@ -72,6 +72,16 @@ export class SignedDocSync {
     return this.log.length
   }
 
+  /** Resolves once every message received so far is handled and every own update is sent. */
+  async whenIdle(): Promise<void> {
+    for (;;) {
+      const chains = [this.sendChain, ...[...this.links.values()].map((link) => link.chain)]
+      await Promise.all(chains)
+      const now = [this.sendChain, ...[...this.links.values()].map((link) => link.chain)]
+      if (now.length === chains.length && now.every((chain, i) => chain === chains[i])) return
+    }
+  }
+
   /** Registers a link; `hello` starts the exchange once it can carry messages. */
   addLink(id: string, send: (data: Uint8Array) => void): void {
     if (this.destroyed || this.links.has(id)) return
@@ -151,13 +161,13 @@ export class SignedDocSync {
       return
     }
     const changed = this.applied || doc.store.pendingStructs !== pendingStructs || doc.store.pendingDs !== pendingDs
-    if (!changed) return
-    if (!this.canEdit) {
+    // NOTE: the snapshot a reader asked for changes nothing here, yet it is what the log compacts onto.
+    if (!this.canEdit && (changed || this.snapshotFrom === from)) {
       this.log.push(data)
       if (this.snapshotFrom === from) this.compactOnto(data)
       else if (this.snapshotFrom === null && this.log.length > LOG_COMPACT_ENTRIES) this.requestSnapshot()
     }
-    if (!this.options.shouldRelay()) return
+    if (!changed || !this.options.shouldRelay()) return
     for (const [id, link] of this.links) if (id !== from) this.trySend(link, data)
   }
 
