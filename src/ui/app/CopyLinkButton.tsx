@@ -3,7 +3,8 @@ import { useEffect, useState } from 'react'
 /** How long the confirmation stays. */
 const CONFIRM_MS = 2500
 
-async function copyText(text: string): Promise<void> {
+/** Copies `text` to the clipboard, with the selection fallback where the Clipboard API is refused. */
+export async function copyText(text: string): Promise<void> {
   if (navigator.clipboard?.writeText) {
     try {
       await navigator.clipboard.writeText(text)

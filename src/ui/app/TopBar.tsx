@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react'
 import { MAX_TITLE_LENGTH } from '../../document/docMeta'
 import { LANGUAGES, languageInfo } from '../../editor/languages'
 import { CopyLinkButton } from './CopyLinkButton'
@@ -12,6 +13,10 @@ interface Props {
   readonly onLineWrapping: (on: boolean) => void
   readonly onNewDocument: () => void
   readonly onShowDocuments: () => void
+  /** Shown beside the title (e.g. the read-only mark). */
+  readonly badge?: ReactNode
+  /** Shown beside "Copy link" (e.g. "Copy read-only link"). */
+  readonly share?: ReactNode
 }
 
 /** Title, language, wrapping, sharing, "New document" and "My documents": everything about the document. */
@@ -31,6 +36,7 @@ export function TopBar(props: Props) {
         disabled={props.disabled}
         onChange={(event) => props.onTitle(event.target.value)}
       />
+      {props.badge}
       <div className="actions">
         <select
           aria-label="Language"
@@ -50,6 +56,7 @@ export function TopBar(props: Props) {
           Wrap
         </label>
         <CopyLinkButton />
+        {props.share}
         <button type="button" onClick={props.onNewDocument}>
           New document
         </button>

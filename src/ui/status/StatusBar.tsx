@@ -24,6 +24,11 @@ export function StatusBar({ session }: { session: Session | null }) {
       <span data-testid="status-storage" data-state={status.storage} className={`storage ${status.storage}`}>
         {text.storage}
       </span>
+      {status.ignoredChanges > 0 && (
+        <span data-testid="status-ignored" data-ignored={status.ignoredChanges} className="ignored">
+          {text.ignored}
+        </span>
+      )}
     </footer>
   )
 }

@@ -3,7 +3,7 @@ import { syncState, type SessionStatus } from '../../session/sessionStatus'
 const peersWord = (n: number): string => (n === 1 ? '1 peer' : `${n} peers`)
 
 /** The status bar's words for each part of a session's status. */
-export function statusText(status: SessionStatus): { signaling: string; peers: string; storage: string } {
+export function statusText(status: SessionStatus): { signaling: string; peers: string; storage: string; ignored: string } {
   const signaling = {
     connecting: 'Connecting to the signaling server…',
     connected: 'Signaling server connected',
@@ -30,5 +30,8 @@ export function statusText(status: SessionStatus): { signaling: string; peers: s
     error: `Not saved on this device (${status.storageError ?? 'unknown error'}); retrying`,
   }[status.storage]
 
-  return { signaling, peers, storage }
+  const n = status.ignoredChanges
+  const ignored = n === 0 ? '' : `Ignored ${n === 1 ? '1 change' : `${n} changes`} from someone without edit rights`
+
+  return { signaling, peers, storage, ignored }
 }
