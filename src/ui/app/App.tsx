@@ -75,7 +75,7 @@ export function App({ workspace, library }: { workspace: Workspace; library: Doc
         lineWrapping={lineWrapping}
         disabled={!canEdit}
         badge={canEdit ? null : <ReadOnlyMark />}
-        share={<ReadOnlyLinkButton key={session.topic} session={session} onMoveToNewLink={onMoveToNewLink} />}
+        share={<ReadOnlyLinkButton session={session} onMoveToNewLink={onMoveToNewLink} />}
         onTitle={onTitle}
         onLanguage={onLanguage}
         onLineWrapping={setLineWrapping}
