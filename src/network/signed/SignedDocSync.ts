@@ -247,17 +247,19 @@ export class SignedDocSync {
    */
   private compactOnto(base: Uint8Array): void {
     const scratch = new Y.Doc()
-    let changed = false
-    scratch.on('update', () => (changed = true))
     const updateOf = (data: Uint8Array): Uint8Array => (decodeSignedSync(data) as { update: Uint8Array }).update
-    Y.applyUpdate(scratch, updateOf(base))
-    const kept = [base]
-    for (const data of this.log) {
-      if (data === base) continue
-      changed = false
+    /** Whether applying `data` to the scratch document changes it (or leaves something pending). */
+    const adds = (data: Uint8Array): boolean => {
+      let changed = false
+      const onUpdate = (): void => void (changed = true)
+      scratch.on('update', onUpdate)
       Y.applyUpdate(scratch, updateOf(data))
-      if (changed || scratch.store.pendingStructs !== null || scratch.store.pendingDs !== null) kept.push(data)
+      scratch.off('update', onUpdate)
+      return changed || scratch.store.pendingStructs !== null || scratch.store.pendingDs !== null
     }
+    adds(base)
+    const kept = [base]
+    for (const data of this.log) if (data !== base && adds(data)) kept.push(data)
     scratch.destroy()
     this.log = kept
     if (this.log.length <= LOG_COMPACT_ENTRIES / 2) this.snapshotFrom = null
