@@ -95,7 +95,14 @@ export class RoomNetwork {
     options.awareness.on('change', this.refreshRelay)
     // PATCH(issue 14): v2 rooms sync the document signed; y-webrtc gets an empty shadow doc.
     this.signed = options.signed
-      ? new SignedRoom({ topic: options.topic, doc: options.doc, keys: options.signed, shouldRelay: this.relay.shouldRelay, onChange: this.refresh })
+      ? new SignedRoom({
+          topic: options.topic,
+          doc: options.doc,
+          keys: options.signed,
+          clientID: options.awareness.clientID,
+          shouldRelay: this.relay.shouldRelay,
+          onChange: this.refresh,
+        })
       : null
     const released = whenRoomReleased(options.topic)
     if (released === undefined) this.connect()

@@ -18,6 +18,8 @@ export interface SignedRoomOptions {
   /** The document that verified updates go into. */
   readonly doc: Y.Doc
   readonly keys: SignedRoomKeys
+  /** The awareness's client id: y-webrtc reads its own presence entry under its doc's client id. */
+  readonly clientID: number
   readonly shouldRelay: () => boolean
   readonly onChange: () => void
 }
@@ -45,6 +47,8 @@ export class SignedRoom {
   private destroyed = false
 
   constructor(options: SignedRoomOptions) {
+    // NOTE: never written, so sharing the client id of the session's doc creates no conflict.
+    this.shadowDoc.clientID = options.clientID
     this.sync = new SignedDocSync({
       doc: options.doc,
       topic: options.topic,
