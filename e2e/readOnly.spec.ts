@@ -173,3 +173,43 @@ test('an old #SECRET link still edits, and its room moves to a new link for a re
 
   for (const peer of [a, b, c]) await peer.context.close()
 })
+
+test('between tabs of one browser, a tampered read-only tab cannot write into an editing tab', async ({ browser, server }) => {
+  const context = await browser.newContext()
+  const writer = await context.newPage()
+  await writer.goto(server.url)
+  await writer.locator(EDITOR).waitFor()
+  await writer.context().grantPermissions(['clipboard-read', 'clipboard-write'])
+  await writer.getByRole('button', { name: 'Copy read-only link' }).click()
+  await expect(writer.getByText('Read-only link copied')).toBeVisible()
+  const readLink = await writer.evaluate(() => navigator.clipboard.readText())
+  const reader = await context.newPage()
+  await reader.goto(readLink)
+  await reader.locator(EDITOR).waitFor()
+
+  await typeAtEnd(writer, 'Written in tab one.')
+  await expectDocumentText(reader, 'Written in tab one.')
+
+  // The reader tab sends a forged update on the tabs' BroadcastChannel.
+  await reader.evaluate(() => {
+    const session = window.meshpad?.session
+    if (!session) throw new Error('no session')
+    let update: Uint8Array | null = null
+    const capture = (bytes: Uint8Array): void => void (update = bytes)
+    session.doc.on('update', capture)
+    session.text.insert(0, 'TAB-INJECTED ')
+    session.doc.off('update', capture)
+    const body = update as unknown as Uint8Array
+    const forged = new Uint8Array(66 + body.length)
+    forged.set([0x4d, 2])
+    forged.set(body, 66)
+    const channel = new BroadcastChannel(`meshpad/v2/tabs/${session.topic}`)
+    channel.postMessage(forged)
+    channel.close()
+  })
+  await expect(writer.getByTestId('status-ignored')).toHaveText('Ignored 1 change from someone without edit rights')
+  await typeAtEnd(writer, ' Again.')
+  await expectDocumentText(writer, 'Written in tab one. Again.')
+  await expect.poll(() => editorText(reader)).toContain('Again.')
+  await context.close()
+})

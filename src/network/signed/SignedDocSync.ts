@@ -16,6 +16,8 @@ export interface SignedDocSyncOptions {
   readonly shouldRelay: () => boolean
   /** The ignored count or a link's sync state changed. */
   readonly onChange: () => void
+  /** This peer's own updates queued so far are sent (or failed to sign): see `signingOwn`. */
+  readonly onOwnSent?: () => void
   readonly warn?: (message: string) => void
 }
 
@@ -45,6 +47,7 @@ export class SignedDocSync {
   private readonly links = new Map<string, Link>()
   private pending: Uint8Array[] = []
   private flushQueued = false
+  private flushing = false
   /** Signing and sending this peer's own messages, in order. */
   private sendChain: Promise<void> = Promise.resolve()
   /** A reader's verified update messages, which it serves to newcomers. */
@@ -65,6 +68,11 @@ export class SignedDocSync {
   /** Updates from peers dropped because they were unsigned, badly signed or malformed. */
   get ignored(): number {
     return this.ignoredCount
+  }
+
+  /** Whether an own update is waiting for its signature (from the update event until it is sent). */
+  get signingOwn(): boolean {
+    return this.flushQueued || this.flushing
   }
 
   /** Signed updates a reader holds to serve (0 for a writer). */
@@ -222,13 +230,19 @@ export class SignedDocSync {
   /** Signs every own update queued so far as one, and sends it to every link. */
   private readonly flushLocal = async (): Promise<void> => {
     this.flushQueued = false
-    const updates = this.pending
-    this.pending = []
-    if (updates.length === 0 || this.options.signingKey === null) return
-    const update = updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates)
-    const message = await signUpdate(await this.options.signingKey, this.options.topic, update)
-    if (this.destroyed) return
-    for (const link of this.links.values()) this.trySend(link, message)
+    this.flushing = true
+    try {
+      const updates = this.pending
+      this.pending = []
+      if (updates.length === 0 || this.options.signingKey === null) return
+      const update = updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates)
+      const message = await signUpdate(await this.options.signingKey, this.options.topic, update)
+      if (this.destroyed) return
+      for (const link of this.links.values()) this.trySend(link, message)
+    } finally {
+      this.flushing = false
+      if (!this.flushQueued && !this.destroyed) this.options.onOwnSent?.()
+    }
   }
 
   private requestSnapshot(): void {

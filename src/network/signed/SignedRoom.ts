@@ -2,6 +2,7 @@ import * as Y from 'yjs'
 import { tapPeerConnection } from '../chunkingRtc'
 import { isLinkUp, type WebrtcConn } from '../PeerLinks'
 import { SignedDocSync } from './SignedDocSync'
+import { isSignedSyncMessage } from './signedSyncMessage'
 
 /** The link id of the other tabs of this browser (one BroadcastChannel, see {@link SignedRoom}). */
 export const TABS_LINK = 'tabs'
@@ -42,7 +43,7 @@ export class SignedRoom {
   /** y-webrtc's document in a v2 room: empty, never written. */
   readonly shadowDoc = new Y.Doc()
   readonly sync: SignedDocSync
-  private readonly attached = new Map<WebrtcConn, { readonly peerId: string; readonly detach: () => void }>()
+  private readonly attached = new Map<WebrtcConn, { readonly peerId: string; readonly release: () => void; readonly detach: () => void }>()
   private readonly tabs: BroadcastChannel | null = null
   private destroyed = false
 
@@ -56,6 +57,7 @@ export class SignedRoom {
       signingKey: options.keys.signingKey,
       shouldRelay: options.shouldRelay,
       onChange: options.onChange,
+      onOwnSent: this.releaseHeld,
       warn: (message) => console.warn(message),
     })
     if (typeof BroadcastChannel !== 'undefined') {
@@ -76,7 +78,19 @@ export class SignedRoom {
     const pc = conn.peer._pc
     if (this.destroyed || this.attached.has(conn) || conn.closed || !pc) return
     const { peer } = conn
-    this.sync.addLink(peerId, (data) => peer.send(data))
+    // NOTE: y-webrtc sends the typist's new cursor right after the edit, while the edit still
+    // waits for its signature; a receiver would apply (and render) the cursor first. Other
+    // messages are held until the own signed update is sent, so the edit goes first, as unsigned.
+    const nativeSend = peer.send.bind(peer)
+    const held: Uint8Array[] = []
+    peer.send = (data: Uint8Array) => {
+      if (this.sync.signingOwn && !isSignedSyncMessage(data)) held.push(data)
+      else nativeSend(data)
+    }
+    const release = (): void => {
+      for (const data of held.splice(0)) nativeSend(data)
+    }
+    this.sync.addLink(peerId, nativeSend)
     const untap = tapPeerConnection(pc, (data) => this.sync.receive(peerId, data))
     const onConnect = (): void => this.sync.hello(peerId)
     const onClose = (): void => this.detach(conn, peerId)
@@ -84,13 +98,27 @@ export class SignedRoom {
     peer.on('close', onClose)
     this.attached.set(conn, {
       peerId,
+      release,
       detach: () => {
+        peer.send = nativeSend
+        release()
         untap()
         peer.removeListener('connect', onConnect)
         peer.removeListener('close', onClose)
       },
     })
     if (conn.connected) this.sync.hello(peerId)
+  }
+
+  /** Sends what each connection held back while an own update was being signed. */
+  private readonly releaseHeld = (): void => {
+    for (const { release } of this.attached.values()) {
+      try {
+        release()
+      } catch {
+        // NOTE: a channel closing right now; its peer syncs again when it reconnects.
+      }
+    }
   }
 
   private detach(conn: WebrtcConn, peerId: string): void {

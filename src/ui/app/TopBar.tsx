@@ -55,7 +55,7 @@ export function TopBar(props: Props) {
           <input type="checkbox" checked={props.lineWrapping} onChange={(event) => props.onLineWrapping(event.target.checked)} />
           Wrap
         </label>
-        <CopyLinkButton />
+        <CopyLinkButton readOnly={props.disabled} />
         {props.share}
         <button type="button" onClick={props.onNewDocument}>
           New document
