@@ -13,6 +13,8 @@ interface Props {
   readonly onLineWrapping: (on: boolean) => void
   readonly onNewDocument: () => void
   readonly onShowDocuments: () => void
+  /** Controls of features that apply to this document (the Markdown preview's toggle). */
+  readonly extra?: ReactNode
   /** Shown beside the title (e.g. the read-only mark). */
   readonly badge?: ReactNode
   /** Shown beside "Copy link" (e.g. "Copy read-only link"). */
@@ -55,6 +57,7 @@ export function TopBar(props: Props) {
           <input type="checkbox" checked={props.lineWrapping} onChange={(event) => props.onLineWrapping(event.target.checked)} />
           Wrap
         </label>
+        {props.extra}
         <CopyLinkButton readOnly={props.disabled} />
         {props.share}
         <button type="button" onClick={props.onNewDocument}>
