@@ -29,6 +29,8 @@ export interface EditorOptions {
   readonly lineWrapping: boolean
   readonly colorScheme: ColorScheme
   readonly placeholder: string
+  /** A reader's editor: it shows the text and cursors and accepts no input. */
+  readonly readOnly?: boolean
 }
 
 /** A mounted editor. Its configuration changes through compartments; the view is never rebuilt. */
@@ -58,6 +60,7 @@ export function createEditor(
   const language = new Compartment()
   const wrapping = new Compartment()
   const theme = new Compartment()
+  const access = new Compartment()
   const undoManager = new Y.UndoManager(text)
   const stopUndoAcrossRestores = undoAcrossRestores(undoManager)
 
@@ -90,6 +93,7 @@ export function createEditor(
     language.of([]),
     wrapping.of(options.lineWrapping ? EditorView.lineWrapping : []),
     theme.of(editorTheme(options.colorScheme)),
+    access.of(options.readOnly === true ? [EditorState.readOnly.of(true), EditorView.editable.of(false)] : []),
     EditorView.contentAttributes.of({ 'aria-label': 'Document text' }),
   ]
 

@@ -7,6 +7,7 @@ import { PeerLinks, isLinkUp, type WebrtcConn } from './PeerLinks'
 import { markRoomReleasing, whenRoomReleased } from './roomRelease'
 import { signalingState, type SignalingConnState, type SignalingState } from './signalingState'
 import { syncStep1Message } from './syncMessage'
+import { SignedRoom, TABS_LINK, type SignedRoomKeys } from './signed/SignedRoom'
 
 /** How often the signaling state is re-derived while no server is connected. */
 export const SIGNALING_POLL_MS = 500
@@ -20,6 +21,8 @@ export interface NetworkState {
   readonly syncedPeers: number
   /** Other tabs of this browser, synced over BroadcastChannel. */
   readonly tabs: number
+  /** Updates from peers dropped for want of a valid signature (v2 rooms; 0 in v1 rooms). */
+  readonly ignoredChanges: number
 }
 
 export interface RoomNetworkOptions {
@@ -42,6 +45,11 @@ export interface RoomNetworkOptions {
   readonly maxConns?: number
   /** A direct link to these peers went down (closed, or ICE reported it down). */
   readonly onPeersDown: (peerIds: readonly string[]) => void
+  /**
+   * A v2 room's keys: the document then goes only through the signed sync (see `SignedRoom`);
+   * absent in a v1 room, where y-webrtc syncs it and nothing is signed.
+   */
+  readonly signed?: SignedRoomKeys
 }
 
 /** What a test or a curious person can read off the network of a live session. */
@@ -68,7 +76,7 @@ export interface NetworkDebugInfo {
  */
 export class RoomNetwork {
   private provider: WebrtcProvider | null = null
-  private current: NetworkState = { signaling: 'connecting', peers: 0, syncedPeers: 0, tabs: 0 }
+  private current: NetworkState = { signaling: 'connecting', peers: 0, syncedPeers: 0, tabs: 0, ignoredChanges: 0 }
   private everConnected = false
   private pollTimer: ReturnType<typeof setInterval> | null = null
   private firstPeerAt: number | null = null
@@ -76,6 +84,7 @@ export class RoomNetwork {
   private destroyed = false
   private readonly links: PeerLinks
   private readonly relay: RoomGossip
+  private readonly signed: SignedRoom | null
 
   constructor(private readonly options: RoomNetworkOptions) {
     this.links = new PeerLinks({ onChange: this.refresh, onPeerDown: (peerId) => options.onPeersDown([peerId]) })
@@ -99,6 +108,21 @@ export class RoomNetwork {
     })
     // END issue 15
     options.awareness.on('change', this.refreshRelay)
+    // PATCH(issue 14): v2 rooms sync the document signed; y-webrtc gets an empty shadow doc.
+    this.signed = options.signed
+      ? new SignedRoom({
+          topic: options.topic,
+          doc: options.doc,
+          keys: options.signed,
+          clientID: options.awareness.clientID,
+          relayTo: (from, to) => {
+            if (to === TABS_LINK) return true
+            const targets = this.relay.relayTargets(from === TABS_LINK ? null : from, null)
+            return targets === 'all' || targets.has(to)
+          },
+          onChange: this.refresh,
+        })
+      : null
     const released = whenRoomReleased(options.topic)
     if (released === undefined) this.connect()
     else void released.then(() => this.connect())
@@ -122,7 +146,7 @@ export class RoomNetwork {
   private connect(): void {
     if (this.destroyed) return
     const { options } = this
-    const provider = new WebrtcProvider(options.topic, options.doc, {
+    const provider = new WebrtcProvider(options.topic, this.signed?.shadowDoc ?? options.doc, {
       signaling: [...options.signaling],
       password: options.password,
       awareness: options.awareness,
@@ -173,6 +197,7 @@ export class RoomNetwork {
     for (const peerId of added) {
       const conn = conns.get(peerId)
       if (conn !== undefined) this.links.track(peerId, conn)
+      if (conn !== undefined) this.signed?.attach(peerId, conn)
     }
     if (removed.length > 0) this.options.onPeersDown(removed)
     this.refresh()
@@ -182,6 +207,7 @@ export class RoomNetwork {
 
   /** Asks these direct peers for what this copy lacks (see `RoomGossip`). */
   private readonly resync = (peerIds: readonly string[]): void => {
+    if (this.signed) return this.signed.resync(peerIds)
     const message = syncStep1Message(this.options.doc)
     this.conns().forEach((conn, peerId) => {
       if (!conn.connected || !peerIds.includes(peerId)) return
@@ -199,12 +225,15 @@ export class RoomNetwork {
     if (this.destroyed || provider === null) return
     const signalingConns = provider.signalingConns as unknown as SignalingConnState[]
     if (signalingConns.some((conn) => conn.connected)) this.everConnected = true
-    const { up, synced } = this.links.count(this.conns().values())
+    const counted = this.links.count(this.conns().values())
+    const up = counted.up
+    const synced = this.signed ? this.signed.syncedAmong(this.conns()) : counted.synced
     if (up > 0 && this.firstPeerAt === null) this.firstPeerAt = performance.now()
     const signaling = signalingState(signalingConns, this.everConnected)
     this.publishLinks()
     this.relay.refresh()
-    const next: NetworkState = { signaling, peers: up, syncedPeers: synced, tabs: provider.room?.bcConns.size ?? 0 }
+    const ignoredChanges = this.signed?.sync.ignored ?? 0
+    const next: NetworkState = { signaling, peers: up, syncedPeers: synced, tabs: provider.room?.bcConns.size ?? 0, ignoredChanges }
     const changed = (Object.keys(next) as (keyof NetworkState)[]).some((key) => next[key] !== this.current[key])
     this.current = next
     // NOTE: failed connection attempts emit nothing; poll only while no server is connected.
@@ -246,6 +275,7 @@ export class RoomNetwork {
     this.options.awareness.off('change', this.refreshRelay)
     this.links.destroy()
     this.relay.destroy()
+    this.signed?.destroy()
     const provider = this.provider
     if (provider === null) return
     provider.off('peers', this.handlePeers)

@@ -10,9 +10,11 @@ import { RoomNetwork, type NetworkDebugInfo } from '../network/RoomNetwork'
 import { forgetPeers } from '../presence/forgetPeers'
 import { guardPresence } from '../presence/guardPresence'
 import type { UserIdentity } from '../presence/userIdentity'
-import { roomTopic } from '../room/roomTopic'
+import { accessPassword, accessTopic, parseRoomAccess } from '../room/roomAccess'
+import { roomSigning } from '../room/roomSigning'
 import type { OpenLocalCopy } from '../storage/localCopy'
 import type { PageLifecycle } from './pageLifecycle'
+import { readerCopy } from './readerCopy'
 import { INITIAL_STATUS, sameStatus, type SessionStatus } from './sessionStatus'
 
 export interface SessionOptions {
@@ -43,9 +45,19 @@ export interface SessionDebugInfo extends NetworkDebugInfo {
  * It is responsible for every listener, timer and connection it starts, and removes them all in
  * `destroy()`; it knows nothing of React or the DOM, and runs in a browser and in Node alike.
  */
+/** What this session's link allows (see `RoomAccess`). */
+export interface SessionAccess {
+  /** 1: a plain `#SECRET` link (edits, nothing signed); 2: a signed room's edit or read-only link. */
+  readonly version: 1 | 2
+  readonly canEdit: boolean
+  /** A v2 room's read-only link fragment (without `#`); null in a v1 room. */
+  readonly readFragment: Promise<string> | null
+}
+
 export interface Session {
   readonly secret: string
   readonly topic: string
+  readonly access: SessionAccess
   readonly doc: Y.Doc
   readonly text: Y.Text
   readonly meta: Y.Map<unknown>
@@ -77,9 +89,15 @@ export interface Session {
  * in the doc as an update, which y-webrtc sends to the peers already connected.
  */
 export function openSession(secret: string, options: SessionOptions): Session {
-  const topic = roomTopic(secret)
+  // PATCH(issue 14): v2 links derive topic, password and signing keys; a reader stores and
+  // serves a verified copy of its own (see readerCopy).
+  const access = parseRoomAccess(secret)
+  const signing = roomSigning(access)
+  const topic = accessTopic(access)
   // NOTE: gc off keeps deleted content, so every version of the document can be rebuilt (history).
   const doc = new Y.Doc({ gc: false })
+  const reader = access.canEdit ? null : readerCopy(doc)
+  const sharedDoc = reader?.verified ?? doc
   const awareness = new Awareness(doc)
   let user = options.user
   awareness.setLocalStateField('user', user)
@@ -98,15 +116,16 @@ export function openSession(secret: string, options: SessionOptions): Session {
   const keeper = options.library ? new LibraryEntryKeeper({ secret, topic, doc }, options.library) : null
   disposables.push(() => keeper?.destroy())
 
-  const copy = options.storage(topic, doc)
+  const copy = options.storage(topic, sharedDoc)
   disposables.push(copy.onChange(() => setStatus({ storage: copy.state, storageError: copy.error })))
   setStatus({ storage: copy.state, storageError: copy.error })
 
   const network = new RoomNetwork({
     topic,
-    password: secret,
-    doc,
+    password: accessPassword(access),
+    doc: sharedDoc,
     awareness,
+    signed: signing ?? undefined,
     signaling: options.signaling,
     iceServers: options.iceServers,
     maxConns: options.maxConns,
@@ -136,7 +155,8 @@ export function openSession(secret: string, options: SessionOptions): Session {
 
   const whenLocalLoaded = copy.whenLoaded.then(() => {
     if (destroyed) return
-    ensureSchemaVersion(doc)
+    // NOTE: a reader writes nothing, not even the schema version.
+    if (access.canEdit) ensureSchemaVersion(doc)
     keeper?.markLoaded()
   })
 
@@ -146,6 +166,7 @@ export function openSession(secret: string, options: SessionOptions): Session {
   return {
     secret,
     topic,
+    access: { version: access.version, canEdit: access.canEdit, readFragment: signing?.readFragment ?? null },
     doc,
     text: docText(doc),
     meta: docMetaMap(doc),
@@ -175,6 +196,7 @@ export function openSession(secret: string, options: SessionOptions): Session {
       const copyClosed = copy.destroy()
       awareness.destroy()
       doc.destroy()
+      void copyClosed.finally(() => reader?.destroy())
       void copyClosed.then(markClosed, markClosed)
     },
   }

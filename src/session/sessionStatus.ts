@@ -14,6 +14,8 @@ export interface SessionStatus {
   readonly syncedPeers: number
   /** Other tabs of this browser, synced over BroadcastChannel. */
   readonly tabs: number
+  /** Updates from peers dropped for want of a valid signature (v2 rooms); shown, never silent. */
+  readonly ignoredChanges: number
   readonly storage: StorageState
   readonly storageError: string | null
 }
@@ -23,6 +25,7 @@ export const INITIAL_STATUS: SessionStatus = {
   peers: 0,
   syncedPeers: 0,
   tabs: 0,
+  ignoredChanges: 0,
   storage: 'loading',
   storageError: null,
 }

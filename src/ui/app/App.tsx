@@ -8,6 +8,9 @@ import { PeopleList } from '../people/PeopleList'
 import { StatusBar } from '../status/StatusBar'
 import { TopBar } from './TopBar'
 import { UpdateBanner } from '../update/UpdateBanner'
+import { storeCopyOf } from '../../library/storeNewDocument'
+import { ReadOnlyLinkButton } from '../share/ReadOnlyLinkButton'
+import { ReadOnlyMark } from '../share/ReadOnlyMark'
 import { useColorScheme } from './useColorScheme'
 import { useDocMeta } from './useDocMeta'
 import { useLocalPreference } from './useLocalPreference'
@@ -60,6 +63,13 @@ export function App({ workspace, library }: { workspace: Workspace; library: Doc
   const onShowHistory = useCallback(() => setShowHistory(true), [])
   const onCloseHistory = useCallback(() => setShowHistory(false), [])
   const onDismissNotice = useCallback(() => workspace.dismissNotice(), [workspace])
+  // PATCH(issue 14): a v1 room gets a read-only link by moving to a new (v2) room.
+  const onMoveToNewLink = useCallback(async () => {
+    const fragment = await storeCopyOf(session.doc, library)
+    workspace.open(fragment)
+    return fragment
+  }, [session, library, workspace])
+  const canEdit = session.access.canEdit
 
   return (
     <div className="app">
@@ -76,7 +86,9 @@ export function App({ workspace, library }: { workspace: Workspace; library: Doc
         title={meta.title}
         language={meta.language}
         lineWrapping={lineWrapping}
-        disabled={false}
+        disabled={!canEdit}
+        badge={canEdit ? null : <ReadOnlyMark />}
+        share={<ReadOnlyLinkButton session={session} onMoveToNewLink={onMoveToNewLink} />}
         onTitle={onTitle}
         onLanguage={onLanguage}
         onLineWrapping={setLineWrapping}

@@ -16,6 +16,10 @@ interface Props {
   readonly onShowHistory: () => void
   /** Controls of features that apply to this document (the Markdown preview's toggle). */
   readonly extra?: ReactNode
+  /** Shown beside the title (e.g. the read-only mark). */
+  readonly badge?: ReactNode
+  /** Shown beside "Copy link" (e.g. "Copy read-only link"). */
+  readonly share?: ReactNode
 }
 
 /** Title, language, wrapping, sharing, "New document", "History" and "My documents": everything about the document. */
@@ -35,6 +39,7 @@ export function TopBar(props: Props) {
         disabled={props.disabled}
         onChange={(event) => props.onTitle(event.target.value)}
       />
+      {props.badge}
       <div className="actions">
         <select
           aria-label="Language"
@@ -54,7 +59,8 @@ export function TopBar(props: Props) {
           Wrap
         </label>
         {props.extra}
-        <CopyLinkButton />
+        <CopyLinkButton readOnly={props.disabled} />
+        {props.share}
         <button type="button" onClick={props.onNewDocument}>
           New document
         </button>
