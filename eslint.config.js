@@ -13,7 +13,7 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
-      // The UI uses a session; it never creates providers itself (DESIGN.md).
+      // The UI uses a session; it never creates providers itself, so each dependency's internals stay in one subsystem.
       'no-restricted-imports': ['error', { paths: ['y-webrtc', 'y-indexeddb'].map((name) => ({ name, message: 'src/ui uses a session from src/collab' })) }],
     },
   },

@@ -112,7 +112,7 @@ for (const [label, joins] of [
   rows.push({
     figure: `join, ${label}: navigation start → first WebRTC peer connected (p50 / p95 / p99)`,
     meshpad: first.cell,
-    anchor: 'prototype here: ≈ 450 ms (DESIGN.md)',
+    anchor: 'prototype here: ≈ 450 ms',
     target: '≤ 300 ms',
   })
   rows.push({
@@ -128,7 +128,7 @@ const returning = percentiles(result.returning)
 rows.push({
   figure: 'rejoin, returning peer (page reload: app cached, room stored): navigation start → first WebRTC peer connected (p50 / p95 / p99)',
   meshpad: latencyCell(returning),
-  anchor: 'prototype here: ≈ 450 ms (DESIGN.md, measured this way)',
+  anchor: 'prototype here: ≈ 450 ms, measured this way',
   target: '≤ 300 ms',
 })
 summary['returning peer'] = { firstPeer: returning }

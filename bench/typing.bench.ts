@@ -132,7 +132,7 @@ for (const size of SIZES) {
   rows.push({
     figure: `key press in A → char in each other peer's editor DOM, ${size} peers (p50 / p95 / p99)`,
     meshpad: latencyCell(total),
-    anchor: size === 2 ? 'prototype here: ≈ 7 ms median (DESIGN.md)' : '—',
+    anchor: size === 2 ? 'prototype here: ≈ 7 ms median' : '—',
     target: TARGETS[size] ?? '—',
   })
   rows.push({

@@ -1,6 +1,6 @@
 /**
  * The signaling wire protocol: y-webrtc's, unchanged, so the stock y-webrtc client and the stock
- * y-webrtc server interoperate with ours (DESIGN.md, "Contracts").
+ * y-webrtc server interoperate with ours (the README's "Configuration" section says so to users).
  *
  * Every frame is one JSON object in a WebSocket text frame.
  * - Client → server: `subscribe`, `unsubscribe`, `publish`, `ping`.
