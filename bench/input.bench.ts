@@ -1,69 +1,17 @@
-import type { Browser, Page } from '@playwright/test'
+import type { Browser } from '@playwright/test'
 import { percentiles, writeBenchResult, type BenchRow } from './support/benchResult.ts'
-import { closePeers, latencyCell, newPeerContext, openPeer, pause, waitForLinks, withStage, type BenchPeer } from './support/benchPeers.ts'
+import { latencyCell, newPeerContext, openPeer, withStage } from './support/benchPeers.ts'
+import { INPUT_KEYS as KEYS, INPUT_PACE_MS as PACE_MS, INPUT_WARMUP_KEYS as WARMUP_KEYS, measureOwnFrames, ownFramesWithSecondPeer } from './support/ownFrameLatency.ts'
 import { openSeededPeer } from './support/seedRoom.ts'
 import { loadTrace, TRACE_CREDIT, traceDocumentUpdate } from './support/traceDocument.ts'
 
 /**
  * Local input latency: a real key press → the next frame of the typist's own editor, with one
  * other peer connected (so every key is also stored and sent, as in real use), in an empty
- * document and in the large one (the automerge-paper trace, caret in the middle of it).
- *
- * Method: the keydown's `event.timeStamp` (when Chromium created the input event) → a message
- * posted from the first `requestAnimationFrame` callback after the key, which runs once that
- * frame's style, layout and paint work on the main thread is done. The Event Timing API only
- * reports events of 16 ms or more (its minimum threshold), so it is used as a cross-check: how
- * many key events it saw at ≥ 16 ms (keydown/keypress/input, duration includes presentation).
+ * document and in the large one (the automerge-paper trace, caret in the middle of it). Method:
+ * bench/support/ownFrameLatency.ts. The stock stack's figure (empty document) is in
+ * bench/stock.bench.ts, measured beside Meshpad's in one run.
  */
-const WARMUP_KEYS = 10
-const KEYS = 200
-const PACE_MS = 50
-
-async function measureTyping(page: Page): Promise<{ latencies: number[]; slowEvents: number; slowestEvent: number }> {
-  await page.evaluate(() => {
-    const latencies: number[] = []
-    const slow: number[] = []
-    const bench = { latencies, slow, since: 0 }
-    Object.assign(window, { inputBench: bench })
-    window.addEventListener(
-      'keydown',
-      (event) => {
-        const pressedAt = event.timeStamp
-        requestAnimationFrame(() => {
-          const channel = new MessageChannel()
-          channel.port1.onmessage = () => void latencies.push(performance.now() - pressedAt)
-          channel.port2.postMessage(null)
-        })
-      },
-      { capture: true },
-    )
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) {
-        if (['keydown', 'keypress', 'input'].includes(entry.name) && entry.startTime >= bench.since) slow.push(entry.duration)
-      }
-    }).observe({ type: 'event', durationThreshold: 16, buffered: false } as PerformanceObserverInit)
-  })
-  type Recorded = { inputBench: { latencies: number[]; slow: number[]; since: number } }
-  for (let i = 0; i < WARMUP_KEYS + KEYS; i++) {
-    if (i === WARMUP_KEYS) {
-      // Forget the warm-up keys (first layout, first frames).
-      await page.waitForFunction((n) => (window as unknown as Recorded).inputBench.latencies.length >= n, WARMUP_KEYS)
-      await page.evaluate(() => {
-        const bench = (window as unknown as Recorded).inputBench
-        bench.latencies.length = 0
-        bench.slow.length = 0
-        // NOTE: the observer reports in batches; entries of earlier events may still arrive.
-        bench.since = performance.now()
-      })
-    }
-    await page.keyboard.press(String.fromCharCode(97 + (i % 26)))
-    await pause(PACE_MS)
-  }
-  await page.waitForFunction((n) => (window as unknown as Recorded).inputBench.latencies.length >= n, KEYS)
-  const { latencies, slow } = await page.evaluate(() => (window as unknown as Recorded).inputBench)
-  return { latencies, slowEvents: slow.length, slowestEvent: Math.max(0, ...slow) }
-}
-
 /** The same key presses into a plain <textarea> in this browser: the floor of the method here. */
 async function plainTextarea(browser: Browser) {
   const context = await newPeerContext(browser)
@@ -71,36 +19,9 @@ async function plainTextarea(browser: Browser) {
     const page = await context.newPage()
     await page.setContent('<textarea rows="20" cols="80" aria-label="plain"></textarea>')
     await page.locator('textarea').focus()
-    return await measureTyping(page)
+    return await measureOwnFrames(page)
   } finally {
     await context.close()
-  }
-}
-
-/** Puts the caret at `position` of the editor's document and focuses it. */
-async function placeCaret(page: Page, position: 'end' | 'middle'): Promise<void> {
-  await page.locator('.cm-content').click()
-  await page.evaluate((where) => {
-    const content = document.querySelector('.cm-content') as Element & {
-      cmTile?: { root?: { view?: { state: { doc: { length: number } }; dispatch(spec: unknown): void; focus(): void } } }
-    }
-    const view = content.cmTile?.root?.view
-    if (!view) throw new Error('no CodeMirror view')
-    const length = view.state.doc.length
-    view.dispatch({ selection: { anchor: where === 'end' ? length : Math.floor(length / 2) }, scrollIntoView: true })
-    view.focus()
-  }, position)
-}
-
-/** Types in `typist` with a second peer connected, caret at `caret`; closes both afterwards. */
-async function typeWithSecondPeer(browser: Browser, typist: BenchPeer, caret: 'end' | 'middle') {
-  const other = await openPeer(browser, typist.page.url())
-  try {
-    await waitForLinks(typist.page, 1)
-    await placeCaret(typist.page, caret)
-    return await measureTyping(typist.page)
-  } finally {
-    await closePeers([typist, other])
   }
 }
 
@@ -108,8 +29,8 @@ const trace = loadTrace()
 const update = traceDocumentUpdate(trace, 1)
 const results = await withStage(async ({ browser, server }) => ({
   'plain textarea': await plainTextarea(browser),
-  'empty document': await typeWithSecondPeer(browser, await openPeer(browser, server.url), 'end'),
-  'large document': await typeWithSecondPeer(browser, await openSeededPeer(browser, server.url, update, trace.endContent.length), 'middle'),
+  'empty document': await ownFramesWithSecondPeer(browser, await openPeer(browser, server.url), 'end'),
+  'large document': await ownFramesWithSecondPeer(browser, await openSeededPeer(browser, server.url, update, trace.endContent.length), 'middle'),
 }))
 
 const rows: BenchRow[] = []
