@@ -2,7 +2,8 @@ import { useCallback, useEffect, useState } from 'react'
 import { setDocLanguage, setDocTitle } from '../../document/docMeta'
 import type { DocumentLibrary } from '../../library/DocumentLibrary'
 import type { Workspace } from '../../session/Workspace'
-import { DocumentsDialog } from '../documents/DocumentsDialog'
+// NOTE: "My documents" loads on first open, outside the first visit's JavaScript.
+import { LazyDocumentsDialog } from '../documents/LazyDocumentsDialog'
 import { EditorPane } from './EditorPane'
 import { PeopleList } from '../people/PeopleList'
 import { StatusBar } from '../status/StatusBar'
@@ -75,7 +76,7 @@ export function App({ workspace, library }: { workspace: Workspace; library: Doc
         <PeopleList people={people} selfName={user.name} onRename={rename} />
       </main>
       <StatusBar session={session} />
-      <DocumentsDialog
+      <LazyDocumentsDialog
         open={showDocuments}
         session={session}
         library={library}
