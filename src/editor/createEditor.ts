@@ -22,6 +22,7 @@ import type { Awareness } from 'y-protocols/awareness'
 import { editorTheme, type ColorScheme } from './editorTheme'
 import { languageInfo } from './languages'
 import { steadyCursor } from './steadyCursor'
+import { undoAcrossRestores } from './undoAcrossRestores'
 
 export interface EditorOptions {
   readonly language: string
@@ -58,6 +59,7 @@ export function createEditor(
   const wrapping = new Compartment()
   const theme = new Compartment()
   const undoManager = new Y.UndoManager(text)
+  const stopUndoAcrossRestores = undoAcrossRestores(undoManager)
 
   const extensions: Extension[] = [
     lineNumbers(),
@@ -119,6 +121,7 @@ export function createEditor(
       if (destroyed) return
       destroyed = true
       view.destroy()
+      stopUndoAcrossRestores()
       undoManager.destroy()
     },
   }

@@ -16,7 +16,8 @@ import { storeIndexeddbCopy } from '../storage/IndexeddbCopy'
 export async function storeNewDocument(update: Uint8Array, library: DocumentLibrary): Promise<string> {
   const secret = createRoomSecret()
   const topic = roomTopic(secret)
-  const doc = new Y.Doc()
+  // NOTE: gc off, as in a session: a copy or an import keeps the history it comes with.
+  const doc = new Y.Doc({ gc: false })
   Y.applyUpdate(doc, update)
   try {
     await storeIndexeddbCopy(topic, doc)

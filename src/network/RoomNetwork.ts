@@ -1,8 +1,8 @@
 import type * as Y from 'yjs'
 import { WebrtcProvider } from 'y-webrtc'
 import type { Awareness } from 'y-protocols/awareness'
-import type { WebrtcImplementation } from './chunkingRtc'
-import { MeshRelay } from './MeshRelay'
+import { dataChannelSends, type WebrtcImplementation } from './chunkingRtc'
+import { RoomGossip } from './gossip/RoomGossip'
 import { PeerLinks, isLinkUp, type WebrtcConn } from './PeerLinks'
 import { markRoomReleasing, whenRoomReleased } from './roomRelease'
 import { signalingState, type SignalingConnState, type SignalingState } from './signalingState'
@@ -35,6 +35,11 @@ export interface RoomNetworkOptions {
   readonly rtc: WebrtcImplementation | null
   /** Called after every change of {@link RoomNetwork.state}. */
   readonly onChange: () => void
+  /**
+   * y-webrtc's `maxConns` (default: 20 + a random 0–14). Tests set it low to make a room of a
+   * few peers a partial mesh.
+   */
+  readonly maxConns?: number
   /** A direct link to these peers went down (closed, or ICE reported it down). */
   readonly onPeersDown: (peerIds: readonly string[]) => void
 }
@@ -50,6 +55,8 @@ export interface NetworkDebugInfo {
   readonly signalingConnected: number
   /** `performance.now()` when the first WebRTC data channel opened, or null. */
   readonly firstPeerAt: number | null
+  /** Messages sent on the data channels of this page or process so far (see `dataChannelSends`). */
+  readonly dataChannelSends: number
 }
 
 /**
@@ -68,21 +75,29 @@ export class RoomNetwork {
   private publishedLinks: string | null = null
   private destroyed = false
   private readonly links: PeerLinks
-  private readonly relay: MeshRelay
+  private readonly relay: RoomGossip
 
   constructor(private readonly options: RoomNetworkOptions) {
     this.links = new PeerLinks({ onChange: this.refresh, onPeerDown: (peerId) => options.onPeersDown([peerId]) })
     /**
-     * NOTE: y-webrtc forwards every update a peer sends to all other peers, so in a full mesh an
-     * edit costs n·(n − 1) messages instead of n − 1. Each person's awareness carries the peer
-     * ids they reach directly (`links`), and updates are forwarded only while the mesh is not
-     * known to be full (see MeshRelay).
+     * NOTE: y-webrtc forwards every update a peer sends to all other peers: n·(n − 1) messages per
+     * edit in a full mesh, about n·k past it. Each person's awareness carries the peer ids they
+     * reach directly (`links`); from them every peer derives the same broadcast tree, and updates
+     * go along it (see RoomGossip; in a full mesh the author sends to all and nobody forwards).
      */
-    this.relay = new MeshRelay({
+    // BEGIN issue 15: gossip
+    this.relay = new RoomGossip({
+      doc: options.doc,
+      awareness: options.awareness,
       self: () => (this.provider?.room ? { peerId: this.provider.room.peerId, links: this.directLinks() } : null),
-      states: () => options.awareness.getStates().values(),
+      sender: () => this.provider?.room?.relaySender ?? null,
+      fromRoom: (origin) => origin !== null && origin === this.provider?.room,
       resync: this.resync,
+      announce: (links) => this.provider?.room?.announce(links),
+      signalingClients: () => this.provider?.room?.signalingClients,
+      maxConns: () => this.provider?.maxConns ?? 20,
     })
+    // END issue 15
     options.awareness.on('change', this.refreshRelay)
     const released = whenRoomReleased(options.topic)
     if (released === undefined) this.connect()
@@ -114,7 +129,11 @@ export class RoomNetwork {
       // NOTE: data channels drop messages above their size limit (256 KiB in Chromium), which a
       // large document's sync exceeds; the chunking transport frames them.
       peerOpts: { config: { iceServers: [...(options.iceServers ?? [])] }, wrtc: options.rtc ?? undefined },
-      shouldRelay: this.relay.shouldRelay,
+      // BEGIN issue 15: gossip (see RoomGossip)
+      relayTargets: this.relay.relayTargets,
+      acceptAnnounce: this.relay.acceptAnnounce,
+      ...(options.maxConns === undefined ? {} : { maxConns: options.maxConns }),
+      // END issue 15
     })
     this.provider = provider
     provider.on('peers', this.handlePeers)
@@ -161,11 +180,11 @@ export class RoomNetwork {
 
   private readonly refreshRelay = (): void => this.relay.refresh()
 
-  /** Asks every direct peer for what this copy lacks (see `MeshRelay`). */
-  private readonly resync = (): void => {
+  /** Asks these direct peers for what this copy lacks (see `RoomGossip`). */
+  private readonly resync = (peerIds: readonly string[]): void => {
     const message = syncStep1Message(this.options.doc)
-    this.conns().forEach((conn) => {
-      if (!conn.connected) return
+    this.conns().forEach((conn, peerId) => {
+      if (!conn.connected || !peerIds.includes(peerId)) return
       try {
         conn.peer.send(message)
       } catch {
@@ -215,6 +234,7 @@ export class RoomNetwork {
       bcPeers: room?.bcConns.size ?? 0,
       signalingConnected: this.provider?.signalingConns.filter((conn) => conn.connected).length ?? 0,
       firstPeerAt: this.firstPeerAt,
+      dataChannelSends: dataChannelSends.messages,
     }
   }
 
@@ -225,6 +245,7 @@ export class RoomNetwork {
     if (this.pollTimer !== null) clearInterval(this.pollTimer)
     this.options.awareness.off('change', this.refreshRelay)
     this.links.destroy()
+    this.relay.destroy()
     const provider = this.provider
     if (provider === null) return
     provider.off('peers', this.handlePeers)

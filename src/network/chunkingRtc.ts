@@ -17,6 +17,9 @@ type Channel = Pick<RTCDataChannel, 'send' | 'readyState' | 'bufferedAmount' | '
 
 const chunked = new WeakSet<object>()
 
+/** Messages passed to `send` on every chunked data channel of this process (a debug counter). */
+export const dataChannelSends = { messages: 0, bytes: 0 }
+
 /**
  * The `onmessage` setter of a data channel: an accessor in browsers. NOTE: @roamhq/wrtc (Node)
  * has none: its event target reads a plain `onmessage` property when it dispatches; null then.
@@ -55,6 +58,8 @@ export function chunkChannel<T extends Channel>(channel: T, warn: (message: stri
   channel.addEventListener('bufferedamountlow', drain)
 
   channel.send = ((data: string | Blob | ArrayBuffer | ArrayBufferView) => {
+    dataChannelSends.messages++
+    dataChannelSends.bytes += typeof data === 'string' ? data.length : data instanceof Blob ? data.size : data.byteLength
     const frames =
       typeof data === 'string' || data instanceof Blob
         ? [data]

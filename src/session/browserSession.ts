@@ -1,5 +1,6 @@
 import type { DocumentLibrary } from '../library/DocumentLibrary'
 import { chunkingRtc } from '../network/chunkingRtc'
+import { maxConnsFromSearch } from '../network/gossip/maxConnsParam'
 import { signalingUrls } from '../network/signalingUrls'
 import type { UserIdentity } from '../presence/userIdentity'
 import { roomSecretFromHash } from '../room/roomLink'
@@ -12,6 +13,7 @@ import type { RoomAddress } from './Workspace'
 export function openBrowserSession(secret: string, user: UserIdentity, library: DocumentLibrary): Session {
   return openSession(secret, {
     signaling: signalingUrls(window.location),
+    maxConns: maxConnsFromSearch(window.location.search),
     user,
     storage: openIndexeddbCopy,
     rtc: chunkingRtc(),

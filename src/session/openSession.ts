@@ -1,6 +1,8 @@
 import * as Y from 'yjs'
 import { Awareness, removeAwarenessStates } from 'y-protocols/awareness'
 import { docMetaMap, docText, ensureSchemaVersion } from '../document/docMeta'
+import { authorsSinceLastVersion } from '../document/history/authorsSinceLastVersion'
+import { AutoVersioner } from '../document/history/autoVersioner'
 import type { DocumentLibrary } from '../library/DocumentLibrary'
 import { LibraryEntryKeeper } from '../library/LibraryEntryKeeper'
 import type { WebrtcImplementation } from '../network/chunkingRtc'
@@ -18,6 +20,8 @@ export interface SessionOptions {
   readonly signaling: readonly string[]
   /** ICE servers for WebRTC. Default: none (peers on one network, or with public addresses). */
   readonly iceServers?: readonly RTCIceServer[]
+  /** y-webrtc's `maxConns` (tests: a partial mesh with few peers); default y-webrtc's own. */
+  readonly maxConns?: number
   readonly user: UserIdentity
   /** The local copy: IndexedDB in a browser, LevelDB in Node, memory in tests. */
   readonly storage: OpenLocalCopy
@@ -74,7 +78,8 @@ export interface Session {
  */
 export function openSession(secret: string, options: SessionOptions): Session {
   const topic = roomTopic(secret)
-  const doc = new Y.Doc()
+  // NOTE: gc off keeps deleted content, so every version of the document can be rebuilt (history).
+  const doc = new Y.Doc({ gc: false })
   const awareness = new Awareness(doc)
   let user = options.user
   awareness.setLocalStateField('user', user)
@@ -104,6 +109,7 @@ export function openSession(secret: string, options: SessionOptions): Session {
     awareness,
     signaling: options.signaling,
     iceServers: options.iceServers,
+    maxConns: options.maxConns,
     rtc: options.rtc,
     onChange: () => {
       setStatus(network.state)
@@ -112,6 +118,11 @@ export function openSession(secret: string, options: SessionOptions): Session {
     onPeersDown: (peerIds) => forgetPeers(awareness, peerIds),
   })
   disposables.push(() => network.destroy())
+
+  // History: a version whenever this peer's own editing pauses (see AutoVersioner).
+  const versioner = new AutoVersioner(doc, { name: () => user.name, authors: () => authorsSinceLastVersion(doc, awareness, user.name) })
+  disposables.push(() => versioner.destroy())
+  // End of history.
 
   if (options.lifecycle) {
     disposables.push(

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react'
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react'
 import { setDocLanguage, setDocTitle } from '../../document/docMeta'
 import type { DocumentLibrary } from '../../library/DocumentLibrary'
 import type { Workspace } from '../../session/Workspace'
@@ -21,6 +21,9 @@ import { LazyPreviewPane } from '../preview/LazyPreviewPane'
 import { PreviewToggle } from '../preview/PreviewToggle'
 import { usePreviewChoice } from '../preview/usePreviewChoice'
 
+// NOTE: History (and @codemirror/merge) loads as its own chunk the first time it is opened.
+const HistoryDialog = lazy(() => import('../history/HistoryDialog'))
+
 /** The whole page: the workspace's open document. */
 export function App({ workspace, library }: { workspace: Workspace; library: DocumentLibrary }) {
   const { session, notice } = useWorkspace(workspace)
@@ -30,6 +33,7 @@ export function App({ workspace, library }: { workspace: Workspace; library: Doc
   const colorScheme = useColorScheme()
   const [lineWrapping, setLineWrapping] = useLocalPreference('meshpad/v1/lineWrapping', true)
   const [showDocuments, setShowDocuments] = useState(false)
+  const [showHistory, setShowHistory] = useState(false)
   usePersistAfterFirstEdit(session)
   // Markdown preview (issue 13): the toggle, the editor view it follows.
   const preview = usePreviewChoice(meta.language)
@@ -54,6 +58,8 @@ export function App({ workspace, library }: { workspace: Workspace; library: Doc
   const onDeleteDocument = useCallback((topic: string) => workspace.deleteDocument(topic), [workspace])
   const onShowDocuments = useCallback(() => setShowDocuments(true), [])
   const onCloseDocuments = useCallback(() => setShowDocuments(false), [])
+  const onShowHistory = useCallback(() => setShowHistory(true), [])
+  const onCloseHistory = useCallback(() => setShowHistory(false), [])
   const onDismissNotice = useCallback(() => workspace.dismissNotice(), [workspace])
 
   return (
@@ -77,6 +83,7 @@ export function App({ workspace, library }: { workspace: Workspace; library: Doc
         onLineWrapping={setLineWrapping}
         onNewDocument={onNewDocument}
         onShowDocuments={onShowDocuments}
+        onShowHistory={onShowHistory}
         extra={preview.available && <PreviewToggle on={preview.chosen} onChange={preview.choose} />}
       />
       <main className="workspace" data-preview={preview.shown ? 'on' : 'off'}>
@@ -85,6 +92,20 @@ export function App({ workspace, library }: { workspace: Workspace; library: Doc
         <PeopleList people={people} selfName={user.name} onRename={rename} />
       </main>
       <StatusBar session={session} />
+      {showHistory && (
+        <Suspense fallback={null}>
+          <HistoryDialog
+            open
+            session={session}
+            userName={user.name}
+            title={meta.title}
+            language={meta.language}
+            colorScheme={colorScheme}
+            lineWrapping={lineWrapping}
+            onClose={onCloseHistory}
+          />
+        </Suspense>
+      )}
       <LazyDocumentsDialog
         open={showDocuments}
         session={session}

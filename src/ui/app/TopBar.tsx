@@ -13,11 +13,12 @@ interface Props {
   readonly onLineWrapping: (on: boolean) => void
   readonly onNewDocument: () => void
   readonly onShowDocuments: () => void
+  readonly onShowHistory: () => void
   /** Controls of features that apply to this document (the Markdown preview's toggle). */
   readonly extra?: ReactNode
 }
 
-/** Title, language, wrapping, sharing, "New document" and "My documents": everything about the document. */
+/** Title, language, wrapping, sharing, "New document", "History" and "My documents": everything about the document. */
 export function TopBar(props: Props) {
   const known = languageInfo(props.language).id === props.language
   return (
@@ -56,6 +57,9 @@ export function TopBar(props: Props) {
         <CopyLinkButton />
         <button type="button" onClick={props.onNewDocument}>
           New document
+        </button>
+        <button type="button" onClick={props.onShowHistory} aria-haspopup="dialog" title="Earlier versions of this document: see, compare, restore">
+          History
         </button>
         <button type="button" onClick={props.onShowDocuments} aria-haspopup="dialog" title="Documents stored in this browser; download, export, import, copy">
           My documents
