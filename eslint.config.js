@@ -4,7 +4,7 @@ import reactHooks from 'eslint-plugin-react-hooks'
 import globals from 'globals'
 
 export default tseslint.config(
-  { ignores: ['dist', 'build', 'node_modules', 'test-results', 'playwright-report', 'bench/results'] },
+  { ignores: ['dist', 'build', 'node_modules', 'test-results', 'playwright-report', 'bench/results', 'bench/stock/dist'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -54,6 +54,11 @@ export default tseslint.config(
   {
     files: ['signaling/**/*.ts', 'peer/**/*.ts', 'e2e/**/*.ts', 'bench/**/*.{ts,js}', '*.config.{ts,js}'],
     languageOptions: { globals: globals.node },
+  },
+  {
+    // The stock stack's page runs in the browser.
+    files: ['bench/stock/main.ts'],
+    languageOptions: { globals: globals.browser },
   },
   {
     rules: {

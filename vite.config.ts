@@ -37,9 +37,23 @@ function serviceWorker() {
   })
 }
 
+/**
+ * React's API, Preact's implementation: `preact/compat` stands in for `react` and `react-dom`
+ * (about 60 kB of gzipped JavaScript less on a first visit). The code, its types and its JSX stay
+ * React's. Each pattern matches one whole module name.
+ */
+const PREACT_FOR_REACT = [
+  { find: /^react-dom\/client$/, replacement: 'preact/compat/client' },
+  { find: /^react-dom$/, replacement: 'preact/compat' },
+  { find: /^react\/jsx-runtime$/, replacement: 'preact/jsx-runtime' },
+  { find: /^react\/jsx-dev-runtime$/, replacement: 'preact/jsx-dev-runtime' },
+  { find: /^react$/, replacement: 'preact/compat' },
+]
+
 export default defineConfig({
   plugins: [react(), serviceWorker()],
   resolve: {
+    alias: PREACT_FOR_REACT,
     // NOTE: two copies of either break Meshpad (Yjs's `instanceof` checks, CodeMirror's facets).
     dedupe: ['yjs', '@codemirror/state', '@codemirror/view', 'lib0'],
   },

@@ -97,7 +97,7 @@ async function peerMessagesSent(peers: readonly BenchPeer[]): Promise<number[]> 
 
 async function measureRoom(size: number): Promise<{ edits: Phase; moves: Phase }> {
   return withStage(async ({ browser, server }) => {
-    const peers = await openRoom(browser, server, size)
+    const peers = await openRoom(browser, server.url, size)
     try {
       const a = peers[0] as BenchPeer
       await a.page.locator('.cm-content').click()

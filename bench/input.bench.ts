@@ -1,14 +1,15 @@
 import type { Browser } from '@playwright/test'
 import { percentiles, writeBenchResult, type BenchRow } from './support/benchResult.ts'
-import { measureTyping, PACE_MS, placeCaret, WARMUP_KEYS } from './support/measureTyping.ts'
-import { closePeers, latencyCell, newPeerContext, openPeer, waitForLinks, withStage, type BenchPeer } from './support/benchPeers.ts'
+import { KEYS, measureTyping, PACE_MS, typeWithSecondPeer, WARMUP_KEYS } from './support/measureTyping.ts'
+import { latencyCell, newPeerContext, openPeer, withStage } from './support/benchPeers.ts'
 import { openSeededPeer } from './support/seedRoom.ts'
 import { loadTrace, TRACE_CREDIT, traceDocumentUpdate } from './support/traceDocument.ts'
 
 /**
  * Local input latency: a real key press → the next frame of the typist's own editor, with one
  * other peer connected (so every key is also stored and sent, as in real use), in an empty
- * document and in the large one (the automerge-paper trace, caret in the middle of it).
+ * document and in the large one (the automerge-paper trace, caret in the middle of it). The stock
+ * stack's figure (empty document) is in bench/stock.bench.ts, measured beside Meshpad's in one run.
  *
  * Method: the keydown's `event.timeStamp` (when Chromium created the input event) → a message
  * posted from the first `requestAnimationFrame` callback after the key, which runs once that
@@ -16,8 +17,6 @@ import { loadTrace, TRACE_CREDIT, traceDocumentUpdate } from './support/traceDoc
  * reports events of 16 ms or more (its minimum threshold), so it is used as a cross-check: how
  * many key events it saw at ≥ 16 ms (keydown/keypress/input, duration includes presentation).
  */
-const KEYS = 200
-
 /** The same key presses into a plain <textarea> in this browser: the floor of the method here. */
 async function plainTextarea(browser: Browser) {
   const context = await newPeerContext(browser)
@@ -28,18 +27,6 @@ async function plainTextarea(browser: Browser) {
     return await measureTyping(page)
   } finally {
     await context.close()
-  }
-}
-
-/** Types in `typist` with a second peer connected, caret at `caret`; closes both afterwards. */
-async function typeWithSecondPeer(browser: Browser, typist: BenchPeer, caret: 'end' | 'middle') {
-  const other = await openPeer(browser, typist.page.url())
-  try {
-    await waitForLinks(typist.page, 1)
-    await placeCaret(typist.page, caret)
-    return await measureTyping(typist.page)
-  } finally {
-    await closePeers([typist, other])
   }
 }
 

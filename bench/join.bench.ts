@@ -1,6 +1,7 @@
 import type { Browser } from '@playwright/test'
 import { percentiles, writeBenchResult, type BenchRow } from './support/benchResult.ts'
-import { closePeers, latencyCell, newPeerContext, openMeshpad, openPeer, probeState, stateVector, withStage, type BenchPeer } from './support/benchPeers.ts'
+import { closePeers, latencyCell, openPeer, withStage, type BenchPeer } from './support/benchPeers.ts'
+import { joinOnce, SYNC_TIMEOUT_MS, type Join } from './support/firstVisitJoin.ts'
 import { openSeededPeer } from './support/seedRoom.ts'
 import { loadTrace, TRACE_CREDIT, traceDocumentUpdate } from './support/traceDocument.ts'
 
@@ -14,41 +15,6 @@ import { loadTrace, TRACE_CREDIT, traceDocumentUpdate } from './support/traceDoc
 const EMPTY_RUNS = 10
 const LARGE_RUNS = 5
 const RELOADS = 10
-const SYNC_TIMEOUT_MS = 20_000
-
-interface Join {
-  firstPeer: number | null
-  synced: number | null
-}
-
-async function joinOnce(browser: Browser, link: string, holder: BenchPeer): Promise<Join> {
-  const target = await stateVector(holder.page)
-  const context = await newPeerContext(browser, { targetStateVector: target })
-  try {
-    const page = await openMeshpad(context, link)
-    try {
-      await page.waitForFunction(
-        () => {
-          const probe = (window as unknown as { __bench: { syncedAt: number | null } }).__bench
-          return probe.syncedAt !== null && window.meshpad?.session.debug().firstPeerAt != null
-        },
-        undefined,
-        { timeout: SYNC_TIMEOUT_MS },
-      )
-    } catch {
-      // Reported as "did not sync": the figure is that it never happened within the timeout.
-    }
-    const { syncedAt } = await probeState(page)
-    const firstPeer = await page.evaluate(() => window.meshpad?.session.debug().firstPeerAt ?? null)
-    if (syncedAt !== null) {
-      const [mine, theirs] = await Promise.all([page, holder.page].map((p) => p.evaluate(() => window.meshpad?.session.text.toString())))
-      if (mine !== theirs) throw new Error('joined peer holds the state vector but not the same text')
-    }
-    return { firstPeer, synced: syncedAt }
-  } finally {
-    await context.close()
-  }
-}
 
 async function joinRuns(browser: Browser, link: string, holder: BenchPeer, runs: number): Promise<Join[]> {
   const joins: Join[] = []
@@ -58,8 +24,7 @@ async function joinRuns(browser: Browser, link: string, holder: BenchPeer, runs:
 
 /**
  * A returning peer: the same browser context (app in the HTTP cache, the room stored) reloads the
- * room's page; navigation start → first WebRTC peer connected. This is how the prototype's
- * ≈ 450 ms was measured.
+ * room's page; navigation start → first WebRTC peer connected.
  */
 async function rejoinRuns(browser: Browser, link: string, runs: number): Promise<number[]> {
   const peer = await openPeer(browser, link)
@@ -112,7 +77,7 @@ for (const [label, joins] of [
   rows.push({
     figure: `join, ${label}: navigation start → first WebRTC peer connected (p50 / p95 / p99)`,
     meshpad: first.cell,
-    anchor: 'prototype here: ≈ 450 ms (DESIGN.md)',
+    anchor: label === 'empty document' ? 'stock stack: see “Meshpad beside the stock stack” (measured there side by side)' : '—',
     target: '≤ 300 ms',
   })
   rows.push({
@@ -128,7 +93,7 @@ const returning = percentiles(result.returning)
 rows.push({
   figure: 'rejoin, returning peer (page reload: app cached, room stored): navigation start → first WebRTC peer connected (p50 / p95 / p99)',
   meshpad: latencyCell(returning),
-  anchor: 'prototype here: ≈ 450 ms (DESIGN.md, measured this way)',
+  anchor: '—',
   target: '≤ 300 ms',
 })
 summary['returning peer'] = { firstPeer: returning }

@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url'
 import { updateBenchmarksMarkdown } from './support/benchmarksMarkdown.ts'
 
 /**
- * `npm run bench [-- name …] [--no-build]`: builds Meshpad once, runs each `bench/<name>.bench.ts`
+ * `npm run bench [-- name …] [--no-build]`: builds Meshpad and the stock stack's page (the anchor
+ * of bench/stock.bench.ts) once, runs each `bench/<name>.bench.ts`
  * in its own Node process (one at a time, so benchmarks never load the machine for each other),
  * then regenerates the tables in BENCHMARKS.md from bench/results/*.json.
  */
@@ -30,7 +31,7 @@ function run(command: string, commandArgs: string[]): number {
   return result.status ?? 1
 }
 
-if (build && run('npm', ['run', 'build']) !== 0) process.exit(1)
+if (build && (run('npm', ['run', 'build']) !== 0 || run('npm', ['run', 'build:stock']) !== 0)) process.exit(1)
 
 const failed: string[] = []
 for (const name of wanted.length ? wanted : available) {

@@ -13,7 +13,7 @@ const SAMPLES = 300
 const PACE_MS = 20
 
 const result = await withStage(async ({ browser, server }) => {
-  const peers = await openRoom(browser, server, 2)
+  const peers = await openRoom(browser, server.url, 2)
   try {
     const [a] = peers as [(typeof peers)[0]]
     return await a.page.evaluate(

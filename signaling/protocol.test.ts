@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { MAX_TOPIC_LENGTH, PROTOCOL_VERSION, isValidTopic, parseClientMessage, relayFrame, serializeData } from './protocol.js'
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { MAX_TOPIC_LENGTH, isValidTopic, parseClientMessage, relayFrame, serializeData, type ClientMessage } from './protocol.js'
 
 describe('parseClientMessage', () => {
   it('accepts the four client messages of y-webrtc', () => {
@@ -68,8 +70,31 @@ describe('isValidTopic', () => {
   })
 })
 
-it('has a protocol version', () => {
-  expect(PROTOCOL_VERSION).toBe(1)
+describe('the protocol is y-webrtc’s', () => {
+  /** The smallest valid message of each client type we accept. */
+  const SMALLEST: Record<ClientMessage['type'], object> = {
+    subscribe: { topics: ['t'] },
+    unsubscribe: { topics: ['t'] },
+    publish: { topic: 't', data: null },
+    ping: {},
+  }
+  // NOTE: the reference is the server y-webrtc ships (bin/server.js of the installed version).
+  const stockServer = readFileSync(fileURLToPath(new URL('../node_modules/y-webrtc/bin/server.js', import.meta.url)), 'utf8')
+  const stockTypes = [...stockServer.matchAll(/case '([a-z]+)':/g)].map((match) => match[1] as string)
+
+  it('accepts exactly the client message types y-webrtc’s own server handles', () => {
+    expect(stockTypes.length).toBeGreaterThan(0)
+    expect([...stockTypes].sort()).toEqual(Object.keys(SMALLEST).sort())
+    for (const type of stockTypes) {
+      expect(parseClientMessage(JSON.stringify({ type, ...SMALLEST[type as ClientMessage['type']] }))).not.toBeNull()
+    }
+  })
+
+  it('answers what y-webrtc’s own server answers: pong to ping, publish with clients added', () => {
+    expect(stockServer).toContain("send(conn, { type: 'pong' })")
+    expect(stockServer).toContain('message.clients = receivers.size')
+    expect(JSON.parse(relayFrame('t', serializeData('AAEC')!, 2))).toEqual({ type: 'publish', topic: 't', data: 'AAEC', clients: 2 })
+  })
 })
 
 describe('serializeData and relayFrame', () => {

@@ -1,17 +1,17 @@
 /**
  * The signaling wire protocol: y-webrtc's, unchanged, so the stock y-webrtc client and the stock
- * y-webrtc server interoperate with ours (DESIGN.md, "Contracts").
+ * y-webrtc server interoperate with ours (the README's "Configuration" section says so to users).
  *
  * Every frame is one JSON object in a WebSocket text frame.
  * - Client → server: `subscribe`, `unsubscribe`, `publish`, `ping`.
  * - Server → client: `pong` (answer to `ping`), and `publish` relayed to every subscriber of its
  *   topic, the sender included, with `clients` (the topic's subscriber count on this instance) added.
  *
+ * The wire carries no version (y-webrtc's protocol has none); `protocol.test.ts` pins the message
+ * types to those y-webrtc's own server handles, so a y-webrtc upgrade that changes them fails there.
+ *
  * This module has no Node or DOM dependency, so the browser and the server share it.
  */
-
-/** Version of this module's contract. The wire carries no version: y-webrtc's protocol has none. */
-export const PROTOCOL_VERSION = 1
 
 /** Longest accepted topic, in UTF-16 code units. Meshpad's topics are 64 hex characters. */
 export const MAX_TOPIC_LENGTH = 256

@@ -2,6 +2,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from '@playwri
 import { chromiumLaunchOptions } from '../../e2e/support/chromium.ts'
 import { MeshpadServer } from '../../e2e/support/meshpadServer.ts'
 import { installProbe, type ProbeOptions, type ProbeState, type ProbeWindow } from './pageProbe.ts'
+import { startStockServer, stockPageUrl } from './stockStack.ts'
 
 /** One Meshpad user: a browser context of their own (own storage, own BroadcastChannel scope). */
 export interface BenchPeer {
@@ -12,20 +13,29 @@ export interface BenchPeer {
 export interface BenchStage {
   browser: Browser
   server: MeshpadServer
+  /**
+   * With `{ stock: true }`: a new room of the stock stack's page (bench/stock/), served by a
+   * server of its own and signaling through `server`, Meshpad's. Otherwise null.
+   */
+  stockUrl: string | null
 }
 
 /**
  * Runs `body` with a real Meshpad server (the production build: `npm run bench` builds first)
- * and Debian's Chromium, and stops both afterwards, whatever happens.
+ * and Debian's Chromium, and stops both afterwards, whatever happens. `stock: true` also serves
+ * the stock stack's page (`npm run build:stock`; `npm run bench` builds it too).
  */
-export async function withStage<T>(body: (stage: BenchStage) => Promise<T>): Promise<T> {
+export async function withStage<T>(body: (stage: BenchStage) => Promise<T>, options: { stock?: boolean } = {}): Promise<T> {
   const server = await MeshpadServer.start()
+  let stock: MeshpadServer | null = null
   let browser: Browser | null = null
   try {
+    stock = options.stock ? await startStockServer() : null
     browser = await chromium.launch(chromiumLaunchOptions())
-    return await body({ browser, server })
+    return await body({ browser, server, stockUrl: stock ? stockPageUrl(stock, server) : null })
   } finally {
     await browser?.close()
+    await stock?.stop()
     await server.stop()
   }
 }
@@ -43,7 +53,10 @@ export async function newPeerContext(browser: Browser, probe: ProbeOptions = {})
   return context
 }
 
-/** Opens Meshpad at `url` in a new page of `context` and waits for its session and editor. */
+/**
+ * Opens Meshpad at `url` in a new page of `context` and waits for its session and editor. The
+ * stock stack's page exposes the same probe (`window.meshpad.session`), so it opens here too.
+ */
 export async function openMeshpad(context: BrowserContext, url: string): Promise<Page> {
   const page = await context.newPage()
   await page.goto(url)
@@ -63,10 +76,12 @@ export async function waitForLinks(page: Page, count: number, timeout = 30_000):
   await page.waitForFunction((n) => (window.meshpad?.session.debug().webrtcConnected ?? -1) >= n, count, { timeout })
 }
 
-/** Opens `count` peers in one room (the first creates it) and waits for a full WebRTC mesh. */
-export async function openRoom(browser: Browser, server: MeshpadServer, count: number, fragment = ''): Promise<BenchPeer[]> {
-  // NOTE: no fragment: a new room (a v2 edit link, signed); a `#SECRET` fragment: a v1 room (unsigned).
-  const first = await openPeer(browser, fragment === '' ? server.url : `${server.url}#${fragment}`)
+/**
+ * Opens `count` peers in one room (the first creates it at `url`, a page with no room yet) and
+ * waits for a full WebRTC mesh.
+ */
+export async function openRoom(browser: Browser, url: string, count: number): Promise<BenchPeer[]> {
+  const first = await openPeer(browser, url)
   const link = first.page.url()
   const peers = [first]
   for (let i = 1; i < count; i++) peers.push(await openPeer(browser, link))

@@ -20,11 +20,25 @@ export interface BenchRow {
   target: string
 }
 
+/** A figure measured for Meshpad and for the stock stack's page in one run. */
+export interface ComparisonRow {
+  figure: string
+  /** Meshpad's figure, with its unit. */
+  meshpad: string
+  /** The stock stack's figure, measured the same way in the same run. */
+  stock: string
+  /** Meshpad ÷ stock for each figure of the cells (below 1: Meshpad is faster or smaller). */
+  ratio: string
+  target: string
+}
+
 export interface BenchResult {
   name: string
   /** Section heading in BENCHMARKS.md. */
   title: string
   rows: BenchRow[]
+  /** Rows of a "Meshpad | stock stack | ratio" table, printed before `rows`. */
+  comparisons?: ComparisonRow[]
   /** Summaries (median, p95, p99, n …) by figure. */
   summary: Record<string, unknown>
   /** Raw samples by figure, so anyone can recompute the summary. */
@@ -39,6 +53,8 @@ export interface BenchEnvironment {
   node: string
   chromium: string | null
   machine: { cpus: number; cpuModel: string; memoryGiB: number; platform: string; release: string }
+  /** The machine's 1-, 5- and 15-minute load averages when the result was written (absent in older results). */
+  loadAverage?: number[]
 }
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -59,6 +75,7 @@ export function benchEnvironment(): BenchEnvironment {
     commit: tryRun('git', ['rev-parse', '--short', 'HEAD']) ?? 'unknown',
     node: process.version,
     chromium: tryRun(chromiumPath, ['--version']),
+    loadAverage: os.loadavg().map((load) => Math.round(load * 10) / 10),
     machine: {
       cpus: os.cpus().length,
       cpuModel: os.cpus()[0]?.model ?? 'unknown',
@@ -75,6 +92,7 @@ export function writeBenchResult(result: BenchResult): string {
   const path = `${RESULTS_DIR}${result.name}.json`
   writeFileSync(path, JSON.stringify({ ...benchEnvironment(), ...result }, null, 2) + '\n')
   console.log(`[bench] ${result.name}: wrote ${path}`)
+  for (const row of result.comparisons ?? []) console.log(`[bench]   ${row.figure}: ${row.meshpad}  (stock stack ${row.stock}; ratio ${row.ratio})`)
   for (const row of result.rows) console.log(`[bench]   ${row.figure}: ${row.meshpad}  (anchor ${row.anchor}; target ${row.target})`)
   return path
 }

@@ -12,15 +12,24 @@ function escapeCell(text: string): string {
 
 /** The generated block of one result: table, notes, and where and when it was measured. */
 export function renderSection(result: StoredResult): string {
-  const lines = ['| figure | Meshpad | anchor | target |', '|---|---|---|---|']
-  for (const row of result.rows) lines.push(`| ${[row.figure, row.meshpad, row.anchor, row.target].map(escapeCell).join(' | ')} |`)
-  lines.push('')
+  const lines: string[] = []
+  if (result.comparisons?.length) {
+    lines.push('| figure | Meshpad | stock stack | ratio (Meshpad ÷ stock) | target |', '|---|---|---|---|---|')
+    for (const row of result.comparisons) lines.push(`| ${[row.figure, row.meshpad, row.stock, row.ratio, row.target].map(escapeCell).join(' | ')} |`)
+    lines.push('')
+  }
+  if (result.rows.length) {
+    lines.push('| figure | Meshpad | anchor | target |', '|---|---|---|---|')
+    for (const row of result.rows) lines.push(`| ${[row.figure, row.meshpad, row.anchor, row.target].map(escapeCell).join(' | ')} |`)
+    lines.push('')
+  }
   for (const note of result.notes ?? []) lines.push(`- ${note}`)
   if (result.notes?.length) lines.push('')
   const m = result.machine
   lines.push(
     `<sub>Measured ${result.date.slice(0, 10)} at commit ${result.commit}: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, ` +
-      `Node ${result.node}${result.chromium ? `, ${result.chromium}` : ''}. Raw samples: \`bench/results/${result.name}.json\`.</sub>`,
+      `Node ${result.node}${result.chromium ? `, ${result.chromium}` : ''}` +
+      `${result.loadAverage ? `; load average ${result.loadAverage.join(' / ')} (1 / 5 / 15 min) when written` : ''}. Raw samples: \`bench/results/${result.name}.json\`.</sub>`,
   )
   return lines.join('\n')
 }

@@ -1,10 +1,19 @@
-import type { Page } from '@playwright/test'
-import { pause } from './benchPeers.ts'
+import type { Browser, Page } from '@playwright/test'
+import { closePeers, openPeer, pause, waitForLinks, type BenchPeer } from './benchPeers.ts'
 
 /** Key presses before measuring (first layout, first frames). */
 export const WARMUP_KEYS = 10
 /** Time between key presses, besides the press itself. */
 export const PACE_MS = 50
+/** Measured key presses, unless a caller asks for another count. */
+export const KEYS = 200
+
+/** Samples of one run: latencies in ms, and the key events Event Timing saw at ≥ 16 ms. */
+export interface OwnFrameLatency {
+  latencies: number[]
+  slowEvents: number
+  slowestEvent: number
+}
 
 /**
  * Presses `keys` letter keys in `page` (after `WARMUP_KEYS` unmeasured ones) and measures each:
@@ -14,7 +23,7 @@ export const PACE_MS = 50
  * 16 ms or more (its minimum threshold), so it is used as a cross-check: how many key events it
  * saw at ≥ 16 ms (keydown/keypress/input, duration includes presentation).
  */
-export async function measureTyping(page: Page, keys = 200): Promise<{ latencies: number[]; slowEvents: number; slowestEvent: number }> {
+export async function measureTyping(page: Page, keys = KEYS): Promise<OwnFrameLatency> {
   await page.evaluate(() => {
     const latencies: number[] = []
     const slow: number[] = []
@@ -72,4 +81,20 @@ export async function placeCaret(page: Page, position: 'end' | 'middle'): Promis
     view.dispatch({ selection: { anchor: where === 'end' ? length : Math.floor(length / 2) }, scrollIntoView: true })
     view.focus()
   }, position)
+}
+
+/**
+ * Types in `typist` with a second peer connected (so every key is also stored and sent), caret at
+ * `caret`; closes both afterwards. Works on any page exposing `window.meshpad.session`: Meshpad and
+ * the stock stack's page (bench/stock.bench.ts).
+ */
+export async function typeWithSecondPeer(browser: Browser, typist: BenchPeer, caret: 'end' | 'middle'): Promise<OwnFrameLatency> {
+  const other = await openPeer(browser, typist.page.url())
+  try {
+    await waitForLinks(typist.page, 1)
+    await placeCaret(typist.page, caret)
+    return await measureTyping(typist.page)
+  } finally {
+    await closePeers([typist, other])
+  }
 }

@@ -6,14 +6,15 @@ import * as Y from 'yjs'
 
 /**
  * The automerge-paper editing trace (Martin Kleppmann, via Joseph Gentle's editing-traces, CC BY
- * 4.0): 259,778 single edits typing a 104,852-character LaTeX paper. `../shared/traces/` from the
- * project root, or `MESHPAD_TRACES` pointing at the folder.
+ * 4.0): 259,778 single edits typing a 104,852-character LaTeX paper. Read from `bench/data/traces/`
+ * (with its licence and credit), or from the folder `MESHPAD_TRACES` points at.
  */
 export const TRACE_CREDIT =
   'Trace: automerge-paper (Martin Kleppmann; editing-traces by Joseph Gentle), CC BY 4.0.'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const CACHE_DIR = `${ROOT}node_modules/.cache/meshpad-bench/`
+const TRACES_DIR = fileURLToPath(new URL('../data/traces', import.meta.url))
 
 /**
  * The Yjs client id the replays in Node use. NOTE: encoded sizes depend on it (every reference to
@@ -34,8 +35,9 @@ export interface Trace {
   patches: [number, number, string][]
 }
 
+/** The automerge-paper trace file: in `MESHPAD_TRACES` if set, else the repository's copy. */
 export function tracePath(): string {
-  const dir = process.env.MESHPAD_TRACES ?? `${ROOT}../shared/traces`
+  const dir = process.env.MESHPAD_TRACES || TRACES_DIR
   const path = `${dir}/automerge-paper.json.gz`
   if (!existsSync(path)) {
     throw new Error(`Editing trace not found at ${path}. Set MESHPAD_TRACES to the folder holding automerge-paper.json.gz.`)

@@ -2,7 +2,8 @@ import { lazy, Suspense, useCallback, useEffect, useState } from 'react'
 import { setDocLanguage, setDocTitle } from '../../document/docMeta'
 import type { DocumentLibrary } from '../../library/DocumentLibrary'
 import type { Workspace } from '../../session/Workspace'
-import { DocumentsDialog } from '../documents/DocumentsDialog'
+// NOTE: "My documents" loads on first open, outside the first visit's JavaScript.
+import { LazyDocumentsDialog } from '../documents/LazyDocumentsDialog'
 import { EditorPane } from './EditorPane'
 import { PeopleList } from '../people/PeopleList'
 import { StatusBar } from '../status/StatusBar'
@@ -117,7 +118,7 @@ export function App({ workspace, library }: { workspace: Workspace; library: Doc
           />
         </Suspense>
       )}
-      <DocumentsDialog
+      <LazyDocumentsDialog
         open={showDocuments}
         session={session}
         library={library}

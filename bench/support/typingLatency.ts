@@ -1,0 +1,115 @@
+import type { Browser, Page } from '@playwright/test'
+import { closePeers, openRoom, pause, timeOrigin } from './benchPeers.ts'
+
+/**
+ * Typing latency between peers, the method (bench/typing.bench.ts and bench/stock.bench.ts use
+ * it): a real key press in A (Chromium input via the DevTools protocol) → the character in each
+ * other peer's editor DOM, each peer its own browser context, over real WebRTC.
+ *
+ * Clock: pages on one machine share one, `performance.timeOrigin + performance.now()`. A stamps
+ * each keydown (a capturing listener on window, registered before the app's) by the text length
+ * it will produce; each receiver stamps the first DOM mutation of its editor that shows that
+ * length (a MutationObserver on `.cm-content`; CodeMirror writes its DOM synchronously when it
+ * applies a change). Only A types, at the end, one character per key. Works on any page that
+ * exposes `window.meshpad.session` (`doc`, `text`): Meshpad and the stock stack's page.
+ */
+export const TYPING_WARMUP_KEYS = 10
+export const TYPING_KEYS = 200
+/** Between key presses: a fast typist (25 keys/s), not a burst. */
+export const TYPING_PACE_MS = 40
+
+interface Stamps {
+  [length: string]: number
+}
+
+async function stampKeydowns(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const session = window.meshpad?.session
+    if (!session) throw new Error('no session')
+    const keydown: Record<number, number> = {}
+    const localUpdate: Record<number, number> = {}
+    Object.assign(window, { typingBench: { keydown, localUpdate } })
+    window.addEventListener('keydown', () => void (keydown[session.text.length + 1] = performance.now()), { capture: true })
+    session.doc.on('beforeTransaction', (transaction: { local: boolean }) => {
+      if (transaction.local) localUpdate[session.text.length + 1] ??= performance.now()
+    })
+  })
+}
+
+async function stampArrivals(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const session = window.meshpad?.session
+    if (!session) throw new Error('no session')
+    const received: Record<number, number> = {}
+    const rendered: Record<number, number> = {}
+    Object.assign(window, { typingBench: { received, rendered } })
+    // NOTE: duplicates (relayed copies of an update already applied) are transactions too; only
+    // one that made the text longer counts as the arrival.
+    let startedAt = 0
+    session.doc.on('beforeTransaction', () => void (startedAt = performance.now()))
+    session.doc.on('afterTransaction', () => void (received[session.text.length] ??= startedAt))
+    new MutationObserver(() => void (rendered[session.text.length] ??= performance.now())).observe(
+      document.querySelector('.cm-content') as Node,
+      { childList: true, subtree: true, characterData: true },
+    )
+  })
+}
+
+async function readStamps(page: Page): Promise<Record<string, Stamps>> {
+  return page.evaluate(() => (window as unknown as { typingBench: Record<string, Record<string, number>> }).typingBench)
+}
+
+/** Samples of one room, in ms: the total and its three stages, one per (key, receiver). */
+export interface TypingLatency {
+  latencies: number[]
+  inputToUpdate: number[]
+  updateToReceived: number[]
+  receivedToRendered: number[]
+}
+
+/** Opens a room of `size` peers at `url` (a page with no room yet), types in one, closes them. */
+export async function measureTypingLatency(browser: Browser, url: string, size: number): Promise<TypingLatency> {
+  const peers = await openRoom(browser, url, size)
+  try {
+    const [a, ...others] = peers as [(typeof peers)[0], ...typeof peers]
+    await stampKeydowns(a.page)
+    await Promise.all(others.map((peer) => stampArrivals(peer.page)))
+    await a.page.locator('.cm-content').click()
+    await a.page.keyboard.press('Control+End')
+    const start = await a.page.evaluate(() => window.meshpad?.session.text.length ?? 0)
+    for (let i = 0; i < TYPING_WARMUP_KEYS + TYPING_KEYS; i++) {
+      await a.page.keyboard.press(String.fromCharCode(97 + (i % 26)))
+      await pause(TYPING_PACE_MS)
+    }
+    const end = start + TYPING_WARMUP_KEYS + TYPING_KEYS
+    await Promise.all(
+      others.map((peer) => peer.page.waitForFunction((n) => window.meshpad?.session.text.length === n, end, { timeout: 30_000 })),
+    )
+    const sender = await readStamps(a.page)
+    const senderOrigin = await timeOrigin(a.page)
+    const result: TypingLatency = { latencies: [], inputToUpdate: [], updateToReceived: [], receivedToRendered: [] }
+    for (let length = start + TYPING_WARMUP_KEYS + 1; length <= end; length++) {
+      const keydown = sender.keydown?.[length]
+      const local = sender.localUpdate?.[length]
+      if (keydown === undefined || local === undefined) throw new Error(`A recorded no keydown/update for length ${length}`)
+      result.inputToUpdate.push(local - keydown)
+    }
+    for (const peer of others) {
+      const stamps = await readStamps(peer.page)
+      const offset = (await timeOrigin(peer.page)) - senderOrigin
+      for (let length = start + TYPING_WARMUP_KEYS + 1; length <= end; length++) {
+        const keydown = sender.keydown?.[length] as number
+        const local = sender.localUpdate?.[length] as number
+        const received = stamps.received?.[length]
+        const rendered = stamps.rendered?.[length]
+        if (received === undefined || rendered === undefined) throw new Error(`a receiver never showed length ${length}`)
+        result.latencies.push(rendered + offset - keydown)
+        result.updateToReceived.push(received + offset - local)
+        result.receivedToRendered.push(rendered - received)
+      }
+    }
+    return result
+  } finally {
+    await closePeers(peers)
+  }
+}
