@@ -40,7 +40,7 @@ function serviceWorker() {
 /**
  * React's API, Preact's implementation: `preact/compat` stands in for `react` and `react-dom`
  * (about 60 kB of gzipped JavaScript less on a first visit). The code, its types and its JSX stay
- * React's. NOTE: longest names first, so `react-dom/client` is not read as `react-dom` + `/client`.
+ * React's. Each pattern matches one whole module name.
  */
 const PREACT_FOR_REACT = [
   { find: /^react-dom\/client$/, replacement: 'preact/compat/client' },
@@ -57,6 +57,8 @@ export default defineConfig({
     // NOTE: two copies of either break Meshpad (Yjs's `instanceof` checks, CodeMirror's facets).
     dedupe: ['yjs', '@codemirror/state', '@codemirror/view', 'lib0'],
   },
+  // NOTE: the Markdown preview's worker is an ES module (`new Worker(…, {type: 'module'})`).
+  worker: { format: 'es' },
   build: {
     target: 'es2022',
     sourcemap: true,

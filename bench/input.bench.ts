@@ -1,16 +1,21 @@
 import type { Browser } from '@playwright/test'
 import { percentiles, writeBenchResult, type BenchRow } from './support/benchResult.ts'
+import { KEYS, measureTyping, PACE_MS, typeWithSecondPeer, WARMUP_KEYS } from './support/measureTyping.ts'
 import { latencyCell, newPeerContext, openPeer, withStage } from './support/benchPeers.ts'
-import { INPUT_KEYS as KEYS, INPUT_PACE_MS as PACE_MS, INPUT_WARMUP_KEYS as WARMUP_KEYS, measureOwnFrames, ownFramesWithSecondPeer } from './support/ownFrameLatency.ts'
 import { openSeededPeer } from './support/seedRoom.ts'
 import { loadTrace, TRACE_CREDIT, traceDocumentUpdate } from './support/traceDocument.ts'
 
 /**
  * Local input latency: a real key press → the next frame of the typist's own editor, with one
  * other peer connected (so every key is also stored and sent, as in real use), in an empty
- * document and in the large one (the automerge-paper trace, caret in the middle of it). Method:
- * bench/support/ownFrameLatency.ts. The stock stack's figure (empty document) is in
- * bench/stock.bench.ts, measured beside Meshpad's in one run.
+ * document and in the large one (the automerge-paper trace, caret in the middle of it). The stock
+ * stack's figure (empty document) is in bench/stock.bench.ts, measured beside Meshpad's in one run.
+ *
+ * Method: the keydown's `event.timeStamp` (when Chromium created the input event) → a message
+ * posted from the first `requestAnimationFrame` callback after the key, which runs once that
+ * frame's style, layout and paint work on the main thread is done. The Event Timing API only
+ * reports events of 16 ms or more (its minimum threshold), so it is used as a cross-check: how
+ * many key events it saw at ≥ 16 ms (keydown/keypress/input, duration includes presentation).
  */
 /** The same key presses into a plain <textarea> in this browser: the floor of the method here. */
 async function plainTextarea(browser: Browser) {
@@ -19,7 +24,7 @@ async function plainTextarea(browser: Browser) {
     const page = await context.newPage()
     await page.setContent('<textarea rows="20" cols="80" aria-label="plain"></textarea>')
     await page.locator('textarea').focus()
-    return await measureOwnFrames(page)
+    return await measureTyping(page)
   } finally {
     await context.close()
   }
@@ -29,8 +34,8 @@ const trace = loadTrace()
 const update = traceDocumentUpdate(trace, 1)
 const results = await withStage(async ({ browser, server }) => ({
   'plain textarea': await plainTextarea(browser),
-  'empty document': await ownFramesWithSecondPeer(browser, await openPeer(browser, server.url), 'end'),
-  'large document': await ownFramesWithSecondPeer(browser, await openSeededPeer(browser, server.url, update, trace.endContent.length), 'middle'),
+  'empty document': await typeWithSecondPeer(browser, await openPeer(browser, server.url), 'end'),
+  'large document': await typeWithSecondPeer(browser, await openSeededPeer(browser, server.url, update, trace.endContent.length), 'middle'),
 }))
 
 const rows: BenchRow[] = []

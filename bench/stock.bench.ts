@@ -2,7 +2,7 @@ import { percentiles, writeBenchResult, type ComparisonRow } from './support/ben
 import { closePeers, openPeer, withStage } from './support/benchPeers.ts'
 import { joinOnce, SYNC_TIMEOUT_MS, type Join } from './support/firstVisitJoin.ts'
 import { initialScripts, type InitialScripts } from './support/initialScripts.ts'
-import { INPUT_KEYS, ownFramesWithSecondPeer, type OwnFrameLatency } from './support/ownFrameLatency.ts'
+import { KEYS as INPUT_KEYS, typeWithSecondPeer, type OwnFrameLatency } from './support/measureTyping.ts'
 import { measureTypingLatency, TYPING_KEYS, type TypingLatency } from './support/typingLatency.ts'
 
 /**
@@ -46,8 +46,8 @@ const measured = await withStage<Measured>(
 
     const typing = { meshpad: await measureTypingLatency(browser, url.meshpad, 2), stock: await measureTypingLatency(browser, url.stock, 2) }
     const input = {
-      meshpad: await ownFramesWithSecondPeer(browser, await openPeer(browser, url.meshpad), 'end'),
-      stock: await ownFramesWithSecondPeer(browser, await openPeer(browser, url.stock), 'end'),
+      meshpad: await typeWithSecondPeer(browser, await openPeer(browser, url.meshpad), 'end'),
+      stock: await typeWithSecondPeer(browser, await openPeer(browser, url.stock), 'end'),
     }
     return { scripts, joins, typing, input }
   },

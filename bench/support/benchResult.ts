@@ -53,6 +53,8 @@ export interface BenchEnvironment {
   node: string
   chromium: string | null
   machine: { cpus: number; cpuModel: string; memoryGiB: number; platform: string; release: string }
+  /** The machine's 1-, 5- and 15-minute load averages when the result was written (absent in older results). */
+  loadAverage?: number[]
 }
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -73,6 +75,7 @@ export function benchEnvironment(): BenchEnvironment {
     commit: tryRun('git', ['rev-parse', '--short', 'HEAD']) ?? 'unknown',
     node: process.version,
     chromium: tryRun(chromiumPath, ['--version']),
+    loadAverage: os.loadavg().map((load) => Math.round(load * 10) / 10),
     machine: {
       cpus: os.cpus().length,
       cpuModel: os.cpus()[0]?.model ?? 'unknown',

@@ -28,7 +28,8 @@ export function renderSection(result: StoredResult): string {
   const m = result.machine
   lines.push(
     `<sub>Measured ${result.date.slice(0, 10)} at commit ${result.commit}: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, ` +
-      `Node ${result.node}${result.chromium ? `, ${result.chromium}` : ''}. Raw samples: \`bench/results/${result.name}.json\`.</sub>`,
+      `Node ${result.node}${result.chromium ? `, ${result.chromium}` : ''}` +
+      `${result.loadAverage ? `; load average ${result.loadAverage.join(' / ')} (1 / 5 / 15 min) when written` : ''}. Raw samples: \`bench/results/${result.name}.json\`.</sub>`,
   )
   return lines.join('\n')
 }

@@ -6,6 +6,7 @@ import { LibraryEntryKeeper } from '../library/LibraryEntryKeeper'
 import type { WebrtcImplementation } from '../network/chunkingRtc'
 import { RoomNetwork, type NetworkDebugInfo } from '../network/RoomNetwork'
 import { forgetPeers } from '../presence/forgetPeers'
+import { guardPresence } from '../presence/guardPresence'
 import type { UserIdentity } from '../presence/userIdentity'
 import { roomTopic } from '../room/roomTopic'
 import type { OpenLocalCopy } from '../storage/localCopy'
@@ -88,7 +89,7 @@ export function openSession(secret: string, options: SessionOptions): Session {
   }
 
   let destroyed = false
-  const disposables: (() => void)[] = []
+  const disposables: (() => void)[] = [guardPresence(awareness)]
   const keeper = options.library ? new LibraryEntryKeeper({ secret, topic, doc }, options.library) : null
   disposables.push(() => keeper?.destroy())
 

@@ -52,6 +52,11 @@ export function PeopleList({ people, selfName, onRename }: Props) {
             ) : (
               <span className="name">{person.name}</span>
             )}
+            {person.alwaysOn && (
+              <span className="always-on" data-testid="always-on" title="Keeps this document while nobody else is online">
+                always on
+              </span>
+            )}
           </li>
         ))}
       </ul>

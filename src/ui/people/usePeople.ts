@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react'
+import { isAlwaysOnState } from '../../presence/alwaysOnPeers'
 import type { Session } from '../../session/openSession'
 
 export interface Person {
@@ -6,6 +7,8 @@ export interface Person {
   readonly name: string
   readonly color: string
   readonly isSelf: boolean
+  /** An always-on peer (it publishes what it stores). */
+  readonly alwaysOn: boolean
 }
 
 function readPeople(session: Session): Person[] {
@@ -13,7 +16,7 @@ function readPeople(session: Session): Person[] {
   session.awareness.getStates().forEach((state, clientId) => {
     const user = state.user as { name?: unknown; color?: unknown } | undefined
     if (typeof user?.name !== 'string' || typeof user.color !== 'string') return
-    people.push({ clientId, name: user.name, color: user.color, isSelf: clientId === session.doc.clientID })
+    people.push({ clientId, name: user.name, color: user.color, isSelf: clientId === session.doc.clientID, alwaysOn: isAlwaysOnState(state) })
   })
   // Yourself first, then by name, so the list does not reshuffle as cursors move.
   return people.sort((a, b) => Number(b.isSelf) - Number(a.isSelf) || a.name.localeCompare(b.name) || a.clientId - b.clientId)
@@ -22,7 +25,7 @@ function readPeople(session: Session): Person[] {
 function samePeople(a: readonly Person[], b: readonly Person[]): boolean {
   return a.length === b.length && a.every((p, i) => {
     const q = b[i]
-    return q !== undefined && p.clientId === q.clientId && p.name === q.name && p.color === q.color
+    return q !== undefined && p.clientId === q.clientId && p.name === q.name && p.color === q.color && p.alwaysOn === q.alwaysOn
   })
 }
 

@@ -1,5 +1,6 @@
 import type { Session } from '../../session/openSession'
 import { syncState } from '../../session/sessionStatus'
+import { useAlwaysOnCoverage } from './useAlwaysOnCoverage'
 import { useSessionStatus } from './useSessionStatus'
 import { statusText } from './statusText'
 
@@ -11,7 +12,8 @@ import { statusText } from './statusText'
  */
 export function StatusBar({ session }: { session: Session | null }) {
   const status = useSessionStatus(session)
-  const text = statusText(status)
+  const coverage = useAlwaysOnCoverage(session)
+  const text = statusText(status, coverage.keeping)
   const sync = syncState(status)
   return (
     <footer className="statusbar" role="status" aria-live="polite">
@@ -21,7 +23,7 @@ export function StatusBar({ session }: { session: Session | null }) {
       <span data-testid="status-peers" data-peers={status.peers} data-state={sync} className={`sync ${sync}`}>
         {text.peers}
       </span>
-      <span data-testid="status-storage" data-state={status.storage} className={`storage ${status.storage}`}>
+      <span data-testid="status-storage" data-state={status.storage} data-always-on={coverage.keeping} className={`storage ${status.storage}`}>
         {text.storage}
       </span>
     </footer>

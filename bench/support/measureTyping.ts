@@ -1,19 +1,12 @@
 import type { Browser, Page } from '@playwright/test'
 import { closePeers, openPeer, pause, waitForLinks, type BenchPeer } from './benchPeers.ts'
 
-/**
- * Local input latency, the method (bench/input.bench.ts and bench/stock.bench.ts use it): a real
- * key press → the next frame of the typist's own page.
- *
- * The keydown's `event.timeStamp` (when Chromium created the input event) → a message posted from
- * the first `requestAnimationFrame` callback after the key, which runs once that frame's style,
- * layout and paint work on the main thread is done. The Event Timing API only reports events of
- * 16 ms or more (its minimum threshold), so it is used as a cross-check: how many key events it
- * saw at ≥ 16 ms (keydown/keypress/input, duration includes presentation).
- */
-export const INPUT_WARMUP_KEYS = 10
-export const INPUT_KEYS = 200
-export const INPUT_PACE_MS = 50
+/** Key presses before measuring (first layout, first frames). */
+export const WARMUP_KEYS = 10
+/** Time between key presses, besides the press itself. */
+export const PACE_MS = 50
+/** Measured key presses, unless a caller asks for another count. */
+export const KEYS = 200
 
 /** Samples of one run: latencies in ms, and the key events Event Timing saw at ≥ 16 ms. */
 export interface OwnFrameLatency {
@@ -22,8 +15,15 @@ export interface OwnFrameLatency {
   slowestEvent: number
 }
 
-/** Presses keys in the focused element of `page` and measures each one (see above). */
-export async function measureOwnFrames(page: Page): Promise<OwnFrameLatency> {
+/**
+ * Presses `keys` letter keys in `page` (after `WARMUP_KEYS` unmeasured ones) and measures each:
+ * the keydown's `event.timeStamp` (when Chromium created the input event) → a message posted from
+ * the first `requestAnimationFrame` callback after the key, which runs once that frame's style,
+ * layout and paint work on the main thread is done. The Event Timing API only reports events of
+ * 16 ms or more (its minimum threshold), so it is used as a cross-check: how many key events it
+ * saw at ≥ 16 ms (keydown/keypress/input, duration includes presentation).
+ */
+export async function measureTyping(page: Page, keys = KEYS): Promise<OwnFrameLatency> {
   await page.evaluate(() => {
     const latencies: number[] = []
     const slow: number[] = []
@@ -48,10 +48,10 @@ export async function measureOwnFrames(page: Page): Promise<OwnFrameLatency> {
     }).observe({ type: 'event', durationThreshold: 16, buffered: false } as PerformanceObserverInit)
   })
   type Recorded = { inputBench: { latencies: number[]; slow: number[]; since: number } }
-  for (let i = 0; i < INPUT_WARMUP_KEYS + INPUT_KEYS; i++) {
-    if (i === INPUT_WARMUP_KEYS) {
+  for (let i = 0; i < WARMUP_KEYS + keys; i++) {
+    if (i === WARMUP_KEYS) {
       // Forget the warm-up keys (first layout, first frames).
-      await page.waitForFunction((n) => (window as unknown as Recorded).inputBench.latencies.length >= n, INPUT_WARMUP_KEYS)
+      await page.waitForFunction((n) => (window as unknown as Recorded).inputBench.latencies.length >= n, WARMUP_KEYS)
       await page.evaluate(() => {
         const bench = (window as unknown as Recorded).inputBench
         bench.latencies.length = 0
@@ -61,9 +61,9 @@ export async function measureOwnFrames(page: Page): Promise<OwnFrameLatency> {
       })
     }
     await page.keyboard.press(String.fromCharCode(97 + (i % 26)))
-    await pause(INPUT_PACE_MS)
+    await pause(PACE_MS)
   }
-  await page.waitForFunction((n) => (window as unknown as Recorded).inputBench.latencies.length >= n, INPUT_KEYS)
+  await page.waitForFunction((n) => (window as unknown as Recorded).inputBench.latencies.length >= n, keys)
   const { latencies, slow } = await page.evaluate(() => (window as unknown as Recorded).inputBench)
   return { latencies, slowEvents: slow.length, slowestEvent: Math.max(0, ...slow) }
 }
@@ -83,13 +83,17 @@ export async function placeCaret(page: Page, position: 'end' | 'middle'): Promis
   }, position)
 }
 
-/** Types in `typist` with a second peer connected, caret at `caret`; closes both afterwards. */
-export async function ownFramesWithSecondPeer(browser: Browser, typist: BenchPeer, caret: 'end' | 'middle'): Promise<OwnFrameLatency> {
+/**
+ * Types in `typist` with a second peer connected (so every key is also stored and sent), caret at
+ * `caret`; closes both afterwards. Works on any page exposing `window.meshpad.session`: Meshpad and
+ * the stock stack's page (bench/stock.bench.ts).
+ */
+export async function typeWithSecondPeer(browser: Browser, typist: BenchPeer, caret: 'end' | 'middle'): Promise<OwnFrameLatency> {
   const other = await openPeer(browser, typist.page.url())
   try {
     await waitForLinks(typist.page, 1)
     await placeCaret(typist.page, caret)
-    return await measureOwnFrames(typist.page)
+    return await measureTyping(typist.page)
   } finally {
     await closePeers([typist, other])
   }
