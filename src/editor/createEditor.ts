@@ -14,13 +14,13 @@ import {
 } from '@codemirror/view'
 import { defaultKeymap, indentWithTab } from '@codemirror/commands'
 import { bracketMatching, foldGutter, foldKeymap, indentOnInput } from '@codemirror/language'
-import { highlightSelectionMatches, searchKeymap } from '@codemirror/search'
 import { closeBrackets, closeBracketsKeymap } from '@codemirror/autocomplete'
 import { yCollab, yUndoManagerKeymap } from 'y-codemirror.next'
 import * as Y from 'yjs'
 import type { Awareness } from 'y-protocols/awareness'
 import { editorTheme, type ColorScheme } from './editorTheme'
 import { languageInfo } from './languages'
+import { searchOnDemand } from './searchOnDemand'
 import { steadyCursor } from './steadyCursor'
 import { undoAcrossRestores } from './undoAcrossRestores'
 
@@ -79,16 +79,16 @@ export function createEditor(
     rectangularSelection(),
     crosshairCursor(),
     highlightActiveLine(),
-    highlightSelectionMatches(),
     placeholder(options.placeholder),
     keymap.of([
       ...yUndoManagerKeymap,
       ...closeBracketsKeymap,
       ...defaultKeymap,
-      ...searchKeymap,
       ...foldKeymap,
       indentWithTab,
     ]),
+    // NOTE: search's keys rank below the keymap above.
+    searchOnDemand(),
     yCollab(text, awareness, { undoManager }),
     language.of([]),
     wrapping.of(options.lineWrapping ? EditorView.lineWrapping : []),
