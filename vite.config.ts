@@ -26,7 +26,8 @@ function serviceWorker() {
     workbox: {
       globPatterns: ['**/*.{js,css,html,svg,png,ico,webmanifest}'],
       navigateFallback: '/index.html',
-      navigateFallbackDenylist: [/^\/healthz/, /^\/metrics/, /^\/signaling/],
+      // NOTE: /ice-servers carries expiring TURN credentials: always from the network, never cached.
+      navigateFallbackDenylist: [/^\/healthz/, /^\/metrics/, /^\/signaling/, /^\/ice-servers/],
       clientsClaim: true,
       skipWaiting: false,
       cleanupOutdatedCaches: true,
