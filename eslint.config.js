@@ -13,13 +13,43 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
-      // The UI uses a session; it never creates providers itself (DESIGN.md).
-      'no-restricted-imports': ['error', { paths: ['y-webrtc', 'y-indexeddb'].map((name) => ({ name, message: 'src/ui uses a session from src/collab' })) }],
+      // Each dependency's internals have one owner: y-webrtc is network/'s, y-indexeddb storage/'s.
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'y-webrtc', message: 'only src/network/ uses y-webrtc; use a session' },
+            { name: 'y-indexeddb', message: 'only src/storage/ uses y-indexeddb; use a LocalCopy' },
+          ],
+        },
+      ],
     },
   },
   {
-    files: ['src/collab/**/*.ts', 'src/editor/**/*.ts'],
+    files: ['src/network/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'y-indexeddb', message: 'only src/storage/ uses y-indexeddb' }] }] },
+  },
+  {
+    files: ['src/storage/**/*.ts', 'src/library/**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'y-webrtc', message: 'only src/network/ uses y-webrtc' }] }] },
+  },
+  {
+    files: ['src/**/*.test.ts', 'src/editor/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    // The core runs in a browser and in Node: page globals only in the small browser adapters.
+    files: ['src/{network,document,presence,session,room}/**/*.ts'],
+    ignores: ['src/session/browserSession.ts', 'src/session/pageLifecycle.ts', '**/*.test.ts'],
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        ...['window', 'document', 'localStorage', 'sessionStorage', 'indexedDB', 'navigator', 'location', 'history'].map((name) => ({
+          name,
+          message: 'the session core runs in Node too: reach the page through an adapter (src/session/browserSession.ts)',
+        })),
+      ],
+    },
   },
   {
     files: ['signaling/**/*.ts', 'e2e/**/*.ts', 'bench/**/*.{ts,js}', '*.config.{ts,js}'],

@@ -7,7 +7,7 @@ import { VitePWA } from 'vite-plugin-pwa'
  * language chunks included, so a Meshpad visited once opens, and edits, with no server at all.
  *
  * - `registerType: 'prompt'`: a new deploy installs beside the running version and waits; the page
- *   offers "A new version is available — Reload" (src/ui/UpdateBanner.tsx) and activates it only
+ *   offers "A new version is available — Reload" (src/ui/update/UpdateBanner.tsx) and activates it only
  *   when the person clicks, after the local save is confirmed. Never `skipWaiting` on its own.
  * - `clientsClaim`: the first worker controls the page that installed it, so a first visit is
  *   already available offline. It cannot swap code under a running page: a first worker serves
@@ -20,7 +20,7 @@ function serviceWorker() {
   return VitePWA({
     strategies: 'generateSW',
     registerType: 'prompt',
-    // NOTE: registered from src/ui/hooks/useAppUpdate.ts (virtual:pwa-register/react).
+    // NOTE: registered from src/ui/update/useAppUpdate.ts (virtual:pwa-register/react).
     injectRegister: false,
     manifest: false,
     workbox: {

@@ -1,6 +1,6 @@
 import { expect, test } from './support/test.js'
 import WebSocket from 'ws'
-import { roomTopic } from '../src/collab/roomTopic.js'
+import { roomTopic } from '../src/room/roomTopic.js'
 import { debugInfo, editorText, expectEditorToContain, openPeer, typeAtEnd, waitForWebrtcPeers } from './support/peer.js'
 
 test('a different secret shares nothing, and the wire shows only the topic and ciphertext', async ({ browser, server }) => {

@@ -1,5 +1,5 @@
-import { roomTopic } from '../src/collab/roomTopic.js'
-import { roomSecretFromHash } from '../src/collab/roomLink.js'
+import { roomTopic } from '../src/room/roomTopic.js'
+import { roomSecretFromHash } from '../src/room/roomLink.js'
 import { expect, test } from './support/test.js'
 import { databaseNames, download, openMyDocuments, pickImportFile } from './support/documents.js'
 import { EDITOR, editorText, expectDocumentText, openPeer, typeAtEnd, waitForSaved } from './support/peer.js'

@@ -1,18 +1,40 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
-import { openDocumentRegistry } from './collab/documentRegistry'
-import { App } from './ui/App'
-import { ensureRoomInUrl } from './ui/hooks/useRoomSecret'
-import './ui/app.css'
+import { openDocumentLibrary } from './library/DocumentLibrary'
+import { loadUser } from './presence/userIdentity'
+import { hashAddress, openBrowserSession } from './session/browserSession'
+import type { Session } from './session/openSession'
+import { Workspace } from './session/Workspace'
+import { App } from './ui/app/App'
+import { localStorageOrNone } from './ui/app/localStorageOrNone'
+import './ui/app/app.css'
 
-ensureRoomInUrl()
-// NOTE: one per page, for as long as the page lives.
-const registry = openDocumentRegistry()
+declare global {
+  interface Window {
+    /** The open session, for the console and for end-to-end tests. */
+    meshpad?: { session: Session; workspace: Workspace }
+  }
+}
+
+// NOTE: the session opens here, before React renders, so the signaling connection and the local
+// copy start while the rest of the page is built. One workspace per page, for as long as it lives.
+const library = openDocumentLibrary()
+const workspace = new Workspace({
+  library,
+  address: hashAddress(),
+  user: loadUser(localStorageOrNone()),
+  openSession: (secret, user) => openBrowserSession(secret, user, library),
+})
+const publish = (): void => {
+  window.meshpad = { session: workspace.session, workspace }
+}
+publish()
+workspace.subscribe(publish)
 
 const root = document.getElementById('root')
 if (root === null) throw new Error('index.html has no #root element')
 createRoot(root).render(
   <StrictMode>
-    <App registry={registry} />
+    <App workspace={workspace} library={library} />
   </StrictMode>,
 )

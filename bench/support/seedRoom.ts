@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Browser, BrowserContext } from '@playwright/test'
-import { roomDatabaseName, roomTopic } from '../../src/collab/roomTopic.ts'
+import { roomTopic } from '../../src/room/roomTopic.ts'
+import { roomDatabaseName } from '../../src/storage/IndexeddbCopy.ts'
 import { newPeerContext, openMeshpad, type BenchPeer } from './benchPeers.ts'
 import type { ProbeOptions } from './pageProbe.ts'
 

@@ -1,8 +1,8 @@
-import type { Session } from '../../src/collab/openSession.js'
+import type { Session } from '../../src/session/openSession.js'
 
 declare global {
   interface Window {
-    /** Set by the app (src/ui/hooks/useSession.ts) while a session is open. */
+    /** Set by the app (src/main.tsx): the workspace's open session. */
     meshpad?: { session: Session }
   }
 }

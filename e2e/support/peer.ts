@@ -1,5 +1,5 @@
 import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test'
-import type { SessionDebugInfo } from '../../src/collab/openSession.js'
+import type { SessionDebugInfo } from '../../src/session/openSession.js'
 
 /** The editor's contenteditable. */
 export const EDITOR = '.cm-content'

@@ -1,0 +1,34 @@
+import * as Y from 'yjs'
+import { docText, readDocMeta } from '../document/docMeta'
+import type { DocumentLibrary } from './DocumentLibrary'
+import { createRoomSecret } from '../room/roomLink'
+import { roomTopic } from '../room/roomTopic'
+import { storeIndexeddbCopy } from '../storage/IndexeddbCopy'
+
+/**
+ * Creates a new room (a new secret) holding `update` (a whole Yjs document: an import, or a copy
+ * of an open document), stores it in this browser and lists it in `library`. Returns the new
+ * secret once the document is committed to IndexedDB, so opening it shows the content at once.
+ *
+ * NOTE: the update keeps its Yjs history (item ids), so the new room is a fork: merging it back
+ * into the original later, or importing it twice, adds nothing twice.
+ */
+export async function storeNewDocument(update: Uint8Array, library: DocumentLibrary): Promise<string> {
+  const secret = createRoomSecret()
+  const topic = roomTopic(secret)
+  const doc = new Y.Doc()
+  Y.applyUpdate(doc, update)
+  try {
+    await storeIndexeddbCopy(topic, doc)
+    const meta = readDocMeta(doc)
+    await library.record({ topic, secret, title: meta.title, language: meta.language, length: docText(doc).length, lastEditedAt: Date.now() })
+    return secret
+  } finally {
+    doc.destroy()
+  }
+}
+
+/** "Make a copy": a new room holding `doc` as it is now (content, title, language, history). */
+export function storeCopyOf(doc: Y.Doc, library: DocumentLibrary): Promise<string> {
+  return storeNewDocument(Y.encodeStateAsUpdate(doc), library)
+}

@@ -1,0 +1,118 @@
+import { isSyncStep2 } from './syncMessage'
+
+/** What Meshpad uses of simple-peer, y-webrtc's peer connection (its `conn.peer`). */
+export interface SimplePeer {
+  on(event: string, listener: (...args: never[]) => void): unknown
+  removeListener(event: string, listener: (...args: never[]) => void): unknown
+  listenerCount(event: string): number
+  send(data: Uint8Array): void
+  /** simple-peer's RTCPeerConnection; null once destroyed. */
+  readonly _pc?: RTCPeerConnection | null
+}
+
+/** What Meshpad uses of y-webrtc's `WebrtcConn`. */
+export interface WebrtcConn {
+  readonly connected: boolean
+  readonly closed: boolean
+  readonly peer: SimplePeer
+}
+
+/** The simple-peer events a tracked connection listens to. */
+export const PEER_EVENTS = ['connect', 'close', 'data', 'iceStateChange'] as const
+
+/**
+ * Whether a WebRTC connection carries data now: its data channel is open and ICE has not reported
+ * the link down. NOTE: after a peer dies, ICE says `disconnected` within about 5 s, while the data
+ * channel closes only after SCTP gives up (about 15 s more).
+ */
+export function isLinkUp(conn: WebrtcConn): boolean {
+  const ice = conn.peer._pc?.iceConnectionState
+  return conn.connected && ice !== 'disconnected' && ice !== 'failed'
+}
+
+interface Tracked {
+  synced: boolean
+  readonly detach: () => void
+}
+
+export interface PeerLinksHandlers {
+  /** A link opened, closed, changed its ICE state or finished its sync exchange. */
+  readonly onChange: () => void
+  /** A link closed or ICE reported it down: that peer is (for now) not reachable directly. */
+  readonly onPeerDown: (peerId: string) => void
+}
+
+/**
+ * Follows each WebRTC connection of a room: whether it is up and whether its peer's sync answer
+ * (Yjs sync step 2) arrived. It is responsible for every listener it adds to a connection and
+ * removes them when the connection closes or on `destroy()`.
+ *
+ * NOTE: y-webrtc emits `peers` when a connection is created, not when its data channel opens;
+ * simple-peer's own `connect`/`close`/`iceStateChange` tell when it is really up. y-webrtc creates
+ * a new connection object only after the old one of that peer closed.
+ */
+export class PeerLinks {
+  private readonly tracked = new Map<WebrtcConn, Tracked>()
+  private destroyed = false
+
+  constructor(private readonly handlers: PeerLinksHandlers) {}
+
+  /** Starts following `conn`, the connection to `peerId`; a second call for it does nothing. */
+  track(peerId: string, conn: WebrtcConn): void {
+    if (this.destroyed || this.tracked.has(conn) || conn.closed) return
+    const { peer } = conn
+    const onChange = (): void => this.handlers.onChange()
+    const onClose = (): void => {
+      this.untrack(conn)
+      this.handlers.onPeerDown(peerId)
+      this.handlers.onChange()
+    }
+    // NOTE: registered after y-webrtc's own `data` listener, so the answer is applied by now.
+    const onData = (data: Uint8Array): void => {
+      const entry = this.tracked.get(conn)
+      if (entry === undefined || entry.synced || !isSyncStep2(data)) return
+      entry.synced = true
+      this.handlers.onChange()
+    }
+    const onIceState = (state: RTCIceConnectionState): void => {
+      if (state === 'disconnected' || state === 'failed') this.handlers.onPeerDown(peerId)
+      this.handlers.onChange()
+    }
+    peer.on('connect', onChange)
+    peer.on('close', onClose)
+    peer.on('data', onData)
+    peer.on('iceStateChange', onIceState)
+    this.tracked.set(conn, {
+      synced: false,
+      detach: () => {
+        peer.removeListener('connect', onChange)
+        peer.removeListener('close', onClose)
+        peer.removeListener('data', onData)
+        peer.removeListener('iceStateChange', onIceState)
+      },
+    })
+  }
+
+  private untrack(conn: WebrtcConn): void {
+    this.tracked.get(conn)?.detach()
+    this.tracked.delete(conn)
+  }
+
+  /** Of `conns`, how many are up, and how many of those finished their sync exchange. */
+  count(conns: Iterable<WebrtcConn>): { up: number; synced: number } {
+    let up = 0
+    let synced = 0
+    for (const conn of conns) {
+      if (!isLinkUp(conn)) continue
+      up++
+      if (this.tracked.get(conn)?.synced === true) synced++
+    }
+    return { up, synced }
+  }
+
+  /** Idempotent: removes every listener from every connection still followed. */
+  destroy(): void {
+    this.destroyed = true
+    for (const conn of [...this.tracked.keys()]) this.untrack(conn)
+  }
+}

@@ -1,0 +1,241 @@
+import type * as Y from 'yjs'
+import { WebrtcProvider } from 'y-webrtc'
+import type { Awareness } from 'y-protocols/awareness'
+import type { WebrtcImplementation } from './chunkingRtc'
+import { MeshRelay } from './MeshRelay'
+import { PeerLinks, isLinkUp, type WebrtcConn } from './PeerLinks'
+import { markRoomReleasing, whenRoomReleased } from './roomRelease'
+import { signalingState, type SignalingConnState, type SignalingState } from './signalingState'
+import { syncStep1Message } from './syncMessage'
+
+/** How often the signaling state is re-derived while no server is connected. */
+export const SIGNALING_POLL_MS = 500
+
+/** What the network part of a session's status says. */
+export interface NetworkState {
+  readonly signaling: SignalingState
+  /** Peers with an open WebRTC data channel. */
+  readonly peers: number
+  /** Of those, the peers whose sync exchange completed (see `isSyncStep2`). */
+  readonly syncedPeers: number
+  /** Other tabs of this browser, synced over BroadcastChannel. */
+  readonly tabs: number
+}
+
+export interface RoomNetworkOptions {
+  /** The room's name on the wire (its topic), and y-webrtc's room name. */
+  readonly topic: string
+  /** y-webrtc's `password`: signaling payloads and BroadcastChannel traffic are encrypted with it. */
+  readonly password: string
+  readonly doc: Y.Doc
+  readonly awareness: Awareness
+  readonly signaling: readonly string[]
+  readonly iceServers?: readonly RTCIceServer[]
+  /** simple-peer's `wrtc`: the WebRTC classes to use (the chunking transport over the platform's). */
+  readonly rtc: WebrtcImplementation | null
+  /** Called after every change of {@link RoomNetwork.state}. */
+  readonly onChange: () => void
+  /** A direct link to these peers went down (closed, or ICE reported it down). */
+  readonly onPeersDown: (peerIds: readonly string[]) => void
+}
+
+/** What a test or a curious person can read off the network of a live session. */
+export interface NetworkDebugInfo {
+  readonly peerId: string | null
+  /** WebRTC peers with an open data channel. */
+  readonly webrtcConnected: number
+  /** WebRTC peers known, connected or not. */
+  readonly webrtcKnown: number
+  readonly bcPeers: number
+  readonly signalingConnected: number
+  /** `performance.now()` when the first WebRTC data channel opened, or null. */
+  readonly firstPeerAt: number | null
+}
+
+/**
+ * The room on the network: a y-webrtc provider (signaling, WebRTC mesh, BroadcastChannel between
+ * tabs) and what Meshpad adds to it — honest link counts, the mesh relay, and the presence fields
+ * that describe the mesh (`peerId`, `links`). It is the only place that reads y-webrtc's internals
+ * (`room.webrtcConns`, `bcConns`, `signalingConns`); it is responsible for every listener and
+ * timer it starts and removes them in `destroy()`. It does not own the doc or the awareness.
+ */
+export class RoomNetwork {
+  private provider: WebrtcProvider | null = null
+  private current: NetworkState = { signaling: 'connecting', peers: 0, syncedPeers: 0, tabs: 0 }
+  private everConnected = false
+  private pollTimer: ReturnType<typeof setInterval> | null = null
+  private firstPeerAt: number | null = null
+  private publishedLinks: string | null = null
+  private destroyed = false
+  private readonly links: PeerLinks
+  private readonly relay: MeshRelay
+
+  constructor(private readonly options: RoomNetworkOptions) {
+    this.links = new PeerLinks({ onChange: this.refresh, onPeerDown: (peerId) => options.onPeersDown([peerId]) })
+    /**
+     * NOTE: y-webrtc forwards every update a peer sends to all other peers, so in a full mesh an
+     * edit costs n·(n − 1) messages instead of n − 1. Each person's awareness carries the peer
+     * ids they reach directly (`links`), and updates are forwarded only while the mesh is not
+     * known to be full (see MeshRelay).
+     */
+    this.relay = new MeshRelay({
+      self: () => (this.provider?.room ? { peerId: this.provider.room.peerId, links: this.directLinks() } : null),
+      states: () => options.awareness.getStates().values(),
+      resync: this.resync,
+    })
+    options.awareness.on('change', this.refreshRelay)
+    const released = whenRoomReleased(options.topic)
+    if (released === undefined) this.connect()
+    else void released.then(() => this.connect())
+  }
+
+  get state(): NetworkState {
+    return this.current
+  }
+
+  /** This page's y-webrtc peer id, once its room is open. */
+  get peerId(): string | null {
+    return this.provider?.room?.peerId ?? null
+  }
+
+  /** The presence fields that describe this peer in the mesh (see `MeshPresence`). */
+  presence(): { peerId?: string; links: string[] } {
+    const peerId = this.peerId
+    return peerId === null ? { links: [] } : { peerId, links: this.directLinks() }
+  }
+
+  private connect(): void {
+    if (this.destroyed) return
+    const { options } = this
+    const provider = new WebrtcProvider(options.topic, options.doc, {
+      signaling: [...options.signaling],
+      password: options.password,
+      awareness: options.awareness,
+      // NOTE: data channels drop messages above their size limit (256 KiB in Chromium), which a
+      // large document's sync exceeds; the chunking transport frames them.
+      peerOpts: { config: { iceServers: [...(options.iceServers ?? [])] }, wrtc: options.rtc ?? undefined },
+      shouldRelay: this.relay.shouldRelay,
+    })
+    this.provider = provider
+    provider.on('peers', this.handlePeers)
+    provider.on('synced', this.refresh)
+    for (const conn of provider.signalingConns) {
+      conn.on('connect', this.refresh)
+      conn.on('disconnect', this.refresh)
+    }
+    void provider.key.then(() => {
+      if (this.destroyed || provider.room === null) return
+      options.awareness.setLocalStateField('peerId', provider.room.peerId)
+      this.refresh()
+    })
+    this.refresh()
+  }
+
+  private conns(): Map<string, WebrtcConn> {
+    return (this.provider?.room?.webrtcConns as Map<string, WebrtcConn> | undefined) ?? new Map()
+  }
+
+  /** Peer ids this page reaches directly: WebRTC links that are up, and tabs over BroadcastChannel. */
+  private directLinks(): string[] {
+    const room = this.provider?.room
+    if (!room) return []
+    const links = [...room.bcConns]
+    this.conns().forEach((conn, peerId) => {
+      if (isLinkUp(conn)) links.push(peerId)
+    })
+    return links.sort()
+  }
+
+  private readonly handlePeers = ({ added, removed }: { added: string[]; removed: string[] }): void => {
+    const conns = this.conns()
+    for (const peerId of added) {
+      const conn = conns.get(peerId)
+      if (conn !== undefined) this.links.track(peerId, conn)
+    }
+    if (removed.length > 0) this.options.onPeersDown(removed)
+    this.refresh()
+  }
+
+  private readonly refreshRelay = (): void => this.relay.refresh()
+
+  /** Asks every direct peer for what this copy lacks (see `MeshRelay`). */
+  private readonly resync = (): void => {
+    const message = syncStep1Message(this.options.doc)
+    this.conns().forEach((conn) => {
+      if (!conn.connected) return
+      try {
+        conn.peer.send(message)
+      } catch {
+        // NOTE: a channel closing right now; its peer syncs again when it reconnects.
+      }
+    })
+  }
+
+  private readonly refresh = (): void => {
+    // NOTE: peers close after `destroy()` (y-webrtc tears the room down asynchronously).
+    const provider = this.provider
+    if (this.destroyed || provider === null) return
+    const signalingConns = provider.signalingConns as unknown as SignalingConnState[]
+    if (signalingConns.some((conn) => conn.connected)) this.everConnected = true
+    const { up, synced } = this.links.count(this.conns().values())
+    if (up > 0 && this.firstPeerAt === null) this.firstPeerAt = performance.now()
+    const signaling = signalingState(signalingConns, this.everConnected)
+    this.publishLinks()
+    this.relay.refresh()
+    const next: NetworkState = { signaling, peers: up, syncedPeers: synced, tabs: provider.room?.bcConns.size ?? 0 }
+    const changed = (Object.keys(next) as (keyof NetworkState)[]).some((key) => next[key] !== this.current[key])
+    this.current = next
+    // NOTE: failed connection attempts emit nothing; poll only while no server is connected.
+    if (signaling !== 'connected' && this.pollTimer === null) {
+      this.pollTimer = setInterval(this.refresh, SIGNALING_POLL_MS)
+    } else if (signaling === 'connected' && this.pollTimer !== null) {
+      clearInterval(this.pollTimer)
+      this.pollTimer = null
+    }
+    if (changed) this.options.onChange()
+  }
+
+  private publishLinks(): void {
+    if (!this.provider?.room) return
+    const links = this.directLinks()
+    if (links.join() === this.publishedLinks) return
+    this.publishedLinks = links.join()
+    this.options.awareness.setLocalStateField('links', links)
+  }
+
+  debug(): NetworkDebugInfo {
+    const room = this.provider?.room ?? null
+    return {
+      peerId: room?.peerId ?? null,
+      webrtcConnected: this.links.count(this.conns().values()).up,
+      webrtcKnown: room?.webrtcConns.size ?? 0,
+      bcPeers: room?.bcConns.size ?? 0,
+      signalingConnected: this.provider?.signalingConns.filter((conn) => conn.connected).length ?? 0,
+      firstPeerAt: this.firstPeerAt,
+    }
+  }
+
+  /** Idempotent. Leaves the room: closes every connection and releases the signaling servers. */
+  destroy(): void {
+    if (this.destroyed) return
+    this.destroyed = true
+    if (this.pollTimer !== null) clearInterval(this.pollTimer)
+    this.options.awareness.off('change', this.refreshRelay)
+    this.links.destroy()
+    const provider = this.provider
+    if (provider === null) return
+    provider.off('peers', this.handlePeers)
+    provider.off('synced', this.refresh)
+    for (const conn of provider.signalingConns) {
+      conn.off('connect', this.refresh)
+      conn.off('disconnect', this.refresh)
+    }
+    // NOTE: `destroy()` alone leaves the provider registered with its signaling connections,
+    // which then stay open; `disconnect()` releases them.
+    provider.disconnect()
+    provider.destroy()
+    // NOTE: y-webrtc releases the room name in a `key.then` registered by `destroy()`; this one
+    // runs after it.
+    markRoomReleasing(this.options.topic, provider.key)
+  }
+}

@@ -1,0 +1,95 @@
+// @vitest-environment node
+import { readFileSync } from 'node:fs'
+import wrtc from '@roamhq/wrtc'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import WebSocket from 'ws'
+import * as Y from 'yjs'
+import { WebrtcProvider } from 'y-webrtc'
+import { createSignalingServer, type SignalingServer } from '../../signaling/server'
+import { waitFor } from '../../signaling/testing/conditions'
+import { startNodePeer, type NodePeerProcess } from '../session/testing/nodePeerProcess'
+import { roomTopic } from '../room/roomTopic'
+import { chunkingRtc } from './chunkingRtc'
+import type { WebrtcConn } from './PeerLinks'
+
+Object.assign(globalThis, { WebSocket })
+
+let server: SignalingServer
+let port: number
+const peers: NodePeerProcess[] = []
+beforeAll(async () => {
+  server = createSignalingServer({ port: 0, host: '127.0.0.1' })
+  port = (await server.listen()).port
+})
+afterAll(async () => {
+  await Promise.all(peers.map((peer) => peer.stop()))
+  await server.close()
+})
+
+/**
+ * What src/network/ relies on in y-webrtc beyond its documented API, and the patch Meshpad
+ * applies to it (patches/y-webrtc+10.3.0.patch). An upgrade that changes any of it fails here,
+ * in one place, before it fails anywhere else.
+ */
+describe('y-webrtc contract', () => {
+  it('is 10.3.0, pinned exactly, with the patch applied', () => {
+    const manifest = JSON.parse(readFileSync(new URL('../../node_modules/y-webrtc/package.json', import.meta.url), 'utf8')) as { version: string }
+    const project = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { dependencies: Record<string, string> }
+    expect(manifest.version).toBe('10.3.0')
+    expect(project.dependencies['y-webrtc']).toBe('10.3.0')
+    const source = readFileSync(new URL('../../node_modules/y-webrtc/src/y-webrtc.js', import.meta.url), 'utf8')
+    expect(source).toContain('PATCH(meshpad)')
+  })
+
+  it('asks shouldRelay before forwarding what a peer sent', async () => {
+    const doc = new Y.Doc()
+    const shouldRelay = vi.fn(() => false)
+    const provider = new WebrtcProvider('contract-relay', doc, { signaling: [], password: 'secret', shouldRelay })
+    await provider.key
+    const room = provider.room!
+    const update = Y.encodeStateAsUpdate((() => {
+      const other = new Y.Doc()
+      other.getText('content').insert(0, 'from a peer')
+      return other
+    })())
+    Y.applyUpdate(doc, update, room)
+    expect(shouldRelay).toHaveBeenCalled()
+    provider.disconnect()
+    provider.destroy()
+    doc.destroy()
+  })
+
+  it('exposes the room, its connections and their simple-peer as src/network reads them', async () => {
+    peers.push(await startNodePeer(`http://127.0.0.1:${port}/#contract-room`, 'hello'))
+    const doc = new Y.Doc()
+    const provider = new WebrtcProvider(
+      // NOTE: the room name is the topic; the Node peer derives it from the secret.
+      roomTopic('contract-room'),
+      doc,
+      { signaling: [`ws://127.0.0.1:${port}/signaling`], password: 'contract-room', peerOpts: { wrtc: chunkingRtc(wrtc) } },
+    )
+    const added: string[] = []
+    provider.on('peers', ({ added: ids }: { added: string[] }) => added.push(...ids))
+    await waitFor(() => doc.getText('content').toString() === 'hello', 30_000)
+
+    const signaling = provider.signalingConns[0] as unknown as { connected: boolean; unsuccessfulReconnects: number; on: unknown; off: unknown }
+    expect(signaling.connected).toBe(true)
+    expect(typeof signaling.unsuccessfulReconnects).toBe('number')
+    expect(typeof signaling.on).toBe('function')
+    const room = provider.room!
+    expect(typeof room.peerId).toBe('string')
+    expect(room.bcConns).toBeInstanceOf(Set)
+    expect(room.webrtcConns).toBeInstanceOf(Map)
+    expect(added.length).toBe(1)
+    const conn = room.webrtcConns.get(added[0]!) as unknown as WebrtcConn
+    expect(conn.connected).toBe(true)
+    expect(conn.closed).toBe(false)
+    expect(conn.peer._pc?.iceConnectionState).toMatch(/connected|completed/)
+    for (const method of ['on', 'removeListener', 'listenerCount', 'send'] as const) expect(typeof conn.peer[method]).toBe('function')
+    expect(conn.peer.listenerCount('data')).toBeGreaterThan(0)
+
+    provider.disconnect()
+    provider.destroy()
+    doc.destroy()
+  }, 60_000)
+})

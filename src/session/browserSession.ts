@@ -1,0 +1,39 @@
+import type { DocumentLibrary } from '../library/DocumentLibrary'
+import { chunkingRtc } from '../network/chunkingRtc'
+import { signalingUrls } from '../network/signalingUrls'
+import type { UserIdentity } from '../presence/userIdentity'
+import { roomSecretFromHash } from '../room/roomLink'
+import { openIndexeddbCopy } from '../storage/IndexeddbCopy'
+import { openSession, type Session } from './openSession'
+import { windowLifecycle } from './pageLifecycle'
+import type { RoomAddress } from './Workspace'
+
+/** Opens a session in this page: IndexedDB, the browser's WebRTC, the page's signaling servers. */
+export function openBrowserSession(secret: string, user: UserIdentity, library: DocumentLibrary): Session {
+  return openSession(secret, {
+    signaling: signalingUrls(window.location),
+    user,
+    storage: openIndexeddbCopy,
+    rtc: chunkingRtc(),
+    lifecycle: windowLifecycle(),
+    library,
+  })
+}
+
+/**
+ * The URL fragment as the room's address. NOTE: `pushState`/`replaceState` fire no `hashchange`,
+ * so only the person's own navigation (a pasted link, Back) reaches `onChange`.
+ */
+export function hashAddress(): RoomAddress {
+  return {
+    read: () => roomSecretFromHash(window.location.hash),
+    show(secret, mode) {
+      if (mode === 'push') window.history.pushState(null, '', `#${secret}`)
+      else window.history.replaceState(window.history.state, '', `#${secret}`)
+    },
+    onChange(listener) {
+      window.addEventListener('hashchange', listener)
+      return () => window.removeEventListener('hashchange', listener)
+    },
+  }
+}

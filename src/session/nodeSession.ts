@@ -1,0 +1,30 @@
+import wrtc from '@roamhq/wrtc'
+import WebSocket from 'ws'
+import { chunkingRtc } from '../network/chunkingRtc'
+import type { UserIdentity } from '../presence/userIdentity'
+import type { ParsedRoomLink } from '../room/parseRoomLink'
+import type { OpenLocalCopy } from '../storage/localCopy'
+import { openSession, type Session } from './openSession'
+
+export interface NodeSessionOptions {
+  readonly user: UserIdentity
+  /** The local copy: LevelDB for a peer that keeps documents, memory for one that does not. */
+  readonly storage: OpenLocalCopy
+  readonly iceServers?: readonly RTCIceServer[]
+}
+
+/**
+ * Opens a room in Node with the same session core as a browser: WebRTC from @roamhq/wrtc under
+ * the chunking transport, signaling over the `ws` client. Node only (never bundled for a page).
+ */
+export function openNodeSession(link: ParsedRoomLink, options: NodeSessionOptions): Session {
+  // NOTE: Node 20 has no global WebSocket; y-webrtc's signaling client (lib0) expects one.
+  if (globalThis.WebSocket === undefined) Object.assign(globalThis, { WebSocket })
+  return openSession(link.secret, {
+    signaling: link.signaling,
+    user: options.user,
+    storage: options.storage,
+    iceServers: options.iceServers,
+    rtc: chunkingRtc(wrtc),
+  })
+}

@@ -1,0 +1,169 @@
+import * as Y from 'yjs'
+import { Awareness, removeAwarenessStates } from 'y-protocols/awareness'
+import { docMetaMap, docText, ensureSchemaVersion } from '../document/docMeta'
+import type { DocumentLibrary } from '../library/DocumentLibrary'
+import { LibraryEntryKeeper } from '../library/LibraryEntryKeeper'
+import type { WebrtcImplementation } from '../network/chunkingRtc'
+import { RoomNetwork, type NetworkDebugInfo } from '../network/RoomNetwork'
+import { forgetPeers } from '../presence/forgetPeers'
+import type { UserIdentity } from '../presence/userIdentity'
+import { roomTopic } from '../room/roomTopic'
+import type { OpenLocalCopy } from '../storage/localCopy'
+import type { PageLifecycle } from './pageLifecycle'
+import { INITIAL_STATUS, sameStatus, type SessionStatus } from './sessionStatus'
+
+export interface SessionOptions {
+  /** Signaling server URLs; see `signalingUrls()`. */
+  readonly signaling: readonly string[]
+  /** ICE servers for WebRTC. Default: none (peers on one network, or with public addresses). */
+  readonly iceServers?: readonly RTCIceServer[]
+  readonly user: UserIdentity
+  /** The local copy: IndexedDB in a browser, LevelDB in Node, memory in tests. */
+  readonly storage: OpenLocalCopy
+  /** The WebRTC classes (the chunking transport over the platform's); null: no WebRTC. */
+  readonly rtc: WebrtcImplementation | null
+  /** The page's lifecycle, where there is a page. */
+  readonly lifecycle?: PageLifecycle
+  /** Where to list the document once it holds anything (see `LibraryEntryKeeper`). */
+  readonly library?: DocumentLibrary
+}
+
+/** What a test or a curious person can read off a live session (`window.meshpad.session.debug()`). */
+export interface SessionDebugInfo extends NetworkDebugInfo {
+  readonly topic: string
+}
+
+/**
+ * One open room: its document, its local copy, its network and the presence of the people in it.
+ * It is responsible for every listener, timer and connection it starts, and removes them all in
+ * `destroy()`; it knows nothing of React or the DOM, and runs in a browser and in Node alike.
+ */
+export interface Session {
+  readonly secret: string
+  readonly topic: string
+  readonly doc: Y.Doc
+  readonly text: Y.Text
+  readonly meta: Y.Map<unknown>
+  readonly awareness: Awareness
+  /**
+   * Resolves once the stored copy (if any) is in `doc`; a new room resolves as soon as its empty
+   * storage is open; a session destroyed before that resolves it without loading.
+   */
+  readonly whenLocalLoaded: Promise<void>
+  /** Resolves once the session is destroyed and its local copy closed. */
+  readonly closed: Promise<void>
+  readonly status: SessionStatus
+  /** Calls `listener` after every status change; returns the unsubscribe function. */
+  onStatus(listener: () => void): () => void
+  setUser(user: UserIdentity): void
+  debug(): SessionDebugInfo
+  /** Idempotent. Disconnects, writes what is pending, and leaves the room's presence. */
+  destroy(): void
+}
+
+/**
+ * Opens the room of `secret`: the document loads from the local copy while the network connects
+ * with the secret as its password (signaling payloads and BroadcastChannel traffic are AES-GCM
+ * encrypted; only the topic is visible). Stored text appears as soon as it is read, whether or
+ * not any peer is there; what peers send merges with it.
+ *
+ * NOTE: the network starts while the local copy loads: a joining peer meets the room sooner
+ * (opening a browser's first database alone takes a few hundred ms). Whatever is stored arrives
+ * in the doc as an update, which y-webrtc sends to the peers already connected.
+ */
+export function openSession(secret: string, options: SessionOptions): Session {
+  const topic = roomTopic(secret)
+  const doc = new Y.Doc()
+  const awareness = new Awareness(doc)
+  let user = options.user
+  awareness.setLocalStateField('user', user)
+
+  const listeners = new Set<() => void>()
+  let status: SessionStatus = INITIAL_STATUS
+  const setStatus = (patch: Partial<SessionStatus>): void => {
+    const next = { ...status, ...patch }
+    if (sameStatus(next, status)) return
+    status = next
+    for (const listener of listeners) listener()
+  }
+
+  let destroyed = false
+  const disposables: (() => void)[] = []
+  const keeper = options.library ? new LibraryEntryKeeper({ secret, topic, doc }, options.library) : null
+  disposables.push(() => keeper?.destroy())
+
+  const copy = options.storage(topic, doc)
+  disposables.push(copy.onChange(() => setStatus({ storage: copy.state, storageError: copy.error })))
+  setStatus({ storage: copy.state, storageError: copy.error })
+
+  const network = new RoomNetwork({
+    topic,
+    password: secret,
+    doc,
+    awareness,
+    signaling: options.signaling,
+    iceServers: options.iceServers,
+    rtc: options.rtc,
+    onChange: () => {
+      setStatus(network.state)
+      keeper?.setPeers(network.state.peers)
+    },
+    onPeersDown: (peerIds) => forgetPeers(awareness, peerIds),
+  })
+  disposables.push(() => network.destroy())
+
+  if (options.lifecycle) {
+    disposables.push(
+      options.lifecycle.onHide(() => {
+        removeAwarenessStates(awareness, [doc.clientID], 'page hide')
+        keeper?.flush()
+      }),
+      options.lifecycle.onRestore(() => awareness.setLocalState({ user, ...network.presence() })),
+    )
+  }
+
+  const whenLocalLoaded = copy.whenLoaded.then(() => {
+    if (destroyed) return
+    ensureSchemaVersion(doc)
+    keeper?.markLoaded()
+  })
+
+  let markClosed = (): void => {}
+  const closed = new Promise<void>((resolve) => (markClosed = resolve))
+
+  return {
+    secret,
+    topic,
+    doc,
+    text: docText(doc),
+    meta: docMetaMap(doc),
+    awareness,
+    whenLocalLoaded,
+    closed,
+    get status() {
+      return status
+    },
+    onStatus(listener) {
+      if (destroyed) return () => {}
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    setUser(next) {
+      user = next
+      if (!destroyed) awareness.setLocalStateField('user', next)
+    },
+    debug: () => ({ topic, ...network.debug() }),
+    destroy() {
+      if (destroyed) return
+      destroyed = true
+      listeners.clear()
+      // NOTE: in reverse order of creation: the keeper and the network stop observing the doc
+      // before the copy writes what is pending and the doc goes.
+      for (const dispose of disposables.reverse()) dispose()
+      const copyClosed = copy.destroy()
+      awareness.destroy()
+      doc.destroy()
+      void copyClosed.then(markClosed, markClosed)
+    },
+  }
+}

@@ -1,0 +1,99 @@
+// @vitest-environment node
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import * as Y from 'yjs'
+import { WebrtcProvider } from 'y-webrtc'
+import { Awareness } from 'y-protocols/awareness'
+import { createSignalingServer, type SignalingServer } from '../../signaling/server'
+import { waitFor } from '../../signaling/testing/conditions'
+import { PEER_EVENTS, type SimplePeer, type WebrtcConn } from '../network/PeerLinks'
+import { userWithColor } from '../presence/userIdentity'
+import { openMemoryCopy } from '../storage/MemoryCopy'
+import { openNodeSession } from './nodeSession'
+import { startNodePeer, type NodePeerProcess } from './testing/nodePeerProcess'
+
+let server: SignalingServer
+let port: number
+const peers: NodePeerProcess[] = []
+
+beforeAll(async () => {
+  server = createSignalingServer({ port: 0, host: '127.0.0.1' })
+  port = (await server.listen()).port
+})
+afterAll(async () => {
+  await Promise.all(peers.map((peer) => peer.stop()))
+  await server.close()
+})
+
+type Observed = { _observers: Map<string, Set<unknown>> }
+const listeners = (observable: unknown): number =>
+  [...(observable as Observed)._observers.values()].reduce((sum, set) => sum + set.size, 0)
+const peerListeners = (peer: SimplePeer): number[] => PEER_EVENTS.map((event) => peer.listenerCount(event))
+
+describe('Session.destroy()', () => {
+  it('removes every listener it added to the doc, awareness, provider, signaling and peer connections', async () => {
+    const link = `http://127.0.0.1:${port}/#listener-room`
+    const other = await startNodePeer(link, 'from the other process')
+    peers.push(other)
+
+    // The counts of a doc and awareness nobody else listens to, and what y-webrtc itself adds.
+    const bareDoc = new Y.Doc()
+    const bareAwareness = new Awareness(bareDoc)
+    const base = { doc: listeners(bareDoc), awareness: listeners(bareAwareness) }
+    bareAwareness.destroy()
+    bareDoc.destroy()
+    const atDestroy: Record<string, number> = {}
+    const signalingBefore: number[] = []
+    const signalingAfter: number[] = []
+    const peersBefore = new Map<SimplePeer, number[]>()
+    const peersAfter = new Map<SimplePeer, number[]>()
+    const docDestroy = vi.spyOn(Y.Doc.prototype, 'destroy').mockImplementation(function (this: Y.Doc) {
+      atDestroy.doc = listeners(this)
+      docDestroy.mockRestore()
+      this.destroy()
+    })
+    const awarenessDestroy = vi.spyOn(Awareness.prototype, 'destroy').mockImplementation(function (this: Awareness) {
+      atDestroy.awareness = listeners(this)
+      awarenessDestroy.mockRestore()
+      this.destroy()
+    })
+    const connect = vi.spyOn(WebrtcProvider.prototype, 'connect').mockImplementation(function (this: WebrtcProvider) {
+      connect.mockRestore()
+      this.connect()
+      for (const conn of this.signalingConns) signalingBefore.push(listeners(conn))
+    })
+    const originalEmit = WebrtcProvider.prototype.emit
+    const emit = vi.spyOn(WebrtcProvider.prototype, 'emit').mockImplementation(function (this: WebrtcProvider, name, args) {
+      if (name === 'peers') {
+        for (const peerId of (args[0] as { added: string[] }).added) {
+          const conn = this.room?.webrtcConns.get(peerId) as WebrtcConn | undefined
+          if (conn && !peersBefore.has(conn.peer)) peersBefore.set(conn.peer, peerListeners(conn.peer))
+        }
+      }
+      originalEmit.call(this, name, args)
+    })
+    const disconnect = vi.spyOn(WebrtcProvider.prototype, 'disconnect').mockImplementation(function (this: WebrtcProvider) {
+      atDestroy.provider = listeners(this)
+      for (const conn of this.signalingConns) signalingAfter.push(listeners(conn))
+      this.room?.webrtcConns.forEach((conn) => peersAfter.set((conn as WebrtcConn).peer, peerListeners((conn as WebrtcConn).peer)))
+      for (const peer of peersBefore.keys()) if (!peersAfter.has(peer)) peersAfter.set(peer, peerListeners(peer))
+      disconnect.mockRestore()
+      this.disconnect()
+    })
+
+    const session = openNodeSession(
+      { secret: 'listener-room', signaling: [`ws://127.0.0.1:${port}/signaling`], origin: '' },
+      { user: userWithColor('Listener', '#123456'), storage: openMemoryCopy },
+    )
+    await waitFor(() => session.status.syncedPeers === 1, 30_000)
+    expect(session.text.toString()).toBe('from the other process')
+    session.text.insert(0, '> ')
+    await other.waitForText((text) => text === '> from the other process')
+    session.destroy()
+    emit.mockRestore()
+
+    expect(peersBefore.size).toBeGreaterThan(0)
+    expect([...peersAfter.entries()]).toEqual([...peersBefore.entries()])
+    expect(signalingAfter).toEqual(signalingBefore)
+    expect(atDestroy).toEqual({ provider: 0, doc: base.doc, awareness: base.awareness })
+  }, 60_000)
+})

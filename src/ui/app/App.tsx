@@ -1,0 +1,90 @@
+import { useCallback, useEffect, useState } from 'react'
+import { setDocLanguage, setDocTitle } from '../../document/docMeta'
+import type { DocumentLibrary } from '../../library/DocumentLibrary'
+import type { Workspace } from '../../session/Workspace'
+import { DocumentsDialog } from '../documents/DocumentsDialog'
+import { EditorPane } from './EditorPane'
+import { PeopleList } from '../people/PeopleList'
+import { StatusBar } from '../status/StatusBar'
+import { TopBar } from './TopBar'
+import { UpdateBanner } from '../update/UpdateBanner'
+import { useColorScheme } from './useColorScheme'
+import { useDocMeta } from './useDocMeta'
+import { useLocalPreference } from './useLocalPreference'
+import { usePeople } from '../people/usePeople'
+import { usePersistAfterFirstEdit } from './usePersistAfterFirstEdit'
+import { useUser } from '../people/useUser'
+import { useWorkspace } from './useWorkspace'
+
+/** The whole page: the workspace's open document. */
+export function App({ workspace, library }: { workspace: Workspace; library: DocumentLibrary }) {
+  const { session, notice } = useWorkspace(workspace)
+  const [user, rename] = useUser()
+  const meta = useDocMeta(session)
+  const people = usePeople(session)
+  const colorScheme = useColorScheme()
+  const [lineWrapping, setLineWrapping] = useLocalPreference('meshpad/v1/lineWrapping', true)
+  const [showDocuments, setShowDocuments] = useState(false)
+  usePersistAfterFirstEdit(session)
+
+  useEffect(() => workspace.setUser(user), [workspace, user])
+
+  useEffect(() => {
+    document.title = `${meta.title.trim() || 'Untitled'} · Meshpad`
+  }, [meta.title])
+
+  const onTitle = useCallback((title: string) => setDocTitle(session.doc, title), [session])
+  const onLanguage = useCallback((language: string) => setDocLanguage(session.doc, language), [session])
+  const onNewDocument = useCallback(() => workspace.newDocument(), [workspace])
+  const onOpenDocument = useCallback(
+    (next: string) => {
+      setShowDocuments(false)
+      workspace.open(next)
+    },
+    [workspace],
+  )
+  const onDeleteDocument = useCallback((topic: string) => workspace.deleteDocument(topic), [workspace])
+  const onShowDocuments = useCallback(() => setShowDocuments(true), [])
+  const onCloseDocuments = useCallback(() => setShowDocuments(false), [])
+  const onDismissNotice = useCallback(() => workspace.dismissNotice(), [workspace])
+
+  return (
+    <div className="app">
+      <UpdateBanner session={session} />
+      {notice && (
+        <div className="notice" role="status">
+          <span>{notice}</span>
+          <button type="button" onClick={onDismissNotice}>
+            Dismiss
+          </button>
+        </div>
+      )}
+      <TopBar
+        title={meta.title}
+        language={meta.language}
+        lineWrapping={lineWrapping}
+        disabled={false}
+        onTitle={onTitle}
+        onLanguage={onLanguage}
+        onLineWrapping={setLineWrapping}
+        onNewDocument={onNewDocument}
+        onShowDocuments={onShowDocuments}
+      />
+      <main className="workspace">
+        <EditorPane session={session} language={meta.language} lineWrapping={lineWrapping} colorScheme={colorScheme} />
+        <PeopleList people={people} selfName={user.name} onRename={rename} />
+      </main>
+      <StatusBar session={session} />
+      <DocumentsDialog
+        open={showDocuments}
+        session={session}
+        library={library}
+        title={meta.title}
+        language={meta.language}
+        onClose={onCloseDocuments}
+        onOpen={onOpenDocument}
+        onDelete={onDeleteDocument}
+      />
+    </div>
+  )
+}

@@ -1,0 +1,65 @@
+import { useEffect, useRef, useState } from 'react'
+import type { Session } from '../../session/openSession'
+import { createEditor, type EditorHandle } from '../../editor/createEditor'
+import type { ColorScheme } from '../../editor/editorTheme'
+
+interface Props {
+  readonly session: Session
+  readonly language: string
+  readonly lineWrapping: boolean
+  readonly colorScheme: ColorScheme
+}
+
+export const EMPTY_DOCUMENT_HINT =
+  'This document is empty. Start typing, and use "Copy link" to invite others: anyone with the link can edit with you.'
+
+/**
+ * The CodeMirror editor of a session. The view is mounted once per session; language, wrapping
+ * and theme changes reconfigure it.
+ */
+export function EditorPane({ session, language, lineWrapping, colorScheme }: Props) {
+  const parent = useRef<HTMLDivElement>(null)
+  const editor = useRef<EditorHandle | null>(null)
+  // NOTE: the options the view is created with; later changes go through the effects below.
+  const initial = useRef({ language, lineWrapping, colorScheme })
+  /** The language whose highlighting is in effect, or failed to load (`data-language`). */
+  const [loaded, setLoaded] = useState<{ id: string; state: 'ready' | 'failed' } | null>(null)
+
+  useEffect(() => {
+    if (parent.current === null) return
+    const handle = createEditor(parent.current, session.text, session.awareness, {
+      ...initial.current,
+      placeholder: EMPTY_DOCUMENT_HINT,
+    })
+    editor.current = handle
+    handle.view.focus()
+    return () => {
+      handle.destroy()
+      editor.current = null
+    }
+  }, [session])
+
+  useEffect(() => {
+    let current = true
+    // NOTE: a chunk can fail to load (a page left open across a deploy, offline): the text stays
+    // editable, unhighlighted.
+    editor.current?.setLanguage(language).then(
+      () => current && setLoaded({ id: language, state: 'ready' }),
+      (error: unknown) => {
+        console.warn(`Meshpad: cannot load the ${language} language`, error)
+        if (current) setLoaded({ id: language, state: 'failed' })
+      },
+    )
+    return () => {
+      current = false
+    }
+  }, [session, language])
+  useEffect(() => {
+    editor.current?.setLineWrapping(lineWrapping)
+  }, [session, lineWrapping])
+  useEffect(() => {
+    editor.current?.setColorScheme(colorScheme)
+  }, [session, colorScheme])
+
+  return <div className="editor" ref={parent} data-language={loaded?.id} data-language-state={loaded?.state} />
+}

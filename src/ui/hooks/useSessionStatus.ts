@@ -1,9 +1,0 @@
-import { useCallback, useSyncExternalStore } from 'react'
-import type { Session } from '../../collab/openSession'
-import { INITIAL_STATUS, type SessionStatus } from '../../collab/sessionStatus'
-
-/** The live status of a session (signaling, peers, local storage). */
-export function useSessionStatus(session: Session | null): SessionStatus {
-  const subscribe = useCallback((onChange: () => void) => session?.onStatus(onChange) ?? (() => {}), [session])
-  return useSyncExternalStore(subscribe, () => session?.status ?? INITIAL_STATUS)
-}

@@ -1,0 +1,34 @@
+import { syncState, type SessionStatus } from '../../session/sessionStatus'
+
+const peersWord = (n: number): string => (n === 1 ? '1 peer' : `${n} peers`)
+
+/** The status bar's words for each part of a session's status. */
+export function statusText(status: SessionStatus): { signaling: string; peers: string; storage: string } {
+  const signaling = {
+    connecting: 'Connecting to the signaling server…',
+    connected: 'Signaling server connected',
+    reconnecting: 'Signaling server lost, reconnecting…',
+    unreachable: 'Signaling server unreachable',
+  }[status.signaling]
+
+  const savedHere = status.storage !== 'error'
+  let peers = {
+    looking: 'No peers connected',
+    alone: 'No peers connected',
+    offline: savedHere
+      ? 'Offline: edits are saved on this device and will sync when a peer is reachable'
+      : 'Offline: edits will sync when a peer is reachable',
+    syncing: `${peersWord(status.peers)} connected directly, syncing…`,
+    synced: `Synced with ${peersWord(status.peers)}`,
+  }[syncState(status)]
+  if (status.tabs > 0) peers += status.tabs === 1 ? ' · 1 other tab' : ` · ${status.tabs} other tabs`
+
+  const storage = {
+    loading: 'Opening the copy on this device…',
+    saving: 'Saving on this device…',
+    saved: 'Saved on this device',
+    error: `Not saved on this device (${status.storageError ?? 'unknown error'}); retrying`,
+  }[status.storage]
+
+  return { signaling, peers, storage }
+}
