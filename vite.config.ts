@@ -50,6 +50,6 @@ export default defineConfig({
   },
   server: {
     // `npm run dev`: signaling from the Meshpad server (`npm run serve`) on its default port.
-    proxy: { '/signaling': { target: 'ws://localhost:4444', ws: true } },
+    proxy: { '/signaling': { target: 'ws://localhost:4444', ws: true }, '/ice-servers': { target: 'http://localhost:4444' } },
   },
 })

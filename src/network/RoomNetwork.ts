@@ -4,9 +4,18 @@ import type { Awareness } from 'y-protocols/awareness'
 import type { WebrtcImplementation } from './chunkingRtc'
 import { MeshRelay } from './MeshRelay'
 import { PeerLinks, isLinkUp, type WebrtcConn } from './PeerLinks'
+import type { PeerPathInfo } from './peerPath'
+import { NO_PATHS, PeerPaths, type PathSummary } from './PeerPaths'
 import { markRoomReleasing, whenRoomReleased } from './roomRelease'
 import { signalingState, type SignalingConnState, type SignalingState } from './signalingState'
 import { syncStep1Message } from './syncMessage'
+
+/** A WebRTC connection not up within this long is closed, and its peer retried with backoff. */
+export const CONNECT_TIMEOUT_MS = 30_000
+
+function hasTurn(servers: readonly RTCIceServer[]): boolean {
+  return servers.some((server) => [server.urls].flat().some((url) => /^turns?:/.test(url)))
+}
 
 /** How often the signaling state is re-derived while no server is connected. */
 export const SIGNALING_POLL_MS = 500
@@ -20,6 +29,8 @@ export interface NetworkState {
   readonly syncedPeers: number
   /** Other tabs of this browser, synced over BroadcastChannel. */
   readonly tabs: number
+  /** How the peers are reached (direct, relay, …); a new object only when it changes. */
+  readonly paths: PathSummary
 }
 
 export interface RoomNetworkOptions {
@@ -50,6 +61,10 @@ export interface NetworkDebugInfo {
   readonly signalingConnected: number
   /** `performance.now()` when the first WebRTC data channel opened, or null. */
   readonly firstPeerAt: number | null
+  /** The path to each peer by y-webrtc peer id (see `peerPath.ts`). */
+  readonly paths: Readonly<Record<string, PeerPathInfo>>
+  /** The ICE servers new connections use now (credentials left out). */
+  readonly iceServers: readonly string[]
 }
 
 /**
@@ -61,7 +76,7 @@ export interface NetworkDebugInfo {
  */
 export class RoomNetwork {
   private provider: WebrtcProvider | null = null
-  private current: NetworkState = { signaling: 'connecting', peers: 0, syncedPeers: 0, tabs: 0 }
+  private current: NetworkState = { signaling: 'connecting', peers: 0, syncedPeers: 0, tabs: 0, paths: NO_PATHS }
   private everConnected = false
   private pollTimer: ReturnType<typeof setInterval> | null = null
   private firstPeerAt: number | null = null
@@ -69,9 +84,19 @@ export class RoomNetwork {
   private destroyed = false
   private readonly links: PeerLinks
   private readonly relay: MeshRelay
+  private readonly paths: PeerPaths
+  /**
+   * simple-peer's `config`, shared by every connection y-webrtc creates (it spreads `peerOpts`
+   * per connection, and simple-peer copies `config` when the connection is created), so
+   * {@link setIceServers} applies to every connection started after it.
+   */
+  private readonly rtcConfig: RTCConfiguration
 
   constructor(private readonly options: RoomNetworkOptions) {
     this.links = new PeerLinks({ onChange: this.refresh, onPeerDown: (peerId) => options.onPeersDown([peerId]) })
+    this.rtcConfig = { iceServers: [...(options.iceServers ?? [])] }
+    this.paths = new PeerPaths(() => this.conns(), this.refresh)
+    this.paths.setTurnConfigured(hasTurn(this.rtcConfig.iceServers!))
     /**
      * NOTE: y-webrtc forwards every update a peer sends to all other peers, so in a full mesh an
      * edit costs n·(n − 1) messages instead of n − 1. Each person's awareness carries the peer
@@ -113,8 +138,11 @@ export class RoomNetwork {
       awareness: options.awareness,
       // NOTE: data channels drop messages above their size limit (256 KiB in Chromium), which a
       // large document's sync exceeds; the chunking transport frames them.
-      peerOpts: { config: { iceServers: [...(options.iceServers ?? [])] }, wrtc: options.rtc ?? undefined },
+      peerOpts: { config: this.rtcConfig, wrtc: options.rtc ?? undefined },
       shouldRelay: this.relay.shouldRelay,
+      // NOTE: a connection not up by then is closed and its peer retried with backoff; see
+      // patches/y-webrtc+10.3.0.patch.
+      connectTimeout: CONNECT_TIMEOUT_MS,
     })
     this.provider = provider
     provider.on('peers', this.handlePeers)
@@ -129,6 +157,17 @@ export class RoomNetwork {
       this.refresh()
     })
     this.refresh()
+  }
+
+  /** ICE servers for connections started from now on (see `iceServers.ts`). */
+  setIceServers(servers: readonly RTCIceServer[]): void {
+    this.rtcConfig.iceServers = [...servers]
+    this.paths.setTurnConfigured(hasTurn(servers))
+  }
+
+  /** The path to each peer this page has tried to reach, by y-webrtc peer id. */
+  peerPaths(): ReadonlyMap<string, PeerPathInfo> {
+    return this.paths.all()
   }
 
   private conns(): Map<string, WebrtcConn> {
@@ -182,7 +221,8 @@ export class RoomNetwork {
     const signaling = signalingState(signalingConns, this.everConnected)
     this.publishLinks()
     this.relay.refresh()
-    const next: NetworkState = { signaling, peers: up, syncedPeers: synced, tabs: provider.room?.bcConns.size ?? 0 }
+    this.paths.refresh()
+    const next: NetworkState = { signaling, peers: up, syncedPeers: synced, tabs: provider.room?.bcConns.size ?? 0, paths: this.paths.summary }
     const changed = (Object.keys(next) as (keyof NetworkState)[]).some((key) => next[key] !== this.current[key])
     this.current = next
     // NOTE: failed connection attempts emit nothing; poll only while no server is connected.
@@ -212,6 +252,8 @@ export class RoomNetwork {
       bcPeers: room?.bcConns.size ?? 0,
       signalingConnected: this.provider?.signalingConns.filter((conn) => conn.connected).length ?? 0,
       firstPeerAt: this.firstPeerAt,
+      paths: Object.fromEntries(this.paths.all()),
+      iceServers: (this.rtcConfig.iceServers ?? []).flatMap((server) => server.urls),
     }
   }
 
@@ -222,6 +264,7 @@ export class RoomNetwork {
     if (this.pollTimer !== null) clearInterval(this.pollTimer)
     this.options.awareness.off('change', this.refreshRelay)
     this.links.destroy()
+    this.paths.destroy()
     const provider = this.provider
     if (provider === null) return
     provider.off('peers', this.handlePeers)

@@ -1,3 +1,4 @@
+import { NO_PATHS, type PathSummary } from '../network/PeerPaths'
 import type { SignalingState } from '../network/signalingState'
 import type { StorageState } from '../storage/localCopy'
 
@@ -14,6 +15,8 @@ export interface SessionStatus {
   readonly syncedPeers: number
   /** Other tabs of this browser, synced over BroadcastChannel. */
   readonly tabs: number
+  /** How the peers are reached: direct, through a relay, connecting, unreachable (issue 10). */
+  readonly paths: PathSummary
   readonly storage: StorageState
   readonly storageError: string | null
 }
@@ -23,6 +26,7 @@ export const INITIAL_STATUS: SessionStatus = {
   peers: 0,
   syncedPeers: 0,
   tabs: 0,
+  paths: NO_PATHS,
   storage: 'loading',
   storageError: null,
 }

@@ -1,5 +1,6 @@
 import { useState } from 'react'
 import type { Person } from './usePeople'
+import { PATH_WORDS } from '../status/pathText'
 import { MAX_NAME_LENGTH } from '../../presence/userIdentity'
 
 interface Props {
@@ -51,6 +52,12 @@ export function PeopleList({ people, selfName, onRename }: Props) {
               </>
             ) : (
               <span className="name">{person.name}</span>
+            )}
+            {/* issue 10: how this page reaches them. */}
+            {person.path !== undefined && (
+              <span className={`path ${person.path}`} data-testid="person-path" data-path={person.path}>
+                {PATH_WORDS[person.path]}
+              </span>
             )}
           </li>
         ))}

@@ -2,6 +2,7 @@ import type { Session } from '../../session/openSession'
 import { syncState } from '../../session/sessionStatus'
 import { useSessionStatus } from './useSessionStatus'
 import { statusText } from './statusText'
+import { pathText } from './pathText'
 
 /**
  * One line on the connection, the peers and local storage; it informs, it never blocks typing.
@@ -13,6 +14,7 @@ export function StatusBar({ session }: { session: Session | null }) {
   const status = useSessionStatus(session)
   const text = statusText(status)
   const sync = syncState(status)
+  const paths = pathText(status.paths)
   return (
     <footer className="statusbar" role="status" aria-live="polite">
       <span data-testid="status-signaling" data-state={status.signaling} className={`signal ${status.signaling}`}>
@@ -21,6 +23,12 @@ export function StatusBar({ session }: { session: Session | null }) {
       <span data-testid="status-peers" data-peers={status.peers} data-state={sync} className={`sync ${sync}`}>
         {text.peers}
       </span>
+      {/* issue 10: how the peers are reached, and what would help when no path works. */}
+      {paths !== '' && (
+        <span data-testid="status-paths" data-unreachable={status.paths.unreachable} data-relay={status.paths.relay} className={`paths${status.paths.unreachable > 0 ? ' unreachable' : ''}`}>
+          {paths}
+        </span>
+      )}
       <span data-testid="status-storage" data-state={status.storage} className={`storage ${status.storage}`}>
         {text.storage}
       </span>
