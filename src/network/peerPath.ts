@@ -50,7 +50,9 @@ export async function readPeerPath(pc: RTCPeerConnection | null | undefined): Pr
   if (pc === null || pc === undefined || pc.connectionState === 'closed') return { path: 'failed' }
   try {
     const report = await pc.getStats()
-    return classifyPeerPath(report.values() as Iterable<StatsEntry>, pc.iceConnectionState)
+    const entries: StatsEntry[] = []
+    report.forEach((entry: StatsEntry) => entries.push(entry))
+    return classifyPeerPath(entries, pc.iceConnectionState)
   } catch {
     // NOTE: getStats rejects once the connection closes under it.
     return { path: 'failed' }
