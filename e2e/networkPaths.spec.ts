@@ -1,6 +1,8 @@
-import { randomBytes } from 'node:crypto'
+import { createHash, X509Certificate } from 'node:crypto'
 import { test as base, expect, type Browser } from '@playwright/test'
-import { expectTextBothWays } from './support/peer.js'
+import { makeTestCertificate } from '../signaling/testing/testCertificate.js'
+import { waitForOfflineReady } from './support/offline.js'
+import { EDITOR, expectTextBothWays, typeAtEnd, waitForSaved } from './support/peer.js'
 import { countPeerConnections, expectPeerPath, joinRoom, openPage, peerConnectionsCreated } from './support/labPeers.js'
 import { launchIn, startLabCoturn, startLabMeshpad, TURN_PORT, treatLabOriginAsSecure } from './support/labServers.js'
 import { NetLab, PUBLIC, type LabHost } from './support/netns.js'
@@ -129,8 +131,7 @@ test('wrong TURN credentials: a clear state, no crash, no retry storm', async ({
   const pageA = await openPage(a, server.url, countPeerConnections)
   const pageB = await openPage(b, pageA.url())
   const opened = Date.now()
-  await expect(pageA.getByTestId('status-paths')).toContainText(/refused its credentials|Cannot reach 1 person/, { timeout: 30_000 })
-  await expect(pageA.getByTestId('status-paths')).toContainText('TURN', { timeout: 15_000 })
+  await expect(pageA.getByTestId('status-paths')).toContainText('Cannot reach 1 person in the room. The relay (TURN) refused its credentials', { timeout: 30_000 })
   // Still alive: the page edits, the signaling server stays connected.
   await pageA.getByTestId('status-signaling').getByText('Signaling server connected').waitFor()
   await pageB.locator('.cm-content').click()
@@ -144,4 +145,44 @@ test('wrong TURN credentials: a clear state, no crash, no retry storm', async ({
   console.log(`[figure] wrong TURN credentials: ${attempts} connection attempts by one page in 45 s; status: ${await pageA.getByTestId('status-paths').innerText()}`)
   expect(attempts).toBeGreaterThanOrEqual(1)
   expect(attempts).toBeLessThanOrEqual(4)
+})
+
+test('HTTPS with the server’s own certificate: the app loads as a secure context, connects, and works offline', async ({ lab, launch }) => {
+  const { cert, key } = makeTestCertificate(`IP:${PUBLIC.server}`)
+  const server = await startLabMeshpad(lab, { TLS_CERT_FILE: lab.file('cert.pem', cert), TLS_KEY_FILE: lab.file('key.pem', key) })
+  expect(server.url).toBe(`https://${PUBLIC.server}:4444/`)
+  // NOTE: trusts exactly this certificate's key, as a person trusting the server's own certificate would.
+  const spki = createHash('sha256').update(new X509Certificate(cert).publicKey.export({ type: 'spki', format: 'der' })).digest('base64')
+  const trust = [`--ignore-certificate-errors-spki-list=${spki}`]
+  const [a, a2] = await Promise.all([launch('a', trust), launch('a2', trust)])
+  const { pageA, pageB, joinMs } = await joinRoom(a, a2, server.url, 'Over https. ')
+  console.log(`[figure] join, https, same LAN: ${joinMs} ms`)
+  for (const page of [pageA, pageB]) {
+    expect(await page.evaluate(() => window.isSecureContext && location.protocol === 'https:')).toBe(true)
+    await expectPeerPath(page, 'direct')
+  }
+  await expectTextBothWays(pageA, pageB, 'From A. ', 'From A2.')
+  await waitForOfflineReady(pageB)
+  await waitForSaved(pageB)
+  const text = await pageB.evaluate(() => window.meshpad!.session.text.toString())
+
+  await server.stop()
+  const reloaded = await pageB.reload()
+  expect(reloaded?.fromServiceWorker()).toBe(true)
+  await expect.poll(() => pageB.evaluate(() => window.meshpad?.session.text.toString())).toBe(text)
+  await typeAtEnd(pageB, ' Offline.')
+  await waitForSaved(pageB)
+  await expect(pageB.locator(EDITOR)).toContainText('Offline.')
+})
+
+test('plain http on a LAN address: the page says it is not a secure context, and what to do', async ({ lab, launch }) => {
+  const server = await startLabMeshpad(lab)
+  const browser = await launch('a', [])
+  const page = await (await browser.newContext()).newPage()
+  await page.goto(`${server.url}#some-room`)
+  const message = page.getByTestId('insecure-context')
+  await expect(message).toContainText('Meshpad cannot run on this address')
+  await expect(message).toContainText(`https://${PUBLIC.server}:4444/#some-room`)
+  await expect(message).toContainText('localhost')
+  expect(await page.evaluate(() => window.meshpad)).toBeUndefined()
 })
