@@ -133,7 +133,9 @@ export class PeerPaths {
     }
     const onClose = (): void => {
       const attempt = this.attempts.get(conn)
-      if (attempt !== undefined && !attempt.everUp) this.failedAt.set(peerId, this.now())
+      // NOTE: a connection replaced by a newer one to the same peer (glare) did not fail.
+      const successor = this.conns().get(peerId)
+      if (attempt !== undefined && !attempt.everUp && (successor === undefined || successor === conn)) this.failedAt.set(peerId, this.now())
       this.refresh()
     }
     pc?.addEventListener('icecandidateerror', onError)
