@@ -26,7 +26,7 @@ function run(file: string, args: readonly string[], input?: string): void {
     execFileSync(file, args, { stdio: ['pipe', 'ignore', 'pipe'], input })
   } catch (error) {
     const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? ''
-    throw new Error(`${file} ${args.join(' ')} failed: ${stderr || String(error)}`)
+    throw new Error(`${file} ${args.join(' ')} failed: ${stderr || String(error)}`, { cause: error })
   }
 }
 
