@@ -44,6 +44,7 @@ export class PeerPaths {
   private turnConfigured = false
   private timer: ReturnType<typeof setInterval> | null = null
   private reading = false
+  private readAgain = false
   private destroyed = false
 
   constructor(
@@ -75,9 +76,19 @@ export class PeerPaths {
 
   /** Re-reads every connection now (and keeps polling while any exists). */
   readonly refresh = (): void => {
-    if (this.destroyed || this.reading) return
+    if (this.destroyed) return
+    // NOTE: a change during a read is read right after it, never lost until the next poll.
+    if (this.reading) {
+      this.readAgain = true
+      return
+    }
     this.reading = true
-    void this.read().finally(() => (this.reading = false))
+    void this.read().finally(() => {
+      this.reading = false
+      if (!this.readAgain) return
+      this.readAgain = false
+      this.refresh()
+    })
   }
 
   private async read(): Promise<void> {
