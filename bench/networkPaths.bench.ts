@@ -61,7 +61,7 @@ async function measure(scenario: Scenario): Promise<{ samples: number[]; says: s
   try {
     if (scenario.rules !== undefined) for (const router of ['ra', 'rb'] as LabRouter[]) lab.restrict(router, scenario.rules)
     if (scenario.coturn === true) await startLabCoturn(lab, SECRET)
-    const server = await startLabMeshpad(lab, { ...scenario.env, LOG_LEVEL: 'warn' })
+    const server = await startLabMeshpad(lab, scenario.env)
     const [stayerBrowser, newcomer] = await Promise.all(scenario.hosts.map((host) => launchIn(lab, host, [treatLabOriginAsSecure()])))
     browsers.push(stayerBrowser!, newcomer!)
     const stayer = await openPage(stayerBrowser!, server.url)

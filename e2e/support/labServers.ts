@@ -40,7 +40,8 @@ export interface LabMeshpad {
 
 /** Starts `build/signaling/main.js` on the server host with `env` (e.g. `STUN_URLS`, `TLS_CERT_FILE`). */
 export async function startLabMeshpad(lab: NetLab, env: Readonly<Record<string, string>> = {}): Promise<LabMeshpad> {
-  const child = lab.spawn('srv', process.execPath, [MAIN], { LOG_LEVEL: 'info', ...env, PORT: String(LAB_PORT), HOST: '0.0.0.0' })
+  // NOTE: LOG_LEVEL info: readiness is the "Meshpad: http…" line.
+  const child = lab.spawn('srv', process.execPath, [MAIN], { ...env, LOG_LEVEL: 'info', PORT: String(LAB_PORT), HOST: '0.0.0.0' })
   await whenPrinted(child, /"msg":"Meshpad: https?:/, 'Meshpad server')
   const scheme = env.TLS_CERT_FILE === undefined ? 'http' : 'https'
   return { url: `${scheme}://${PUBLIC.server}:${LAB_PORT}/`, stop: () => stopChild(child, 3000) }
