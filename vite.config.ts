@@ -44,6 +44,8 @@ export default defineConfig({
     // NOTE: two copies of either break Meshpad (Yjs's `instanceof` checks, CodeMirror's facets).
     dedupe: ['yjs', '@codemirror/state', '@codemirror/view', 'lib0'],
   },
+  // NOTE: the Markdown preview's worker is an ES module (`new Worker(…, {type: 'module'})`).
+  worker: { format: 'es' },
   build: {
     target: 'es2022',
     sourcemap: true,

@@ -1,6 +1,7 @@
-import type { Browser, Page } from '@playwright/test'
+import type { Browser } from '@playwright/test'
 import { percentiles, writeBenchResult, type BenchRow } from './support/benchResult.ts'
-import { closePeers, latencyCell, newPeerContext, openPeer, pause, waitForLinks, withStage, type BenchPeer } from './support/benchPeers.ts'
+import { measureTyping, PACE_MS, placeCaret, WARMUP_KEYS } from './support/measureTyping.ts'
+import { closePeers, latencyCell, newPeerContext, openPeer, waitForLinks, withStage, type BenchPeer } from './support/benchPeers.ts'
 import { openSeededPeer } from './support/seedRoom.ts'
 import { loadTrace, TRACE_CREDIT, traceDocumentUpdate } from './support/traceDocument.ts'
 
@@ -15,54 +16,7 @@ import { loadTrace, TRACE_CREDIT, traceDocumentUpdate } from './support/traceDoc
  * reports events of 16 ms or more (its minimum threshold), so it is used as a cross-check: how
  * many key events it saw at ≥ 16 ms (keydown/keypress/input, duration includes presentation).
  */
-const WARMUP_KEYS = 10
 const KEYS = 200
-const PACE_MS = 50
-
-async function measureTyping(page: Page): Promise<{ latencies: number[]; slowEvents: number; slowestEvent: number }> {
-  await page.evaluate(() => {
-    const latencies: number[] = []
-    const slow: number[] = []
-    const bench = { latencies, slow, since: 0 }
-    Object.assign(window, { inputBench: bench })
-    window.addEventListener(
-      'keydown',
-      (event) => {
-        const pressedAt = event.timeStamp
-        requestAnimationFrame(() => {
-          const channel = new MessageChannel()
-          channel.port1.onmessage = () => void latencies.push(performance.now() - pressedAt)
-          channel.port2.postMessage(null)
-        })
-      },
-      { capture: true },
-    )
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) {
-        if (['keydown', 'keypress', 'input'].includes(entry.name) && entry.startTime >= bench.since) slow.push(entry.duration)
-      }
-    }).observe({ type: 'event', durationThreshold: 16, buffered: false } as PerformanceObserverInit)
-  })
-  type Recorded = { inputBench: { latencies: number[]; slow: number[]; since: number } }
-  for (let i = 0; i < WARMUP_KEYS + KEYS; i++) {
-    if (i === WARMUP_KEYS) {
-      // Forget the warm-up keys (first layout, first frames).
-      await page.waitForFunction((n) => (window as unknown as Recorded).inputBench.latencies.length >= n, WARMUP_KEYS)
-      await page.evaluate(() => {
-        const bench = (window as unknown as Recorded).inputBench
-        bench.latencies.length = 0
-        bench.slow.length = 0
-        // NOTE: the observer reports in batches; entries of earlier events may still arrive.
-        bench.since = performance.now()
-      })
-    }
-    await page.keyboard.press(String.fromCharCode(97 + (i % 26)))
-    await pause(PACE_MS)
-  }
-  await page.waitForFunction((n) => (window as unknown as Recorded).inputBench.latencies.length >= n, KEYS)
-  const { latencies, slow } = await page.evaluate(() => (window as unknown as Recorded).inputBench)
-  return { latencies, slowEvents: slow.length, slowestEvent: Math.max(0, ...slow) }
-}
 
 /** The same key presses into a plain <textarea> in this browser: the floor of the method here. */
 async function plainTextarea(browser: Browser) {
@@ -75,21 +29,6 @@ async function plainTextarea(browser: Browser) {
   } finally {
     await context.close()
   }
-}
-
-/** Puts the caret at `position` of the editor's document and focuses it. */
-async function placeCaret(page: Page, position: 'end' | 'middle'): Promise<void> {
-  await page.locator('.cm-content').click()
-  await page.evaluate((where) => {
-    const content = document.querySelector('.cm-content') as Element & {
-      cmTile?: { root?: { view?: { state: { doc: { length: number } }; dispatch(spec: unknown): void; focus(): void } } }
-    }
-    const view = content.cmTile?.root?.view
-    if (!view) throw new Error('no CodeMirror view')
-    const length = view.state.doc.length
-    view.dispatch({ selection: { anchor: where === 'end' ? length : Math.floor(length / 2) }, scrollIntoView: true })
-    view.focus()
-  }, position)
 }
 
 /** Types in `typist` with a second peer connected, caret at `caret`; closes both afterwards. */

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { CONTENT_SECURITY_POLICY } from './contentSecurityPolicy.js'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -212,6 +213,7 @@ describe('http', () => {
     expect(index.headers.get('cache-control')).toBe('no-cache')
     expect(index.headers.get('x-content-type-options')).toBe('nosniff')
     expect(index.headers.get('referrer-policy')).toBe('no-referrer')
+    expect(index.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY)
     expect(await index.text()).toContain('<title>Meshpad</title>')
     const etag = index.headers.get('etag')
     expect(etag).toBeTruthy()

@@ -14,6 +14,7 @@ import { addressKey, createClientAddressResolver, type TrustProxy } from './limi
 import { SignalingMetrics, type MetricTallies } from './observability/signalingMetrics.js'
 import { RedisRelay, type RedisLinkState } from './scaleOut/redisRelay.js'
 import { createStaticHandler } from './staticHandler.js'
+import { CONTENT_SECURITY_POLICY } from './contentSecurityPolicy.js'
 
 /**
  * Every limit is per server instance. Breaches and their answers: see `closeReasons.ts` and the
@@ -119,9 +120,7 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   // NOTE: the room secret lives in the URL fragment, which is never sent; this keeps even the
   // path and query out of requests to other origins.
   'Referrer-Policy': 'no-referrer',
-  // NOTE: restricts only framing, <base>, plugins and form targets, so the app's scripts, styles
-  // and its WebSocket connections to any `?signaling=` server are unaffected.
-  'Content-Security-Policy': "frame-ancestors 'none'; base-uri 'self'; object-src 'none'; form-action 'self'",
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
   'X-Frame-Options': 'DENY',
   'Cross-Origin-Opener-Policy': 'same-origin',
 }

@@ -8,6 +8,7 @@ import type { IceServerSource } from '../network/iceServers'
 import type { PeerPathInfo } from '../network/peerPath'
 import { RoomNetwork, type NetworkDebugInfo } from '../network/RoomNetwork'
 import { forgetPeers } from '../presence/forgetPeers'
+import { guardPresence } from '../presence/guardPresence'
 import type { UserIdentity } from '../presence/userIdentity'
 import { roomTopic } from '../room/roomTopic'
 import type { OpenLocalCopy } from '../storage/localCopy'
@@ -94,7 +95,7 @@ export function openSession(secret: string, options: SessionOptions): Session {
   }
 
   let destroyed = false
-  const disposables: (() => void)[] = []
+  const disposables: (() => void)[] = [guardPresence(awareness)]
   const keeper = options.library ? new LibraryEntryKeeper({ secret, topic, doc }, options.library) : null
   disposables.push(() => keeper?.destroy())
 

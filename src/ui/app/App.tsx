@@ -15,6 +15,10 @@ import { usePeople } from '../people/usePeople'
 import { usePersistAfterFirstEdit } from './usePersistAfterFirstEdit'
 import { useUser } from '../people/useUser'
 import { useWorkspace } from './useWorkspace'
+import type { EditorView } from '@codemirror/view'
+import { LazyPreviewPane } from '../preview/LazyPreviewPane'
+import { PreviewToggle } from '../preview/PreviewToggle'
+import { usePreviewChoice } from '../preview/usePreviewChoice'
 
 /** The whole page: the workspace's open document. */
 export function App({ workspace, library }: { workspace: Workspace; library: DocumentLibrary }) {
@@ -26,6 +30,9 @@ export function App({ workspace, library }: { workspace: Workspace; library: Doc
   const [lineWrapping, setLineWrapping] = useLocalPreference('meshpad/v1/lineWrapping', true)
   const [showDocuments, setShowDocuments] = useState(false)
   usePersistAfterFirstEdit(session)
+  // Markdown preview (issue 13): the toggle, the editor view it follows.
+  const preview = usePreviewChoice(meta.language)
+  const [editorView, setEditorView] = useState<EditorView | null>(null)
 
   useEffect(() => workspace.setUser(user), [workspace, user])
 
@@ -69,9 +76,11 @@ export function App({ workspace, library }: { workspace: Workspace; library: Doc
         onLineWrapping={setLineWrapping}
         onNewDocument={onNewDocument}
         onShowDocuments={onShowDocuments}
+        extra={preview.available && <PreviewToggle on={preview.chosen} onChange={preview.choose} />}
       />
-      <main className="workspace">
-        <EditorPane session={session} language={meta.language} lineWrapping={lineWrapping} colorScheme={colorScheme} />
+      <main className="workspace" data-preview={preview.shown ? 'on' : 'off'}>
+        <EditorPane session={session} language={meta.language} lineWrapping={lineWrapping} colorScheme={colorScheme} onView={setEditorView} />
+        {preview.shown && <LazyPreviewPane session={session} editorView={editorView} colorScheme={colorScheme} />}
         <PeopleList people={people} selfName={user.name} onRename={rename} />
       </main>
       <StatusBar session={session} />

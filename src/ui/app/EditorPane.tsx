@@ -2,12 +2,15 @@ import { useEffect, useRef, useState } from 'react'
 import type { Session } from '../../session/openSession'
 import { createEditor, type EditorHandle } from '../../editor/createEditor'
 import type { ColorScheme } from '../../editor/editorTheme'
+import type { EditorView } from '@codemirror/view'
 
 interface Props {
   readonly session: Session
   readonly language: string
   readonly lineWrapping: boolean
   readonly colorScheme: ColorScheme
+  /** Told the mounted view, and null when it goes (the Markdown preview follows it). */
+  readonly onView?: (view: EditorView | null) => void
 }
 
 export const EMPTY_DOCUMENT_HINT =
@@ -17,7 +20,7 @@ export const EMPTY_DOCUMENT_HINT =
  * The CodeMirror editor of a session. The view is mounted once per session; language, wrapping
  * and theme changes reconfigure it.
  */
-export function EditorPane({ session, language, lineWrapping, colorScheme }: Props) {
+export function EditorPane({ session, language, lineWrapping, colorScheme, onView }: Props) {
   const parent = useRef<HTMLDivElement>(null)
   const editor = useRef<EditorHandle | null>(null)
   // NOTE: the options the view is created with; later changes go through the effects below.
@@ -33,11 +36,13 @@ export function EditorPane({ session, language, lineWrapping, colorScheme }: Pro
     })
     editor.current = handle
     handle.view.focus()
+    onView?.(handle.view)
     return () => {
+      onView?.(null)
       handle.destroy()
       editor.current = null
     }
-  }, [session])
+  }, [session, onView])
 
   useEffect(() => {
     let current = true

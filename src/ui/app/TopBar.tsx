@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react'
 import { MAX_TITLE_LENGTH } from '../../document/docMeta'
 import { LANGUAGES, languageInfo } from '../../editor/languages'
 import { CopyLinkButton } from './CopyLinkButton'
@@ -12,6 +13,8 @@ interface Props {
   readonly onLineWrapping: (on: boolean) => void
   readonly onNewDocument: () => void
   readonly onShowDocuments: () => void
+  /** Controls of features that apply to this document (the Markdown preview's toggle). */
+  readonly extra?: ReactNode
 }
 
 /** Title, language, wrapping, sharing, "New document" and "My documents": everything about the document. */
@@ -49,6 +52,7 @@ export function TopBar(props: Props) {
           <input type="checkbox" checked={props.lineWrapping} onChange={(event) => props.onLineWrapping(event.target.checked)} />
           Wrap
         </label>
+        {props.extra}
         <CopyLinkButton />
         <button type="button" onClick={props.onNewDocument}>
           New document
