@@ -46,7 +46,9 @@ test('same LAN, nothing configured: direct, host to host', async ({ lab, launch 
   console.log(`[figure] join, same LAN, nothing configured: ${joinMs} ms`)
   for (const page of [pageA, pageB]) {
     const info = await expectPeerPath(page, 'direct')
-    expect([info.localType, info.remoteType]).toEqual(['host', 'host'])
+    // NOTE: a peer's host address learnt from its checks before its mDNS name resolved is peer-reflexive.
+    expect(['host', 'prflx']).toContain(info.localType)
+    expect(['host', 'prflx']).toContain(info.remoteType)
     await expect(page.getByTestId('person-path')).toHaveAttribute('data-path', 'direct')
     await expect(page.getByTestId('person-path')).toHaveText('direct')
     expect(await page.evaluate(() => window.meshpad!.session.debug().iceServers)).toEqual([])
