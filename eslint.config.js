@@ -52,7 +52,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['signaling/**/*.ts', 'e2e/**/*.ts', 'bench/**/*.{ts,js}', '*.config.{ts,js}'],
+    files: ['signaling/**/*.ts', 'peer/**/*.ts', 'e2e/**/*.ts', 'bench/**/*.{ts,js}', '*.config.{ts,js}'],
     languageOptions: { globals: globals.node },
   },
   {

@@ -156,7 +156,10 @@ export class RoomNetwork {
       options.awareness.setLocalStateField('peerId', provider.room.peerId)
       this.refresh()
     })
-    this.refresh()
+    // NOTE: not synchronously: when another room of this process already holds a connected
+    // signaling connection, the state changes at once, and `onChange` must not run while the
+    // owner is still constructing this network (openSession reads `network.state` in it).
+    queueMicrotask(this.refresh)
   }
 
   /** ICE servers for connections started from now on (see `iceServers.ts`). */

@@ -53,6 +53,11 @@ export function PeopleList({ people, selfName, onRename }: Props) {
             ) : (
               <span className="name">{person.name}</span>
             )}
+            {person.alwaysOn && (
+              <span className="always-on" data-testid="always-on" title="Keeps this document while nobody else is online">
+                always on
+              </span>
+            )}
             {/* issue 10: how this page reaches them. */}
             {person.path !== undefined && (
               <span className={`path ${person.path}`} data-testid="person-path" data-path={person.path}>

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react'
 import type { PeerPath } from '../../network/peerPath'
+import { isAlwaysOnState } from '../../presence/alwaysOnPeers'
 import type { Session } from '../../session/openSession'
 
 export interface Person {
@@ -7,6 +8,8 @@ export interface Person {
   readonly name: string
   readonly color: string
   readonly isSelf: boolean
+  /** An always-on peer (it publishes what it stores). */
+  readonly alwaysOn: boolean
   /** How this page reaches them directly; undefined for yourself and for people reached only through others. */
   readonly path?: PeerPath
 }
@@ -20,7 +23,7 @@ function unreachableStrangers(session: Session, paths: ReadonlyMap<string, { pat
   session.awareness.getStates().forEach((state) => known.add(state.peerId))
   const strangers: Person[] = []
   paths.forEach((info, peerId) => {
-    if (info.path === 'failed' && !known.has(peerId)) strangers.push({ clientId: -1 - strangers.length, name: 'Someone in the room', color: '#8a8f98', isSelf: false, path: 'failed' })
+    if (info.path === 'failed' && !known.has(peerId)) strangers.push({ clientId: -1 - strangers.length, name: 'Someone in the room', color: '#8a8f98', isSelf: false, alwaysOn: false, path: 'failed' })
   })
   return strangers
 }
@@ -32,7 +35,7 @@ function readPeople(session: Session): Person[] {
     const user = state.user as { name?: unknown; color?: unknown } | undefined
     if (typeof user?.name !== 'string' || typeof user.color !== 'string') return
     const path = typeof state.peerId === 'string' ? paths.get(state.peerId)?.path : undefined
-    people.push({ clientId, name: user.name, color: user.color, isSelf: clientId === session.doc.clientID, ...(path === undefined ? {} : { path }) })
+    people.push({ clientId, name: user.name, color: user.color, isSelf: clientId === session.doc.clientID, alwaysOn: isAlwaysOnState(state), ...(path === undefined ? {} : { path }) })
   })
   // Yourself first, then by name, so the list does not reshuffle as cursors move.
   people.sort((a, b) => Number(b.isSelf) - Number(a.isSelf) || a.name.localeCompare(b.name) || a.clientId - b.clientId)
@@ -42,7 +45,7 @@ function readPeople(session: Session): Person[] {
 function samePeople(a: readonly Person[], b: readonly Person[]): boolean {
   return a.length === b.length && a.every((p, i) => {
     const q = b[i]
-    return q !== undefined && p.clientId === q.clientId && p.name === q.name && p.color === q.color && p.path === q.path
+    return q !== undefined && p.clientId === q.clientId && p.name === q.name && p.color === q.color && p.alwaysOn === q.alwaysOn && p.path === q.path
   })
 }
 

@@ -1,5 +1,6 @@
 import type { Session } from '../../session/openSession'
 import { syncState } from '../../session/sessionStatus'
+import { useAlwaysOnCoverage } from './useAlwaysOnCoverage'
 import { useSessionStatus } from './useSessionStatus'
 import { statusText } from './statusText'
 import { pathText } from './pathText'
@@ -12,7 +13,8 @@ import { pathText } from './pathText'
  */
 export function StatusBar({ session }: { session: Session | null }) {
   const status = useSessionStatus(session)
-  const text = statusText(status)
+  const coverage = useAlwaysOnCoverage(session)
+  const text = statusText(status, coverage.keeping)
   const sync = syncState(status)
   const paths = pathText(status.paths)
   return (
@@ -29,7 +31,7 @@ export function StatusBar({ session }: { session: Session | null }) {
           {paths}
         </span>
       )}
-      <span data-testid="status-storage" data-state={status.storage} className={`storage ${status.storage}`}>
+      <span data-testid="status-storage" data-state={status.storage} data-always-on={coverage.keeping} className={`storage ${status.storage}`}>
         {text.storage}
       </span>
     </footer>

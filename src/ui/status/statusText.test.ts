@@ -27,6 +27,13 @@ describe('statusText', () => {
     expect(statusText({ ...INITIAL_STATUS, storage: 'error', storageError: 'QuotaExceededError: full' }).storage).toContain('QuotaExceededError')
   })
 
+  it('names the always-on peers that keep the latest edit, only once it is saved here too', () => {
+    expect(statusText({ ...INITIAL_STATUS, storage: 'saved' }, 1).storage).toBe('Saved on this device and on 1 always-on peer')
+    expect(statusText({ ...INITIAL_STATUS, storage: 'saved' }, 2).storage).toBe('Saved on this device and on 2 always-on peers')
+    expect(statusText({ ...INITIAL_STATUS, storage: 'saving' }, 1).storage).toBe('Saving on this device…')
+    expect(statusText({ ...INITIAL_STATUS, storage: 'error', storageError: 'full' }, 1).storage).not.toContain('always-on')
+  })
+
   it('names every signaling state differently', () => {
     const states = ['connecting', 'connected', 'reconnecting', 'unreachable'] as const
     const texts = new Set(states.map((signaling) => statusText({ ...INITIAL_STATUS, signaling }).signaling))

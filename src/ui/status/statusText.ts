@@ -2,8 +2,8 @@ import { syncState, type SessionStatus } from '../../session/sessionStatus'
 
 const peersWord = (n: number): string => (n === 1 ? '1 peer' : `${n} peers`)
 
-/** The status bar's words for each part of a session's status. */
-export function statusText(status: SessionStatus): { signaling: string; peers: string; storage: string } {
+/** The status bar's words for each part of a session's status; `keptByAlwaysOn`: see `AlwaysOnCoverage`. */
+export function statusText(status: SessionStatus, keptByAlwaysOn = 0): { signaling: string; peers: string; storage: string } {
   const signaling = {
     connecting: 'Connecting to the signaling server…',
     connected: 'Signaling server connected',
@@ -29,6 +29,9 @@ export function statusText(status: SessionStatus): { signaling: string; peers: s
     saved: 'Saved on this device',
     error: `Not saved on this device (${status.storageError ?? 'unknown error'}); retrying`,
   }[status.storage]
+  // always-on peer (issue 11): said only from what the peer published, and only once saved here.
+  const alwaysOn = status.storage === 'saved' && keptByAlwaysOn > 0
+  const kept = keptByAlwaysOn === 1 ? '1 always-on peer' : `${keptByAlwaysOn} always-on peers`
 
-  return { signaling, peers, storage }
+  return { signaling, peers, storage: alwaysOn ? `Saved on this device and on ${kept}` : storage }
 }

@@ -1,0 +1,110 @@
+import type { Logger } from 'pino'
+import { ALWAYS_ON_FIELD, ALWAYS_ON_NAME, storedStateOf } from '../src/presence/storedState'
+import { userWithColor } from '../src/presence/userIdentity'
+import { openNodeSession } from '../src/session/nodeSession'
+import type { Session } from '../src/session/openSession'
+import type { SessionStatus } from '../src/session/sessionStatus'
+import type { LocalCopy, OpenLocalCopy } from '../src/storage/localCopy'
+import type { PeerRoom } from './roomLinks'
+
+/** The always-on peer's presence: a name that says what it is, a neutral color, no cursor. */
+export const ALWAYS_ON_USER = userWithColor(ALWAYS_ON_NAME, '#6e7781')
+
+/**
+ * One room an always-on peer keeps: a session like a browser's (the session core, WebRTC from
+ * @roamhq/wrtc, the given storage) that publishes in its presence what it has durably written
+ * (see `storedState`), so browsers can tell whether their latest edit is kept here.
+ * It logs state changes by the room's label, never the secret or the text.
+ */
+export class AlwaysOnRoom {
+  readonly session: Session
+  private readonly copy: LocalCopy
+  /** `Date.now()` of the last write this room confirmed, or null. */
+  lastWriteAt: number | null = null
+  private publishing = false
+  private again = false
+  private destroyed = false
+  private closing: Promise<void> | null = null
+  private previous: SessionStatus
+  private readonly unsubscribe: () => void
+
+  constructor(
+    readonly room: PeerRoom,
+    storage: OpenLocalCopy,
+    private readonly log: Logger,
+  ) {
+    let copy: LocalCopy | null = null
+    const keep: OpenLocalCopy = (topic, doc) => (copy = storage(topic, doc))
+    this.session = openNodeSession(room.link, { user: ALWAYS_ON_USER, storage: keep })
+    if (copy === null) throw new Error('the session opened no local copy')
+    this.copy = copy
+    this.previous = this.session.status
+    this.unsubscribe = this.session.onStatus(this.logStatus)
+    this.session.doc.on('update', this.schedulePublish)
+    void this.session.whenLocalLoaded.then(this.schedulePublish)
+  }
+
+  /** Resolves once the room has left, its pending writes done. Idempotent. */
+  destroy(): Promise<void> {
+    if (this.closing === null) {
+      this.destroyed = true
+      this.unsubscribe()
+      this.session.doc.off('update', this.schedulePublish)
+      this.session.destroy()
+      this.closing = this.session.closed
+    }
+    return this.closing
+  }
+
+  /**
+   * Publishes the state as it is now once it is written. One publication runs at a time; updates
+   * meanwhile lead to one more. NOTE: the summary is taken before waiting, so what is published is
+   * never more than what the write covered.
+   */
+  private readonly schedulePublish = (): void => {
+    if (this.destroyed) return
+    if (this.publishing) {
+      this.again = true
+      return
+    }
+    this.publishing = true
+    void this.publish().finally(() => {
+      this.publishing = false
+      if (this.again) {
+        this.again = false
+        this.schedulePublish()
+      }
+    })
+  }
+
+  private async publish(): Promise<void> {
+    await Promise.resolve() // NOTE: let every observer of this update (the copy first) run.
+    if (this.destroyed) return
+    const stored = storedStateOf(this.session.doc)
+    try {
+      await this.copy.whenLoaded
+      await this.copy.whenSaved()
+    } catch {
+      return // NOTE: not written: the copy's error is logged by the status; the next update retries.
+    }
+    if (this.destroyed) return
+    this.lastWriteAt = Date.now()
+    this.session.awareness.setLocalStateField(ALWAYS_ON_FIELD, stored)
+  }
+
+  private readonly logStatus = (): void => {
+    const now = this.session.status
+    const before = this.previous
+    this.previous = now
+    if (now.signaling !== before.signaling) {
+      const level = now.signaling === 'unreachable' || now.signaling === 'reconnecting' ? 'warn' : 'info'
+      this.log[level]({ room: this.room.label, signaling: now.signaling }, `signaling ${now.signaling}`)
+    }
+    if (now.peers !== before.peers) this.log.info({ room: this.room.label, peers: now.peers }, 'peers changed')
+    if (now.storage === 'error' && before.storage !== 'error') {
+      this.log.error({ room: this.room.label, error: now.storageError }, 'cannot write the document')
+    } else if (before.storage === 'error' && now.storage !== 'error') {
+      this.log.info({ room: this.room.label }, 'writing again')
+    }
+  }
+}
