@@ -67,9 +67,13 @@ interface SizeResult {
   receivedToRendered: number[]
 }
 
-async function measureRoom(size: number): Promise<SizeResult> {
+/** Signed: a new room's v2 edit link; unsigned: a v1 `#SECRET` link, where nothing is signed. */
+type Signatures = 'signed' | 'unsigned'
+
+async function measureRoom(size: number, signatures: Signatures): Promise<SizeResult> {
   return withStage(async ({ browser, server }) => {
-    const peers = await openRoom(browser, server, size)
+    const fragment = signatures === 'signed' ? '' : `bench-v1-${size}-${Date.now().toString(36)}`
+    const peers = await openRoom(browser, server, size, fragment)
     try {
       const [a, ...others] = peers as [(typeof peers)[0], ...typeof peers]
       await stampKeydowns(a.page)
@@ -120,31 +124,32 @@ const TARGETS: Record<number, string> = { 2: 'p50 ≤ 3 ms, p99 ≤ 16 ms', 4: '
 const rows: BenchRow[] = []
 const summary: Record<string, unknown> = {}
 const samples: Record<string, unknown> = {}
-for (const size of SIZES) {
-  const result = await measureRoom(size)
+const LABELS: Record<Signatures, string> = { signed: 'signed (v2 link)', unsigned: 'unsigned (v1 #SECRET link)' }
+for (const size of SIZES) for (const signatures of ['signed', 'unsigned'] as const) {
+  const result = await measureRoom(size, signatures)
   const total = percentiles(result.latencies)
   const stages = {
     'keydown → Y update in A': percentiles(result.inputToUpdate),
     'Y update in A → update received by peer': percentiles(result.updateToReceived),
     'received → rendered in peer DOM': percentiles(result.receivedToRendered),
   }
-  console.log(`[bench] typing ${size} peers: ${latencyCell(total)}`)
+  console.log(`[bench] typing ${size} peers, ${signatures}: ${latencyCell(total)}`)
   rows.push({
-    figure: `key press in A → char in each other peer's editor DOM, ${size} peers (p50 / p95 / p99)`,
+    figure: `key press in A → char in each other peer's editor DOM, ${size} peers, ${LABELS[signatures]} (p50 / p95 / p99)`,
     meshpad: latencyCell(total),
     anchor: size === 2 ? 'prototype here: ≈ 7 ms median (DESIGN.md)' : '—',
     target: TARGETS[size] ?? '—',
   })
   rows.push({
-    figure: `…of which, ${size} peers (p50): keydown → A's Y update / → received by peer / → peer DOM`,
+    figure: `…of which, ${size} peers, ${signatures} (p50): keydown → A's Y update / → received by peer / → peer DOM`,
     meshpad: Object.values(stages)
       .map((stage) => `${stage.p50.toFixed(1)}`)
       .join(' / ') + ' ms',
     anchor: '—',
     target: '—',
   })
-  summary[`${size} peers`] = { total, ...stages, keys: KEYS, receivers: size - 1 }
-  samples[`${size} peers`] = result
+  summary[`${size} peers, ${signatures}`] = { total, ...stages, keys: KEYS, receivers: size - 1 }
+  samples[`${size} peers, ${signatures}`] = result
 }
 
 writeBenchResult({
@@ -154,6 +159,7 @@ writeBenchResult({
   summary,
   samples,
   notes: [
+    'Each room size runs twice: in a new room (v2 edit link: every update Ed25519-signed by A and verified by each receiver before it is applied) and in a v1 `#SECRET` room (nothing signed), so the cost of signatures reads off the pair of rows.',
     `${KEYS} key presses per room size after ${WARMUP_KEYS} unmeasured ones, one every ${PACE_MS} ms plus the time the press takes; a sample is one (key press, receiving peer) pair, so n = keys × (peers − 1).`,
     'Key presses are real Chromium input events (Playwright → DevTools protocol). A stamps its capturing keydown listener; each receiver stamps the first mutation of its `.cm-content` showing the new length. All pages share one clock (`performance.timeOrigin + performance.now()`).',
     'Breakdown: "keydown → Y update" is CodeMirror reading the input until the Yjs transaction starts; "→ received" runs from that transaction to the start of the receiver\'s transaction applying it (A\'s update handlers, y-webrtc, the data channel, the receiver\'s message dispatch); "→ DOM" is applying it and CodeMirror\'s DOM write.',

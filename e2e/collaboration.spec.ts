@@ -17,8 +17,8 @@ test('a room link joins two browsers, and text flows both ways over WebRTC', asy
   const a = await openPeer(browser, server.url)
   await a.context.grantPermissions(['clipboard-read', 'clipboard-write'])
 
-  // Opening `/` creates a room: a 22-character base64url secret replaces the URL, no reload.
-  await expect(a.page).toHaveURL(/\/#[A-Za-z0-9_-]{22}$/)
+  // Opening `/` creates a room: a v2 edit link (`e1.` and 32 random bytes, base64url) replaces the URL, no reload.
+  await expect(a.page).toHaveURL(/\/#e1\.[A-Za-z0-9_-]{43}$/)
   const link = a.page.url()
   // …in the same document (no reload): its one navigation was to `/`.
   expect(await a.page.evaluate(() => performance.getEntriesByType('navigation').map((entry) => entry.name))).toEqual([server.url])

@@ -41,7 +41,7 @@ test('"New document" opens a fresh room, and Back returns to the previous one in
 
   await page.getByRole('button', { name: 'New document' }).click()
   await expect(page).not.toHaveURL(first)
-  await expect(page).toHaveURL(/#[A-Za-z0-9_-]{22}$/)
+  await expect(page).toHaveURL(/#e1\.[A-Za-z0-9_-]{43}$/)
   await expect(page.locator('.cm-placeholder')).toBeVisible()
   expect(await editorText(page)).toBe('')
   await typeAtEnd(page, 'Second document.')

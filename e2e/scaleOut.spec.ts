@@ -13,7 +13,7 @@ test('browsers on two server instances sharing one Redis find each other and edi
   // A opens a new room on instance 1; B opens the same room on instance 2 (its own signaling).
   const a = await openPeer(browser, one.url)
   const secret = new URL(a.page.url()).hash
-  expect(secret).toMatch(/^#[A-Za-z0-9_-]{22}$/)
+  expect(secret).toMatch(/^#e1\.[A-Za-z0-9_-]{43}$/)
   const b = await openPeer(browser, `${two.url}${secret}`)
   for (const server of [one, two]) expect(await health(server)).toMatchObject({ connections: 1, redis: 'up' })
 

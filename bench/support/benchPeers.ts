@@ -64,8 +64,9 @@ export async function waitForLinks(page: Page, count: number, timeout = 30_000):
 }
 
 /** Opens `count` peers in one room (the first creates it) and waits for a full WebRTC mesh. */
-export async function openRoom(browser: Browser, server: MeshpadServer, count: number): Promise<BenchPeer[]> {
-  const first = await openPeer(browser, server.url)
+export async function openRoom(browser: Browser, server: MeshpadServer, count: number, fragment = ''): Promise<BenchPeer[]> {
+  // NOTE: no fragment: a new room (a v2 edit link, signed); a `#SECRET` fragment: a v1 room (unsigned).
+  const first = await openPeer(browser, fragment === '' ? server.url : `${server.url}#${fragment}`)
   const link = first.page.url()
   const peers = [first]
   for (let i = 1; i < count; i++) peers.push(await openPeer(browser, link))

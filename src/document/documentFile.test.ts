@@ -10,6 +10,8 @@ import {
   encodeDocumentFile,
   MAX_DOCUMENT_FILE_BYTES,
 } from './documentFile'
+import { listVersions, recordVersion, versionSnapshot } from './history/versionList'
+import { versionText } from './history/versionText'
 
 function sampleDoc(): Y.Doc {
   const doc = new Y.Doc()
@@ -55,6 +57,19 @@ describe('document files', () => {
     Y.applyUpdate(copy, imported.update)
     expect(docText(copy).toString()).toBe(docText(doc).toString())
     expect(Y.encodeStateVector(copy)).toEqual(Y.encodeStateVector(doc))
+  })
+
+  it('carry the history: its versions rebuild after import', () => {
+    const doc = new Y.Doc({ gc: false })
+    docText(doc).insert(0, 'first words')
+    recordVersion(doc, { by: 'Ada', authors: ['Ada'], kind: 'manual', label: 'start' })
+    docText(doc).delete(0, 6)
+    const imported = decodeDocumentFile(encodeDocumentFile(doc))
+    const copy = new Y.Doc({ gc: false })
+    Y.applyUpdate(copy, imported.update)
+    const versions = listVersions(copy)
+    expect(versions.map((version) => version.label)).toEqual(['start'])
+    expect(versionText(copy, versionSnapshot(versions, versions[0]!))).toBe('first words')
   })
 
   it('merge into a document that went on without losing either side', () => {

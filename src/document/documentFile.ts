@@ -56,7 +56,7 @@ export function mergeImportedDocument(doc: Y.Doc, imported: ImportedDocument): v
 }
 
 /** The shared types a version 1 document holds (see docMeta.ts). */
-const KNOWN_SHARES = new Set(['content', 'meta'])
+const KNOWN_SHARES = new Set(['content', 'meta', 'versions'])
 
 /** Writes the whole document as a document file (JSON text). */
 export function encodeDocumentFile(doc: Y.Doc, exportedAt: Date = new Date()): string {

@@ -22,12 +22,15 @@ import type { Awareness } from 'y-protocols/awareness'
 import { editorTheme, type ColorScheme } from './editorTheme'
 import { languageInfo } from './languages'
 import { steadyCursor } from './steadyCursor'
+import { undoAcrossRestores } from './undoAcrossRestores'
 
 export interface EditorOptions {
   readonly language: string
   readonly lineWrapping: boolean
   readonly colorScheme: ColorScheme
   readonly placeholder: string
+  /** A reader's editor: it shows the text and cursors and accepts no input. */
+  readonly readOnly?: boolean
 }
 
 /** A mounted editor. Its configuration changes through compartments; the view is never rebuilt. */
@@ -57,7 +60,9 @@ export function createEditor(
   const language = new Compartment()
   const wrapping = new Compartment()
   const theme = new Compartment()
+  const access = new Compartment()
   const undoManager = new Y.UndoManager(text)
+  const stopUndoAcrossRestores = undoAcrossRestores(undoManager)
 
   const extensions: Extension[] = [
     lineNumbers(),
@@ -88,6 +93,7 @@ export function createEditor(
     language.of([]),
     wrapping.of(options.lineWrapping ? EditorView.lineWrapping : []),
     theme.of(editorTheme(options.colorScheme)),
+    access.of(options.readOnly === true ? [EditorState.readOnly.of(true), EditorView.editable.of(false)] : []),
     EditorView.contentAttributes.of({ 'aria-label': 'Document text' }),
   ]
 
@@ -119,6 +125,7 @@ export function createEditor(
       if (destroyed) return
       destroyed = true
       view.destroy()
+      stopUndoAcrossRestores()
       undoManager.destroy()
     },
   }

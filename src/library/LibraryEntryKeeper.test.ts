@@ -87,7 +87,7 @@ describe('storeNewDocument', () => {
     setDocLanguage(source, 'css')
 
     const secret = await storeNewDocument(Y.encodeStateAsUpdate(source), library)
-    expect(secret).toMatch(/^[A-Za-z0-9_-]{22}$/)
+    expect(secret).toMatch(/^e1\.[A-Za-z0-9_-]{43}$/)
     const topic = roomTopic(secret)
     expect(await library.get(topic)).toMatchObject({ secret, title: 'Copied', language: 'css', length: 11 })
 

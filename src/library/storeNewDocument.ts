@@ -1,7 +1,7 @@
 import * as Y from 'yjs'
 import { docText, readDocMeta } from '../document/docMeta'
 import type { DocumentLibrary } from './DocumentLibrary'
-import { createRoomSecret } from '../room/roomLink'
+import { createEditFragment } from '../room/roomAccess'
 import { roomTopic } from '../room/roomTopic'
 import { storeIndexeddbCopy } from '../storage/IndexeddbCopy'
 
@@ -14,9 +14,10 @@ import { storeIndexeddbCopy } from '../storage/IndexeddbCopy'
  * into the original later, or importing it twice, adds nothing twice.
  */
 export async function storeNewDocument(update: Uint8Array, library: DocumentLibrary): Promise<string> {
-  const secret = createRoomSecret()
+  const secret = createEditFragment()
   const topic = roomTopic(secret)
-  const doc = new Y.Doc()
+  // NOTE: gc off, as in a session: a copy or an import keeps the history it comes with.
+  const doc = new Y.Doc({ gc: false })
   Y.applyUpdate(doc, update)
   try {
     await storeIndexeddbCopy(topic, doc)

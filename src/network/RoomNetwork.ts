@@ -1,14 +1,15 @@
 import type * as Y from 'yjs'
 import { WebrtcProvider } from 'y-webrtc'
 import type { Awareness } from 'y-protocols/awareness'
-import type { WebrtcImplementation } from './chunkingRtc'
-import { MeshRelay } from './MeshRelay'
+import { dataChannelSends, type WebrtcImplementation } from './chunkingRtc'
+import { RoomGossip } from './gossip/RoomGossip'
 import { PeerLinks, isLinkUp, type WebrtcConn } from './PeerLinks'
 import type { PeerPathInfo } from './peerPath'
 import { NO_PATHS, PeerPaths, type PathSummary } from './PeerPaths'
 import { markRoomReleasing, whenRoomReleased } from './roomRelease'
 import { signalingState, type SignalingConnState, type SignalingState } from './signalingState'
 import { syncStep1Message } from './syncMessage'
+import { SignedRoom, TABS_LINK, type SignedRoomKeys } from './signed/SignedRoom'
 
 /** A WebRTC connection not up within this long is closed, and its peer retried with backoff. */
 export const CONNECT_TIMEOUT_MS = 30_000
@@ -31,6 +32,8 @@ export interface NetworkState {
   readonly tabs: number
   /** How the peers are reached (direct, relay, …); a new object only when it changes. */
   readonly paths: PathSummary
+  /** Updates from peers dropped for want of a valid signature (v2 rooms; 0 in v1 rooms). */
+  readonly ignoredChanges: number
 }
 
 export interface RoomNetworkOptions {
@@ -46,8 +49,18 @@ export interface RoomNetworkOptions {
   readonly rtc: WebrtcImplementation | null
   /** Called after every change of {@link RoomNetwork.state}. */
   readonly onChange: () => void
+  /**
+   * y-webrtc's `maxConns` (default: 20 + a random 0–14). Tests set it low to make a room of a
+   * few peers a partial mesh.
+   */
+  readonly maxConns?: number
   /** A direct link to these peers went down (closed, or ICE reported it down). */
   readonly onPeersDown: (peerIds: readonly string[]) => void
+  /**
+   * A v2 room's keys: the document then goes only through the signed sync (see `SignedRoom`);
+   * absent in a v1 room, where y-webrtc syncs it and nothing is signed.
+   */
+  readonly signed?: SignedRoomKeys
 }
 
 /** What a test or a curious person can read off the network of a live session. */
@@ -65,6 +78,8 @@ export interface NetworkDebugInfo {
   readonly paths: Readonly<Record<string, PeerPathInfo>>
   /** The ICE servers new connections use now (credentials left out). */
   readonly iceServers: readonly string[]
+  /** Messages sent on the data channels of this page or process so far (see `dataChannelSends`). */
+  readonly dataChannelSends: number
 }
 
 /**
@@ -76,14 +91,15 @@ export interface NetworkDebugInfo {
  */
 export class RoomNetwork {
   private provider: WebrtcProvider | null = null
-  private current: NetworkState = { signaling: 'connecting', peers: 0, syncedPeers: 0, tabs: 0, paths: NO_PATHS }
+  private current: NetworkState = { signaling: 'connecting', peers: 0, syncedPeers: 0, tabs: 0, paths: NO_PATHS, ignoredChanges: 0 }
   private everConnected = false
   private pollTimer: ReturnType<typeof setInterval> | null = null
   private firstPeerAt: number | null = null
   private publishedLinks: string | null = null
   private destroyed = false
   private readonly links: PeerLinks
-  private readonly relay: MeshRelay
+  private readonly relay: RoomGossip
+  private readonly signed: SignedRoom | null
   private readonly paths: PeerPaths
   /**
    * simple-peer's `config`, shared by every connection y-webrtc creates (it spreads `peerOpts`
@@ -98,17 +114,40 @@ export class RoomNetwork {
     this.paths = new PeerPaths(() => this.conns(), this.refresh)
     this.paths.setTurnConfigured(hasTurn(this.rtcConfig.iceServers!))
     /**
-     * NOTE: y-webrtc forwards every update a peer sends to all other peers, so in a full mesh an
-     * edit costs n·(n − 1) messages instead of n − 1. Each person's awareness carries the peer
-     * ids they reach directly (`links`), and updates are forwarded only while the mesh is not
-     * known to be full (see MeshRelay).
+     * NOTE: y-webrtc forwards every update a peer sends to all other peers: n·(n − 1) messages per
+     * edit in a full mesh, about n·k past it. Each person's awareness carries the peer ids they
+     * reach directly (`links`); from them every peer derives the same broadcast tree, and updates
+     * go along it (see RoomGossip; in a full mesh the author sends to all and nobody forwards).
      */
-    this.relay = new MeshRelay({
+    // BEGIN issue 15: gossip
+    this.relay = new RoomGossip({
+      doc: options.doc,
+      awareness: options.awareness,
       self: () => (this.provider?.room ? { peerId: this.provider.room.peerId, links: this.directLinks() } : null),
-      states: () => options.awareness.getStates().values(),
+      sender: () => this.provider?.room?.relaySender ?? null,
+      fromRoom: (origin) => origin !== null && origin === this.provider?.room,
       resync: this.resync,
+      announce: (links) => this.provider?.room?.announce(links),
+      signalingClients: () => this.provider?.room?.signalingClients,
+      maxConns: () => this.provider?.maxConns ?? 20,
     })
+    // END issue 15
     options.awareness.on('change', this.refreshRelay)
+    // PATCH(issue 14): v2 rooms sync the document signed; y-webrtc gets an empty shadow doc.
+    this.signed = options.signed
+      ? new SignedRoom({
+          topic: options.topic,
+          doc: options.doc,
+          keys: options.signed,
+          clientID: options.awareness.clientID,
+          relayTo: (from, to) => {
+            if (to === TABS_LINK) return true
+            const targets = this.relay.relayTargets(from === TABS_LINK ? null : from, null)
+            return targets === 'all' || targets.has(to)
+          },
+          onChange: this.refresh,
+        })
+      : null
     const released = whenRoomReleased(options.topic)
     if (released === undefined) this.connect()
     else void released.then(() => this.connect())
@@ -132,14 +171,18 @@ export class RoomNetwork {
   private connect(): void {
     if (this.destroyed) return
     const { options } = this
-    const provider = new WebrtcProvider(options.topic, options.doc, {
+    const provider = new WebrtcProvider(options.topic, this.signed?.shadowDoc ?? options.doc, {
       signaling: [...options.signaling],
       password: options.password,
       awareness: options.awareness,
       // NOTE: data channels drop messages above their size limit (256 KiB in Chromium), which a
       // large document's sync exceeds; the chunking transport frames them.
       peerOpts: { config: this.rtcConfig, wrtc: options.rtc ?? undefined },
-      shouldRelay: this.relay.shouldRelay,
+      // BEGIN issue 15: gossip (see RoomGossip)
+      relayTargets: this.relay.relayTargets,
+      acceptAnnounce: this.relay.acceptAnnounce,
+      ...(options.maxConns === undefined ? {} : { maxConns: options.maxConns }),
+      // END issue 15
       // NOTE: a connection not up by then is closed and its peer retried with backoff; see
       // patches/y-webrtc+10.3.0.patch.
       connectTimeout: CONNECT_TIMEOUT_MS,
@@ -193,6 +236,7 @@ export class RoomNetwork {
     for (const peerId of added) {
       const conn = conns.get(peerId)
       if (conn !== undefined) this.links.track(peerId, conn)
+      if (conn !== undefined) this.signed?.attach(peerId, conn)
     }
     if (removed.length > 0) this.options.onPeersDown(removed)
     this.refresh()
@@ -200,11 +244,12 @@ export class RoomNetwork {
 
   private readonly refreshRelay = (): void => this.relay.refresh()
 
-  /** Asks every direct peer for what this copy lacks (see `MeshRelay`). */
-  private readonly resync = (): void => {
+  /** Asks these direct peers for what this copy lacks (see `RoomGossip`). */
+  private readonly resync = (peerIds: readonly string[]): void => {
+    if (this.signed) return this.signed.resync(peerIds)
     const message = syncStep1Message(this.options.doc)
-    this.conns().forEach((conn) => {
-      if (!conn.connected) return
+    this.conns().forEach((conn, peerId) => {
+      if (!conn.connected || !peerIds.includes(peerId)) return
       try {
         conn.peer.send(message)
       } catch {
@@ -219,13 +264,16 @@ export class RoomNetwork {
     if (this.destroyed || provider === null) return
     const signalingConns = provider.signalingConns as unknown as SignalingConnState[]
     if (signalingConns.some((conn) => conn.connected)) this.everConnected = true
-    const { up, synced } = this.links.count(this.conns().values())
+    const counted = this.links.count(this.conns().values())
+    const up = counted.up
+    const synced = this.signed ? this.signed.syncedAmong(this.conns()) : counted.synced
     if (up > 0 && this.firstPeerAt === null) this.firstPeerAt = performance.now()
     const signaling = signalingState(signalingConns, this.everConnected)
     this.publishLinks()
     this.relay.refresh()
     this.paths.refresh()
-    const next: NetworkState = { signaling, peers: up, syncedPeers: synced, tabs: provider.room?.bcConns.size ?? 0, paths: this.paths.summary }
+    const ignoredChanges = this.signed?.sync.ignored ?? 0
+    const next: NetworkState = { signaling, peers: up, syncedPeers: synced, tabs: provider.room?.bcConns.size ?? 0, paths: this.paths.summary, ignoredChanges }
     const changed = (Object.keys(next) as (keyof NetworkState)[]).some((key) => next[key] !== this.current[key])
     this.current = next
     // NOTE: failed connection attempts emit nothing; poll only while no server is connected.
@@ -257,6 +305,7 @@ export class RoomNetwork {
       firstPeerAt: this.firstPeerAt,
       paths: Object.fromEntries(this.paths.all()),
       iceServers: (this.rtcConfig.iceServers ?? []).flatMap((server) => server.urls),
+      dataChannelSends: dataChannelSends.messages,
     }
   }
 
@@ -268,6 +317,8 @@ export class RoomNetwork {
     this.options.awareness.off('change', this.refreshRelay)
     this.links.destroy()
     this.paths.destroy()
+    this.relay.destroy()
+    this.signed?.destroy()
     const provider = this.provider
     if (provider === null) return
     provider.off('peers', this.handlePeers)

@@ -17,6 +17,27 @@ type Channel = Pick<RTCDataChannel, 'send' | 'readyState' | 'bufferedAmount' | '
 
 const chunked = new WeakSet<object>()
 
+/** Messages passed to `send` on every chunked data channel of this process (a debug counter). */
+export const dataChannelSends = { messages: 0, bytes: 0 }
+
+/** Takes a whole received message before the channel's handler sees it; true: taken. */
+export type MessageTap = (data: Uint8Array) => boolean
+
+// PATCH(issue 14): per-peer-connection taps, for v2 rooms' signed sync (see `tapPeerConnection`).
+const taps = new WeakMap<object, MessageTap>()
+
+/**
+ * Routes every whole binary message received on `pc`'s data channels through `tap` first; what
+ * it takes never reaches simple-peer (or y-webrtc). `pc` is one made by {@link chunkingRtc}.
+ * Returns the function that removes the tap.
+ */
+export function tapPeerConnection(pc: object, tap: MessageTap): () => void {
+  taps.set(pc, tap)
+  return () => {
+    if (taps.get(pc) === tap) taps.delete(pc)
+  }
+}
+
 /**
  * The `onmessage` setter of a data channel: an accessor in browsers. NOTE: @roamhq/wrtc (Node)
  * has none: its event target reads a plain `onmessage` property when it dispatches; null then.
@@ -37,7 +58,11 @@ function accessor(object: object, property: string): PropertyDescriptor | null {
  * `addEventListener('message')` see raw frames. Frames are recognised in binary messages received
  * as ArrayBuffers (`binaryType = 'arraybuffer'`, which simple-peer sets).
  */
-export function chunkChannel<T extends Channel>(channel: T, warn: (message: string) => void = console.warn): T {
+export function chunkChannel<T extends Channel>(
+  channel: T,
+  warn: (message: string) => void = console.warn,
+  tapOf: () => MessageTap | undefined = () => undefined,
+): T {
   if (chunked.has(channel)) return channel
   chunked.add(channel)
 
@@ -55,6 +80,8 @@ export function chunkChannel<T extends Channel>(channel: T, warn: (message: stri
   channel.addEventListener('bufferedamountlow', drain)
 
   channel.send = ((data: string | Blob | ArrayBuffer | ArrayBufferView) => {
+    dataChannelSends.messages++
+    dataChannelSends.bytes += typeof data === 'string' ? data.length : data instanceof Blob ? data.size : data.byteLength
     const frames =
       typeof data === 'string' || data instanceof Blob
         ? [data]
@@ -75,11 +102,13 @@ export function chunkChannel<T extends Channel>(channel: T, warn: (message: stri
   const receive = (event: MessageEvent): void => {
     const data: unknown = event.data
     if (!(data instanceof ArrayBuffer) || !isFrame(new Uint8Array(data))) {
+      if (data instanceof ArrayBuffer && tapOf()?.(new Uint8Array(data)) === true) return
       handler?.call(channel, event)
       return
     }
     const message = assembler.push(new Uint8Array(data))
-    if (message !== null) handler?.call(channel, new MessageEvent('message', { data: message.buffer }))
+    if (message === null || tapOf()?.(message) === true) return
+    handler?.call(channel, new MessageEvent('message', { data: message.buffer }))
   }
   Object.defineProperty(channel, 'onmessage', {
     configurable: true,
@@ -106,9 +135,10 @@ export function chunkingRtc(native: Partial<WebrtcImplementation> = globalThis):
   const ChunkingPeerConnection = function (config?: RTCConfiguration): RTCPeerConnection {
     const pc = new NativePeerConnection(config)
     const createDataChannel = pc.createDataChannel.bind(pc)
-    pc.createDataChannel = (label, init) => chunkChannel(createDataChannel(label, init))
+    const tapOf = (): MessageTap | undefined => taps.get(pc)
+    pc.createDataChannel = (label, init) => chunkChannel(createDataChannel(label, init), console.warn, tapOf)
     // Registered before simple-peer sets `ondatachannel`, so it runs first.
-    pc.addEventListener('datachannel', (event) => chunkChannel(event.channel))
+    pc.addEventListener('datachannel', (event) => chunkChannel(event.channel, console.warn, tapOf))
     return pc
   } as unknown as typeof RTCPeerConnection
   return { RTCPeerConnection: ChunkingPeerConnection, RTCSessionDescription, RTCIceCandidate }

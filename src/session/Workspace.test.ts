@@ -69,7 +69,7 @@ describe('Workspace', () => {
     expect(given.workspace.session.secret).toBe('room-given')
     const fresh = setUp(null)
     expect(fresh.address.entries).toEqual([fresh.workspace.session.secret])
-    expect(fresh.workspace.session.secret).toMatch(/^[A-Za-z0-9_-]{22}$/)
+    expect(fresh.workspace.session.secret).toMatch(/^e1\.[A-Za-z0-9_-]{43}$/)
   })
 
   it('keeps one session open: opening another room destroys the previous one, and Back reopens it', async () => {

@@ -1,6 +1,6 @@
 import type { DocumentLibrary } from '../library/DocumentLibrary'
 import type { UserIdentity } from '../presence/userIdentity'
-import { createRoomSecret } from '../room/roomLink'
+import { createEditFragment } from '../room/roomAccess'
 import type { Session } from './openSession'
 
 /** Where the open room is shown and chosen: the page's URL fragment, in a browser. */
@@ -44,7 +44,7 @@ export class Workspace {
     this.user = options.user
     let secret = options.address.read()
     if (secret === null) {
-      secret = createRoomSecret()
+      secret = createEditFragment()
       options.address.show(secret, 'replace')
     }
     this.current = { session: options.openSession(secret, this.user), notice: null }
@@ -87,7 +87,7 @@ export class Workspace {
   /** Opens a new, empty room. */
   newDocument(mode: 'push' | 'replace' = 'push', notice: string | null = null): void {
     if (this.destroyed) return
-    const secret = createRoomSecret()
+    const secret = createEditFragment()
     this.options.address.show(secret, mode)
     this.switchTo(secret, notice)
   }

@@ -1,6 +1,7 @@
 import type { DocumentLibrary } from '../library/DocumentLibrary'
 import { chunkingRtc } from '../network/chunkingRtc'
 import { fetchIceServers, ICE_SERVERS_PATH, type IceServerSource } from '../network/iceServers'
+import { maxConnsFromSearch } from '../network/gossip/maxConnsParam'
 import { signalingUrls } from '../network/signalingUrls'
 import type { UserIdentity } from '../presence/userIdentity'
 import { roomSecretFromHash } from '../room/roomLink'
@@ -18,6 +19,7 @@ export function openBrowserSession(secret: string, user: UserIdentity, library: 
   return openSession(secret, {
     iceServerSource: pageIceServers,
     signaling: signalingUrls(window.location),
+    maxConns: maxConnsFromSearch(window.location.search),
     user,
     storage: openIndexeddbCopy,
     rtc: chunkingRtc(),

@@ -11,6 +11,8 @@ export interface NodeSessionOptions {
   /** The local copy: LevelDB for a peer that keeps documents, memory for one that does not. */
   readonly storage: OpenLocalCopy
   readonly iceServers?: readonly RTCIceServer[]
+  /** y-webrtc's `maxConns` (tests); default y-webrtc's own. */
+  readonly maxConns?: number
 }
 
 /**
@@ -25,6 +27,7 @@ export function openNodeSession(link: ParsedRoomLink, options: NodeSessionOption
     user: options.user,
     storage: options.storage,
     iceServers: options.iceServers,
+    maxConns: options.maxConns,
     rtc: chunkingRtc(wrtc),
   })
 }

@@ -1,6 +1,8 @@
 import * as Y from 'yjs'
 import { Awareness, removeAwarenessStates } from 'y-protocols/awareness'
 import { docMetaMap, docText, ensureSchemaVersion } from '../document/docMeta'
+import { authorsSinceLastVersion } from '../document/history/authorsSinceLastVersion'
+import { AutoVersioner } from '../document/history/autoVersioner'
 import type { DocumentLibrary } from '../library/DocumentLibrary'
 import { LibraryEntryKeeper } from '../library/LibraryEntryKeeper'
 import type { WebrtcImplementation } from '../network/chunkingRtc'
@@ -10,9 +12,11 @@ import { RoomNetwork, type NetworkDebugInfo } from '../network/RoomNetwork'
 import { forgetPeers } from '../presence/forgetPeers'
 import { guardPresence } from '../presence/guardPresence'
 import type { UserIdentity } from '../presence/userIdentity'
-import { roomTopic } from '../room/roomTopic'
+import { accessPassword, accessTopic, parseRoomAccess } from '../room/roomAccess'
+import { roomSigning } from '../room/roomSigning'
 import type { OpenLocalCopy } from '../storage/localCopy'
 import type { PageLifecycle } from './pageLifecycle'
+import { readerCopy } from './readerCopy'
 import { INITIAL_STATUS, sameStatus, type SessionStatus } from './sessionStatus'
 
 export interface SessionOptions {
@@ -22,6 +26,8 @@ export interface SessionOptions {
   readonly iceServers?: readonly RTCIceServer[]
   /** ICE servers that arrive and change while the session runs (the page's `/ice-servers`); wins over `iceServers`. */
   readonly iceServerSource?: IceServerSource
+  /** y-webrtc's `maxConns` (tests: a partial mesh with few peers); default y-webrtc's own. */
+  readonly maxConns?: number
   readonly user: UserIdentity
   /** The local copy: IndexedDB in a browser, LevelDB in Node, memory in tests. */
   readonly storage: OpenLocalCopy
@@ -43,9 +49,19 @@ export interface SessionDebugInfo extends NetworkDebugInfo {
  * It is responsible for every listener, timer and connection it starts, and removes them all in
  * `destroy()`; it knows nothing of React or the DOM, and runs in a browser and in Node alike.
  */
+/** What this session's link allows (see `RoomAccess`). */
+export interface SessionAccess {
+  /** 1: a plain `#SECRET` link (edits, nothing signed); 2: a signed room's edit or read-only link. */
+  readonly version: 1 | 2
+  readonly canEdit: boolean
+  /** A v2 room's read-only link fragment (without `#`); null in a v1 room. */
+  readonly readFragment: Promise<string> | null
+}
+
 export interface Session {
   readonly secret: string
   readonly topic: string
+  readonly access: SessionAccess
   readonly doc: Y.Doc
   readonly text: Y.Text
   readonly meta: Y.Map<unknown>
@@ -79,8 +95,15 @@ export interface Session {
  * in the doc as an update, which y-webrtc sends to the peers already connected.
  */
 export function openSession(secret: string, options: SessionOptions): Session {
-  const topic = roomTopic(secret)
-  const doc = new Y.Doc()
+  // PATCH(issue 14): v2 links derive topic, password and signing keys; a reader stores and
+  // serves a verified copy of its own (see readerCopy).
+  const access = parseRoomAccess(secret)
+  const signing = roomSigning(access)
+  const topic = accessTopic(access)
+  // NOTE: gc off keeps deleted content, so every version of the document can be rebuilt (history).
+  const doc = new Y.Doc({ gc: false })
+  const reader = access.canEdit ? null : readerCopy(doc)
+  const sharedDoc = reader?.verified ?? doc
   const awareness = new Awareness(doc)
   let user = options.user
   awareness.setLocalStateField('user', user)
@@ -99,17 +122,19 @@ export function openSession(secret: string, options: SessionOptions): Session {
   const keeper = options.library ? new LibraryEntryKeeper({ secret, topic, doc }, options.library) : null
   disposables.push(() => keeper?.destroy())
 
-  const copy = options.storage(topic, doc)
+  const copy = options.storage(topic, sharedDoc)
   disposables.push(copy.onChange(() => setStatus({ storage: copy.state, storageError: copy.error })))
   setStatus({ storage: copy.state, storageError: copy.error })
 
   const network = new RoomNetwork({
     topic,
-    password: secret,
-    doc,
+    password: accessPassword(access),
+    doc: sharedDoc,
     awareness,
+    signed: signing ?? undefined,
     signaling: options.signaling,
     iceServers: options.iceServers,
+    maxConns: options.maxConns,
     rtc: options.rtc,
     onChange: () => {
       setStatus(network.state)
@@ -126,6 +151,11 @@ export function openSession(secret: string, options: SessionOptions): Session {
     disposables.push(source.onChange(apply))
   }
 
+  // History: a version whenever this peer's own editing pauses (see AutoVersioner).
+  const versioner = new AutoVersioner(doc, { name: () => user.name, authors: () => authorsSinceLastVersion(doc, awareness, user.name) })
+  disposables.push(() => versioner.destroy())
+  // End of history.
+
   if (options.lifecycle) {
     disposables.push(
       options.lifecycle.onHide(() => {
@@ -138,7 +168,8 @@ export function openSession(secret: string, options: SessionOptions): Session {
 
   const whenLocalLoaded = copy.whenLoaded.then(() => {
     if (destroyed) return
-    ensureSchemaVersion(doc)
+    // NOTE: a reader writes nothing, not even the schema version.
+    if (access.canEdit) ensureSchemaVersion(doc)
     keeper?.markLoaded()
   })
 
@@ -148,6 +179,7 @@ export function openSession(secret: string, options: SessionOptions): Session {
   return {
     secret,
     topic,
+    access: { version: access.version, canEdit: access.canEdit, readFragment: signing?.readFragment ?? null },
     doc,
     text: docText(doc),
     meta: docMetaMap(doc),
@@ -178,6 +210,7 @@ export function openSession(secret: string, options: SessionOptions): Session {
       const copyClosed = copy.destroy()
       awareness.destroy()
       doc.destroy()
+      void copyClosed.finally(() => reader?.destroy())
       void copyClosed.then(markClosed, markClosed)
     },
   }

@@ -17,6 +17,8 @@ export interface SessionStatus {
   readonly tabs: number
   /** How the peers are reached: direct, through a relay, connecting, unreachable (issue 10). */
   readonly paths: PathSummary
+  /** Updates from peers dropped for want of a valid signature (v2 rooms); shown, never silent. */
+  readonly ignoredChanges: number
   readonly storage: StorageState
   readonly storageError: string | null
 }
@@ -27,6 +29,7 @@ export const INITIAL_STATUS: SessionStatus = {
   syncedPeers: 0,
   tabs: 0,
   paths: NO_PATHS,
+  ignoredChanges: 0,
   storage: 'loading',
   storageError: null,
 }

@@ -9,15 +9,22 @@ const TSX = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.
 export interface NodePeerProcess {
   /** The peer's text after its latest change. */
   text(): string
+  /** Data-channel messages this peer has sent so far (as last reported). */
+  sends(): number
+  /** Peers it reaches over an open WebRTC data channel (as last reported). */
+  peers(): number
   /** Resolves once the peer's text satisfies `predicate`; rejects after `timeoutMs`. */
   waitForText(predicate: (text: string) => boolean, timeoutMs?: number): Promise<string>
   stop(): Promise<void>
 }
 
 /** Starts a Node peer of the room of `link` that appends `text`; resolves once it is open. */
-export async function startNodePeer(link: string, text: string, timeoutMs = 20_000): Promise<NodePeerProcess> {
-  const child: ChildProcess = spawn(TSX, [NODE_PEER, link, text], { stdio: ['ignore', 'pipe', 'inherit'] })
+export async function startNodePeer(link: string, text: string, timeoutMs = 20_000, maxConns?: number): Promise<NodePeerProcess> {
+  const args = [NODE_PEER, link, text, ...(maxConns === undefined ? [] : [String(maxConns)])]
+  const child: ChildProcess = spawn(TSX, args, { stdio: ['ignore', 'pipe', 'inherit'] })
   let latest = ''
+  let sends = 0
+  let peers = 0
   const waiters = new Set<() => void>()
   const lines = createInterface({ input: child.stdout! })
   const ready = new Promise<void>((resolve, reject) => {
@@ -29,13 +36,18 @@ export async function startNodePeer(link: string, text: string, timeoutMs = 20_0
         resolve()
         return
       }
-      latest = (JSON.parse(line) as { text: string }).text
+      const report = JSON.parse(line) as { text: string; sends: number; peers: number }
+      latest = report.text
+      sends = report.sends
+      peers = report.peers
       for (const waiter of waiters) waiter()
     })
   })
   await ready
   return {
     text: () => latest,
+    sends: () => sends,
+    peers: () => peers,
     waitForText(predicate, timeout = 15_000) {
       return new Promise((resolve, reject) => {
         const check = (): void => {

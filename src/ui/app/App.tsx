@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react'
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react'
 import { setDocLanguage, setDocTitle } from '../../document/docMeta'
 import type { DocumentLibrary } from '../../library/DocumentLibrary'
 import type { Workspace } from '../../session/Workspace'
@@ -8,6 +8,9 @@ import { PeopleList } from '../people/PeopleList'
 import { StatusBar } from '../status/StatusBar'
 import { TopBar } from './TopBar'
 import { UpdateBanner } from '../update/UpdateBanner'
+import { storeCopyOf } from '../../library/storeNewDocument'
+import { ReadOnlyLinkButton } from '../share/ReadOnlyLinkButton'
+import { ReadOnlyMark } from '../share/ReadOnlyMark'
 import { useColorScheme } from './useColorScheme'
 import { useDocMeta } from './useDocMeta'
 import { useLocalPreference } from './useLocalPreference'
@@ -20,6 +23,9 @@ import { LazyPreviewPane } from '../preview/LazyPreviewPane'
 import { PreviewToggle } from '../preview/PreviewToggle'
 import { usePreviewChoice } from '../preview/usePreviewChoice'
 
+// NOTE: History (and @codemirror/merge) loads as its own chunk the first time it is opened.
+const HistoryDialog = lazy(() => import('../history/HistoryDialog'))
+
 /** The whole page: the workspace's open document. */
 export function App({ workspace, library }: { workspace: Workspace; library: DocumentLibrary }) {
   const { session, notice } = useWorkspace(workspace)
@@ -29,6 +35,7 @@ export function App({ workspace, library }: { workspace: Workspace; library: Doc
   const colorScheme = useColorScheme()
   const [lineWrapping, setLineWrapping] = useLocalPreference('meshpad/v1/lineWrapping', true)
   const [showDocuments, setShowDocuments] = useState(false)
+  const [showHistory, setShowHistory] = useState(false)
   usePersistAfterFirstEdit(session)
   // Markdown preview (issue 13): the toggle, the editor view it follows.
   const preview = usePreviewChoice(meta.language)
@@ -53,7 +60,16 @@ export function App({ workspace, library }: { workspace: Workspace; library: Doc
   const onDeleteDocument = useCallback((topic: string) => workspace.deleteDocument(topic), [workspace])
   const onShowDocuments = useCallback(() => setShowDocuments(true), [])
   const onCloseDocuments = useCallback(() => setShowDocuments(false), [])
+  const onShowHistory = useCallback(() => setShowHistory(true), [])
+  const onCloseHistory = useCallback(() => setShowHistory(false), [])
   const onDismissNotice = useCallback(() => workspace.dismissNotice(), [workspace])
+  // PATCH(issue 14): a v1 room gets a read-only link by moving to a new (v2) room.
+  const onMoveToNewLink = useCallback(async () => {
+    const fragment = await storeCopyOf(session.doc, library)
+    workspace.open(fragment)
+    return fragment
+  }, [session, library, workspace])
+  const canEdit = session.access.canEdit
 
   return (
     <div className="app">
@@ -70,12 +86,15 @@ export function App({ workspace, library }: { workspace: Workspace; library: Doc
         title={meta.title}
         language={meta.language}
         lineWrapping={lineWrapping}
-        disabled={false}
+        disabled={!canEdit}
+        badge={canEdit ? null : <ReadOnlyMark />}
+        share={<ReadOnlyLinkButton session={session} onMoveToNewLink={onMoveToNewLink} />}
         onTitle={onTitle}
         onLanguage={onLanguage}
         onLineWrapping={setLineWrapping}
         onNewDocument={onNewDocument}
         onShowDocuments={onShowDocuments}
+        onShowHistory={onShowHistory}
         extra={preview.available && <PreviewToggle on={preview.chosen} onChange={preview.choose} />}
       />
       <main className="workspace" data-preview={preview.shown ? 'on' : 'off'}>
@@ -84,6 +103,20 @@ export function App({ workspace, library }: { workspace: Workspace; library: Doc
         <PeopleList people={people} selfName={user.name} onRename={rename} />
       </main>
       <StatusBar session={session} />
+      {showHistory && (
+        <Suspense fallback={null}>
+          <HistoryDialog
+            open
+            session={session}
+            userName={user.name}
+            title={meta.title}
+            language={meta.language}
+            colorScheme={colorScheme}
+            lineWrapping={lineWrapping}
+            onClose={onCloseHistory}
+          />
+        </Suspense>
+      )}
       <DocumentsDialog
         open={showDocuments}
         session={session}

@@ -3,7 +3,8 @@ import { useEffect, useState } from 'react'
 /** How long the confirmation stays. */
 const CONFIRM_MS = 2500
 
-async function copyText(text: string): Promise<void> {
+/** Copies `text` to the clipboard, with the selection fallback where the Clipboard API is refused. */
+export async function copyText(text: string): Promise<void> {
   if (navigator.clipboard?.writeText) {
     try {
       await navigator.clipboard.writeText(text)
@@ -26,7 +27,7 @@ async function copyText(text: string): Promise<void> {
 }
 
 /** Copies the room link (the full URL, fragment included) and confirms it visibly. */
-export function CopyLinkButton() {
+export function CopyLinkButton({ readOnly = false }: { readOnly?: boolean }) {
   const [result, setResult] = useState<'copied' | 'failed' | null>(null)
 
   useEffect(() => {
@@ -44,7 +45,7 @@ export function CopyLinkButton() {
 
   return (
     <span className="copy-link">
-      <button type="button" className="primary" onClick={copy} title="Anyone with this link can edit the document">
+      <button type="button" className="primary" onClick={copy} title={readOnly ? 'Anyone with this link can read the document, not edit it' : 'Anyone with this link can edit the document'}>
         Copy link
       </button>
       <span className="copy-result" role="status" aria-live="polite">

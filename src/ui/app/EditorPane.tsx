@@ -13,6 +13,9 @@ interface Props {
   readonly onView?: (view: EditorView | null) => void
 }
 
+/** The empty document's hint on a read-only link. */
+export const EMPTY_READ_ONLY_HINT = 'This document is empty. You have a read-only link: what the editors write appears here.'
+
 export const EMPTY_DOCUMENT_HINT =
   'This document is empty. Start typing, and use "Copy link" to invite others: anyone with the link can edit with you.'
 
@@ -32,7 +35,8 @@ export function EditorPane({ session, language, lineWrapping, colorScheme, onVie
     if (parent.current === null) return
     const handle = createEditor(parent.current, session.text, session.awareness, {
       ...initial.current,
-      placeholder: EMPTY_DOCUMENT_HINT,
+      placeholder: session.access.canEdit ? EMPTY_DOCUMENT_HINT : EMPTY_READ_ONLY_HINT,
+      readOnly: !session.access.canEdit,
     })
     editor.current = handle
     handle.view.focus()

@@ -13,11 +13,16 @@ interface Props {
   readonly onLineWrapping: (on: boolean) => void
   readonly onNewDocument: () => void
   readonly onShowDocuments: () => void
+  readonly onShowHistory: () => void
   /** Controls of features that apply to this document (the Markdown preview's toggle). */
   readonly extra?: ReactNode
+  /** Shown beside the title (e.g. the read-only mark). */
+  readonly badge?: ReactNode
+  /** Shown beside "Copy link" (e.g. "Copy read-only link"). */
+  readonly share?: ReactNode
 }
 
-/** Title, language, wrapping, sharing, "New document" and "My documents": everything about the document. */
+/** Title, language, wrapping, sharing, "New document", "History" and "My documents": everything about the document. */
 export function TopBar(props: Props) {
   const known = languageInfo(props.language).id === props.language
   return (
@@ -34,6 +39,7 @@ export function TopBar(props: Props) {
         disabled={props.disabled}
         onChange={(event) => props.onTitle(event.target.value)}
       />
+      {props.badge}
       <div className="actions">
         <select
           aria-label="Language"
@@ -53,9 +59,13 @@ export function TopBar(props: Props) {
           Wrap
         </label>
         {props.extra}
-        <CopyLinkButton />
+        <CopyLinkButton readOnly={props.disabled} />
+        {props.share}
         <button type="button" onClick={props.onNewDocument}>
           New document
+        </button>
+        <button type="button" onClick={props.onShowHistory} aria-haspopup="dialog" title="Earlier versions of this document: see, compare, restore">
+          History
         </button>
         <button type="button" onClick={props.onShowDocuments} aria-haspopup="dialog" title="Documents stored in this browser; download, export, import, copy">
           My documents

@@ -205,7 +205,12 @@ export function DocumentsDialog({ open, session, library, title, language, onClo
               <button type="button" className="primary" disabled={busy} onClick={() => importAsNew(pending)}>
                 Open as a new document
               </button>
-              <button type="button" disabled={session === null} onClick={() => importByMerging(pending)}>
+              <button
+                type="button"
+                disabled={session === null || !session.access.canEdit}
+                title={session?.access.canEdit === false ? 'A read-only link cannot change this document' : undefined}
+                onClick={() => importByMerging(pending)}
+              >
                 Merge into this document
               </button>
               <button type="button" onClick={() => setPending(null)}>

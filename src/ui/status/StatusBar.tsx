@@ -34,6 +34,11 @@ export function StatusBar({ session }: { session: Session | null }) {
       <span data-testid="status-storage" data-state={status.storage} data-always-on={coverage.keeping} className={`storage ${status.storage}`}>
         {text.storage}
       </span>
+      {status.ignoredChanges > 0 && (
+        <span data-testid="status-ignored" data-ignored={status.ignoredChanges} className="ignored">
+          {text.ignored}
+        </span>
+      )}
     </footer>
   )
 }

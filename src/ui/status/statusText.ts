@@ -3,7 +3,10 @@ import { syncState, type SessionStatus } from '../../session/sessionStatus'
 const peersWord = (n: number): string => (n === 1 ? '1 peer' : `${n} peers`)
 
 /** The status bar's words for each part of a session's status; `keptByAlwaysOn`: see `AlwaysOnCoverage`. */
-export function statusText(status: SessionStatus, keptByAlwaysOn = 0): { signaling: string; peers: string; storage: string } {
+export function statusText(
+  status: SessionStatus,
+  keptByAlwaysOn = 0,
+): { signaling: string; peers: string; storage: string; ignored: string } {
   const signaling = {
     connecting: 'Connecting to the signaling server…',
     connected: 'Signaling server connected',
@@ -33,5 +36,8 @@ export function statusText(status: SessionStatus, keptByAlwaysOn = 0): { signali
   const alwaysOn = status.storage === 'saved' && keptByAlwaysOn > 0
   const kept = keptByAlwaysOn === 1 ? '1 always-on peer' : `${keptByAlwaysOn} always-on peers`
 
-  return { signaling, peers, storage: alwaysOn ? `Saved on this device and on ${kept}` : storage }
+  const n = status.ignoredChanges
+  const ignored = n === 0 ? '' : `Ignored ${n === 1 ? '1 change' : `${n} changes`} from someone without edit rights`
+
+  return { signaling, peers, storage: alwaysOn ? `Saved on this device and on ${kept}` : storage, ignored }
 }

@@ -1,0 +1,57 @@
+import type { Page } from '@playwright/test'
+import { startNodePeer, type NodePeerProcess } from '../src/session/testing/nodePeerProcess.js'
+import { expect, test } from './support/test.js'
+import { debugInfo, editorText, openPeer, typeAtEnd, waitForWebrtcPeers } from './support/peer.js'
+
+/** Node peers of the room; with two Chromium pages, a room of 16. */
+const NODE_PEERS = 14
+const ROOM = NODE_PEERS + 2
+/** Every peer's `maxConns`: low, so that 16 peers make a partial mesh where the tree is used. */
+const MAX_CONNS = 4
+const EDITS = 5
+
+async function pageSends(page: Page): Promise<number> {
+  return (await debugInfo(page)).dataChannelSends
+}
+
+test('a room of 16 real peers past a full mesh: edits in one browser reach every peer along the broadcast tree', async ({ browser, server }) => {
+  test.setTimeout(300_000)
+  const a = await openPeer(browser, `${server.url}?maxConns=${MAX_CONNS}`)
+  const link = a.page.url()
+  const nodes: NodePeerProcess[] = []
+  try {
+    for (let i = 0; i < NODE_PEERS; i++) nodes.push(await startNodePeer(link, `n${i};`, 60_000, MAX_CONNS))
+    const b = await openPeer(browser, link)
+    const parts = nodes.map((_, i) => `n${i};`)
+    await Promise.all(nodes.map((node) => node.waitForText((text) => parts.every((part) => text.includes(part)), 120_000)))
+    await waitForWebrtcPeers(b.page, 1, 60_000)
+    await expect
+      .poll(async () => {
+        const text = await editorText(b.page)
+        return parts.every((part) => text.includes(part))
+      }, { timeout: 60_000 })
+      .toBe(true)
+    for (const page of [a.page, b.page]) {
+      const info = await debugInfo(page)
+      expect(info.webrtcConnected).toBeGreaterThan(0)
+      expect(info.webrtcConnected).toBeLessThan(ROOM - 1)
+      expect(info.bcPeers).toBe(0)
+    }
+    const total = async (): Promise<number> =>
+      nodes.reduce((sum, node) => sum + node.sends(), 0) + (await pageSends(a.page)) + (await pageSends(b.page))
+    const before = await total()
+    for (let i = 0; i < EDITS; i++) {
+      await typeAtEnd(a.page, `${i}`)
+      const suffix = Array.from({ length: i + 1 }, (_, j) => `${j}`).join('')
+      await Promise.all(nodes.map((node) => node.waitForText((text) => text.endsWith(suffix), 60_000)))
+      await expect.poll(() => editorText(b.page), { timeout: 60_000 }).toMatch(new RegExp(`${suffix}$`))
+    }
+    const perEdit = ((await total()) - before) / EDITS
+    console.log(`[gossip room] ${ROOM} peers, maxConns ${MAX_CONNS}: ${perEdit.toFixed(1)} data-channel messages per typed character (document update + cursor), n − 1 = ${ROOM - 1}`)
+    // NOTE: a keystroke is a document update and a cursor update: 2·(n − 1) along a tree. y-webrtc's
+    // own rule (every peer forwards to every link) costs about twice the number of links for each.
+    expect(perEdit).toBeLessThanOrEqual(3 * (ROOM - 1))
+  } finally {
+    await Promise.all(nodes.map((node) => node.stop()))
+  }
+})

@@ -1,0 +1,215 @@
+import { expect, test } from './support/test.js'
+import type { Page } from '@playwright/test'
+import { EDITOR, editorText, expectDocumentText, expectTextBothWays, expectWebrtcPath, openPeer, typeAtEnd, waitForWebrtcPeers } from './support/peer.js'
+
+const READ_LINK = /#r1\.[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}$/
+
+/**
+ * Records every RTCDataChannel the page opens or accepts (`window.capturedChannels`), so a test
+ * can play a tampered client that sends whatever it likes on them.
+ */
+function captureDataChannels(): void {
+  const Native = window.RTCPeerConnection
+  const channels: RTCDataChannel[] = []
+  Object.assign(window, { capturedChannels: channels })
+  const Capturing = function (config?: RTCConfiguration) {
+    const pc = new Native(config)
+    const create = pc.createDataChannel.bind(pc)
+    pc.createDataChannel = (label, init) => {
+      const channel = create(label, init)
+      channels.push(channel)
+      return channel
+    }
+    pc.addEventListener('datachannel', (event) => channels.push(event.channel))
+    return pc
+  } as unknown as typeof RTCPeerConnection
+  Capturing.prototype = Native.prototype
+  window.RTCPeerConnection = Capturing
+}
+
+/**
+ * The tampered reader writes into its own document, and sends that change on every data channel
+ * as a signed update with a forged (zero) signature.
+ */
+async function injectForgedUpdate(page: Page, text: string): Promise<number> {
+  return page.evaluate((inserted) => {
+    const session = window.meshpad?.session
+    if (!session) throw new Error('no session')
+    let update: Uint8Array | null = null
+    const capture = (bytes: Uint8Array): void => {
+      update = bytes
+    }
+    session.doc.on('update', capture)
+    session.text.insert(0, inserted)
+    session.doc.off('update', capture)
+    if (update === null) throw new Error('the insertion produced no update')
+    const body = update as Uint8Array
+    const forged = new Uint8Array(2 + 64 + body.length)
+    forged.set([0x4d, 2])
+    forged.set(body, 66)
+    const channels = (window as unknown as { capturedChannels: RTCDataChannel[] }).capturedChannels
+    let sent = 0
+    for (const channel of channels) {
+      if (channel.readyState !== 'open') continue
+      channel.send(forged)
+      sent++
+    }
+    return sent
+  }, text)
+}
+
+test('a read-only link follows live, cannot edit, and a tampered reader reaches nobody', async ({ browser, server }) => {
+  const a = await openPeer(browser, server.url)
+  await a.context.grantPermissions(['clipboard-read', 'clipboard-write'])
+  await expect(a.page).toHaveURL(/#e1\.[A-Za-z0-9_-]{43}$/)
+  const editLink = a.page.url()
+  await a.page.getByRole('button', { name: 'Copy read-only link' }).click()
+  await expect(a.page.getByText('Read-only link copied')).toBeVisible()
+  const readLink = await a.page.evaluate(() => navigator.clipboard.readText())
+  expect(readLink).toMatch(READ_LINK)
+  expect(readLink).not.toContain(new URL(editLink).hash.slice(4))
+
+  await typeAtEnd(a.page, 'Hello from A.')
+  await a.page.getByLabel('Document title').fill('Plans')
+
+  // B: a tampered reader (its data channels captured); C: an honest reader. Each its own context.
+  const tampered = await browser.newContext()
+  await tampered.addInitScript(captureDataChannels)
+  const bPage = await tampered.newPage()
+  await bPage.goto(readLink)
+  await bPage.locator(EDITOR).waitFor()
+  const b = { context: tampered, page: bPage }
+  const c = await openPeer(browser, readLink)
+  for (const peer of [a, b, c]) await waitForWebrtcPeers(peer.page, 2)
+
+  // The reader's page is plainly read-only, and gets the document over WebRTC.
+  for (const reader of [b, c]) {
+    await expectDocumentText(reader.page, 'Hello from A.')
+    await expect(reader.page.getByTestId('read-only-mark')).toHaveText('Read-only')
+    await expect(reader.page.getByLabel('Document title')).toHaveValue('Plans')
+    await expect(reader.page.getByLabel('Document title')).toBeDisabled()
+    await expect(reader.page.getByLabel('Language')).toBeDisabled()
+    await expect(reader.page.locator(EDITOR)).toHaveAttribute('contenteditable', 'false')
+    await expectWebrtcPath(reader.page, 2)
+    await expect(reader.page.getByTestId('status-peers')).toHaveText('Synced with 2 peers')
+  }
+  await expect(a.page.getByTestId('read-only-mark')).toHaveCount(0)
+
+  // A types; both readers see it live.
+  await typeAtEnd(a.page, ' Live.')
+  await expectDocumentText(b.page, 'Hello from A. Live.')
+  await expectDocumentText(c.page, 'Hello from A. Live.')
+
+  // B types into its read-only editor: nothing changes anywhere.
+  await typeAtEnd(b.page, 'typed by B')
+  expect(await editorText(b.page)).toBe('Hello from A. Live.')
+
+  // B's page is tampered with: its editor forced editable, typed into; then a Yjs update injected
+  // into its document and sent to both peers with a forged signature.
+  await b.page.locator(EDITOR).evaluate((element) => element.setAttribute('contenteditable', 'true'))
+  await b.page.locator(EDITOR).click()
+  await b.page.keyboard.type('FORCED')
+  expect(await injectForgedUpdate(b.page, 'INJECTED ')).toBe(2)
+  await expect.poll(() => editorText(b.page)).toContain('INJECTED')
+
+  // A and C received it (they count it), and show none of it.
+  for (const peer of [a, c]) {
+    await expect(peer.page.getByTestId('status-ignored')).toHaveText('Ignored 1 change from someone without edit rights')
+  }
+  await typeAtEnd(a.page, ' After.')
+  for (const peer of [a, c]) await expectDocumentText(peer.page, 'Hello from A. Live. After.')
+  for (const peer of [a, c]) {
+    const text = await editorText(peer.page)
+    expect(text).not.toContain('INJECTED')
+    expect(text).not.toContain('FORCED')
+    expect(text).not.toContain('typed by B')
+  }
+
+  // "Make a copy" gives the reader an editable copy of its own, under a new edit link.
+  await c.page.getByRole('button', { name: 'My documents' }).click()
+  await c.page.getByRole('button', { name: 'Make a copy' }).click()
+  await expect(c.page).toHaveURL(/#e1\.[A-Za-z0-9_-]{43}$/)
+  await expectDocumentText(c.page, 'Hello from A. Live. After.')
+  await expect(c.page.getByTestId('read-only-mark')).toHaveCount(0)
+  await typeAtEnd(c.page, ' Mine.')
+  await expectDocumentText(c.page, 'Hello from A. Live. After. Mine.')
+  await expectDocumentText(a.page, 'Hello from A. Live. After.')
+
+  for (const peer of [a, b, c]) await peer.context.close()
+})
+
+test('an old #SECRET link still edits, and its room moves to a new link for a read-only one', async ({ browser, server }) => {
+  const oldLink = `${server.url}#x4Jb9-QmZ0k2_fTgW1aA2w`
+  const a = await openPeer(browser, oldLink)
+  await a.context.grantPermissions(['clipboard-read', 'clipboard-write'])
+  const b = await openPeer(browser, oldLink)
+  await waitForWebrtcPeers(a.page, 1)
+  await waitForWebrtcPeers(b.page, 1)
+  await expectTextBothWays(a.page, b.page, 'Old room. ', 'Still edits.')
+  await expect(b.page.getByTestId('read-only-mark')).toHaveCount(0)
+  await expectWebrtcPath(b.page, 1)
+  expect(a.page.url()).toBe(oldLink)
+
+  // The read-only link needs a move: it is explained first; cancelling changes nothing.
+  await a.page.getByRole('button', { name: 'Copy read-only link' }).click()
+  const dialog = a.page.getByRole('dialog', { name: /read-only/ })
+  await expect(dialog).toContainText('moves it to a new link')
+  await dialog.getByRole('button', { name: 'Cancel' }).click()
+  expect(a.page.url()).toBe(oldLink)
+
+  await a.page.getByRole('button', { name: 'Copy read-only link' }).click()
+  await a.page.getByRole('dialog', { name: /read-only/ }).getByRole('button', { name: 'Move to a new link' }).click()
+  await expect(a.page).toHaveURL(/#e1\.[A-Za-z0-9_-]{43}$/)
+  await expect(a.page.getByText('Read-only link copied')).toBeVisible()
+  const readLink = await a.page.evaluate(() => navigator.clipboard.readText())
+  expect(readLink).toMatch(READ_LINK)
+  await expectDocumentText(a.page, 'Old room. Still edits.')
+
+  // The moved document is readable through its read-only link.
+  const c = await openPeer(browser, readLink)
+  await waitForWebrtcPeers(c.page, 1)
+  await expectDocumentText(c.page, 'Old room. Still edits.')
+  await expect(c.page.getByTestId('read-only-mark')).toBeVisible()
+
+  for (const peer of [a, b, c]) await peer.context.close()
+})
+
+test('between tabs of one browser, a tampered read-only tab cannot write into an editing tab', async ({ browser, server }) => {
+  const context = await browser.newContext()
+  const writer = await context.newPage()
+  await writer.goto(server.url)
+  await writer.locator(EDITOR).waitFor()
+  await writer.context().grantPermissions(['clipboard-read', 'clipboard-write'])
+  await writer.getByRole('button', { name: 'Copy read-only link' }).click()
+  await expect(writer.getByText('Read-only link copied')).toBeVisible()
+  const readLink = await writer.evaluate(() => navigator.clipboard.readText())
+  const reader = await context.newPage()
+  await reader.goto(readLink)
+  await reader.locator(EDITOR).waitFor()
+
+  await typeAtEnd(writer, 'Written in tab one.')
+  await expectDocumentText(reader, 'Written in tab one.')
+
+  // The reader tab sends a forged update on the tabs' BroadcastChannel.
+  await reader.evaluate(() => {
+    const session = window.meshpad?.session
+    if (!session) throw new Error('no session')
+    let update: Uint8Array | null = null
+    const capture = (bytes: Uint8Array): void => void (update = bytes)
+    session.doc.on('update', capture)
+    session.text.insert(0, 'TAB-INJECTED ')
+    session.doc.off('update', capture)
+    const body = update as unknown as Uint8Array
+    const forged = new Uint8Array(66 + body.length)
+    forged.set([0x4d, 2])
+    forged.set(body, 66)
+    const channel = new BroadcastChannel(`meshpad/v2/tabs/${session.topic}`)
+    channel.postMessage(forged)
+    channel.close()
+  })
+  await expect(writer.getByTestId('status-ignored')).toHaveText('Ignored 1 change from someone without edit rights')
+  await typeAtEnd(writer, ' Again.')
+  await expectDocumentText(writer, 'Written in tab one. Again.')
+  await expect.poll(() => editorText(reader)).toContain('Again.')
+  await context.close()
+})

@@ -1,0 +1,108 @@
+import * as Y from 'yjs'
+import { docText } from '../docMeta'
+
+/** Why a version's text cannot be shown here. */
+export class VersionUnavailableError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'VersionUnavailableError'
+  }
+}
+
+/**
+ * Whether `doc` holds everything `snapshot` saw. A version made by a peer whose edits have not all
+ * arrived yet (or claiming edits that never existed) is not here.
+ */
+export function isVersionHere(doc: Y.Doc, snapshot: Y.Snapshot): boolean {
+  for (const [client, clock] of snapshot.sv) if (Y.getState(doc.store, client) < clock) return false
+  return true
+}
+
+type Ranges = readonly { readonly clock: number; readonly len: number }[]
+
+/** Whether one of the sorted, merged `ranges` holds all of [clock, clock + len). */
+function covered(ranges: Ranges, clock: number, len: number): boolean {
+  let low = 0
+  let high = ranges.length - 1
+  while (low <= high) {
+    const middle = (low + high) >> 1
+    const range = ranges[middle] as Ranges[number]
+    if (range.clock > clock) high = middle - 1
+    else if (range.clock + range.len <= clock) low = middle + 1
+    else return range.clock + range.len >= clock + len
+  }
+  return false
+}
+
+/**
+ * Whether content that was there at `snapshot` (a sorted, merged one) has been thrown away here:
+ * a Meshpad that keeps no history (an older build) garbage-collected it before it arrived.
+ */
+function contentLost(doc: Y.Doc, snapshot: Y.Snapshot): boolean {
+  for (const [client, structs] of doc.store.clients) {
+    const until = snapshot.sv.get(client) ?? 0
+    const deleted = snapshot.ds.clients.get(client) ?? []
+    for (const struct of structs) {
+      const { clock } = struct.id
+      if (clock >= until) break
+      const gone = struct instanceof Y.GC || (struct instanceof Y.Item && struct.content instanceof Y.ContentDeleted)
+      if (gone && !covered(deleted, clock, Math.min(struct.length, until - clock))) return true
+    }
+  }
+  return false
+}
+
+/** A stretch of a version's text written by one Yjs client, as [from, to) in UTF-16 units. */
+export interface AuthorSpan {
+  readonly from: number
+  readonly to: number
+  readonly client: number
+}
+
+/** A version's text, and who wrote which part of it. */
+export interface RebuiltVersion {
+  readonly text: string
+  /** In text order, adjacent stretches of one client merged. */
+  readonly spans: readonly AuthorSpan[]
+}
+
+/**
+ * The text of `doc` as it was at `snapshot`, with the client that typed each part. `doc` must keep
+ * its history (`gc: false`). Throws `VersionUnavailableError` when it cannot be rebuilt here;
+ * `doc` is never changed.
+ */
+export function rebuildVersion(doc: Y.Doc, snapshot: Y.Snapshot): RebuiltVersion {
+  if (doc.gc) throw new VersionUnavailableError('This document does not keep its history.')
+  if (!isVersionHere(doc, snapshot)) throw new VersionUnavailableError('This version has not fully reached this device yet.')
+  if (contentLost(doc, snapshot)) {
+    throw new VersionUnavailableError('Part of this version was discarded by a Meshpad that keeps no history, so it cannot be shown.')
+  }
+  let old: Y.Doc
+  try {
+    old = Y.createDocFromSnapshot(doc, snapshot)
+  } catch {
+    throw new VersionUnavailableError('This version cannot be rebuilt from the history kept here.')
+  }
+  try {
+    const text = docText(old)
+    const spans: AuthorSpan[] = []
+    let at = 0
+    // NOTE: the rebuilt document keeps the ids of the original items, so each says who typed it.
+    for (let item = text._start; item !== null; item = item.right) {
+      if (item.deleted || !item.countable) continue
+      const client = item.id.client
+      const last = spans.at(-1)
+      if (last !== undefined && last.client === client && last.to === at) spans[spans.length - 1] = { ...last, to: at + item.length }
+      else spans.push({ from: at, to: at + item.length, client })
+      at += item.length
+    }
+    return { text: text.toString(), spans }
+  } finally {
+    old.destroy()
+  }
+}
+
+/** The text of `doc` as it was at `snapshot`; see `rebuildVersion`. */
+export function versionText(doc: Y.Doc, snapshot: Y.Snapshot): string {
+  return rebuildVersion(doc, snapshot).text
+}

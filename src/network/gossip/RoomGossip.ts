@@ -1,0 +1,125 @@
+import type * as Y from 'yjs'
+import type { Awareness } from 'y-protocols/awareness'
+import type { MeshPresence } from '../MeshRelay'
+import { AwarenessThrottle } from './AwarenessThrottle'
+import { GossipRepair, REPAIR_INTERVAL_MS } from './GossipRepair'
+import { LONELY_ANNOUNCE_MS, LONELY_LINKS, acceptAnnounce } from './membership'
+import { TreeRelay, type RelayTargets } from './TreeRelay'
+
+const NOBODY: ReadonlySet<string> = new Set()
+
+export interface RoomGossipOptions {
+  readonly doc: Y.Doc
+  readonly awareness: Awareness
+  /** This peer's presence now (null until y-webrtc has a peer id). */
+  readonly self: () => MeshPresence | null
+  /** The peer whose message is being applied right now (y-webrtc's `room.relaySender`), if any. */
+  readonly sender: () => string | null
+  /** Whether `origin` is y-webrtc's room (updates applied from peers and tabs). */
+  readonly fromRoom: (origin: unknown) => boolean
+  /** Sends Yjs sync step 1 to these direct peers. */
+  readonly resync: (peerIds: readonly string[]) => void
+  /** Announces this peer on the signaling servers again, with `links` (default: its own count). */
+  readonly announce: (links?: number) => void
+  /** The signaling server's latest count of the room's subscribers, if it sent one. */
+  readonly signalingClients: () => number | undefined
+  /** y-webrtc's `maxConns` for this peer. */
+  readonly maxConns: () => number
+}
+
+/**
+ * What Meshpad adds to y-webrtc so that rooms past a full mesh still cost about n − 1 messages per
+ * edit: the {@link TreeRelay} decides where each update goes (y-webrtc's `relayTargets`), the
+ * {@link GossipRepair} pulls what was lost (on a gap at once, otherwise one random peer every
+ * {@link REPAIR_INTERVAL_MS}, only while the mesh is not full), `acceptAnnounce` keeps the overlay
+ * a connected random graph, a lonely peer announces itself again, and awareness is rate-limited
+ * per person. It owns its timers and listeners and removes them in `destroy()`.
+ */
+export class RoomGossip {
+  private readonly tree: TreeRelay
+  private readonly repair: GossipRepair
+  private readonly throttle: AwarenessThrottle
+  private readonly timers: ReturnType<typeof setInterval>[]
+  private destroyed = false
+  private unseenChecks = 0
+
+  constructor(private readonly options: RoomGossipOptions) {
+    const links = (): string[] => [...(options.self()?.links ?? [])]
+    this.tree = new TreeRelay({ self: options.self, states: () => options.awareness.getStates().values(), resync: options.resync })
+    this.repair = new GossipRepair({ doc: options.doc, links, resync: options.resync, random: Math.random })
+    this.throttle = new AwarenessThrottle(() => {
+      const state = options.awareness.getLocalState()
+      if (state !== null) options.awareness.setLocalState(state)
+    })
+    this.timers = [
+      // NOTE: a peer joining a room past a full mesh may find every peer full; see `checkMembership`.
+      setInterval(() => {
+        if (this.tree.treeLinks.size > 0) this.repair.tick()
+      }, REPAIR_INTERVAL_MS),
+      setInterval(this.checkMembership, LONELY_ANNOUNCE_MS),
+    ]
+    options.doc.on('afterTransaction', this.afterTransaction)
+  }
+
+  /** y-webrtc's `relayTargets`: where an update goes (see `TreeRelay`, `AwarenessThrottle`). */
+  readonly relayTargets = (from: string | null, clients: number[] | null): RelayTargets => {
+    if (this.destroyed) return 'all'
+    if (clients !== null && !this.throttle.allow(from, clients)) return NOBODY
+    this.tree.refresh()
+    return this.tree.targets(from)
+  }
+
+  /** y-webrtc's `acceptAnnounce` (see `acceptAnnounce`); `links` comes from the network. */
+  readonly acceptAnnounce = (links: unknown, conns: number): boolean =>
+    acceptAnnounce({
+      conns,
+      maxConns: this.options.maxConns(),
+      roomSize: this.roomSize(),
+      announcerLinks: typeof links === 'number' && Number.isSafeInteger(links) ? links : undefined,
+      random: Math.random(),
+    })
+
+  /** The room's size as far as this peer can tell: awareness states, or the signaling server's count. */
+  private roomSize(): number {
+    return Math.max(this.options.awareness.getStates().size, this.options.signalingClients() ?? 0)
+  }
+
+  /**
+   * A lonely peer announces itself again. NOTE: a group of peers that all found the rest full
+   * links among itself and is nobody's lonely newcomer: an island. Its members see it as the
+   * signaling server counting more subscribers than awareness shows people (twice in a row, as a
+   * newcomer's state takes a moment); they then announce themselves as lonely (0 links), which
+   * peers of the other part answer past `maxConns` (see `acceptAnnounce`).
+   */
+  private readonly checkMembership = (): void => {
+    const self = this.options.self()
+    if (self === null) return
+    const clients = this.options.signalingClients() ?? 0
+    this.unseenChecks = clients > this.options.awareness.getStates().size ? this.unseenChecks + 1 : 0
+    if (self.links.length < LONELY_LINKS) this.options.announce()
+    else if (this.unseenChecks >= 2) {
+      this.unseenChecks = 0
+      this.options.announce(0)
+    }
+  }
+
+  /** Re-derives the tree; call it whenever links or awareness states change. */
+  refresh(): void {
+    if (!this.destroyed) this.tree.refresh()
+  }
+
+  private readonly afterTransaction = (transaction: Y.Transaction): void => {
+    if (!this.options.fromRoom(transaction.origin)) return
+    const sender = this.options.sender()
+    if (sender !== null && this.tree.treeLinks.size > 0) this.repair.afterUpdateFrom(sender)
+  }
+
+  /** Idempotent: stops the timers and listeners. */
+  destroy(): void {
+    if (this.destroyed) return
+    this.destroyed = true
+    for (const timer of this.timers) clearInterval(timer)
+    this.throttle.destroy()
+    this.options.doc.off('afterTransaction', this.afterTransaction)
+  }
+}

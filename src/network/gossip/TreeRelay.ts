@@ -1,0 +1,82 @@
+import { meshNeedsRelay, type MeshPresence } from '../MeshRelay'
+import { linkGraph, mutualLinks, treeNeighbours } from './spanningTree'
+
+/** Where an update goes: every direct peer, or only these peer ids. */
+export type RelayTargets = 'all' | ReadonlySet<string>
+
+const NOBODY: ReadonlySet<string> = new Set()
+
+export interface TreeRelayOptions {
+  /** This peer's presence now (null until y-webrtc has a peer id). */
+  readonly self: () => MeshPresence | null
+  /** The awareness states of the room. */
+  readonly states: () => Iterable<unknown>
+  /** Asks these direct peers for what this copy lacks (a Yjs sync step 1 to each). */
+  readonly resync: (peerIds: readonly string[]) => void
+}
+
+/**
+ * Decides which direct peers get each document or awareness update, so that an edit costs about
+ * n − 1 messages at any room size:
+ * - no peer id yet: every direct peer (y-webrtc's own behaviour);
+ * - a mesh known to be full (see `meshNeedsRelay`): the author sends to everyone, nobody forwards;
+ * - otherwise the broadcast tree (`treeNeighbours`) that every peer derives from the same
+ *   awareness view (`links`): an update goes to the tree neighbours but the one it came from,
+ *   plus any direct peer whose link the view does not show as mutual yet (just connected).
+ *
+ * Convergence: y-webrtc forwards only updates that changed this copy (Yjs emits `update` only
+ * for new content), so a peer that already had an update stops it, and a copy of the tree that
+ * reaches every peer reaches every peer once. Where views disagree for a moment (a link just
+ * opened or closed) an update may be sent twice (harmless: the second changes nothing) or not
+ * at all to some peer; every peer that gains a tree neighbour asks it for what it lacks (Yjs
+ * sync step 1, answered with the missing part), and `GossipRepair` covers lost messages and
+ * views that stay stale. Cost: n − 1 messages per update once views agree; a view change costs
+ * one sync exchange per new tree link.
+ */
+export class TreeRelay {
+  private full = false
+  private tree: ReadonlySet<string> = NOBODY
+  private extra: ReadonlySet<string> = NOBODY
+  private known = false
+  private key = ''
+
+  constructor(private readonly options: TreeRelayOptions) {}
+
+  /** The direct peers to send an update to: `from` is the peer it came from, null for a local one. */
+  targets(from: string | null): RelayTargets {
+    if (!this.known) return 'all'
+    if (this.full) return from === null ? 'all' : NOBODY
+    const targets = new Set<string>()
+    for (const peer of this.tree) if (peer !== from) targets.add(peer)
+    for (const peer of this.extra) if (peer !== from) targets.add(peer)
+    return targets
+  }
+
+  /** This peer's tree neighbours in the last view (empty in a full mesh). */
+  get treeLinks(): ReadonlySet<string> {
+    return this.full ? NOBODY : this.tree
+  }
+
+  /** Re-derives the decision; call it whenever links or awareness states change. */
+  refresh(): void {
+    const self = this.options.self()
+    if (self === null) {
+      this.known = false
+      return
+    }
+    const states = [...this.options.states()]
+    const graph = linkGraph(self.peerId, self.links, states)
+    const key = [...graph].map(([peer, links]) => `${peer}>${[...links].sort().join()}`).sort().join(';')
+    if (this.known && key === this.key) return
+    this.key = key
+    const wasFull = this.full
+    const before = this.treeLinks
+    this.known = true
+    this.full = !meshNeedsRelay(self, states)
+    this.tree = this.full ? NOBODY : treeNeighbours(graph, self.peerId)
+    const mutual = mutualLinks(graph, self.peerId)
+    this.extra = new Set(self.links.filter((peer) => !mutual.has(peer)))
+    const added = wasFull && !this.full ? [...self.links] : [...this.tree].filter((peer) => !before.has(peer))
+    if (added.length > 0) this.options.resync(added)
+  }
+}

@@ -1,0 +1,103 @@
+/** The overlay as awareness describes it: each peer id and the peer ids it says it links to. */
+export type LinkGraph = ReadonlyMap<string, ReadonlySet<string>>
+
+/** Most peers and links one awareness view is read for; anything past them is ignored. */
+export const MAX_GRAPH_PEERS = 1024
+export const MAX_PEER_LINKS = 256
+
+/**
+ * Reads the link graph out of awareness states (`{peerId, links}`, see `MeshPresence`); `self`
+ * and `selfLinks` replace whatever this peer's own state says. Everything another peer sends is
+ * hostile: a state without a string `peerId` or an array `links` is skipped, non-string links are
+ * dropped, and the sizes are capped.
+ */
+export function linkGraph(self: string, selfLinks: readonly string[], states: Iterable<unknown>): Map<string, Set<string>> {
+  const graph = new Map<string, Set<string>>([[self, new Set(selfLinks)]])
+  for (const state of states) {
+    if (graph.size >= MAX_GRAPH_PEERS) break
+    const { peerId, links } = (state ?? {}) as { peerId?: unknown; links?: unknown }
+    if (typeof peerId !== 'string' || peerId === self || !Array.isArray(links)) continue
+    const set = new Set<string>()
+    for (const link of links.slice(0, MAX_PEER_LINKS)) if (typeof link === 'string') set.add(link)
+    graph.set(peerId, set)
+  }
+  return graph
+}
+
+/** Whether `a` and `b` both say they link to each other: only such links are tree links. */
+function mutual(graph: LinkGraph, a: string, b: string): boolean {
+  return graph.get(a)?.has(b) === true && graph.get(b)?.has(a) === true
+}
+
+/**
+ * The peers of `self`'s connected part of `graph` (mutual links only), in breadth-first order from
+ * `self`.
+ */
+function component(graph: LinkGraph, self: string): string[] {
+  const seen = new Set([self])
+  const order = [self]
+  for (let i = 0; i < order.length; i++) {
+    const peer = order[i] as string
+    for (const next of graph.get(peer) ?? []) {
+      if (seen.has(next) || !mutual(graph, peer, next)) continue
+      seen.add(next)
+      order.push(next)
+    }
+  }
+  return order
+}
+
+/**
+ * The root of the broadcast tree of `self`'s part of the graph: its best-connected peer (most
+ * mutual links; ties broken by the smallest id), so that every peer computing it from the same
+ * view picks the same one.
+ * NOTE: in a random graph the best-connected peer is (nearly) a centre, so the breadth-first tree
+ * from it is about as shallow as a spanning tree of that graph can be.
+ */
+export function treeRoot(graph: LinkGraph, self: string): string {
+  let best = self
+  let bestDegree = -1
+  for (const peer of component(graph, self)) {
+    let degree = 0
+    for (const other of graph.get(peer) ?? []) if (mutual(graph, peer, other)) degree++
+    if (degree > bestDegree || (degree === bestDegree && peer < best)) {
+      best = peer
+      bestDegree = degree
+    }
+  }
+  return best
+}
+
+/**
+ * `self`'s neighbours in the broadcast tree: the breadth-first spanning tree of its part of the
+ * graph from {@link treeRoot}, where each peer's parent is the first peer of the previous level
+ * (in sorted id order) that links to it. Every peer computing it from the same view gets the same
+ * tree, so the tree links are agreed without any message: a broadcast along them costs exactly
+ * one message per peer but the author, and takes at most twice the tree's depth in hops.
+ */
+export function treeNeighbours(graph: LinkGraph, self: string): Set<string> {
+  const root = treeRoot(graph, self)
+  const parent = new Map<string, string | null>([[root, null]])
+  let level = [root]
+  while (level.length > 0) {
+    const next: string[] = []
+    for (const peer of [...level].sort()) {
+      const children = [...(graph.get(peer) ?? [])].filter((other) => !parent.has(other) && mutual(graph, peer, other)).sort()
+      for (const child of children) {
+        parent.set(child, peer)
+        next.push(child)
+      }
+    }
+    level = next
+  }
+  const neighbours = new Set<string>()
+  const own = parent.get(self)
+  if (own) neighbours.add(own)
+  for (const [child, of] of parent) if (of === self) neighbours.add(child)
+  return neighbours
+}
+
+/** The peers `self` links to that also say they link to `self`. */
+export function mutualLinks(graph: LinkGraph, self: string): Set<string> {
+  return new Set([...(graph.get(self) ?? [])].filter((peer) => mutual(graph, self, peer)))
+}

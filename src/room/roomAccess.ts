@@ -1,0 +1,105 @@
+import { fromBase64UrlEncoded, toBase64UrlEncoded, toHexString } from 'lib0/buffer'
+import { hkdfSha256 } from './hkdfSha256'
+import { digest } from 'lib0/hash/sha256'
+
+/** Bytes of a v2 room's root secret (edit link), room key and Ed25519 public key. */
+export const KEY_BYTES = 32
+
+/** Prefixes of v2 link fragments: `#e1.<root>` edits, `#r1.<room key>.<public key>` reads. */
+export const EDIT_FRAGMENT_PREFIX = 'e1.'
+export const READ_FRAGMENT_PREFIX = 'r1.'
+
+/**
+ * Domain separation and versions of every v2 derivation. Changing one moves every v2 room to new
+ * keys, so they are versioned rather than edited.
+ */
+export const DERIVATION = {
+  salt: 'meshpad/v2',
+  roomKey: 'meshpad/v2/room-key',
+  editSeed: 'meshpad/v2/edit-seed',
+  topic: 'meshpad/v2/topic',
+  password: 'meshpad/v2/password',
+} as const
+
+const B64 = '[A-Za-z0-9_-]{43}'
+const EDIT_FRAGMENT = new RegExp(`^e1\\.(${B64})$`)
+const READ_FRAGMENT = new RegExp(`^r1\\.(${B64})\\.(${B64})$`)
+
+/**
+ * What a link fragment grants.
+ * - v1: a plain `#SECRET` (every link before v2): edit rights, nothing signed.
+ * - v2 edit: the root secret, from which everything else derives.
+ * - v2 read: the room key (topic, encryption) and the writers' public key; the edit seed cannot
+ *   be derived from either (HKDF is one-way).
+ */
+export type RoomAccess =
+  | { readonly version: 1; readonly canEdit: true; readonly secret: string }
+  | { readonly version: 2; readonly canEdit: true; readonly root: Uint8Array; readonly roomKey: Uint8Array }
+  | { readonly version: 2; readonly canEdit: false; readonly roomKey: Uint8Array; readonly publicKey: Uint8Array }
+
+const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text)
+const derive = (ikm: Uint8Array, label: string): Uint8Array => hkdfSha256(ikm, utf8(DERIVATION.salt), utf8(label), KEY_BYTES)
+const base64Url = (bytes: Uint8Array): string => toBase64UrlEncoded(bytes).replace(/=+$/, '')
+
+function decodeKey(text: string): Uint8Array | null {
+  const bytes = fromBase64UrlEncoded(text)
+  // NOTE: 43 characters hold 258 bits; only the canonical encoding of 32 bytes is accepted, so
+  // one key has one link.
+  return bytes.length === KEY_BYTES && base64Url(bytes) === text ? bytes : null
+}
+
+/** The room key of a v2 root secret: both links hold it. */
+export function roomKeyOf(root: Uint8Array): Uint8Array {
+  return derive(root, DERIVATION.roomKey)
+}
+
+/** The 32-byte Ed25519 seed of a v2 root secret: only the edit link can derive it. */
+export function editSeedOf(root: Uint8Array): Uint8Array {
+  return derive(root, DERIVATION.editSeed)
+}
+
+/**
+ * Reads a link fragment (without `#`). An exact `e1.`/`r1.` fragment is a v2 link; anything else
+ * is a v1 secret, as every fragment was before v2, so old links open exactly as they did.
+ */
+export function parseRoomAccess(fragment: string): RoomAccess {
+  const edit = EDIT_FRAGMENT.exec(fragment)
+  const root = edit ? decodeKey(edit[1] as string) : null
+  if (root !== null) return { version: 2, canEdit: true, root, roomKey: roomKeyOf(root) }
+  const read = READ_FRAGMENT.exec(fragment)
+  const roomKey = read ? decodeKey(read[1] as string) : null
+  const publicKey = read ? decodeKey(read[2] as string) : null
+  if (roomKey !== null && publicKey !== null) return { version: 2, canEdit: false, roomKey, publicKey }
+  return { version: 1, canEdit: true, secret: fragment }
+}
+
+/** A new v2 room: its edit link fragment, from 32 bytes of the platform's CSPRNG. */
+export function createEditFragment(): string {
+  return EDIT_FRAGMENT_PREFIX + base64Url(crypto.getRandomValues(new Uint8Array(KEY_BYTES)))
+}
+
+/** The read-only fragment of a v2 room, given its writers' public key. */
+export function readFragment(roomKey: Uint8Array, publicKey: Uint8Array): string {
+  return `${READ_FRAGMENT_PREFIX}${base64Url(roomKey)}.${base64Url(publicKey)}`
+}
+
+/**
+ * Domain separation and version of the v1 topic derivation: a v1 room's topic is the hex SHA-256
+ * of this prefix and the secret.
+ */
+export const ROOM_TOPIC_PREFIX = 'meshpad/v1/room/'
+
+/**
+ * The room's name on the wire and in storage (see `roomTopic`). Both links of a v2 room give the
+ * same topic: it comes from the room key.
+ */
+export function accessTopic(access: RoomAccess): string {
+  return access.version === 1
+    ? toHexString(digest(utf8(ROOM_TOPIC_PREFIX + access.secret)))
+    : toHexString(derive(access.roomKey, DERIVATION.topic))
+}
+
+/** y-webrtc's `password` (signaling and BroadcastChannel encryption): from the room key in v2. */
+export function accessPassword(access: RoomAccess): string {
+  return access.version === 1 ? access.secret : base64Url(derive(access.roomKey, DERIVATION.password))
+}
