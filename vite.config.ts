@@ -26,7 +26,8 @@ function serviceWorker() {
     workbox: {
       globPatterns: ['**/*.{js,css,html,svg,png,ico,webmanifest}'],
       navigateFallback: '/index.html',
-      navigateFallbackDenylist: [/^\/healthz/, /^\/metrics/, /^\/signaling/],
+      // NOTE: /ice-servers carries expiring TURN credentials: always from the network, never cached.
+      navigateFallbackDenylist: [/^\/healthz/, /^\/metrics/, /^\/signaling/, /^\/ice-servers/],
       clientsClaim: true,
       skipWaiting: false,
       cleanupOutdatedCaches: true,
@@ -72,6 +73,6 @@ export default defineConfig({
   },
   server: {
     // `npm run dev`: signaling from the Meshpad server (`npm run serve`) on its default port.
-    proxy: { '/signaling': { target: 'ws://localhost:4444', ws: true } },
+    proxy: { '/signaling': { target: 'ws://localhost:4444', ws: true }, '/ice-servers': { target: 'http://localhost:4444' } },
   },
 })

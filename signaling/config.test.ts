@@ -1,6 +1,9 @@
-import { resolve } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
 import { ConfigError, DEFAULT_SHUTDOWN_TIMEOUT_MS, readConfig } from './config.js'
+import { NO_ICE } from './ice/iceConfig.js'
 import { DEFAULTS } from './server.js'
 
 function configError(env: Record<string, string>): ConfigError {
@@ -77,6 +80,8 @@ describe('readConfig', () => {
         trustProxy: 1,
         heartbeatMs: 10000,
         closeTimeoutMs: 1500,
+        tls: undefined,
+        ice: NO_ICE,
       },
       logLevel: 'debug',
       shutdownTimeoutMs: 3000,
@@ -127,5 +132,41 @@ describe('readConfig', () => {
 
   it('never repeats a Redis URL, which may hold a password, in its error', () => {
     expect(configError({ REDIS_URL: 'http://:hunter2@redis:6379' }).message).not.toContain('hunter2')
+  })
+
+  describe('TLS', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meshpad-tls-'))
+    afterAll(() => rmSync(dir, { recursive: true, force: true }))
+    const cert = join(dir, 'cert.pem')
+    const key = join(dir, 'key.pem')
+    const junk = join(dir, 'junk.txt')
+    writeFileSync(cert, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n')
+    writeFileSync(key, '-----BEGIN PRIVATE KEY-----\nSECRETKEYBYTES\n-----END PRIVATE KEY-----\n')
+    writeFileSync(junk, 'SECRETKEYBYTES')
+
+    it('reads both PEM files', () => {
+      expect(readConfig({ TLS_CERT_FILE: cert, TLS_KEY_FILE: key }).server.tls).toEqual({
+        cert: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+        key: '-----BEGIN PRIVATE KEY-----\nSECRETKEYBYTES\n-----END PRIVATE KEY-----\n',
+      })
+    })
+
+    it.each([
+      ['TLS_KEY_FILE', { TLS_CERT_FILE: cert }],
+      ['TLS_CERT_FILE', { TLS_KEY_FILE: key }],
+      ['TLS_CERT_FILE', { TLS_CERT_FILE: join(dir, 'missing.pem'), TLS_KEY_FILE: key }],
+      ['TLS_CERT_FILE', { TLS_CERT_FILE: key, TLS_KEY_FILE: key }],
+      ['TLS_KEY_FILE', { TLS_CERT_FILE: cert, TLS_KEY_FILE: junk }],
+    ])('refuses an invalid %s without repeating a key', (variable, env) => {
+      const error = configError(env)
+      expect(error.variable).toBe(variable)
+      expect(error.message).toMatch(new RegExp(`^${variable} must`))
+      expect(error.message).not.toContain('SECRETKEYBYTES')
+    })
+  })
+
+  it('reads the ICE servers, refusing an invalid one by name', () => {
+    expect(readConfig({ STUN_URLS: 'stun:203.0.113.5:3478' }).server.ice.stunUrls).toEqual(['stun:203.0.113.5:3478'])
+    expect(configError({ TURN_URLS: 'turn:203.0.113.5' }).variable).toBe('TURN_SECRET')
   })
 })

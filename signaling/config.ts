@@ -4,8 +4,11 @@
  * {@link ConfigError} naming the variable; nothing starts with a configuration half understood.
  * An empty variable counts as unset.
  */
+import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { ConfigError } from './configError.js'
+import { readIceConfig, type IceConfig } from './ice/iceConfig.js'
 import type { TrustProxy } from './limits/clientAddress.js'
 import { createClientAddressResolver } from './limits/clientAddress.js'
 import { DEFAULTS, type SignalingServerOptions } from './server.js'
@@ -15,8 +18,8 @@ export type LogLevel = (typeof LOG_LEVELS)[number]
 
 export interface ServerConfig {
   /** Options for `createSignalingServer`, every limit resolved. */
-  readonly server: Required<Omit<SignalingServerOptions, 'logger' | 'redisUrl' | 'allowedOrigins' | 'instanceId'>> &
-    Pick<SignalingServerOptions, 'redisUrl' | 'allowedOrigins'>
+  readonly server: Required<Omit<SignalingServerOptions, 'logger' | 'redisUrl' | 'allowedOrigins' | 'instanceId' | 'tls' | 'ice'>> &
+    Pick<SignalingServerOptions, 'redisUrl' | 'allowedOrigins' | 'tls'> & { readonly ice: IceConfig }
   readonly logLevel: LogLevel
   /** From SIGTERM to exit, at most. */
   readonly shutdownTimeoutMs: number
@@ -25,16 +28,7 @@ export interface ServerConfig {
 export const DEFAULT_LOG_LEVEL: LogLevel = 'info'
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 5000
 
-/** An environment variable with an invalid value. */
-export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    message: string,
-  ) {
-    super(message)
-    this.name = 'ConfigError'
-  }
-}
+export { ConfigError }
 
 type Env = Readonly<Record<string, string | undefined>>
 
@@ -123,6 +117,29 @@ function channelPrefix(env: Env): string {
   return value
 }
 
+function pemFile(env: Env, name: 'TLS_CERT_FILE' | 'TLS_KEY_FILE', label: RegExp): string {
+  const path = raw(env, name)!
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (error) {
+    throw new ConfigError(name, `${name} must name a readable PEM file, got ${JSON.stringify(path)} (${error instanceof Error ? error.message : String(error)})`)
+  }
+  // NOTE: the contents are never repeated in the error: a key file is a secret.
+  if (!label.test(text)) throw new ConfigError(name, `${name} must name a PEM file (-----BEGIN …-----), got ${JSON.stringify(path)}`)
+  return text
+}
+
+/** Both TLS files or neither: half a TLS setup is refused rather than silently served as http. */
+function tls(env: Env): { cert: string; key: string } | undefined {
+  const cert = raw(env, 'TLS_CERT_FILE')
+  const key = raw(env, 'TLS_KEY_FILE')
+  if (cert === undefined && key === undefined) return undefined
+  if (cert === undefined) throw new ConfigError('TLS_CERT_FILE', 'TLS_CERT_FILE must be set together with TLS_KEY_FILE')
+  if (key === undefined) throw new ConfigError('TLS_KEY_FILE', 'TLS_KEY_FILE must be set together with TLS_CERT_FILE')
+  return { cert: pemFile(env, 'TLS_CERT_FILE', /-----BEGIN CERTIFICATE-----/), key: pemFile(env, 'TLS_KEY_FILE', /-----BEGIN [A-Z ]*PRIVATE KEY-----/) }
+}
+
 /** The project's `dist/`, whatever the working directory (this file is build/signaling/config.js). */
 const DEFAULT_STATIC_DIR = fileURLToPath(new URL('../../dist', import.meta.url))
 
@@ -152,6 +169,8 @@ export function readConfig(env: Env): ServerConfig {
       // NOTE: half the shutdown budget for clients to finish their closing handshake, the rest
       // for Redis and the HTTP server.
       closeTimeoutMs: Math.min(DEFAULTS.closeTimeoutMs, Math.floor(shutdownTimeoutMs / 2)),
+      tls: tls(env),
+      ice: readIceConfig(env),
     },
     logLevel: logLevel(env),
     shutdownTimeoutMs,

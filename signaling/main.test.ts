@@ -56,6 +56,15 @@ describe('main', () => {
     expect(started.logs).toEqual([])
   })
 
+  it('refuses half a TURN or TLS setup: exits 2 naming the variable', async () => {
+    const turn = run({ TURN_URLS: 'turn:203.0.113.5:3478' })
+    const tls = run({ TLS_CERT_FILE: '/nonexistent/cert.pem', TLS_KEY_FILE: '/nonexistent/key.pem' })
+    expect(await within(turn.exited, 20_000)).toBe(2)
+    expect(turn.stderr()).toContain('TURN_SECRET must be set')
+    expect(await within(tls.exited, 20_000)).toBe(2)
+    expect(tls.stderr()).toContain('TLS_CERT_FILE must name a readable PEM file')
+  })
+
   it('logs JSON lines without topics at info, and on SIGTERM closes clients with 1012 and exits 0 within SHUTDOWN_TIMEOUT_MS', async () => {
     const started = run({ SHUTDOWN_TIMEOUT_MS: '1000', LOG_LEVEL: 'info', STATIC_DIR: '/nonexistent-meshpad-dist' })
     const port = await listeningPort(started)

@@ -46,18 +46,22 @@ if (!isDirectory(staticDir)) log.warn({ staticDir }, 'no built app at STATIC_DIR
 try {
   const { port, host } = await signaling.listen()
   const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host
-  const { redisUrl, port: _port, host: _host, staticDir: _staticDir, ...settings } = config.server
+  // NOTE: the TLS key and the TURN secret/credential are never logged.
+  const { redisUrl, port: _port, host: _host, staticDir: _staticDir, tls, ice, ...settings } = config.server
+  const [http, ws] = tls === undefined ? ['http', 'ws'] : ['https', 'wss']
   log.info(
     {
       port,
       host,
       staticDir,
       redis: redisUrl === undefined ? 'disabled' : redactRedisUrl(redisUrl),
+      tls: tls !== undefined,
+      ice: { stunUrls: ice.stunUrls, turnUrls: ice.turnUrls, turnAuth: ice.turn?.kind ?? 'none' },
       settings: { ...settings, allowedOrigins: settings.allowedOrigins ?? 'any' },
       logLevel: config.logLevel,
       shutdownTimeoutMs: config.shutdownTimeoutMs,
     },
-    `Meshpad: http://${shown}:${port}/ (signaling: ws://${shown}:${port}/signaling)`,
+    `Meshpad: ${http}://${shown}:${port}/ (signaling: ${ws}://${shown}:${port}/signaling)`,
   )
 } catch (error) {
   log.fatal({ err: error }, 'cannot listen')

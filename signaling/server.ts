@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer as createHttpServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { fileURLToPath } from 'node:url'
@@ -7,6 +8,8 @@ import { pino, type Logger } from 'pino'
 import { WebSocketServer, type ServerOptions } from 'ws'
 import { REFUSALS, type RefusalReason } from './closeReasons.js'
 import { SignalingHub } from './hub/signalingHub.js'
+import { NO_ICE, type IceConfig } from './ice/iceConfig.js'
+import { issueIceServers } from './ice/issueIceServers.js'
 import { addressKey, createClientAddressResolver, type TrustProxy } from './limits/clientAddress.js'
 import { SignalingMetrics, type MetricTallies } from './observability/signalingMetrics.js'
 import { RedisRelay, type RedisLinkState } from './scaleOut/redisRelay.js'
@@ -58,6 +61,10 @@ export interface SignalingServerOptions {
   readonly heartbeatMs?: number
   /** How long a closing connection may take to finish the closing handshake before it is destroyed. */
   readonly closeTimeoutMs?: number
+  /** PEM certificate (chain) and key: the server speaks https and wss itself. Default: plain http. */
+  readonly tls?: { readonly cert: string; readonly key: string }
+  /** What `GET /ice-servers` hands out (see `ice/iceConfig.ts`). Default: no ICE servers. */
+  readonly ice?: IceConfig
 }
 
 export const DEFAULTS = {
@@ -122,7 +129,8 @@ const SILENT = pino({ level: 'silent' })
 
 /**
  * Creates (without starting) the Meshpad server: the built app, `GET /healthz`, `GET /metrics`,
- * and y-webrtc signaling over WebSocket on `/signaling` and every other path (stock clients
+ * `GET /ice-servers` (the app's ICE configuration, TURN credentials issued per request), over
+ * https when given `tls`, and y-webrtc signaling over WebSocket on `/signaling` and every other path (stock clients
  * connect to `/`). With `redisUrl`, topics are shared with every instance on that Redis.
  *
  * It is responsible for admission (origin, connection limits) and the lifecycle; the hub relays,
@@ -140,6 +148,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
   const logger = (options.logger ?? SILENT).child({ instance: instanceId })
   const staticDir = options.staticDir instanceof URL ? fileURLToPath(options.staticDir) : options.staticDir
   const resolveAddress = createClientAddressResolver(options.trustProxy ?? DEFAULTS.trustProxy)
+  const ice = options.ice ?? NO_ICE
 
   const metrics: SignalingMetrics = new SignalingMetrics(
     {
@@ -270,6 +279,12 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     const pathname = (req.url ?? '/').split('?', 1)[0]
     if (pathname === '/healthz') return healthz(res)
     if (pathname === '/metrics') return serveMetrics(res)
+    if (pathname === '/ice-servers') {
+      // NOTE: no-store: TURN credentials expire, and neither a cache nor the service worker may
+      // hand out stale ones.
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end(JSON.stringify(issueIceServers(ice)))
+      return
+    }
     if (pathname === '/signaling') {
       res.writeHead(426, { Upgrade: 'websocket', 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end('WebSocket endpoint')
       return
@@ -277,7 +292,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     serveStatic(req, res)
   }
 
-  const server = createServer(onRequest)
+  const server: Server = options.tls === undefined ? createHttpServer(onRequest) : createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, onRequest)
   server.on('upgrade', onUpgrade)
   // NOTE: malformed HTTP from a client must not reach the process's 'error' handling.
   server.on('clientError', (_error, socket) => {

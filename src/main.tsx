@@ -8,6 +8,10 @@ import { Workspace } from './session/Workspace'
 import { App } from './ui/app/App'
 import { localStorageOrNone } from './ui/app/localStorageOrNone'
 import './ui/app/app.css'
+import { requireSecureContext } from './network/secureContext'
+
+// issue 10: on an insecure origin (http on a LAN address) say what is wrong and stop, instead of hanging.
+requireSecureContext(window)
 
 declare global {
   interface Window {

@@ -4,10 +4,19 @@ import type { Awareness } from 'y-protocols/awareness'
 import { dataChannelSends, type WebrtcImplementation } from './chunkingRtc'
 import { RoomGossip } from './gossip/RoomGossip'
 import { PeerLinks, isLinkUp, type WebrtcConn } from './PeerLinks'
+import type { PeerPathInfo } from './peerPath'
+import { NO_PATHS, PeerPaths, type PathSummary } from './PeerPaths'
 import { markRoomReleasing, whenRoomReleased } from './roomRelease'
 import { signalingState, type SignalingConnState, type SignalingState } from './signalingState'
 import { syncStep1Message } from './syncMessage'
 import { SignedRoom, TABS_LINK, type SignedRoomKeys } from './signed/SignedRoom'
+
+/** A WebRTC connection not up within this long is closed, and its peer retried with backoff. */
+export const CONNECT_TIMEOUT_MS = 30_000
+
+function hasTurn(servers: readonly RTCIceServer[]): boolean {
+  return servers.some((server) => [server.urls].flat().some((url) => /^turns?:/.test(url)))
+}
 
 /** How often the signaling state is re-derived while no server is connected. */
 export const SIGNALING_POLL_MS = 500
@@ -21,6 +30,8 @@ export interface NetworkState {
   readonly syncedPeers: number
   /** Other tabs of this browser, synced over BroadcastChannel. */
   readonly tabs: number
+  /** How the peers are reached (direct, relay, …); a new object only when it changes. */
+  readonly paths: PathSummary
   /** Updates from peers dropped for want of a valid signature (v2 rooms; 0 in v1 rooms). */
   readonly ignoredChanges: number
 }
@@ -63,6 +74,10 @@ export interface NetworkDebugInfo {
   readonly signalingConnected: number
   /** `performance.now()` when the first WebRTC data channel opened, or null. */
   readonly firstPeerAt: number | null
+  /** The path to each peer by y-webrtc peer id (see `peerPath.ts`). */
+  readonly paths: Readonly<Record<string, PeerPathInfo>>
+  /** The ICE servers new connections use now (credentials left out). */
+  readonly iceServers: readonly string[]
   /** Messages sent on the data channels of this page or process so far (see `dataChannelSends`). */
   readonly dataChannelSends: number
 }
@@ -76,7 +91,7 @@ export interface NetworkDebugInfo {
  */
 export class RoomNetwork {
   private provider: WebrtcProvider | null = null
-  private current: NetworkState = { signaling: 'connecting', peers: 0, syncedPeers: 0, tabs: 0, ignoredChanges: 0 }
+  private current: NetworkState = { signaling: 'connecting', peers: 0, syncedPeers: 0, tabs: 0, paths: NO_PATHS, ignoredChanges: 0 }
   private everConnected = false
   private pollTimer: ReturnType<typeof setInterval> | null = null
   private firstPeerAt: number | null = null
@@ -85,9 +100,19 @@ export class RoomNetwork {
   private readonly links: PeerLinks
   private readonly relay: RoomGossip
   private readonly signed: SignedRoom | null
+  private readonly paths: PeerPaths
+  /**
+   * simple-peer's `config`, shared by every connection y-webrtc creates (it spreads `peerOpts`
+   * per connection, and simple-peer copies `config` when the connection is created), so
+   * {@link setIceServers} applies to every connection started after it.
+   */
+  private readonly rtcConfig: RTCConfiguration
 
   constructor(private readonly options: RoomNetworkOptions) {
     this.links = new PeerLinks({ onChange: this.refresh, onPeerDown: (peerId) => options.onPeersDown([peerId]) })
+    this.rtcConfig = { iceServers: [...(options.iceServers ?? [])] }
+    this.paths = new PeerPaths(() => this.conns(), this.refresh)
+    this.paths.setTurnConfigured(hasTurn(this.rtcConfig.iceServers!))
     /**
      * NOTE: y-webrtc forwards every update a peer sends to all other peers: n·(n − 1) messages per
      * edit in a full mesh, about n·k past it. Each person's awareness carries the peer ids they
@@ -152,12 +177,15 @@ export class RoomNetwork {
       awareness: options.awareness,
       // NOTE: data channels drop messages above their size limit (256 KiB in Chromium), which a
       // large document's sync exceeds; the chunking transport frames them.
-      peerOpts: { config: { iceServers: [...(options.iceServers ?? [])] }, wrtc: options.rtc ?? undefined },
+      peerOpts: { config: this.rtcConfig, wrtc: options.rtc ?? undefined },
       // BEGIN issue 15: gossip (see RoomGossip)
       relayTargets: this.relay.relayTargets,
       acceptAnnounce: this.relay.acceptAnnounce,
       ...(options.maxConns === undefined ? {} : { maxConns: options.maxConns }),
       // END issue 15
+      // NOTE: a connection not up by then is closed and its peer retried with backoff; see
+      // patches/y-webrtc+10.3.0.patch.
+      connectTimeout: CONNECT_TIMEOUT_MS,
     })
     this.provider = provider
     provider.on('peers', this.handlePeers)
@@ -175,6 +203,17 @@ export class RoomNetwork {
     // signaling connection, the state changes at once, and `onChange` must not run while the
     // owner is still constructing this network (openSession reads `network.state` in it).
     queueMicrotask(this.refresh)
+  }
+
+  /** ICE servers for connections started from now on (see `iceServers.ts`). */
+  setIceServers(servers: readonly RTCIceServer[]): void {
+    this.rtcConfig.iceServers = [...servers]
+    this.paths.setTurnConfigured(hasTurn(servers))
+  }
+
+  /** The path to each peer this page has tried to reach, by y-webrtc peer id. */
+  peerPaths(): ReadonlyMap<string, PeerPathInfo> {
+    return this.paths.all()
   }
 
   private conns(): Map<string, WebrtcConn> {
@@ -232,8 +271,9 @@ export class RoomNetwork {
     const signaling = signalingState(signalingConns, this.everConnected)
     this.publishLinks()
     this.relay.refresh()
+    this.paths.refresh()
     const ignoredChanges = this.signed?.sync.ignored ?? 0
-    const next: NetworkState = { signaling, peers: up, syncedPeers: synced, tabs: provider.room?.bcConns.size ?? 0, ignoredChanges }
+    const next: NetworkState = { signaling, peers: up, syncedPeers: synced, tabs: provider.room?.bcConns.size ?? 0, paths: this.paths.summary, ignoredChanges }
     const changed = (Object.keys(next) as (keyof NetworkState)[]).some((key) => next[key] !== this.current[key])
     this.current = next
     // NOTE: failed connection attempts emit nothing; poll only while no server is connected.
@@ -263,6 +303,8 @@ export class RoomNetwork {
       bcPeers: room?.bcConns.size ?? 0,
       signalingConnected: this.provider?.signalingConns.filter((conn) => conn.connected).length ?? 0,
       firstPeerAt: this.firstPeerAt,
+      paths: Object.fromEntries(this.paths.all()),
+      iceServers: (this.rtcConfig.iceServers ?? []).flatMap((server) => server.urls),
       dataChannelSends: dataChannelSends.messages,
     }
   }
@@ -274,6 +316,7 @@ export class RoomNetwork {
     if (this.pollTimer !== null) clearInterval(this.pollTimer)
     this.options.awareness.off('change', this.refreshRelay)
     this.links.destroy()
+    this.paths.destroy()
     this.relay.destroy()
     this.signed?.destroy()
     const provider = this.provider

@@ -1,5 +1,6 @@
 import type { DocumentLibrary } from '../library/DocumentLibrary'
 import { chunkingRtc } from '../network/chunkingRtc'
+import { fetchIceServers, ICE_SERVERS_PATH, type IceServerSource } from '../network/iceServers'
 import { maxConnsFromSearch } from '../network/gossip/maxConnsParam'
 import { signalingUrls } from '../network/signalingUrls'
 import type { UserIdentity } from '../presence/userIdentity'
@@ -9,9 +10,14 @@ import { openSession, type Session } from './openSession'
 import { windowLifecycle } from './pageLifecycle'
 import type { RoomAddress } from './Workspace'
 
+// issue 10: one source per page, asked once and renewed, shared by every session the page opens.
+let pageIceServers: IceServerSource | undefined
+
 /** Opens a session in this page: IndexedDB, the browser's WebRTC, the page's signaling servers. */
 export function openBrowserSession(secret: string, user: UserIdentity, library: DocumentLibrary): Session {
+  pageIceServers ??= fetchIceServers({ url: new URL(ICE_SERVERS_PATH, window.location.origin).href })
   return openSession(secret, {
+    iceServerSource: pageIceServers,
     signaling: signalingUrls(window.location),
     maxConns: maxConnsFromSearch(window.location.search),
     user,

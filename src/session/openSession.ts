@@ -6,6 +6,8 @@ import { AutoVersioner } from '../document/history/autoVersioner'
 import type { DocumentLibrary } from '../library/DocumentLibrary'
 import { LibraryEntryKeeper } from '../library/LibraryEntryKeeper'
 import type { WebrtcImplementation } from '../network/chunkingRtc'
+import type { IceServerSource } from '../network/iceServers'
+import type { PeerPathInfo } from '../network/peerPath'
 import { RoomNetwork, type NetworkDebugInfo } from '../network/RoomNetwork'
 import { forgetPeers } from '../presence/forgetPeers'
 import { guardPresence } from '../presence/guardPresence'
@@ -22,6 +24,8 @@ export interface SessionOptions {
   readonly signaling: readonly string[]
   /** ICE servers for WebRTC. Default: none (peers on one network, or with public addresses). */
   readonly iceServers?: readonly RTCIceServer[]
+  /** ICE servers that arrive and change while the session runs (the page's `/ice-servers`); wins over `iceServers`. */
+  readonly iceServerSource?: IceServerSource
   /** y-webrtc's `maxConns` (tests: a partial mesh with few peers); default y-webrtc's own. */
   readonly maxConns?: number
   readonly user: UserIdentity
@@ -73,6 +77,8 @@ export interface Session {
   /** Calls `listener` after every status change; returns the unsubscribe function. */
   onStatus(listener: () => void): () => void
   setUser(user: UserIdentity): void
+  /** How this page reaches each peer it tried, by the y-webrtc `peerId` presence carries (see `peerPath.ts`). */
+  peerPaths(): ReadonlyMap<string, PeerPathInfo>
   debug(): SessionDebugInfo
   /** Idempotent. Disconnects, writes what is pending, and leaves the room's presence. */
   destroy(): void
@@ -137,6 +143,13 @@ export function openSession(secret: string, options: SessionOptions): Session {
     onPeersDown: (peerIds) => forgetPeers(awareness, peerIds),
   })
   disposables.push(() => network.destroy())
+  // issue 10: ICE servers from the page's server, applied to every connection started after they arrive.
+  const source = options.iceServerSource
+  if (source !== undefined) {
+    const apply = (): void => network.setIceServers(source.current)
+    apply()
+    disposables.push(source.onChange(apply))
+  }
 
   // History: a version whenever this peer's own editing pauses (see AutoVersioner).
   const versioner = new AutoVersioner(doc, { name: () => user.name, authors: () => authorsSinceLastVersion(doc, awareness, user.name) })
@@ -185,6 +198,7 @@ export function openSession(secret: string, options: SessionOptions): Session {
       user = next
       if (!destroyed) awareness.setLocalStateField('user', next)
     },
+    peerPaths: () => network.peerPaths(),
     debug: () => ({ topic, ...network.debug() }),
     destroy() {
       if (destroyed) return

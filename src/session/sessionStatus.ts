@@ -1,3 +1,4 @@
+import { NO_PATHS, type PathSummary } from '../network/PeerPaths'
 import type { SignalingState } from '../network/signalingState'
 import type { StorageState } from '../storage/localCopy'
 
@@ -14,6 +15,8 @@ export interface SessionStatus {
   readonly syncedPeers: number
   /** Other tabs of this browser, synced over BroadcastChannel. */
   readonly tabs: number
+  /** How the peers are reached: direct, through a relay, connecting, unreachable (issue 10). */
+  readonly paths: PathSummary
   /** Updates from peers dropped for want of a valid signature (v2 rooms); shown, never silent. */
   readonly ignoredChanges: number
   readonly storage: StorageState
@@ -25,6 +28,7 @@ export const INITIAL_STATUS: SessionStatus = {
   peers: 0,
   syncedPeers: 0,
   tabs: 0,
+  paths: NO_PATHS,
   ignoredChanges: 0,
   storage: 'loading',
   storageError: null,

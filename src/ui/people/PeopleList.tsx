@@ -1,5 +1,6 @@
 import { useState } from 'react'
 import type { Person } from './usePeople'
+import { PATH_WORDS } from '../status/pathText'
 import { MAX_NAME_LENGTH } from '../../presence/userIdentity'
 
 interface Props {
@@ -55,6 +56,12 @@ export function PeopleList({ people, selfName, onRename }: Props) {
             {person.alwaysOn && (
               <span className="always-on" data-testid="always-on" title="Keeps this document while nobody else is online">
                 always on
+              </span>
+            )}
+            {/* issue 10: how this page reaches them. */}
+            {person.path !== undefined && (
+              <span className={`path ${person.path}`} data-testid="person-path" data-path={person.path}>
+                {PATH_WORDS[person.path]}
               </span>
             )}
           </li>

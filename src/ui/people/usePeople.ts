@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react'
+import type { PeerPath } from '../../network/peerPath'
 import { isAlwaysOnState } from '../../presence/alwaysOnPeers'
 import type { Session } from '../../session/openSession'
 
@@ -9,23 +10,42 @@ export interface Person {
   readonly isSelf: boolean
   /** An always-on peer (it publishes what it stores). */
   readonly alwaysOn: boolean
+  /** How this page reaches them directly; undefined for yourself and for people reached only through others. */
+  readonly path?: PeerPath
+}
+
+/**
+ * People in the room (they announced themselves over signaling) whom no path reaches, so their
+ * presence never arrived: listed as "Someone" with negative client ids, after everyone else.
+ */
+function unreachableStrangers(session: Session, paths: ReadonlyMap<string, { path: PeerPath }>): Person[] {
+  const known = new Set<unknown>()
+  session.awareness.getStates().forEach((state) => known.add(state.peerId))
+  const strangers: Person[] = []
+  paths.forEach((info, peerId) => {
+    if (info.path === 'failed' && !known.has(peerId)) strangers.push({ clientId: -1 - strangers.length, name: 'Someone in the room', color: '#8a8f98', isSelf: false, alwaysOn: false, path: 'failed' })
+  })
+  return strangers
 }
 
 function readPeople(session: Session): Person[] {
   const people: Person[] = []
+  const paths = session.peerPaths()
   session.awareness.getStates().forEach((state, clientId) => {
     const user = state.user as { name?: unknown; color?: unknown } | undefined
     if (typeof user?.name !== 'string' || typeof user.color !== 'string') return
-    people.push({ clientId, name: user.name, color: user.color, isSelf: clientId === session.doc.clientID, alwaysOn: isAlwaysOnState(state) })
+    const path = typeof state.peerId === 'string' ? paths.get(state.peerId)?.path : undefined
+    people.push({ clientId, name: user.name, color: user.color, isSelf: clientId === session.doc.clientID, alwaysOn: isAlwaysOnState(state), ...(path === undefined ? {} : { path }) })
   })
   // Yourself first, then by name, so the list does not reshuffle as cursors move.
-  return people.sort((a, b) => Number(b.isSelf) - Number(a.isSelf) || a.name.localeCompare(b.name) || a.clientId - b.clientId)
+  people.sort((a, b) => Number(b.isSelf) - Number(a.isSelf) || a.name.localeCompare(b.name) || a.clientId - b.clientId)
+  return [...people, ...unreachableStrangers(session, paths)]
 }
 
 function samePeople(a: readonly Person[], b: readonly Person[]): boolean {
   return a.length === b.length && a.every((p, i) => {
     const q = b[i]
-    return q !== undefined && p.clientId === q.clientId && p.name === q.name && p.color === q.color && p.alwaysOn === q.alwaysOn
+    return q !== undefined && p.clientId === q.clientId && p.name === q.name && p.color === q.color && p.alwaysOn === q.alwaysOn && p.path === q.path
   })
 }
 
@@ -41,7 +61,12 @@ export function usePeople(session: Session | null): readonly Person[] {
     })
     refresh()
     session.awareness.on('change', refresh)
-    return () => session.awareness.off('change', refresh)
+    // issue 10: paths change without any presence change.
+    const offStatus = session.onStatus(refresh)
+    return () => {
+      session.awareness.off('change', refresh)
+      offStatus()
+    }
   }, [session])
   return session === null ? [] : people
 }

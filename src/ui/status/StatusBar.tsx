@@ -3,6 +3,7 @@ import { syncState } from '../../session/sessionStatus'
 import { useAlwaysOnCoverage } from './useAlwaysOnCoverage'
 import { useSessionStatus } from './useSessionStatus'
 import { statusText } from './statusText'
+import { pathText } from './pathText'
 
 /**
  * One line on the connection, the peers and local storage; it informs, it never blocks typing.
@@ -15,6 +16,7 @@ export function StatusBar({ session }: { session: Session | null }) {
   const coverage = useAlwaysOnCoverage(session)
   const text = statusText(status, coverage.keeping)
   const sync = syncState(status)
+  const paths = pathText(status.paths)
   return (
     <footer className="statusbar" role="status" aria-live="polite">
       <span data-testid="status-signaling" data-state={status.signaling} className={`signal ${status.signaling}`}>
@@ -23,6 +25,12 @@ export function StatusBar({ session }: { session: Session | null }) {
       <span data-testid="status-peers" data-peers={status.peers} data-state={sync} className={`sync ${sync}`}>
         {text.peers}
       </span>
+      {/* issue 10: how the peers are reached, and what would help when no path works. */}
+      {paths !== '' && (
+        <span data-testid="status-paths" data-unreachable={status.paths.unreachable} data-relay={status.paths.relay} className={`paths${status.paths.unreachable > 0 ? ' unreachable' : ''}`}>
+          {paths}
+        </span>
+      )}
       <span data-testid="status-storage" data-state={status.storage} data-always-on={coverage.keeping} className={`storage ${status.storage}`}>
         {text.storage}
       </span>

@@ -1,0 +1,86 @@
+// @vitest-environment node
+import wrtc from '@roamhq/wrtc'
+import { afterEach, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
+import * as Y from 'yjs'
+import { WebrtcProvider } from 'y-webrtc'
+import { waitFor } from '../../signaling/testing/conditions'
+import { SignalingHarness } from '../../signaling/testing/signalingHarness'
+import type { TestClient } from '../../signaling/testing/testClient'
+
+Object.assign(globalThis, { WebSocket })
+
+const harness = new SignalingHarness()
+const providers: WebrtcProvider[] = []
+afterEach(async () => {
+  for (const provider of providers.splice(0)) {
+    provider.disconnect()
+    provider.destroy()
+  }
+  await harness.cleanup()
+})
+
+/** A provider without a password, so a raw test client can speak y-webrtc's signaling in clear. */
+async function openProvider(room: string, ws: string, connectTimeout: number): Promise<WebrtcProvider> {
+  const provider = new WebrtcProvider(room, new Y.Doc(), { signaling: [`${ws}/signaling`], peerOpts: { wrtc }, connectTimeout, maxConns: 20 })
+  providers.push(provider)
+  await waitFor(() => provider.room !== null && provider.signalingConns[0]!.connected, 5000)
+  return provider
+}
+
+/** The `announce` messages from `peerId` that `client` has received so far (taking them). */
+function announcesFrom(client: TestClient, peerId: string): number {
+  return client.takeQueued().filter((m) => (m as { data?: { type?: string; from?: string } }).data?.type === 'announce' && (m as { data: { from: string } }).data.from === peerId).length
+}
+
+/**
+ * The part of Meshpad's y-webrtc patch that keeps a long-lived peer open to newcomers: nothing
+ * a departed peer's late messages leave behind, nothing that stays forever, retries with backoff.
+ */
+describe('y-webrtc patch: churn', () => {
+  it('starts no connection from a late candidate or answer of a peer it has no connection to', async () => {
+    const { ws } = await harness.start({ rateLimit: false })
+    const provider = await openProvider('churn-late', ws, 30_000)
+    const ghost = await harness.connect(`${ws}/signaling`)
+    const to = provider.room!.peerId
+    ghost.send({ type: 'publish', topic: 'churn-late', data: { type: 'signal', from: 'ghost', to, token: 1, signal: { type: 'candidate', candidate: { candidate: 'candidate:1 1 udp 1 192.0.2.1 9 typ host', sdpMid: '0', sdpMLineIndex: 0 } } } })
+    ghost.send({ type: 'publish', topic: 'churn-late', data: { type: 'signal', from: 'ghost', to, token: 1, signal: { type: 'answer', sdp: 'v=0' } } })
+    // An offer does start one, and frames on one socket arrive in order: when it exists, the two
+    // messages before it were handled.
+    ghost.send({ type: 'publish', topic: 'churn-late', data: { type: 'signal', from: 'someone', to, token: 1, signal: { type: 'renegotiate', renegotiate: true } } })
+    ghost.send({ type: 'publish', topic: 'churn-late', data: { type: 'announce', from: 'newcomer' } })
+    await waitFor(() => provider.room!.webrtcConns.has('newcomer'))
+    expect([...provider.room!.webrtcConns.keys()]).toEqual(['newcomer'])
+  })
+
+  it('closes a connection that does not come up within connectTimeout, removes it, and announces again with a delay that doubles', async () => {
+    const { ws } = await harness.start({ rateLimit: false })
+    const provider = await openProvider('churn-timeout', ws, 300)
+    const watcher = await harness.connect(`${ws}/signaling`)
+    await watcher.subscribe('churn-timeout')
+    const self = provider.room!.peerId
+    const removed: string[] = []
+    provider.on('peers', ({ removed: ids }: { removed: string[] }) => removed.push(...ids))
+
+    // A peer that announced and left before answering: the offer to it is never answered.
+    watcher.send({ type: 'publish', topic: 'churn-timeout', data: { type: 'announce', from: 'gone' } })
+    await waitFor(() => provider.room!.webrtcConns.has('gone'))
+    await waitFor(() => removed.includes('gone'), 5000)
+    expect(provider.room!.webrtcConns.size).toBe(0)
+    watcher.takeQueued()
+    // The re-announce comes after about a second (±25 %), not at once.
+    const closedAt = Date.now()
+    let announces = 0
+    await waitFor(() => (announces += announcesFrom(watcher, self)) > 0, 5000)
+    expect(Date.now() - closedAt).toBeGreaterThanOrEqual(600)
+
+    // Again: the second close in a row waits about twice as long.
+    watcher.send({ type: 'publish', topic: 'churn-timeout', data: { type: 'announce', from: 'gone-too' } })
+    await waitFor(() => removed.includes('gone-too'), 5000)
+    watcher.takeQueued()
+    const secondClosedAt = Date.now()
+    announces = 0
+    await waitFor(() => (announces += announcesFrom(watcher, self)) > 0, 8000)
+    expect(Date.now() - secondClosedAt).toBeGreaterThanOrEqual(1300)
+  })
+})
