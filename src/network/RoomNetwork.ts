@@ -1,15 +1,16 @@
-import type * as Y from 'yjs'
 import { WebrtcProvider } from 'y-webrtc'
-import type { Awareness } from 'y-protocols/awareness'
-import { dataChannelSends, type WebrtcImplementation } from './chunkingRtc'
+import { dataChannelSends } from './chunkingRtc'
 import { RoomGossip } from './gossip/RoomGossip'
 import { PeerLinks, isLinkUp, type WebrtcConn } from './PeerLinks'
 import type { PeerPathInfo } from './peerPath'
-import { NO_PATHS, PeerPaths, type PathSummary } from './PeerPaths'
+import { NO_PATHS, PeerPaths } from './PeerPaths'
 import { markRoomReleasing, whenRoomReleased } from './roomRelease'
-import { signalingState, type SignalingConnState, type SignalingState } from './signalingState'
+import { signalingState, type SignalingConnState } from './signalingState'
 import { syncStep1Message } from './syncMessage'
-import { SignedRoom, TABS_LINK, type SignedRoomKeys } from './signed/SignedRoom'
+import { SignedRoom, TABS_LINK } from './signed/SignedRoom'
+import type { NetworkDebugInfo, NetworkState, RoomNetworkOptions } from './networkState'
+
+export type { NetworkDebugInfo, NetworkState, RoomNetworkOptions }
 
 /** A WebRTC connection not up within this long is closed, and its peer retried with backoff. */
 export const CONNECT_TIMEOUT_MS = 30_000
@@ -20,67 +21,6 @@ function hasTurn(servers: readonly RTCIceServer[]): boolean {
 
 /** How often the signaling state is re-derived while no server is connected. */
 export const SIGNALING_POLL_MS = 500
-
-/** What the network part of a session's status says. */
-export interface NetworkState {
-  readonly signaling: SignalingState
-  /** Peers with an open WebRTC data channel. */
-  readonly peers: number
-  /** Of those, the peers whose sync exchange completed (see `isSyncStep2`). */
-  readonly syncedPeers: number
-  /** Other tabs of this browser, synced over BroadcastChannel. */
-  readonly tabs: number
-  /** How the peers are reached (direct, relay, …); a new object only when it changes. */
-  readonly paths: PathSummary
-  /** Updates from peers dropped for want of a valid signature (v2 rooms; 0 in v1 rooms). */
-  readonly ignoredChanges: number
-}
-
-export interface RoomNetworkOptions {
-  /** The room's name on the wire (its topic), and y-webrtc's room name. */
-  readonly topic: string
-  /** y-webrtc's `password`: signaling payloads and BroadcastChannel traffic are encrypted with it. */
-  readonly password: string
-  readonly doc: Y.Doc
-  readonly awareness: Awareness
-  readonly signaling: readonly string[]
-  readonly iceServers?: readonly RTCIceServer[]
-  /** simple-peer's `wrtc`: the WebRTC classes to use (the chunking transport over the platform's). */
-  readonly rtc: WebrtcImplementation | null
-  /** Called after every change of {@link RoomNetwork.state}. */
-  readonly onChange: () => void
-  /**
-   * y-webrtc's `maxConns` (default: 20 + a random 0–14). Tests set it low to make a room of a
-   * few peers a partial mesh.
-   */
-  readonly maxConns?: number
-  /** A direct link to these peers went down (closed, or ICE reported it down). */
-  readonly onPeersDown: (peerIds: readonly string[]) => void
-  /**
-   * A v2 room's keys: the document then goes only through the signed sync (see `SignedRoom`);
-   * absent in a v1 room, where y-webrtc syncs it and nothing is signed.
-   */
-  readonly signed?: SignedRoomKeys
-}
-
-/** What a test or a curious person can read off the network of a live session. */
-export interface NetworkDebugInfo {
-  readonly peerId: string | null
-  /** WebRTC peers with an open data channel. */
-  readonly webrtcConnected: number
-  /** WebRTC peers known, connected or not. */
-  readonly webrtcKnown: number
-  readonly bcPeers: number
-  readonly signalingConnected: number
-  /** `performance.now()` when the first WebRTC data channel opened, or null. */
-  readonly firstPeerAt: number | null
-  /** The path to each peer by y-webrtc peer id (see `peerPath.ts`). */
-  readonly paths: Readonly<Record<string, PeerPathInfo>>
-  /** The ICE servers new connections use now (credentials left out). */
-  readonly iceServers: readonly string[]
-  /** Messages sent on the data channels of this page or process so far (see `dataChannelSends`). */
-  readonly dataChannelSends: number
-}
 
 /**
  * The room on the network: a y-webrtc provider (signaling, WebRTC mesh, BroadcastChannel between
@@ -119,7 +59,6 @@ export class RoomNetwork {
      * reach directly (`links`); from them every peer derives the same broadcast tree, and updates
      * go along it (see RoomGossip; in a full mesh the author sends to all and nobody forwards).
      */
-    // BEGIN issue 15: gossip
     this.relay = new RoomGossip({
       doc: options.doc,
       awareness: options.awareness,
@@ -131,9 +70,8 @@ export class RoomNetwork {
       signalingClients: () => this.provider?.room?.signalingClients,
       maxConns: () => this.provider?.maxConns ?? 20,
     })
-    // END issue 15
     options.awareness.on('change', this.refreshRelay)
-    // PATCH(issue 14): v2 rooms sync the document signed; y-webrtc gets an empty shadow doc.
+    // NOTE: v2 rooms sync the document signed; y-webrtc gets an empty shadow doc.
     this.signed = options.signed
       ? new SignedRoom({
           topic: options.topic,
@@ -178,11 +116,10 @@ export class RoomNetwork {
       // NOTE: data channels drop messages above their size limit (256 KiB in Chromium), which a
       // large document's sync exceeds; the chunking transport frames them.
       peerOpts: { config: this.rtcConfig, wrtc: options.rtc ?? undefined },
-      // BEGIN issue 15: gossip (see RoomGossip)
+      // NOTE: updates follow the gossip tree, announces keep the overlay connected (see RoomGossip).
       relayTargets: this.relay.relayTargets,
       acceptAnnounce: this.relay.acceptAnnounce,
       ...(options.maxConns === undefined ? {} : { maxConns: options.maxConns }),
-      // END issue 15
       // NOTE: a connection not up by then is closed and its peer retried with backoff; see
       // patches/y-webrtc+10.3.0.patch.
       connectTimeout: CONNECT_TIMEOUT_MS,

@@ -23,7 +23,7 @@ export const dataChannelSends = { messages: 0, bytes: 0 }
 /** Takes a whole received message before the channel's handler sees it; true: taken. */
 export type MessageTap = (data: Uint8Array) => boolean
 
-// PATCH(issue 14): per-peer-connection taps, for v2 rooms' signed sync (see `tapPeerConnection`).
+// NOTE: per-peer-connection taps, for v2 rooms' signed sync (see `tapPeerConnection`).
 const taps = new WeakMap<object, MessageTap>()
 
 /**

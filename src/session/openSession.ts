@@ -95,7 +95,7 @@ export interface Session {
  * in the doc as an update, which y-webrtc sends to the peers already connected.
  */
 export function openSession(secret: string, options: SessionOptions): Session {
-  // PATCH(issue 14): v2 links derive topic, password and signing keys; a reader stores and
+  // NOTE: v2 links derive topic, password and signing keys; a reader stores and
   // serves a verified copy of its own (see readerCopy).
   const access = parseRoomAccess(secret)
   const signing = roomSigning(access)
@@ -154,7 +154,6 @@ export function openSession(secret: string, options: SessionOptions): Session {
   // History: a version whenever this peer's own editing pauses (see AutoVersioner).
   const versioner = new AutoVersioner(doc, { name: () => user.name, authors: () => authorsSinceLastVersion(doc, awareness, user.name) })
   disposables.push(() => versioner.destroy())
-  // End of history.
 
   if (options.lifecycle) {
     disposables.push(

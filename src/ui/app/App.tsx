@@ -64,7 +64,7 @@ export function App({ workspace, library }: { workspace: Workspace; library: Doc
   const onShowHistory = useCallback(() => setShowHistory(true), [])
   const onCloseHistory = useCallback(() => setShowHistory(false), [])
   const onDismissNotice = useCallback(() => workspace.dismissNotice(), [workspace])
-  // PATCH(issue 14): a v1 room gets a read-only link by moving to a new (v2) room.
+  // NOTE: a v1 room gets a read-only link by moving to a new (v2) room.
   const onMoveToNewLink = useCallback(async () => {
     const fragment = await storeCopyOf(session.doc, library)
     workspace.open(fragment)

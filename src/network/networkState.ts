@@ -1,0 +1,68 @@
+import type * as Y from 'yjs'
+import type { Awareness } from 'y-protocols/awareness'
+import type { WebrtcImplementation } from './chunkingRtc'
+import type { PeerPathInfo } from './peerPath'
+import type { PathSummary } from './PeerPaths'
+import type { SignalingState } from './signalingState'
+import type { SignedRoomKeys } from './signed/SignedRoom'
+
+/** What the network part of a session's status says. */
+export interface NetworkState {
+  readonly signaling: SignalingState
+  /** Peers with an open WebRTC data channel. */
+  readonly peers: number
+  /** Of those, the peers whose sync exchange completed (see `isSyncStep2`). */
+  readonly syncedPeers: number
+  /** Other tabs of this browser, synced over BroadcastChannel. */
+  readonly tabs: number
+  /** How the peers are reached (direct, relay, …); a new object only when it changes. */
+  readonly paths: PathSummary
+  /** Updates from peers dropped for want of a valid signature (v2 rooms; 0 in v1 rooms). */
+  readonly ignoredChanges: number
+}
+
+export interface RoomNetworkOptions {
+  /** The room's name on the wire (its topic), and y-webrtc's room name. */
+  readonly topic: string
+  /** y-webrtc's `password`: signaling payloads and BroadcastChannel traffic are encrypted with it. */
+  readonly password: string
+  readonly doc: Y.Doc
+  readonly awareness: Awareness
+  readonly signaling: readonly string[]
+  readonly iceServers?: readonly RTCIceServer[]
+  /** simple-peer's `wrtc`: the WebRTC classes to use (the chunking transport over the platform's). */
+  readonly rtc: WebrtcImplementation | null
+  /** Called after every change of {@link RoomNetwork.state}. */
+  readonly onChange: () => void
+  /**
+   * y-webrtc's `maxConns` (default: 20 + a random 0–14). Tests set it low to make a room of a
+   * few peers a partial mesh.
+   */
+  readonly maxConns?: number
+  /** A direct link to these peers went down (closed, or ICE reported it down). */
+  readonly onPeersDown: (peerIds: readonly string[]) => void
+  /**
+   * A v2 room's keys: the document then goes only through the signed sync (see `SignedRoom`);
+   * absent in a v1 room, where y-webrtc syncs it and nothing is signed.
+   */
+  readonly signed?: SignedRoomKeys
+}
+
+/** What a test or a curious person can read off the network of a live session. */
+export interface NetworkDebugInfo {
+  readonly peerId: string | null
+  /** WebRTC peers with an open data channel. */
+  readonly webrtcConnected: number
+  /** WebRTC peers known, connected or not. */
+  readonly webrtcKnown: number
+  readonly bcPeers: number
+  readonly signalingConnected: number
+  /** `performance.now()` when the first WebRTC data channel opened, or null. */
+  readonly firstPeerAt: number | null
+  /** The path to each peer by y-webrtc peer id (see `peerPath.ts`). */
+  readonly paths: Readonly<Record<string, PeerPathInfo>>
+  /** The ICE servers new connections use now (credentials left out). */
+  readonly iceServers: readonly string[]
+  /** Messages sent on the data channels of this page or process so far (see `dataChannelSends`). */
+  readonly dataChannelSends: number
+}
