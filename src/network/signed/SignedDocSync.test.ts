@@ -194,3 +194,29 @@ describe('SignedDocSync in a simulated room', () => {
     expect(sim.text('r')).toBe(sim.text('w'))
   })
 })
+
+describe('SignedDocSync links', () => {
+  it('a newer connection to the same peer keeps its link when the replaced one closes later', () => {
+    const sync = new SignedDocSync({
+      doc: new Y.Doc(),
+      topic: TOPIC,
+      verifyKey: new Promise<CryptoKey>(() => {}),
+      signingKey: null,
+      relayTo: () => true,
+      onChange: () => {},
+    })
+    const older: Uint8Array[] = []
+    const newer: Uint8Array[] = []
+    const sendOlder = (data: Uint8Array): void => void older.push(data)
+    const sendNewer = (data: Uint8Array): void => void newer.push(data)
+    sync.addLink('peer', sendOlder)
+    sync.addLink('peer', sendNewer)
+    sync.removeLink('peer', sendOlder)
+    sync.hello('peer')
+    expect(older).toHaveLength(0)
+    expect(newer).toHaveLength(1)
+    sync.removeLink('peer', sendNewer)
+    sync.hello('peer')
+    expect(newer).toHaveLength(1)
+  })
+})

@@ -25,8 +25,7 @@ interface Link {
   readonly send: (data: Uint8Array) => void
   /** Messages from this link are handled in order; verification runs ahead, applying does not. */
   chain: Promise<void>
-  synced: boolean
-  canEdit: boolean
+  synced: boolean; canEdit: boolean
 }
 
 /**
@@ -35,12 +34,9 @@ interface Link {
  * task in one signature, in order); checking every update a peer sends before applying it, and
  * counting what fails (`ignored`); forwarding verified updates verbatim, signature included, so
  * a reader relays what it cannot sign; answering a newcomer's state vector — a writer with one
- * freshly signed diff, a reader with the signed updates it holds (its log).
- *
- * It knows links only as ids with a `send`; the transports (data channels, tabs) feed `receive`.
- * It does not own the doc.
- *
- * NOTE: a reader serves only what it holds signed: updates it received in this session (compacted
+ * freshly signed diff, a reader with the signed updates it holds (its log). It knows links only
+ * as ids with a `send`; the transports (data channels, tabs) feed `receive`. It does not own the
+ * doc. NOTE: a reader serves only what it holds signed: updates it received in this session (compacted
  * onto a writer's signed snapshot), not what its local copy loaded, which carries no signatures.
  */
 export class SignedDocSync {
@@ -70,7 +66,7 @@ export class SignedDocSync {
     return this.ignoredCount
   }
 
-  /** Whether an own update is waiting for its signature (from the update event until it is sent). */
+  /** Whether an own update waits for its signature (from the update event until it is sent). */
   get signingOwn(): boolean {
     return this.flushQueued || this.flushing
   }
@@ -92,7 +88,8 @@ export class SignedDocSync {
 
   /** Registers a link; `hello` starts the exchange once it can carry messages. */
   addLink(id: string, send: (data: Uint8Array) => void): void {
-    if (this.destroyed || this.links.has(id)) return
+    if (this.destroyed) return
+    // NOTE: a newer connection to a peer (glare) replaces the older one, which may close later.
     this.links.set(id, { send, chain: Promise.resolve(), synced: false, canEdit: false })
   }
 
@@ -103,8 +100,12 @@ export class SignedDocSync {
     this.trySend(link, encodeSignedSync({ kind: 'state', canEdit: this.canEdit, stateVector: Y.encodeStateVector(this.options.doc) }))
   }
 
-  removeLink(id: string): void {
-    if (this.links.delete(id)) this.options.onChange()
+  /** Forgets link `id`; with `send`, only if that is still the link's (not a newer one's). */
+  removeLink(id: string, send?: (data: Uint8Array) => void): void {
+    const link = this.links.get(id)
+    if (link === undefined || (send !== undefined && link.send !== send)) return
+    this.links.delete(id)
+    this.options.onChange()
   }
 
   /** Whether the peer on `id` sent everything it had for this copy's state vector. */

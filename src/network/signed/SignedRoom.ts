@@ -44,7 +44,10 @@ export class SignedRoom {
   /** y-webrtc's document in a v2 room: empty, never written. */
   readonly shadowDoc = new Y.Doc()
   readonly sync: SignedDocSync
-  private readonly attached = new Map<WebrtcConn, { readonly peerId: string; readonly release: () => void; readonly detach: () => void }>()
+  private readonly attached = new Map<
+    WebrtcConn,
+    { readonly peerId: string; readonly send: (data: Uint8Array) => void; readonly release: () => void; readonly detach: () => void }
+  >()
   private readonly tabs: BroadcastChannel | null = null
   private destroyed = false
 
@@ -99,6 +102,7 @@ export class SignedRoom {
     peer.on('close', onClose)
     this.attached.set(conn, {
       peerId,
+      send: nativeSend,
       release,
       detach: () => {
         peer.send = nativeSend
@@ -123,9 +127,11 @@ export class SignedRoom {
   }
 
   private detach(conn: WebrtcConn, peerId: string): void {
-    this.attached.get(conn)?.detach()
+    const entry = this.attached.get(conn)
+    entry?.detach()
     this.attached.delete(conn)
-    this.sync.removeLink(peerId)
+    // NOTE: a connection replaced in glare closes after its successor attached: keep the successor's link.
+    this.sync.removeLink(peerId, entry?.send)
   }
 
   /** Of `conns` (y-webrtc's, by peer id), how many are up and have sent us what we lacked. */
