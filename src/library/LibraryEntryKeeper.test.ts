@@ -54,8 +54,8 @@ describe('LibraryEntryKeeper', () => {
   it('records when a peer was last connected, and writes what is pending on destroy', async () => {
     const { library, doc, recorder, topic } = setup()
     recorder.markLoaded()
-    docText(doc).insert(0, 'x')
     const before = Date.now()
+    docText(doc).insert(0, 'x')
     recorder.setPeers(1)
     recorder.destroy()
     const entry = await eventually(() => library.get(topic), (e) => e !== undefined)

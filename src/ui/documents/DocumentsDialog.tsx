@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useRef, useState, type ChangeEvent } from 'react'
+import { useCallback, useRef, useState, type ChangeEvent } from 'react'
+import { useModal } from '../app/useModal'
 import type { DocumentEntry, DocumentLibrary } from '../../library/DocumentLibrary'
 import {
   decodeDocumentFile,
@@ -34,24 +35,6 @@ interface Props {
 type Message = { readonly kind: 'error' | 'done'; readonly text: string }
 
 const displayTitle = (title: string): string => title.trim() || 'Untitled'
-
-/** A modal dialog, open while `open`; Escape and the close button call `onClose`. */
-function useModal(open: boolean, onClose: () => void) {
-  const ref = useRef<HTMLDialogElement>(null)
-  useEffect(() => {
-    const dialog = ref.current
-    if (dialog === null) return
-    if (open && !dialog.open) dialog.showModal()
-    if (!open && dialog.open) dialog.close()
-  }, [open])
-  useEffect(() => {
-    const dialog = ref.current
-    if (dialog === null) return
-    dialog.addEventListener('close', onClose)
-    return () => dialog.removeEventListener('close', onClose)
-  }, [onClose])
-  return ref
-}
 
 function DeleteConfirmation({ entry, onCancel, onConfirm }: { entry: DocumentEntry | null; onCancel: () => void; onConfirm: () => void }) {
   const ref = useModal(entry !== null, onCancel)

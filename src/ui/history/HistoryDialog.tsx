@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react'
+import { useCallback, useMemo, useState, type FormEvent } from 'react'
+import { useModal } from '../app/useModal'
 import { authorsSinceLastVersion } from '../../document/history/authorsSinceLastVersion'
 import { restoreVersion } from '../../document/history/restoreVersion'
 import { MAX_VERSION_LABEL_LENGTH, type Version } from '../../document/history/versionEntry'
@@ -62,7 +63,6 @@ function authorMarks(spans: readonly AuthorSpan[], versions: readonly Version[])
  * chunk and mounts it only while History is open, so it costs nothing before.
  */
 export default function HistoryDialog({ open, session, userName, title, language, colorScheme, lineWrapping, onClose }: Props) {
-  const ref = useRef<HTMLDialogElement>(null)
   const versions = useVersions(session, open)
   const [shown, setShown] = useState<Shown | null>(null)
   const [label, setLabel] = useState('')
@@ -74,18 +74,7 @@ export default function HistoryDialog({ open, session, userName, title, language
     setMessage(null)
     onClose()
   }, [onClose])
-  useEffect(() => {
-    const dialog = ref.current
-    if (dialog === null) return
-    if (open && !dialog.open) dialog.showModal()
-    if (!open && dialog.open) dialog.close()
-  }, [open])
-  useEffect(() => {
-    const dialog = ref.current
-    if (dialog === null) return
-    dialog.addEventListener('close', close)
-    return () => dialog.removeEventListener('close', close)
-  }, [close])
+  const ref = useModal(open, close)
 
   const version = shown === null ? undefined : versions.find((each) => each.id === shown.id)
 
