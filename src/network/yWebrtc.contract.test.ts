@@ -1,30 +1,19 @@
 // @vitest-environment node
 import { readFileSync } from 'node:fs'
 import wrtc from '@roamhq/wrtc'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
 import { WebrtcProvider } from 'y-webrtc'
-import { createSignalingServer, type SignalingServer } from '../../signaling/server'
 import { waitFor } from '../../signaling/testing/conditions'
-import { startNodePeer, type NodePeerProcess } from '../session/testing/nodePeerProcess'
+import { nodePeerRoomForTests } from '../session/testing/nodePeerRoomForTests'
 import { roomTopic } from '../room/roomTopic'
 import { chunkingRtc } from './chunkingRtc'
 import type { WebrtcConn } from './PeerLinks'
 
 Object.assign(globalThis, { WebSocket })
 
-let server: SignalingServer
-let port: number
-const peers: NodePeerProcess[] = []
-beforeAll(async () => {
-  server = createSignalingServer({ port: 0, host: '127.0.0.1' })
-  port = (await server.listen()).port
-})
-afterAll(async () => {
-  await Promise.all(peers.map((peer) => peer.stop()))
-  await server.close()
-})
+const peerRoom = nodePeerRoomForTests()
 
 /**
  * What src/network/ relies on in y-webrtc beyond its documented API, and the patch Meshpad
@@ -60,13 +49,13 @@ describe('y-webrtc contract', () => {
   })
 
   it('exposes the room, its connections and their simple-peer as src/network reads them', async () => {
-    peers.push(await startNodePeer(`http://127.0.0.1:${port}/#contract-room`, 'hello'))
+    await peerRoom.startPeer(`http://127.0.0.1:${peerRoom.port()}/#contract-room`, 'hello')
     const doc = new Y.Doc()
     const provider = new WebrtcProvider(
       // NOTE: the room name is the topic; the Node peer derives it from the secret.
       roomTopic('contract-room'),
       doc,
-      { signaling: [`ws://127.0.0.1:${port}/signaling`], password: 'contract-room', peerOpts: { wrtc: chunkingRtc(wrtc) } },
+      { signaling: [`ws://127.0.0.1:${peerRoom.port()}/signaling`], password: 'contract-room', peerOpts: { wrtc: chunkingRtc(wrtc) } },
     )
     const added: string[] = []
     provider.on('peers', ({ added: ids }: { added: string[] }) => added.push(...ids))

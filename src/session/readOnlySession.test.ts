@@ -1,39 +1,26 @@
 // @vitest-environment node
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type * as Y from 'yjs'
-import { createSignalingServer, type SignalingServer } from '../../signaling/server'
 import { waitFor } from '../../signaling/testing/conditions'
 import { userWithColor } from '../presence/userIdentity'
 import { createEditFragment, parseRoomAccess } from '../room/roomAccess'
 import { roomSigning } from '../room/roomSigning'
 import { MemoryCopy } from '../storage/MemoryCopy'
 import { openNodeSession } from './nodeSession'
-import { startNodePeer, type NodePeerProcess } from './testing/nodePeerProcess'
+import { nodePeerRoomForTests } from './testing/nodePeerRoomForTests'
 
-let server: SignalingServer
-let port: number
-const peers: NodePeerProcess[] = []
-
-beforeAll(async () => {
-  server = createSignalingServer({ port: 0, host: '127.0.0.1' })
-  port = (await server.listen()).port
-})
-afterAll(async () => {
-  await Promise.all(peers.map((peer) => peer.stop()))
-  await server.close()
-})
+const signaling = nodePeerRoomForTests()
 
 describe('a read-only session', () => {
   it('follows writers, stores only signed changes, and sends nothing of its own', async () => {
     const edit = createEditFragment()
     const read = await (roomSigning(parseRoomAccess(edit)) as NonNullable<ReturnType<typeof roomSigning>>).readFragment
-    const origin = `http://127.0.0.1:${port}/`
-    const writer = await startNodePeer(`${origin}#${edit}`, 'Signed text.')
-    peers.push(writer)
+    const origin = `http://127.0.0.1:${signaling.port()}/`
+    const writer = await signaling.startPeer(`${origin}#${edit}`, 'Signed text.')
 
     let stored: Y.Doc | null = null
     const session = openNodeSession(
-      { secret: read, signaling: [`ws://127.0.0.1:${port}/signaling`], origin: '' },
+      { secret: read, signaling: [`ws://127.0.0.1:${signaling.port()}/signaling`], origin: '' },
       {
         user: userWithColor('Reader', '#123456'),
         storage: (_topic, doc) => {
@@ -55,10 +42,8 @@ describe('a read-only session', () => {
 
       // Another reader and a second writer join; the writers' text reaches everyone, the
       // injected text no one.
-      const otherReader = await startNodePeer(`${origin}#${read}`, '')
-      peers.push(otherReader)
-      const second = await startNodePeer(`${origin}#${edit}`, ' More.')
-      peers.push(second)
+      const otherReader = await signaling.startPeer(`${origin}#${read}`, '')
+      const second = await signaling.startPeer(`${origin}#${edit}`, ' More.')
       for (const peer of [writer, otherReader, second]) {
         const text = await peer.waitForText((value) => value.includes('Signed text.') && value.includes('More.'), 30_000)
         expect(text).not.toContain('INJECTED')

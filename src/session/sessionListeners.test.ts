@@ -1,28 +1,16 @@
 // @vitest-environment node
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import { WebrtcProvider } from 'y-webrtc'
 import { Awareness } from 'y-protocols/awareness'
-import { createSignalingServer, type SignalingServer } from '../../signaling/server'
 import { waitFor } from '../../signaling/testing/conditions'
 import { PEER_EVENTS, type SimplePeer, type WebrtcConn } from '../network/PeerLinks'
 import { userWithColor } from '../presence/userIdentity'
 import { openMemoryCopy } from '../storage/MemoryCopy'
 import { openNodeSession } from './nodeSession'
-import { startNodePeer, type NodePeerProcess } from './testing/nodePeerProcess'
+import { nodePeerRoomForTests } from './testing/nodePeerRoomForTests'
 
-let server: SignalingServer
-let port: number
-const peers: NodePeerProcess[] = []
-
-beforeAll(async () => {
-  server = createSignalingServer({ port: 0, host: '127.0.0.1' })
-  port = (await server.listen()).port
-})
-afterAll(async () => {
-  await Promise.all(peers.map((peer) => peer.stop()))
-  await server.close()
-})
+const signaling = nodePeerRoomForTests()
 
 type Observed = { _observers: Map<string, Set<unknown>> }
 const listeners = (observable: unknown): number =>
@@ -31,9 +19,8 @@ const peerListeners = (peer: SimplePeer): number[] => PEER_EVENTS.map((event) =>
 
 describe('Session.destroy()', () => {
   it('removes every listener it added to the doc, awareness, provider, signaling and peer connections', async () => {
-    const link = `http://127.0.0.1:${port}/#listener-room`
-    const other = await startNodePeer(link, 'from the other process')
-    peers.push(other)
+    const link = `http://127.0.0.1:${signaling.port()}/#listener-room`
+    const other = await signaling.startPeer(link, 'from the other process')
 
     // The counts of a doc and awareness nobody else listens to, and what y-webrtc itself adds.
     const bareDoc = new Y.Doc()
@@ -81,7 +68,7 @@ describe('Session.destroy()', () => {
     })
 
     const session = openNodeSession(
-      { secret: 'listener-room', signaling: [`ws://127.0.0.1:${port}/signaling`], origin: '' },
+      { secret: 'listener-room', signaling: [`ws://127.0.0.1:${signaling.port()}/signaling`], origin: '' },
       { user: userWithColor('Listener', '#123456'), storage: openMemoryCopy },
     )
     await waitFor(() => session.status.syncedPeers === 1, 30_000)
