@@ -1,24 +1,12 @@
-import { NO_PATHS, type PathSummary } from '../network/PeerPaths'
+import type { NetworkState } from '../network/networkState'
+import { NO_PATHS } from '../network/PeerPaths'
 import type { SignalingState } from '../network/signalingState'
 import type { StorageState } from '../storage/localCopy'
 
 export type { SignalingState, StorageState }
 
-export interface SessionStatus {
-  readonly signaling: SignalingState
-  /** Peers with an open WebRTC data channel. */
-  readonly peers: number
-  /**
-   * Of those, the peers whose sync exchange completed: they sent us every edit they had when the
-   * link opened (Yjs sync step 2), and got ours in reply to theirs.
-   */
-  readonly syncedPeers: number
-  /** Other tabs of this browser, synced over BroadcastChannel. */
-  readonly tabs: number
-  /** How the peers are reached: direct, through a relay, connecting, unreachable (issue 10). */
-  readonly paths: PathSummary
-  /** Updates from peers dropped for want of a valid signature (v2 rooms); shown, never silent. */
-  readonly ignoredChanges: number
+/** A session's status: its network's (signaling, peers, paths…) and its local copy's. */
+export interface SessionStatus extends NetworkState {
   readonly storage: StorageState
   readonly storageError: string | null
 }
