@@ -53,3 +53,27 @@ export class CopyStateStore {
     }
   }
 }
+
+/**
+ * The reporting half of a {@link LocalCopy}, shared by every implementation: its state, error,
+ * listeners and `whenSaved()`, all from one {@link CopyStateStore} the subclass updates.
+ */
+export abstract class ReportingCopy {
+  protected readonly store = new CopyStateStore()
+
+  get state(): StorageState {
+    return this.store.state
+  }
+
+  get error(): string | null {
+    return this.store.error
+  }
+
+  onChange(listener: () => void): () => void {
+    return this.store.onChange(listener)
+  }
+
+  whenSaved(): Promise<void> {
+    return this.store.whenSaved()
+  }
+}

@@ -1,8 +1,8 @@
 import type * as Y from 'yjs'
 import { IndexeddbPersistence } from 'y-indexeddb'
-import { CopyStateStore } from './CopyStateStore'
+import { ReportingCopy } from './CopyStateStore'
 import { IndexeddbWriter } from './IndexeddbWriter'
-import type { LocalCopy, OpenLocalCopy, StorageState } from './localCopy'
+import type { LocalCopy, OpenLocalCopy } from './localCopy'
 
 /** The IndexedDB database that holds a room's document in this browser. */
 export function roomDatabaseName(topic: string): string {
@@ -13,33 +13,17 @@ export function roomDatabaseName(topic: string): string {
  * A document's copy in this browser's IndexedDB (database {@link roomDatabaseName}): y-indexeddb
  * reads it, {@link IndexeddbWriter} writes it and says when a write is committed.
  */
-export class IndexeddbCopy implements LocalCopy {
+export class IndexeddbCopy extends ReportingCopy implements LocalCopy {
   readonly whenLoaded: Promise<void>
-  private readonly store = new CopyStateStore()
   private readonly persistence: IndexeddbPersistence
   private readonly writer: IndexeddbWriter
   private closing: Promise<void> | null = null
 
   constructor(topic: string, doc: Y.Doc) {
+    super()
     this.persistence = new IndexeddbPersistence(roomDatabaseName(topic), doc)
     this.writer = new IndexeddbWriter(doc, this.persistence, (state, error) => this.store.set(state, error))
     this.whenLoaded = this.persistence.whenSynced.then(() => undefined)
-  }
-
-  get state(): StorageState {
-    return this.store.state
-  }
-
-  get error(): string | null {
-    return this.store.error
-  }
-
-  onChange(listener: () => void): () => void {
-    return this.store.onChange(listener)
-  }
-
-  whenSaved(): Promise<void> {
-    return this.store.whenSaved()
   }
 
   destroy(): Promise<void> {

@@ -1,6 +1,6 @@
 import * as Y from 'yjs'
-import { CopyStateStore } from './CopyStateStore'
-import type { LocalCopy, StorageState } from './localCopy'
+import { ReportingCopy } from './CopyStateStore'
+import type { LocalCopy } from './localCopy'
 import { describe, type LevelStore } from './LevelStore'
 
 /** After a failed write, how long until the whole document is written again. */
@@ -25,9 +25,8 @@ export const COMPACT_MIN_BYTES = 32 * 1024
  * NOTE: updates are written one batch at a time: those that arrive while a write runs are merged
  * into the next, so a burst (a newcomer's whole history, a replayed trace) costs a few writes.
  */
-export class LevelCopy implements LocalCopy {
+export class LevelCopy extends ReportingCopy implements LocalCopy {
   readonly whenLoaded: Promise<void>
-  private readonly store = new CopyStateStore()
   private pending: Uint8Array[] = []
   private writing: Promise<void> | null = null
   /** After a failed write, the next write is the whole document (what failed is unknown). */
@@ -47,24 +46,9 @@ export class LevelCopy implements LocalCopy {
     private readonly level: LevelStore,
     private readonly onClosed: () => void,
   ) {
+    super()
     doc.on('update', this.handleUpdate)
     this.whenLoaded = this.load()
-  }
-
-  get state(): StorageState {
-    return this.store.state
-  }
-
-  get error(): string | null {
-    return this.store.error
-  }
-
-  onChange(listener: () => void): () => void {
-    return this.store.onChange(listener)
-  }
-
-  whenSaved(): Promise<void> {
-    return this.store.whenSaved()
   }
 
   /** Idempotent. Stops observing the doc, writes what is pending, and lets the store forget it. */
