@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vite'
 import react from '@vitejs/plugin-react'
 import { VitePWA } from 'vite-plugin-pwa'
@@ -51,10 +52,18 @@ const PREACT_FOR_REACT = [
   { find: /^react$/, replacement: 'preact/compat' },
 ]
 
+/**
+ * y-webrtc's peer connection without Node's stream polyfills: see src/network/browserPeer.ts.
+ * Only the browser build; Node (tests, the always-on peer) keeps simple-peer itself.
+ */
+const LIGHT_PEER = [
+  { find: /^simple-peer\/simplepeer\.min\.js$/, replacement: fileURLToPath(new URL('./src/network/browserPeer.ts', import.meta.url)) },
+]
+
 export default defineConfig({
   plugins: [react(), serviceWorker()],
   resolve: {
-    alias: PREACT_FOR_REACT,
+    alias: [...PREACT_FOR_REACT, ...LIGHT_PEER],
     // NOTE: two copies of either break Meshpad (Yjs's `instanceof` checks, CodeMirror's facets).
     dedupe: ['yjs', '@codemirror/state', '@codemirror/view', 'lib0'],
   },

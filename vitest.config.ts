@@ -7,5 +7,7 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'signaling/**/*.test.ts', 'peer/**/*.test.ts'],
     environment: 'node',
     testTimeout: 15_000,
+    // NOTE: simple-peer-light ships ES modules in a package Node reads as CommonJS: Vitest transforms it.
+    server: { deps: { inline: ['simple-peer-light'] } },
   },
 })

@@ -104,22 +104,42 @@ export function createEditor(
 
   let destroyed = false
   let languageRequest = 0
+  // NOTE: what the view is configured with (or, for the language, last asked for). Asking again
+  // for the same is a no-op: a reconfiguration rebuilds the state's configuration and re-measures
+  // the view, which the UI would otherwise pay again for every unchanged value it passes on.
+  let languageWanted: { id: string; applied: Promise<void> } | null = null
+  let lineWrapping = options.lineWrapping
+  let colorScheme = options.colorScheme
 
   const handle: EditorHandle = {
     view,
     undoManager,
-    async setLanguage(id) {
+    setLanguage(id) {
+      if (languageWanted?.id === id) return languageWanted.applied
       // NOTE: loads can finish out of order; only the latest request may reconfigure.
       const request = ++languageRequest
-      const support = await languageInfo(id).load()
-      if (destroyed || request !== languageRequest) return
-      view.dispatch({ effects: language.reconfigure(support) })
+      const applied = languageInfo(id)
+        .load()
+        .then((support) => {
+          if (destroyed || request !== languageRequest) return
+          view.dispatch({ effects: language.reconfigure(support) })
+        })
+      // A failed load may be retried by asking again.
+      languageWanted = { id, applied }
+      applied.catch(() => {
+        if (languageWanted?.applied === applied) languageWanted = null
+      })
+      return applied
     },
     setLineWrapping(on) {
-      if (!destroyed) view.dispatch({ effects: wrapping.reconfigure(on ? EditorView.lineWrapping : []) })
+      if (destroyed || on === lineWrapping) return
+      lineWrapping = on
+      view.dispatch({ effects: wrapping.reconfigure(on ? EditorView.lineWrapping : []) })
     },
     setColorScheme(scheme) {
-      if (!destroyed) view.dispatch({ effects: theme.reconfigure(editorTheme(scheme)) })
+      if (destroyed || scheme === colorScheme) return
+      colorScheme = scheme
+      view.dispatch({ effects: theme.reconfigure(editorTheme(scheme)) })
     },
     destroy() {
       if (destroyed) return
@@ -129,6 +149,8 @@ export function createEditor(
       undoManager.destroy()
     },
   }
-  void handle.setLanguage(options.language)
+  handle.setLanguage(options.language).catch(() => {
+    // NOTE: reported by whoever asks for this language (the UI asks for it too); the text stays editable.
+  })
   return handle
 }

@@ -19,7 +19,7 @@ import { usePeople } from '../people/usePeople'
 import { usePersistAfterFirstEdit } from './usePersistAfterFirstEdit'
 import { useUser } from '../people/useUser'
 import { useWorkspace } from './useWorkspace'
-import type { EditorView } from '@codemirror/view'
+import { EditorViewSlot } from './EditorViewSlot'
 import { LazyPreviewPane } from '../preview/LazyPreviewPane'
 import { PreviewToggle } from '../preview/PreviewToggle'
 import { usePreviewChoice } from '../preview/usePreviewChoice'
@@ -40,7 +40,7 @@ export function App({ workspace, library }: { workspace: Workspace; library: Doc
   usePersistAfterFirstEdit(session)
   // Markdown preview (issue 13): the toggle, the editor view it follows.
   const preview = usePreviewChoice(meta.language)
-  const [editorView, setEditorView] = useState<EditorView | null>(null)
+  const [viewSlot] = useState(() => new EditorViewSlot())
 
   useEffect(() => workspace.setUser(user), [workspace, user])
 
@@ -99,8 +99,8 @@ export function App({ workspace, library }: { workspace: Workspace; library: Doc
         extra={preview.available && <PreviewToggle on={preview.chosen} onChange={preview.choose} />}
       />
       <main className="workspace" data-preview={preview.shown ? 'on' : 'off'}>
-        <EditorPane session={session} language={meta.language} lineWrapping={lineWrapping} colorScheme={colorScheme} onView={setEditorView} />
-        {preview.shown && <LazyPreviewPane session={session} editorView={editorView} colorScheme={colorScheme} />}
+        <EditorPane session={session} language={meta.language} lineWrapping={lineWrapping} colorScheme={colorScheme} onView={viewSlot.set} />
+        {preview.shown && <LazyPreviewPane session={session} viewSlot={viewSlot} colorScheme={colorScheme} />}
         <PeopleList people={people} selfName={user.name} onRename={rename} />
       </main>
       <StatusBar session={session} />

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useLayoutEffect, useRef, useState } from 'react'
 import type { Session } from '../../session/openSession'
 import { createEditor, type EditorHandle } from '../../editor/createEditor'
 import type { ColorScheme } from '../../editor/editorTheme'
@@ -31,7 +31,9 @@ export function EditorPane({ session, language, lineWrapping, colorScheme, onVie
   /** The language whose highlighting is in effect, or failed to load (`data-language`). */
   const [loaded, setLoaded] = useState<{ id: string; state: 'ready' | 'failed' } | null>(null)
 
-  useEffect(() => {
+  // NOTE: a layout effect: the view is built in the task that renders the page, so its first frame
+  // shows the text, and the network's events (joining the room) wait behind one task, not two.
+  useLayoutEffect(() => {
     if (parent.current === null) return
     const handle = createEditor(parent.current, session.text, session.awareness, {
       ...initial.current,
