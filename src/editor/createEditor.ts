@@ -108,6 +108,7 @@ export function createEditor(
   // for the same is a no-op: a reconfiguration rebuilds the state's configuration and re-measures
   // the view, which the UI would otherwise pay again for every unchanged value it passes on.
   let languageWanted: { id: string; applied: Promise<void> } | null = null
+  let languageApplied: string | null = null
   let lineWrapping = options.lineWrapping
   let colorScheme = options.colorScheme
 
@@ -122,6 +123,9 @@ export function createEditor(
         .load()
         .then((support) => {
           if (destroyed || request !== languageRequest) return
+          // NOTE: plain text has no support; the view starts without any, so it needs no reconfiguring.
+          if (languageApplied === null && Array.isArray(support) && support.length === 0) return
+          languageApplied = id
           view.dispatch({ effects: language.reconfigure(support) })
         })
       // A failed load may be retried by asking again.

@@ -3,6 +3,10 @@ import type { PeerPath } from '../../network/peerPath'
 import { isAlwaysOnState } from '../../presence/alwaysOnPeers'
 import type { Session } from '../../session/openSession'
 
+// NOTE: one collator for every sort: `localeCompare` builds one per call, and the list is sorted
+// on every presence change.
+const byName = new Intl.Collator()
+
 export interface Person {
   readonly clientId: number
   readonly name: string
@@ -38,7 +42,7 @@ function readPeople(session: Session): Person[] {
     people.push({ clientId, name: user.name, color: user.color, isSelf: clientId === session.doc.clientID, alwaysOn: isAlwaysOnState(state), ...(path === undefined ? {} : { path }) })
   })
   // Yourself first, then by name, so the list does not reshuffle as cursors move.
-  people.sort((a, b) => Number(b.isSelf) - Number(a.isSelf) || a.name.localeCompare(b.name) || a.clientId - b.clientId)
+  people.sort((a, b) => Number(b.isSelf) - Number(a.isSelf) || byName.compare(a.name, b.name) || a.clientId - b.clientId)
   return [...people, ...unreachableStrangers(session, paths)]
 }
 
