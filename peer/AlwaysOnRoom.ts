@@ -2,6 +2,7 @@ import type { Logger } from 'pino'
 import { ALWAYS_ON_FIELD, ALWAYS_ON_NAME, storedStateOf } from '../src/presence/storedState'
 import { userWithColor } from '../src/presence/userIdentity'
 import { openNodeSession } from '../src/session/nodeSession'
+import type { IceServerSource } from '../src/network/iceServers'
 import type { Session } from '../src/session/openSession'
 import type { SessionStatus } from '../src/session/sessionStatus'
 import type { LocalCopy, OpenLocalCopy } from '../src/storage/localCopy'
@@ -32,10 +33,11 @@ export class AlwaysOnRoom {
     readonly room: PeerRoom,
     storage: OpenLocalCopy,
     private readonly log: Logger,
+    iceServerSource?: IceServerSource,
   ) {
     let copy: LocalCopy | null = null
     const keep: OpenLocalCopy = (topic, doc) => (copy = storage(topic, doc))
-    this.session = openNodeSession(room.link, { user: ALWAYS_ON_USER, storage: keep })
+    this.session = openNodeSession(room.link, { user: ALWAYS_ON_USER, storage: keep, iceServerSource })
     if (copy === null) throw new Error('the session opened no local copy')
     this.copy = copy
     this.previous = this.session.status

@@ -1,6 +1,7 @@
 import wrtc from '@roamhq/wrtc'
 import WebSocket from 'ws'
 import { chunkingRtc } from '../network/chunkingRtc'
+import type { IceServerSource } from '../network/iceServers'
 import type { UserIdentity } from '../presence/userIdentity'
 import type { ParsedRoomLink } from '../room/parseRoomLink'
 import type { OpenLocalCopy } from '../storage/localCopy'
@@ -11,6 +12,8 @@ export interface NodeSessionOptions {
   /** The local copy: LevelDB for a peer that keeps documents, memory for one that does not. */
   readonly storage: OpenLocalCopy
   readonly iceServers?: readonly RTCIceServer[]
+  /** ICE servers that change (the link's server's `/ice-servers`, renewed); wins over `iceServers`. */
+  readonly iceServerSource?: IceServerSource
   /** y-webrtc's `maxConns` (tests); default y-webrtc's own. */
   readonly maxConns?: number
 }
@@ -27,6 +30,7 @@ export function openNodeSession(link: ParsedRoomLink, options: NodeSessionOption
     user: options.user,
     storage: options.storage,
     iceServers: options.iceServers,
+    iceServerSource: options.iceServerSource,
     maxConns: options.maxConns,
     rtc: chunkingRtc(wrtc),
   })
