@@ -12,6 +12,8 @@ export interface SignedRoomKeys {
   readonly verifyKey: Promise<CryptoKey>
   /** Null for a reader. */
   readonly signingKey: Promise<CryptoKey> | null
+  /** The seed `signingKey` comes from: own updates are then signed synchronously (see `UpdateSigner`). */
+  readonly signingSeed?: Uint8Array | null
 }
 
 export interface SignedRoomOptions {
@@ -59,6 +61,7 @@ export class SignedRoom {
       topic: options.topic,
       verifyKey: options.keys.verifyKey,
       signingKey: options.keys.signingKey,
+      signingSeed: options.keys.signingSeed,
       relayTo: options.relayTo,
       onChange: options.onChange,
       onOwnSent: this.releaseHeld,

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest'
+import { signingKeyPair, verifyKey } from '../../room/roomSigning'
+import { pureEd25519 } from './pureEd25519'
+import { decodeSignedSync, signedBytes, signUpdate, verifyUpdate } from './signedSyncMessage'
+import { UpdateSigner } from './UpdateSigner'
+
+const TOPIC = 'signer-topic'
+const seedOf = (first: number): Uint8Array => Uint8Array.from({ length: 32 }, (_, i) => (first + i * 7) & 0xff)
+
+async function room(seed: Uint8Array): Promise<{ privateKey: CryptoKey; verify: CryptoKey; publicKey: Uint8Array }> {
+  const pair = await signingKeyPair(seed)
+  return { privateKey: pair.privateKey, verify: await verifyKey(pair.publicKey), publicKey: pair.publicKey }
+}
+
+describe('the pure-JS Ed25519 signer beside WebCrypto', () => {
+  it('derives the same public key from a seed and makes byte-identical signatures', async () => {
+    const seed = seedOf(3)
+    const { privateKey, verify, publicKey } = await room(seed)
+    expect(pureEd25519.publicKey(seed)).toEqual(publicKey)
+    for (const update of [Uint8Array.of(0, 0), Uint8Array.of(1, 1, 200, 3, 0, 4, 1, 7, 99), new Uint8Array(3000).fill(5)]) {
+      const message = signedBytes(TOPIC, update)
+      const pure = pureEd25519.sign(message, seed)
+      const web = new Uint8Array(await crypto.subtle.sign('Ed25519', privateKey, message))
+      expect(pure).toEqual(web)
+      // Each verifies the other's signature, and neither accepts a changed update.
+      expect(await verifyUpdate(verify, TOPIC, { signature: pure, update })).toBe(true)
+      const changed = update.slice()
+      changed[0] = (changed[0] as number) ^ 1
+      expect(await verifyUpdate(verify, TOPIC, { signature: pure, update: changed })).toBe(false)
+      expect(await verifyUpdate(verify, 'another-topic', { signature: pure, update })).toBe(false)
+    }
+  })
+})
+
+describe('UpdateSigner', () => {
+  it('signs with WebCrypto until prepared, then synchronously, with the same bytes', async () => {
+    const seed = seedOf(11)
+    const { privateKey, verify } = await room(seed)
+    const signer = new UpdateSigner({ topic: TOPIC, privateKey: Promise.resolve(privateKey), seed, verifyKey: Promise.resolve(verify) })
+    const update = Uint8Array.of(1, 1, 9, 0, 4, 1, 7, 104, 105, 0)
+    expect(signer.signNow(update)).toBeNull()
+    const before = await signer.sign(update)
+    await signer.prepare()
+    expect(signer.synchronous).toBe(true)
+    const now = signer.signNow(update)
+    expect(now).toEqual(before)
+    expect(now).toEqual(await signUpdate(privateKey, TOPIC, update))
+    const decoded = decodeSignedSync(now as Uint8Array)
+    expect(decoded?.kind).toBe('update')
+    expect(await verifyUpdate(verify, TOPIC, decoded as { signature: Uint8Array; update: Uint8Array })).toBe(true)
+  })
+
+  it('keeps WebCrypto when the pure-JS signer disagrees with the room key, or fails to load', async () => {
+    const seed = seedOf(21)
+    const { privateKey, verify } = await room(seed)
+    const warnings: string[] = []
+    const base = { topic: TOPIC, privateKey: Promise.resolve(privateKey), seed, verifyKey: Promise.resolve(verify), warn: (m: string) => void warnings.push(m) }
+    const wrongKey = new UpdateSigner({ ...base, load: async () => ({ ...pureEd25519, sign: (message) => pureEd25519.sign(message, seedOf(99)) }) })
+    await wrongKey.prepare()
+    expect(wrongKey.synchronous).toBe(false)
+    expect(wrongKey.signNow(Uint8Array.of(0, 0))).toBeNull()
+    const failed = new UpdateSigner({ ...base, load: () => Promise.reject(new Error('offline')) })
+    await failed.prepare()
+    expect(failed.synchronous).toBe(false)
+    expect(warnings).toHaveLength(2)
+    // Still signing, through WebCrypto.
+    const update = Uint8Array.of(0, 0)
+    const signed = decodeSignedSync(await failed.sign(update)) as { signature: Uint8Array; update: Uint8Array }
+    expect(await verifyUpdate(verify, TOPIC, signed)).toBe(true)
+  })
+})
