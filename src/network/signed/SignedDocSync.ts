@@ -1,7 +1,7 @@
 import * as Y from 'yjs'
 import { decodeSignedSync, encodeSignedSync, isSignedSyncMessage, verifyUpdate } from './signedSyncMessage'
 import { SignedLog } from './SignedLog'
-import { UpdateSigner, type PureEd25519Loader } from './UpdateSigner'
+import { UpdateSigner, type PureSignerLoader } from './UpdateSigner'
 
 
 export interface SignedDocSyncOptions {
@@ -14,7 +14,7 @@ export interface SignedDocSyncOptions {
   readonly signingKey: Promise<CryptoKey> | null
   /** The seed `signingKey` comes from: with it, own updates are signed synchronously (`UpdateSigner`). */
   readonly signingSeed?: Uint8Array | null
-  readonly loadSigner?: PureEd25519Loader
+  readonly loadSigner?: PureSignerLoader
   /** Whether a verified update received on link `from` is forwarded on link `to` (see `RoomGossip`). */
   readonly relayTo: (from: string, to: string) => boolean
   /** The ignored count or a link's sync state changed. */

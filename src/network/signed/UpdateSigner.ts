@@ -1,13 +1,10 @@
-import type { PureEd25519 } from './pureEd25519'
-import { encodeSignedSync, signedBytes, signUpdate, verifyUpdate } from './signedSyncMessage'
+import type { pureSigner } from './pureSigner'
+import { signUpdate } from './signedSyncMessage'
 
 /** Loads the pure-JS signer (a dynamic import: it is not part of the first page load). */
-export type PureEd25519Loader = () => Promise<PureEd25519>
+export type PureSignerLoader = () => Promise<typeof pureSigner>
 
-const loadPureEd25519: PureEd25519Loader = async () => (await import('./pureEd25519')).pureEd25519
-
-/** An empty Yjs update: what the probe signature covers (it is never sent). */
-const EMPTY_UPDATE = Uint8Array.of(0, 0)
+const loadPureSigner: PureSignerLoader = async () => (await import('./pureSigner')).pureSigner
 
 export interface UpdateSignerOptions {
   readonly topic: string
@@ -15,9 +12,9 @@ export interface UpdateSignerOptions {
   readonly privateKey: Promise<CryptoKey>
   /** The 32-byte seed `privateKey` was imported from; null: WebCrypto only. */
   readonly seed: Uint8Array | null
-  /** The room's verify key: a probe the pure-JS signer signs must pass it before it is used. */
+  /** The room's verify key: the pure-JS signer must pass it before it is used. */
   readonly verifyKey: Promise<CryptoKey>
-  readonly load?: PureEd25519Loader
+  readonly load?: PureSignerLoader
   readonly warn?: (message: string) => void
 }
 
@@ -25,13 +22,11 @@ export interface UpdateSignerOptions {
  * Signs this writer's `update` messages in a v2 room. It is responsible for signing synchronously
  * once the pure-JS signer is loaded, so an own edit leaves in the task that made it (a WebCrypto
  * signature resolves in a later task, after the page has rendered the keystroke), and through
- * WebCrypto until then; for loading that signer once, on the first `prepare()` (the first own
- * edit), never with the page; and for switching to it only after a probe it signed verified with
- * the room's WebCrypto key (on any mismatch or load failure it keeps WebCrypto). Both sign the
- * same bytes: Ed25519 signatures are deterministic.
+ * WebCrypto until then or if that signer fails to load or to match the room key; and for loading
+ * it once, on the first `prepare()` (a writer's first own edit), never with the page.
  */
 export class UpdateSigner {
-  private pure: PureEd25519 | null = null
+  private pure: ((update: Uint8Array) => Uint8Array) | null = null
   private prepared: Promise<void> | null = null
 
   constructor(private readonly options: UpdateSignerOptions) {}
@@ -43,29 +38,20 @@ export class UpdateSigner {
 
   /** Starts loading the pure-JS signer; idempotent. Resolves once it is used or refused. */
   prepare(): Promise<void> {
-    this.prepared ??= this.load()
+    const { seed, topic, verifyKey, load = loadPureSigner } = this.options
+    if (seed === null) return Promise.resolve()
+    this.prepared ??= load()
+      .then((create) => create(seed, topic, verifyKey))
+      .then(
+        (sign) => void (this.pure = sign),
+        (error: unknown) => this.options.warn?.(`[meshpad] signing with WebCrypto: ${String(error)}`),
+      )
     return this.prepared
-  }
-
-  private async load(): Promise<void> {
-    const { seed, topic, warn } = this.options
-    if (seed === null) return
-    return (this.options.load ?? loadPureEd25519)()
-      .then(async (pure) => {
-        const signature = pure.sign(signedBytes(topic, EMPTY_UPDATE), seed)
-        const ok = await verifyUpdate(await this.options.verifyKey, topic, { signature, update: EMPTY_UPDATE })
-        if (ok) this.pure = pure
-        else warn?.('[meshpad] the pure-JS signer disagrees with WebCrypto; signing with WebCrypto')
-      })
-      .catch((error: unknown) => warn?.(`[meshpad] could not load the pure-JS signer: ${String(error)}`))
   }
 
   /** The signed `update` message for `update` now, or null while only WebCrypto can sign. */
   signNow(update: Uint8Array): Uint8Array | null {
-    const { pure } = this
-    if (pure === null || this.options.seed === null) return null
-    const signature = pure.sign(signedBytes(this.options.topic, update), this.options.seed)
-    return encodeSignedSync({ kind: 'update', signature, update })
+    return this.pure?.(update) ?? null
   }
 
   /** The signed `update` message for `update`: synchronous if it can be, else WebCrypto's. */
