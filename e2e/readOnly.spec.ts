@@ -171,7 +171,26 @@ test('an old #SECRET link still edits, and its room moves to a new link for a re
   await expectDocumentText(c.page, 'Old room. Still edits.')
   await expect(c.page.getByTestId('read-only-mark')).toBeVisible()
 
-  for (const peer of [a, b, c]) await peer.context.close()
+  // A damaged link pasted into an open page: the open document and its address stay, a notice says why.
+  const editLink = a.page.url()
+  await a.page.evaluate(() => void (window.location.hash = '#e1.cut-short'))
+  await expect(a.page.getByRole('status').filter({ hasText: 'This edit link is damaged' })).toBeVisible()
+  await expect(a.page).toHaveURL(editLink)
+  await expectDocumentText(a.page, 'Old room. Still edits.')
+
+  // A damaged read-only link on a first visit: a clear error, and nothing opened or stored.
+  const fresh = await browser.newContext()
+  const page = await fresh.newPage()
+  const sockets: string[] = []
+  page.on('websocket', (socket) => sockets.push(socket.url()))
+  await page.goto(`${server.url}#r1.cut-short`)
+  await expect(page.getByTestId('link-problem')).toContainText('This read-only link is damaged')
+  await expect(page.getByTestId('link-problem')).toContainText('Copy the whole link again')
+  await expect(page.locator(EDITOR)).toHaveCount(0)
+  expect(await page.evaluate(async () => (await indexedDB.databases()).map((db) => db.name))).toEqual([])
+  expect(sockets).toEqual([])
+
+  for (const context of [a.context, b.context, c.context, fresh]) await context.close()
 })
 
 test('between tabs of one browser, a tampered read-only tab cannot write into an editing tab', async ({ browser, server }) => {

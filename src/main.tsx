@@ -8,10 +8,21 @@ import { Workspace } from './session/Workspace'
 import { App } from './ui/app/App'
 import { localStorageOrNone } from './ui/app/localStorageOrNone'
 import './ui/app/app.css'
-import { requireSecureContext } from './network/secureContext'
+import { requireSecureContext, showInsecureContextProblem } from './network/secureContext'
+import { roomLinkProblem } from './room/roomLinkProblem'
+import { roomSecretFromHash } from './room/roomLink'
 
 // issue 10: on an insecure origin (http on a LAN address) say what is wrong and stop, instead of hanging.
 requireSecureContext(window)
+
+// NOTE: a damaged e1./r1. link stops the page before anything is opened or stored (not even the
+// library's database); a corrected address reloads it.
+const linkProblem = roomLinkProblem(roomSecretFromHash(window.location.hash) ?? '')
+if (linkProblem !== null) {
+  showInsecureContextProblem(document.getElementById('root') ?? document.body, linkProblem, 'link-problem')
+  window.addEventListener('hashchange', () => window.location.reload())
+  throw new Error(`${linkProblem.title}: ${linkProblem.explanation}`)
+}
 
 declare global {
   interface Window {

@@ -1,6 +1,7 @@
 import type { DocumentLibrary } from '../library/DocumentLibrary'
 import type { UserIdentity } from '../presence/userIdentity'
 import { createEditFragment } from '../room/roomAccess'
+import { roomLinkProblem } from '../room/roomLinkProblem'
 import type { Session } from './openSession'
 
 /** Where the open room is shown and chosen: the page's URL fragment, in a browser. */
@@ -116,6 +117,13 @@ export class Workspace {
 
   private switchTo(secret: string, notice: string | null): void {
     if (this.destroyed) return
+    const problem = roomLinkProblem(secret)
+    if (problem !== null) {
+      // NOTE: a damaged link opens nothing: the open document stays, and so does its address.
+      this.options.address.show(this.current.session.secret, 'replace')
+      this.set({ ...this.current, notice: `${problem.title}. ${problem.explanation} ${problem.remedies[0]}` })
+      return
+    }
     if (secret === this.current.session.secret) {
       if (notice !== this.current.notice) this.set({ ...this.current, notice })
       return

@@ -13,6 +13,7 @@ import { forgetPeers } from '../presence/forgetPeers'
 import { guardPresence } from '../presence/guardPresence'
 import type { UserIdentity } from '../presence/userIdentity'
 import { accessPassword, accessTopic, parseRoomAccess } from '../room/roomAccess'
+import { roomLinkProblem } from '../room/roomLinkProblem'
 import { roomSigning } from '../room/roomSigning'
 import type { OpenLocalCopy } from '../storage/localCopy'
 import type { PageLifecycle } from './pageLifecycle'
@@ -97,6 +98,9 @@ export interface Session {
 export function openSession(secret: string, options: SessionOptions): Session {
   // NOTE: v2 links derive topic, password and signing keys; a reader stores and
   // serves a verified copy of its own (see readerCopy).
+  const problem = roomLinkProblem(secret)
+  // NOTE: thrown before anything opens: a damaged v2 link must not become a v1 room (see Workspace).
+  if (problem !== null) throw new Error(`${problem.title}: ${problem.explanation}`)
   const access = parseRoomAccess(secret)
   const signing = roomSigning(access)
   const topic = accessTopic(access)

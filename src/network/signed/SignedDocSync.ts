@@ -46,6 +46,8 @@ export class SignedDocSync {
   private readonly links = new Map<string, Link>()
   private pending: Uint8Array[] = []
   private flushQueued = false
+  /** Send steps queued and not yet done. */
+  private steps = 0
   private flushing = false
   /** Signing and sending this peer's own messages, in order. */
   private sendChain: Promise<void> = Promise.resolve()
@@ -230,15 +232,20 @@ export class SignedDocSync {
     void this.signer.prepare()
     this.pending.push(update)
     if (this.flushQueued) return
+    // NOTE: with nothing queued before it, a synchronous signature lets the update leave right
+    // here, as y-webrtc sends an unsigned one, before the editor renders the keystroke.
+    if (this.steps === 0 && this.signer.synchronous) return void this.flushLocal()
     this.flushQueued = true
     this.enqueue(this.flushLocal)
   }
 
   /** Runs `step` after every earlier send step; a failure (no Ed25519 here) is reported, not fatal. */
   private enqueue(step: () => void | Promise<void>): void {
-    this.sendChain = this.sendChain.then(step).catch((error: unknown) => {
-      this.options.warn?.(`[meshpad] could not sign an update: ${String(error)}`)
-    })
+    this.steps++
+    this.sendChain = this.sendChain
+      .then(step)
+      .catch((error: unknown) => this.options.warn?.(`[meshpad] could not sign an update: ${String(error)}`))
+      .then(() => void this.steps--)
   }
 
   /** Signs every own update queued so far as one, and sends it to every link. */
