@@ -135,7 +135,8 @@ export function openSession(secret: string, options: SessionOptions): Session {
     password: accessPassword(access),
     doc: sharedDoc,
     awareness,
-    signed: signing ?? undefined,
+    // NOTE: a reader's signed log lives with its copy, so it can serve newcomers after a reload.
+    signed: signing === null ? undefined : { ...signing, logStore: copy.signedLog },
     signaling: options.signaling,
     iceServers: options.iceServers,
     maxConns: options.maxConns,

@@ -1,5 +1,6 @@
 import * as Y from 'yjs'
-import { decodeSignedSync, encodeSignedSync, isSignedSyncMessage, verifyUpdate } from './signedSyncMessage'
+import { decodeSignedSync, encodeSignedSync, isSignedSyncMessage, verifyMessage, verifyUpdate } from './signedSyncMessage'
+import type { SignedLogStore } from '../../storage/localCopy'
 import { SignedLog } from './SignedLog'
 import { UpdateSigner, type PureSignerLoader } from './UpdateSigner'
 
@@ -12,6 +13,8 @@ export interface SignedDocSyncOptions {
   readonly verifyKey: Promise<CryptoKey>
   /** Signs this peer's own updates; null for a reader, which sends none of its own. */
   readonly signingKey: Promise<CryptoKey> | null
+  /** Where a reader keeps its signed log across reloads (see `SignedLog`); none: memory only. */
+  readonly logStore?: SignedLogStore
   /** The seed `signingKey` comes from: with it, own updates are signed synchronously (`UpdateSigner`). */
   readonly signingSeed?: Uint8Array | null
   readonly loadSigner?: PureSignerLoader
@@ -52,7 +55,7 @@ export class SignedDocSync {
   /** Signing and sending this peer's own messages, in order. */
   private sendChain: Promise<void> = Promise.resolve()
   /** A reader's verified update messages, which it serves to newcomers. */
-  private readonly log = new SignedLog()
+  private readonly log: SignedLog
   private applied = false
   private ignoredCount = 0
   private destroyed = false
@@ -60,10 +63,10 @@ export class SignedDocSync {
 
   constructor(private readonly options: SignedDocSyncOptions) {
     const { signingKey, topic, verifyKey, warn } = options
-    this.signer =
-      signingKey === null
-        ? null
-        : new UpdateSigner({ topic, privateKey: signingKey, seed: options.signingSeed ?? null, verifyKey, load: options.loadSigner, warn })
+    const seed = options.signingSeed ?? null
+    this.signer = signingKey && new UpdateSigner({ topic, privateKey: signingKey, seed, verifyKey, load: options.loadSigner, warn })
+    const store = signingKey === null ? options.logStore : undefined
+    this.log = new SignedLog(store ? { store, verify: (data) => verifyMessage(verifyKey, topic, data) } : null)
     options.doc.on('update', this.handleUpdate)
   }
 

@@ -1,20 +1,53 @@
 import * as Y from 'yjs'
+import type { SignedLogStore } from '../../storage/localCopy'
 import { decodeSignedSync } from './signedSyncMessage'
 
 /** A reader asks a writer for a signed snapshot once its log holds this many updates. */
 export const LOG_COMPACT_ENTRIES = 512
 
+/** A changed log is stored at most this often (a whole compacted snapshot may be rewritten). */
+export const LOG_SAVE_MS = 1_000
+
+/** Where the log is kept, and how a stored message is checked again when it is loaded. */
+export interface SignedLogKeeping {
+  readonly store: SignedLogStore
+  /** Whether a stored message is a valid signed update of this room (stored bytes are not trusted). */
+  readonly verify: (data: Uint8Array) => Promise<boolean>
+}
+
 /**
  * A reader's verified `update` messages, signatures included: what it serves to a newcomer, who
  * checks them as it checks any writer's. It is responsible for keeping every message that changed
  * the reader's copy, in order, and for compacting them onto a writer's signed snapshot (asked for
- * once the log passes {@link LOG_COMPACT_ENTRIES}). It holds only verified messages; it neither
- * verifies nor sends.
+ * once the log passes {@link LOG_COMPACT_ENTRIES}); with a store, for loading what it stored
+ * (verified again; put before what arrived meanwhile) and storing it again after changes, at
+ * most every {@link LOG_SAVE_MS} and on `clear()`, never before the stored log was loaded.
+ * It holds only verified messages; it sends nothing.
  */
 export class SignedLog {
   private entries: Uint8Array[] = []
   /** The link a snapshot was asked of, until it answered. */
   private snapshotFrom: string | null = null
+  private loaded = false
+  private dirty = false
+  private saveTimer: ReturnType<typeof setTimeout> | null = null
+  private closed = false
+
+  constructor(private readonly keeping: SignedLogKeeping | null = null) {
+    if (keeping === null) return
+    void keeping.store
+      .load()
+      .then(async (stored) => {
+        const valid = await Promise.all(stored.map((data) => keeping.verify(data).catch(() => false)))
+        if (this.closed) return
+        this.entries = [...stored.filter((_, i) => valid[i]), ...this.entries]
+      })
+      .catch(() => {})
+      .finally(() => {
+        this.loaded = true
+        if (this.dirty) this.scheduleSave()
+      })
+  }
 
   /** The messages to serve, oldest first. */
   get messages(): readonly Uint8Array[] {
@@ -40,11 +73,21 @@ export class SignedLog {
   add(from: string, data: Uint8Array): void {
     this.entries.push(data)
     if (this.snapshotFrom === from) this.compactOnto(data)
+    this.dirty = true
+    this.scheduleSave()
   }
 
-  /** Replaces the log with `messages` (verified, oldest first): what a stored copy held. */
-  restore(messages: readonly Uint8Array[]): void {
-    this.entries = [...messages]
+  private scheduleSave(): void {
+    if (this.keeping === null || !this.loaded || this.saveTimer !== null || this.closed) return
+    this.saveTimer = setTimeout(() => this.save(), LOG_SAVE_MS)
+  }
+
+  private save(): void {
+    this.saveTimer = null
+    if (this.keeping === null || !this.dirty) return
+    this.dirty = false
+    // NOTE: a failed write leaves the stored log older, not wrong: it is saved again on the next change.
+    void this.keeping.store.save(this.entries).catch(() => void (this.dirty = true))
   }
 
   /**
@@ -72,8 +115,12 @@ export class SignedLog {
     if (this.entries.length <= LOG_COMPACT_ENTRIES / 2) this.snapshotFrom = null
   }
 
-  /** Forgets every message. */
+  /** Stores what changed (if anything is pending, and the stored log was loaded), then forgets every message. */
   clear(): void {
+    if (this.closed) return
+    this.closed = true
+    if (this.saveTimer !== null) clearTimeout(this.saveTimer)
+    if (this.loaded) this.save()
     this.entries = []
     this.snapshotFrom = null
   }

@@ -1,6 +1,7 @@
 import * as Y from 'yjs'
 import { tapPeerConnection } from '../chunkingRtc'
 import { isLinkUp, type WebrtcConn } from '../PeerLinks'
+import type { SignedLogStore } from '../../storage/localCopy'
 import { SignedDocSync } from './SignedDocSync'
 import { isSignedSyncMessage } from './signedSyncMessage'
 
@@ -14,6 +15,8 @@ export interface SignedRoomKeys {
   readonly signingKey: Promise<CryptoKey> | null
   /** The seed `signingKey` comes from: own updates are then signed synchronously (see `UpdateSigner`). */
   readonly signingSeed?: Uint8Array | null
+  /** Where a reader keeps its signed log (see `SignedDocSync`). */
+  readonly logStore?: SignedLogStore
 }
 
 export interface SignedRoomOptions {
@@ -62,6 +65,7 @@ export class SignedRoom {
       verifyKey: options.keys.verifyKey,
       signingKey: options.keys.signingKey,
       signingSeed: options.keys.signingSeed,
+      logStore: options.keys.logStore,
       relayTo: options.relayTo,
       onChange: options.onChange,
       onOwnSent: this.releaseHeld,
