@@ -77,6 +77,14 @@ export function parseRoomAccess(fragment: string, options?: { readonly v2Only: t
   return options?.v2Only ? null : { version: 1, canEdit: true, secret: fragment }
 }
 
+/**
+ * Whether `fragment` starts as a v2 link (`e1.`/`r1.`) yet is not an exact one: such a link must
+ * open nothing (see `roomLinkProblem` for the words), never an old-style room of that name.
+ */
+export function isDamagedV2Link(fragment: string): boolean {
+  return (fragment.startsWith(EDIT_FRAGMENT_PREFIX) || fragment.startsWith(READ_FRAGMENT_PREFIX)) && parseRoomAccess(fragment, { v2Only: true }) === null
+}
+
 /** A new v2 room: its edit link fragment, from 32 bytes of the platform's CSPRNG. */
 export function createEditFragment(): string {
   return EDIT_FRAGMENT_PREFIX + base64Url(crypto.getRandomValues(new Uint8Array(KEY_BYTES)))

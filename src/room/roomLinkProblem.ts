@@ -1,4 +1,4 @@
-import { EDIT_FRAGMENT_PREFIX, READ_FRAGMENT_PREFIX, parseRoomAccess } from './roomAccess'
+import { EDIT_FRAGMENT_PREFIX, READ_FRAGMENT_PREFIX, isDamagedV2Link } from './roomAccess'
 
 /** Why a link fragment opens no room, in words for the person, with what would help. */
 export interface RoomLinkProblem {
@@ -27,13 +27,12 @@ function keyFault(name: string, text: string | undefined): string | null {
  * Null when `fragment` (a link's `#…` without `#`) names a room; otherwise what is wrong. A
  * fragment starting with `e1.` or `r1.` is a v2 edit or read-only link and must be exact: were
  * it taken as an old-style secret, it would silently open another, empty room. Any other
- * non-empty fragment is an old-style (v1) secret, as before.
+ * non-empty fragment is an old-style (v1) secret, as before. NOTE: pages import this module only
+ * once a link is found damaged (`isDamagedV2Link`): its words are not part of the first load.
  */
 export function roomLinkProblem(fragment: string): RoomLinkProblem | null {
+  if (!isDamagedV2Link(fragment)) return null
   const edit = fragment.startsWith(EDIT_FRAGMENT_PREFIX)
-  if (!edit && !fragment.startsWith(READ_FRAGMENT_PREFIX)) return null
-  const access = parseRoomAccess(fragment, { v2Only: true })
-  if (access !== null) return null
   const parts = fragment.slice(3).split('.')
   const faults = edit
     ? [parts.length > 1 ? 'it has a “.” after the key' : keyFault('key', parts[0])]
