@@ -208,6 +208,7 @@ describe('SignedDocSync in a simulated room', () => {
 describe('SignedDocSync own updates', () => {
   it('once the pure-JS signer is loaded, sends an own edit as it is made, as unsigned rooms do', async () => {
     const keys = await roomKeys(prng.create(5))
+    let loads = 0
     const doc = new Y.Doc()
     const sync = new SignedDocSync({
       doc,
@@ -215,15 +216,24 @@ describe('SignedDocSync own updates', () => {
       verifyKey: Promise.resolve(keys.publicKey),
       signingKey: Promise.resolve(keys.privateKey),
       signingSeed: keys.seed,
+      loadSigner: async () => {
+        loads++
+        return (await import('./pureSigner')).pureSigner
+      },
       relayTo: () => true,
       onChange: () => {},
     })
     const sent: Uint8Array[] = []
     sync.addLink('peer', (data) => void sent.push(data))
-    // The first edit loads the signer and goes through WebCrypto meanwhile.
-    doc.getText('content').insert(0, 'a')
+    // An edit without origin (a new room's schema stamp) loads nothing; typing (the editor
+    // binding's origin) loads the signer, and goes through WebCrypto meanwhile.
+    doc.getMap('meta').set('schemaVersion', 1)
+    expect(loads).toBe(0)
+    doc.transact(() => doc.getText('content').insert(0, 'a'), 'editor')
+    expect(loads).toBe(1)
     await sync.prepareSigner()
     await sync.whenIdle()
+    // Both edits of that task went out together, under one signature.
     expect(sent).toHaveLength(1)
     // Nothing queued before it: the update leaves within the transaction's update event.
     doc.getText('content').insert(1, 'b')

@@ -84,7 +84,7 @@ export class SignedDocSync {
     return this.flushQueued || this.flushing
   }
 
-  /** Loads the synchronous signer now (a writer's first own edit starts it anyway); resolves when settled. */
+  /** Loads the synchronous signer now (a writer's first own edit with an origin starts it); resolves when settled. */
   prepareSigner(): Promise<void> {
     return this.signer?.prepare() ?? Promise.resolve()
   }
@@ -232,7 +232,8 @@ export class SignedDocSync {
     }
     // NOTE: a reader signs nothing: its doc holds only verified updates and what its local copy loaded.
     if (this.signer === null || this.destroyed) return
-    void this.signer.prepare()
+    // NOTE: typing has the editor binding as origin; a new room's schema stamp (on load) has none.
+    if (origin !== null) void this.signer.prepare()
     this.pending.push(update)
     if (this.flushQueued) return
     // NOTE: with nothing queued before it, a synchronous signature lets the update leave right
