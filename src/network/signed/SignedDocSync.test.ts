@@ -41,7 +41,7 @@ class SignedSim {
       signingKey: canEdit ? Promise.resolve(this.keys.privateKey) : null,
       // NOTE: half the writers sign synchronously (pure JS), half through WebCrypto.
       signingSeed: canEdit && this.nodes.size % 2 === 0 ? this.keys.seed : null,
-      relayTo: () => true,
+      relayFrom: () => () => true,
       onChange: () => {},
     })
     const node = { doc, sync, canEdit }
@@ -220,7 +220,7 @@ describe('SignedDocSync own updates', () => {
         loads++
         return (await import('./pureSigner')).pureSigner
       },
-      relayTo: () => true,
+      relayFrom: () => () => true,
       onChange: () => {},
     })
     const sent: Uint8Array[] = []
@@ -254,7 +254,7 @@ describe('SignedDocSync links', () => {
       topic: TOPIC,
       verifyKey: new Promise<CryptoKey>(() => {}),
       signingKey: null,
-      relayTo: () => true,
+      relayFrom: () => () => true,
       onChange: () => {},
     })
     const older: Uint8Array[] = []

@@ -4,7 +4,6 @@ import type { SignedLogStore } from '../../storage/localCopy'
 import { SignedLog } from './SignedLog'
 import { UpdateSigner, type PureSignerLoader } from './UpdateSigner'
 
-
 export interface SignedDocSyncOptions {
   /** The document that verified updates go into (for a reader: the copy nobody else writes). */
   readonly doc: Y.Doc
@@ -18,8 +17,8 @@ export interface SignedDocSyncOptions {
   /** The seed `signingKey` comes from: with it, own updates are signed synchronously (`UpdateSigner`). */
   readonly signingSeed?: Uint8Array | null
   readonly loadSigner?: PureSignerLoader
-  /** Whether a verified update received on link `from` is forwarded on link `to` (see `RoomGossip`). */
-  readonly relayTo: (from: string, to: string) => boolean
+  /** For an update received on link `from`: whether it goes on to link `to` (see `RoomGossip`); asked once per update. */
+  readonly relayFrom: (from: string) => (to: string) => boolean
   /** The ignored count or a link's sync state changed. */
   readonly onChange: () => void
   /** This peer's own updates queued so far are sent (or failed to sign): see `signingOwn`. */
@@ -194,7 +193,8 @@ export class SignedDocSync {
       if (this.log.wantsSnapshot) this.requestSnapshot()
     }
     if (!changed) return
-    for (const [id, link] of this.links) if (id !== from && this.options.relayTo(from, id)) this.trySend(link, data)
+    const relayTo = this.options.relayFrom(from)
+    for (const [id, link] of this.links) if (id !== from && relayTo(id)) this.trySend(link, data)
   }
 
   private answerState(link: Link, stateVector: Uint8Array): void {

@@ -18,7 +18,7 @@ function peer(keys: { privateKey: CryptoKey; publicKey: CryptoKey }, canEdit: bo
     verifyKey: Promise.resolve(keys.publicKey),
     signingKey: canEdit ? Promise.resolve(keys.privateKey) : null,
     logStore: copy?.signedLog,
-    relayTo: () => true,
+    relayFrom: () => () => true,
     onChange: () => {},
   })
   return { doc, sync }

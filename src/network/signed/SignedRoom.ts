@@ -26,8 +26,8 @@ export interface SignedRoomOptions {
   readonly keys: SignedRoomKeys
   /** The awareness's client id: y-webrtc reads its own presence entry under its doc's client id. */
   readonly clientID: number
-  /** Whether a verified update received from one link (a peer id, or the tabs) goes on to another. */
-  readonly relayTo: (from: string, to: string) => boolean
+  /** For a verified update received from one link (a peer id, or the tabs): whether it goes on to another. */
+  readonly relayFrom: (from: string) => (to: string) => boolean
   readonly onChange: () => void
 }
 
@@ -66,7 +66,7 @@ export class SignedRoom {
       signingKey: options.keys.signingKey,
       signingSeed: options.keys.signingSeed,
       logStore: options.keys.logStore,
-      relayTo: options.relayTo,
+      relayFrom: options.relayFrom,
       onChange: options.onChange,
       onOwnSent: this.releaseHeld,
       warn: (message) => console.warn(message),
