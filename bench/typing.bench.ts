@@ -56,6 +56,7 @@ writeBenchResult({
   samples,
   notes: [
     'Each room size runs twice: in a new room (v2 edit link: every update Ed25519-signed by A and verified by each receiver before it is applied) and in a v1 `#SECRET` room (nothing signed), so the cost of signatures reads off the pair of rows.',
+    "In signed rooms A signs synchronously with a pure-JS Ed25519 (noble), loaded on A's first own edit (during the unmeasured keys), so an update leaves in the task that made it; receivers verify with WebCrypto.",
     `${KEYS} key presses per room size after ${WARMUP_KEYS} unmeasured ones, one every ${PACE_MS} ms plus the time the press takes; a sample is one (key press, receiving peer) pair, so n = keys × (peers − 1).`,
     'Key presses are real Chromium input events (Playwright → DevTools protocol). A stamps its capturing keydown listener; each receiver stamps the first mutation of its `.cm-content` showing the new length. All pages share one clock (`performance.timeOrigin + performance.now()`).',
     'Breakdown: "keydown → Y update" is CodeMirror reading the input until the Yjs transaction starts; "→ received" runs from that transaction to the start of the receiver\'s transaction applying it (A\'s update handlers, y-webrtc, the data channel, the receiver\'s message dispatch); "→ DOM" is applying it and CodeMirror\'s DOM write.',

@@ -58,6 +58,28 @@ async function injectForgedUpdate(page: Page, text: string): Promise<number> {
   }, text)
 }
 
+/** The reader's stored signed log (y-indexeddb's `custom` store of the room's database), as text. */
+async function storedSignedLog(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    const topic = window.meshpad?.session.topic
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open(`meshpad-${topic}`)
+      request.onsuccess = () => resolve(request.result)
+      request.onerror = () => reject(request.error)
+    })
+    try {
+      const value = await new Promise<unknown>((resolve, reject) => {
+        const request = db.transaction('custom').objectStore('custom').get('meshpad/v2/signed-log')
+        request.onsuccess = () => resolve(request.result)
+        request.onerror = () => reject(request.error)
+      })
+      return value instanceof ArrayBuffer ? new TextDecoder().decode(value) : ''
+    } finally {
+      db.close()
+    }
+  })
+}
+
 test('a read-only link follows live, cannot edit, and a tampered reader reaches nobody', async ({ browser, server }) => {
   const a = await openPeer(browser, server.url)
   await a.context.grantPermissions(['clipboard-read', 'clipboard-write'])
@@ -135,7 +157,24 @@ test('a read-only link follows live, cannot edit, and a tampered reader reaches 
   await expectDocumentText(c.page, 'Hello from A. Live. After. Mine.')
   await expectDocumentText(a.page, 'Hello from A. Live. After.')
 
-  for (const peer of [a, b, c]) await peer.context.close()
+  // The writer leaves; reader B reloads. B's signed log is stored with its copy, so B alone
+  // serves a newcomer D the document, signatures and all.
+  // NOTE: one insertion (typing sends a character at a time), so its text shows in the stored bytes.
+  await a.page.evaluate(() => window.meshpad?.session.text.insert(window.meshpad.session.text.length, ' Stored.'))
+  // NOTE: B's tampered page still shows its injected text; the reload drops it (it was never stored).
+  await expect.poll(() => editorText(b.page)).toContain('After. Stored.')
+  await a.context.close()
+  await expect.poll(() => storedSignedLog(b.page)).toContain('Stored.')
+  await b.page.reload()
+  await b.page.locator(EDITOR).waitFor()
+  await expectDocumentText(b.page, 'Hello from A. Live. After. Stored.')
+  const d = await openPeer(browser, readLink)
+  await waitForWebrtcPeers(d.page, 1)
+  await expectWebrtcPath(d.page, 1)
+  await expectDocumentText(d.page, 'Hello from A. Live. After. Stored.')
+  await expect(d.page.getByTestId('status-ignored')).toHaveCount(0)
+
+  for (const peer of [b, c, d]) await peer.context.close()
 })
 
 test('an old #SECRET link still edits, and its room moves to a new link for a read-only one', async ({ browser, server }) => {
@@ -171,7 +210,26 @@ test('an old #SECRET link still edits, and its room moves to a new link for a re
   await expectDocumentText(c.page, 'Old room. Still edits.')
   await expect(c.page.getByTestId('read-only-mark')).toBeVisible()
 
-  for (const peer of [a, b, c]) await peer.context.close()
+  // A damaged link pasted into an open page: the open document and its address stay, a notice says why.
+  const editLink = a.page.url()
+  await a.page.evaluate(() => void (window.location.hash = '#e1.cut-short'))
+  await expect(a.page.getByRole('status').filter({ hasText: 'This edit link is damaged' })).toBeVisible()
+  await expect(a.page).toHaveURL(editLink)
+  await expectDocumentText(a.page, 'Old room. Still edits.')
+
+  // A damaged read-only link on a first visit: a clear error, and nothing opened or stored.
+  const fresh = await browser.newContext()
+  const page = await fresh.newPage()
+  const sockets: string[] = []
+  page.on('websocket', (socket) => sockets.push(socket.url()))
+  await page.goto(`${server.url}#r1.cut-short`)
+  await expect(page.getByTestId('link-problem')).toContainText('This read-only link is damaged')
+  await expect(page.getByTestId('link-problem')).toContainText('Copy the whole link again')
+  await expect(page.locator(EDITOR)).toHaveCount(0)
+  expect(await page.evaluate(async () => (await indexedDB.databases()).map((db) => db.name))).toEqual([])
+  expect(sockets).toEqual([])
+
+  for (const context of [a.context, b.context, c.context, fresh]) await context.close()
 })
 
 test('between tabs of one browser, a tampered read-only tab cannot write into an editing tab', async ({ browser, server }) => {

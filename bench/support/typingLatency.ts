@@ -59,6 +59,19 @@ async function readStamps(page: Page): Promise<Record<string, Stamps>> {
   return page.evaluate(() => (window as unknown as { typingBench: Record<string, Record<string, number>> }).typingBench)
 }
 
+/**
+ * The stamp of `length`, or, when that length never showed alone (two characters applied in one
+ * task, e.g. after the receiver stalled), of the first later length that did: the character
+ * arrived (or was drawn) then at the latest.
+ */
+function firstFrom(stamps: Stamps | undefined, length: number, end: number): number | undefined {
+  for (let at = length; at <= end; at++) {
+    const stamp = stamps?.[at]
+    if (stamp !== undefined) return stamp
+  }
+  return undefined
+}
+
 /** Samples of one room, in ms: the total and its three stages, one per (key, receiver). */
 export interface TypingLatency {
   latencies: number[]
@@ -100,8 +113,8 @@ export async function measureTypingLatency(browser: Browser, url: string, size: 
       for (let length = start + TYPING_WARMUP_KEYS + 1; length <= end; length++) {
         const keydown = sender.keydown?.[length] as number
         const local = sender.localUpdate?.[length] as number
-        const received = stamps.received?.[length]
-        const rendered = stamps.rendered?.[length]
+        const received = firstFrom(stamps.received, length, end)
+        const rendered = firstFrom(stamps.rendered, length, end)
         if (received === undefined || rendered === undefined) throw new Error(`a receiver never showed length ${length}`)
         result.latencies.push(rendered + offset - keydown)
         result.updateToReceived.push(received + offset - local)

@@ -1,6 +1,7 @@
 import { WebrtcProvider } from 'y-webrtc'
 import { dataChannelSends } from './chunkingRtc'
 import { RoomGossip } from './gossip/RoomGossip'
+import type { RelayTargets } from './gossip/TreeRelay'
 import { PeerLinks, isLinkUp, type WebrtcConn } from './PeerLinks'
 import type { PeerPathInfo } from './peerPath'
 import { NO_PATHS, PeerPaths } from './PeerPaths'
@@ -78,10 +79,14 @@ export class RoomNetwork {
           doc: options.doc,
           keys: options.signed,
           clientID: options.awareness.clientID,
-          relayTo: (from, to) => {
-            if (to === TABS_LINK) return true
-            const targets = this.relay.relayTargets(from === TABS_LINK ? null : from, null)
-            return targets === 'all' || targets.has(to)
+          // NOTE: the relay decision is derived once per update, and only if a peer link may need it.
+          relayFrom: (from) => {
+            let targets: RelayTargets | null = null
+            return (to) => {
+              if (to === TABS_LINK) return true
+              targets ??= this.relay.relayTargets(from === TABS_LINK ? null : from, null)
+              return targets === 'all' || targets.has(to)
+            }
           },
           onChange: this.refresh,
         })

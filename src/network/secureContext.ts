@@ -39,14 +39,15 @@ export function insecureContextProblem(page: PageContext): InsecureContextProble
 
 /**
  * Renders `problem` into `root` as plain DOM (React and the session never start), so the person
- * reads why instead of watching a page that never connects.
+ * reads why instead of watching a page that never connects. `kind` names it for styles and tests
+ * (another page-stopping problem, a damaged room link, uses the same page).
  */
-export function showInsecureContextProblem(root: HTMLElement, problem: InsecureContextProblem): void {
+export function showInsecureContextProblem(root: HTMLElement, problem: InsecureContextProblem, kind = 'insecure-context'): void {
   const doc = root.ownerDocument
   const box = doc.createElement('main')
-  box.className = 'insecure-context'
+  box.className = `page-problem ${kind}`
   box.setAttribute('role', 'alert')
-  box.dataset.testid = 'insecure-context'
+  box.dataset.testid = kind
   const title = doc.createElement('h1')
   title.textContent = problem.title
   const explanation = doc.createElement('p')

@@ -1,5 +1,6 @@
 import { signalingUrls } from '../network/signalingUrls'
 import { roomSecretFromHash } from './roomLink'
+import { roomLinkProblem } from './roomLinkProblem'
 
 /** A room link read outside a page (a Node peer): the room's secret and where to signal. */
 export interface ParsedRoomLink {
@@ -12,7 +13,7 @@ export interface ParsedRoomLink {
 
 /**
  * Reads a room link (`https://HOST/#SECRET`, optionally `?signaling=URL1,URL2`). Throws an Error
- * whose message says what is wrong and never contains the secret.
+ * whose message says what is wrong and never contains the secret (a damaged `e1.`/`r1.` link too).
  */
 export function parseRoomLink(link: string): ParsedRoomLink {
   let url: URL
@@ -26,6 +27,8 @@ export function parseRoomLink(link: string): ParsedRoomLink {
   }
   const secret = roomSecretFromHash(url.hash)
   if (secret === null) throw new Error(`not a room link: ${url.origin}/ has no #SECRET`)
+  const problem = roomLinkProblem(secret)
+  if (problem !== null) throw new Error(`not a room link: ${problem.title.toLowerCase()}: ${problem.explanation}`)
   // NOTE: the fragment as a browser's `location.hash` gives it (percent-encoded), so both derive one topic.
   return { secret, signaling: signalingUrls(url), origin: url.origin }
 }

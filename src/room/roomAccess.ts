@@ -60,9 +60,13 @@ export function editSeedOf(root: Uint8Array): Uint8Array {
 
 /**
  * Reads a link fragment (without `#`). An exact `e1.`/`r1.` fragment is a v2 link; anything else
- * is a v1 secret, as every fragment was before v2, so old links open exactly as they did.
+ * is a v1 secret, as every fragment was before v2, so old links open exactly as they did. Callers
+ * check `roomLinkProblem` first: a damaged `e1.`/`r1.` link must not open as a v1 room. With
+ * `v2Only`, anything but an exact v2 link gives null.
  */
-export function parseRoomAccess(fragment: string): RoomAccess {
+export function parseRoomAccess(fragment: string): RoomAccess
+export function parseRoomAccess(fragment: string, options: { readonly v2Only: true }): RoomAccess | null
+export function parseRoomAccess(fragment: string, options?: { readonly v2Only: true }): RoomAccess | null {
   const edit = EDIT_FRAGMENT.exec(fragment)
   const root = edit ? decodeKey(edit[1] as string) : null
   if (root !== null) return { version: 2, canEdit: true, root, roomKey: roomKeyOf(root) }
@@ -70,7 +74,15 @@ export function parseRoomAccess(fragment: string): RoomAccess {
   const roomKey = read ? decodeKey(read[1] as string) : null
   const publicKey = read ? decodeKey(read[2] as string) : null
   if (roomKey !== null && publicKey !== null) return { version: 2, canEdit: false, roomKey, publicKey }
-  return { version: 1, canEdit: true, secret: fragment }
+  return options?.v2Only ? null : { version: 1, canEdit: true, secret: fragment }
+}
+
+/**
+ * Whether `fragment` starts as a v2 link (`e1.`/`r1.`) yet is not an exact one: such a link must
+ * open nothing (see `roomLinkProblem` for the words), never an old-style room of that name.
+ */
+export function isDamagedV2Link(fragment: string): boolean {
+  return (fragment.startsWith(EDIT_FRAGMENT_PREFIX) || fragment.startsWith(READ_FRAGMENT_PREFIX)) && parseRoomAccess(fragment, { v2Only: true }) === null
 }
 
 /** A new v2 room: its edit link fragment, from 32 bytes of the platform's CSPRNG. */

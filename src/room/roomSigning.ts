@@ -33,6 +33,8 @@ export interface RoomSigning {
   readonly verifyKey: Promise<CryptoKey>
   /** Signs this peer's own updates; null for a reader. */
   readonly signingKey: Promise<CryptoKey> | null
+  /** The 32-byte Ed25519 seed `signingKey` comes from (a pure-JS signer signs with it); null for a reader. */
+  readonly signingSeed: Uint8Array | null
   /** The room's read-only link fragment. */
   readonly readFragment: Promise<string>
 }
@@ -44,15 +46,18 @@ export function roomSigning(access: RoomAccess): RoomSigning | null {
     return {
       verifyKey: verifyKey(access.publicKey),
       signingKey: null,
+      signingSeed: null,
       readFragment: Promise.resolve(readFragment(access.roomKey, access.publicKey)),
     }
   }
-  const pair = signingKeyPair(editSeedOf(access.root))
+  const seed = editSeedOf(access.root)
+  const pair = signingKeyPair(seed)
   // NOTE: where the platform lacks Ed25519 each user of the keys reports it; not unhandled here.
   pair.catch(() => {})
   return {
     verifyKey: pair.then(({ publicKey }) => verifyKey(publicKey)),
     signingKey: pair.then(({ privateKey }) => privateKey),
+    signingSeed: seed,
     readFragment: pair.then(({ publicKey }) => readFragment(access.roomKey, publicKey)),
   }
 }

@@ -104,6 +104,25 @@ describe('Workspace', () => {
     expect(await library.get(topic)).toBeUndefined()
   })
 
+  it('refuses a damaged read-only or edit link: the open document, its address and the library stay', async () => {
+    const { workspace, address, library, opened } = setUp('room-kept')
+    await workspace.session.whenLocalLoaded
+    const before = await library.list()
+    for (const damaged of ['r1.tooShort', `e1.${'A'.repeat(42)}`, `r1.${'A'.repeat(43)}`]) {
+      address.navigate(damaged)
+      expect(workspace.session.secret).toBe('room-kept')
+      expect(address.read()).toBe('room-kept')
+      await waitFor(() => /link is damaged.*Nothing was opened or saved/.test(workspace.state.notice ?? ''), 5_000)
+      workspace.dismissNotice()
+    }
+    expect(opened).toHaveLength(1)
+    expect(await library.list()).toEqual(before)
+    // And a session refuses one outright, before opening anything.
+    expect(() => openSession('e1.short', { signaling: [], user, storage: () => { throw new Error('no storage may open') }, rtc: null })).toThrow(
+      /link is damaged/,
+    )
+  })
+
   it('leaves the open document with a notice when another tab deletes it', async () => {
     const { workspace } = setUp('room-shared')
     const other = openDocumentLibrary(`meshpad-documents-workspace-${counter}`)

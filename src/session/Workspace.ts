@@ -1,6 +1,6 @@
 import type { DocumentLibrary } from '../library/DocumentLibrary'
 import type { UserIdentity } from '../presence/userIdentity'
-import { createEditFragment } from '../room/roomAccess'
+import { createEditFragment, isDamagedV2Link } from '../room/roomAccess'
 import type { Session } from './openSession'
 
 /** Where the open room is shown and chosen: the page's URL fragment, in a browser. */
@@ -116,6 +116,15 @@ export class Workspace {
 
   private switchTo(secret: string, notice: string | null): void {
     if (this.destroyed) return
+    if (isDamagedV2Link(secret)) {
+      // NOTE: a damaged link opens nothing: the open document stays, and so does its address.
+      this.options.address.show(this.current.session.secret, 'replace')
+      void import('../room/roomLinkProblem').then(({ roomLinkProblem }) => {
+        const problem = roomLinkProblem(secret)
+        if (problem !== null && !this.destroyed) this.set({ ...this.current, notice: `${problem.title}. ${problem.explanation} ${problem.remedies[0]}` })
+      })
+      return
+    }
     if (secret === this.current.session.secret) {
       if (notice !== this.current.notice) this.set({ ...this.current, notice })
       return

@@ -12,7 +12,7 @@ import { RoomNetwork, type NetworkDebugInfo } from '../network/RoomNetwork'
 import { forgetPeers } from '../presence/forgetPeers'
 import { guardPresence } from '../presence/guardPresence'
 import type { UserIdentity } from '../presence/userIdentity'
-import { accessPassword, accessTopic, parseRoomAccess } from '../room/roomAccess'
+import { accessPassword, accessTopic, parseRoomAccess, isDamagedV2Link } from '../room/roomAccess'
 import { roomSigning } from '../room/roomSigning'
 import type { OpenLocalCopy } from '../storage/localCopy'
 import type { PageLifecycle } from './pageLifecycle'
@@ -97,6 +97,8 @@ export interface Session {
 export function openSession(secret: string, options: SessionOptions): Session {
   // NOTE: v2 links derive topic, password and signing keys; a reader stores and
   // serves a verified copy of its own (see readerCopy).
+  // NOTE: thrown before anything opens: a damaged v2 link must not become a v1 room (see Workspace).
+  if (isDamagedV2Link(secret)) throw new Error('this read-only or edit link is damaged (see roomLinkProblem): nothing was opened')
   const access = parseRoomAccess(secret)
   const signing = roomSigning(access)
   const topic = accessTopic(access)
@@ -131,7 +133,8 @@ export function openSession(secret: string, options: SessionOptions): Session {
     password: accessPassword(access),
     doc: sharedDoc,
     awareness,
-    signed: signing ?? undefined,
+    // NOTE: a reader's signed log lives with its copy, so it can serve newcomers after a reload.
+    signed: signing === null ? undefined : { ...signing, logStore: copy.signedLog },
     signaling: options.signaling,
     iceServers: options.iceServers,
     maxConns: options.maxConns,

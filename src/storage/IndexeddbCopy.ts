@@ -2,12 +2,16 @@ import type * as Y from 'yjs'
 import { IndexeddbPersistence } from 'y-indexeddb'
 import { ReportingCopy } from './CopyStateStore'
 import { IndexeddbWriter } from './IndexeddbWriter'
-import type { LocalCopy, OpenLocalCopy } from './localCopy'
+import { signedLogBytes } from './signedLogBytes'
+import type { LocalCopy, OpenLocalCopy, SignedLogStore } from './localCopy'
 
 /** The IndexedDB database that holds a room's document in this browser. */
 export function roomDatabaseName(topic: string): string {
   return `meshpad-${topic}`
 }
+
+/** The key of a reader's signed log in y-indexeddb's `custom` store of the room's database. */
+const SIGNED_LOG_KEY = 'meshpad/v2/signed-log'
 
 /**
  * A document's copy in this browser's IndexedDB (database {@link roomDatabaseName}): y-indexeddb
@@ -24,6 +28,19 @@ export class IndexeddbCopy extends ReportingCopy implements LocalCopy {
     this.persistence = new IndexeddbPersistence(roomDatabaseName(topic), doc)
     this.writer = new IndexeddbWriter(doc, this.persistence, (state, error) => this.store.set(state, error))
     this.whenLoaded = this.persistence.whenSynced.then(() => undefined)
+  }
+
+  /** In the room's own database (y-indexeddb's `custom` store), so deleting the document deletes it too. */
+  readonly signedLog: SignedLogStore = {
+    load: async () => {
+      await this.persistence.whenSynced
+      const stored: unknown = await this.persistence.get(SIGNED_LOG_KEY)
+      return stored instanceof ArrayBuffer ? signedLogBytes.decode(new Uint8Array(stored)) : []
+    },
+    save: async (messages) => {
+      await this.persistence.whenSynced
+      await this.persistence.set(SIGNED_LOG_KEY, signedLogBytes.encode(messages).slice().buffer)
+    },
   }
 
   destroy(): Promise<void> {

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { loadTrace } from '../../bench/support/traceDocument'
 import { LevelStore } from './LevelStore'
+import type { LocalCopy, SignedLogStore } from './localCopy'
 
 let dir: string
 let store: LevelStore | null = null
@@ -125,6 +126,28 @@ describe('LevelCopy', () => {
     const stored = new Y.Doc()
     Y.applyUpdate(stored, await level.read('topic-a'))
     expect(stored.getText('content').toString()).toBe('… now not yet kept')
+  })
+})
+
+function logOf(copy: LocalCopy): SignedLogStore {
+  if (copy.signedLog === undefined) throw new Error('this copy keeps no signed log')
+  return copy.signedLog
+}
+
+describe('LevelCopy.signedLog', () => {
+  it("keeps a reader's signed log beside the document across a restart; unreadable bytes read as none", async () => {
+    let level = await reopen()
+    const copy = level.openCopy('topic-log', new Y.Doc())
+    expect(await logOf(copy).load()).toEqual([])
+    const messages = [Uint8Array.of(0x4d, 2, 1, 2, 3), Uint8Array.of(0x4d, 2, 9)]
+    await logOf(copy).save(messages)
+    await copy.destroy()
+    level = await reopen()
+    const again = level.openCopy('topic-log', new Y.Doc())
+    expect(await logOf(again).load()).toEqual(messages)
+    await level.writeMeta('topic-log', 'meshpad/v2/signed-log', Uint8Array.of(5, 1))
+    expect(await logOf(again).load()).toEqual([])
+    await again.destroy()
   })
 })
 

@@ -1,7 +1,11 @@
 import * as Y from 'yjs'
 import { ReportingCopy } from './CopyStateStore'
-import type { LocalCopy } from './localCopy'
+import type { LocalCopy, SignedLogStore } from './localCopy'
+import { signedLogBytes } from './signedLogBytes'
 import { describe, type LevelStore } from './LevelStore'
+
+/** The meta key of a reader's signed log (see `SignedLogStore`). */
+const SIGNED_LOG_META = 'meshpad/v2/signed-log'
 
 /** After a failed write, how long until the whole document is written again. */
 export const LEVEL_RETRY_MS = 5_000
@@ -49,6 +53,16 @@ export class LevelCopy extends ReportingCopy implements LocalCopy {
     super()
     doc.on('update', this.handleUpdate)
     this.whenLoaded = this.load()
+  }
+
+  /** Beside the document, in the same database (y-leveldb's meta of the document). */
+  readonly signedLog: SignedLogStore = {
+    load: async () => {
+      await this.whenLoaded
+      const stored = await this.level.readMeta(this.topic, SIGNED_LOG_META)
+      return stored instanceof Uint8Array ? signedLogBytes.decode(stored) : []
+    },
+    save: (messages) => this.level.writeMeta(this.topic, SIGNED_LOG_META, signedLogBytes.encode(messages)),
   }
 
   /** Idempotent. Stops observing the doc, writes what is pending, and lets the store forget it. */

@@ -108,6 +108,18 @@ export class LevelStore {
     await this.on(topic, () => this.persistence._transact(() => this.db.compactRange(['v1', topic], ['v1', topic, DOCUMENT_KEYS_END])))
   }
 
+  /** A value stored beside the document of `topic` (y-leveldb's meta), or undefined. */
+  readMeta(topic: string, key: string): Promise<unknown> {
+    this.assertOpen()
+    return this.on(topic, () => this.persistence.getMeta(topic, key))
+  }
+
+  /** Stores `value` beside the document of `topic`; resolves once written. */
+  async writeMeta(topic: string, key: string, value: Uint8Array): Promise<void> {
+    this.assertOpen()
+    await this.on(topic, () => this.persistence.setMeta(topic, key, value))
+  }
+
   /** The names (topics) of every stored document. */
   topics(): Promise<string[]> {
     return this.persistence.getAllDocNames()

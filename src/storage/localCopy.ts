@@ -30,6 +30,20 @@ export interface LocalCopy {
   whenSaved(): Promise<void>
   /** Idempotent. Writes what is pending, stops observing the doc, and closes the storage. */
   destroy(): Promise<void>
+  /** Where a reader of a v2 room keeps its signed updates beside the document; absent: kept in memory only. */
+  readonly signedLog?: SignedLogStore
+}
+
+/**
+ * A reader's signed update messages (see `SignedLog`), stored with its copy of the document so
+ * that after a reload it can serve newcomers before any writer is there. The messages are a
+ * peer's bytes: whoever loads them verifies them again.
+ */
+export interface SignedLogStore {
+  /** The stored messages, oldest first; [] when none are stored. */
+  load(): Promise<Uint8Array[]>
+  /** Replaces the stored messages; resolves once written. */
+  save(messages: readonly Uint8Array[]): Promise<void>
 }
 
 /** Opens the local copy of the room `topic` into `doc` (a name derived from the topic, never the secret). */

@@ -13,6 +13,8 @@ declare module 'y-leveldb' {
     storeUpdate(docName: string, update: Uint8Array): Promise<number>
     getAllDocNames(): Promise<string[]>
     clearDocument(docName: string): Promise<void>
+    setMeta(docName: string, metaKey: string, value: Uint8Array): Promise<void>
+    getMeta(docName: string, metaKey: string): Promise<unknown>
     destroy(): Promise<void>
   }
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import * as prng from 'lib0/prng'
 import * as Y from 'yjs'
 import { signingKeyPair, verifyKey } from '../../room/roomSigning'
-import { LOG_COMPACT_ENTRIES, SignedDocSync } from './SignedDocSync'
+import { SignedDocSync } from './SignedDocSync'
+import { LOG_COMPACT_ENTRIES } from './SignedLog'
 import { decodeSignedSync, encodeSignedSync, signUpdate } from './signedSyncMessage'
 
 const TOPIC = 'sim-topic'
@@ -28,7 +29,7 @@ class SignedSim {
 
   constructor(
     private readonly rng: prng.PRNG,
-    private readonly keys: { privateKey: CryptoKey; publicKey: CryptoKey },
+    private readonly keys: RoomKeys,
   ) {}
 
   add(id: string, canEdit: boolean): Node {
@@ -38,7 +39,9 @@ class SignedSim {
       topic: TOPIC,
       verifyKey: Promise.resolve(this.keys.publicKey),
       signingKey: canEdit ? Promise.resolve(this.keys.privateKey) : null,
-      relayTo: () => true,
+      // NOTE: half the writers sign synchronously (pure JS), half through WebCrypto.
+      signingSeed: canEdit && this.nodes.size % 2 === 0 ? this.keys.seed : null,
+      relayFrom: () => () => true,
       onChange: () => {},
     })
     const node = { doc, sync, canEdit }
@@ -110,9 +113,16 @@ function randomEdit(rng: prng.PRNG, doc: Y.Doc): void {
   }
 }
 
-async function roomKeys(rng: prng.PRNG): Promise<{ privateKey: CryptoKey; publicKey: CryptoKey }> {
-  const pair = await signingKeyPair(prng.uint8Array(rng, 32))
-  return { privateKey: pair.privateKey, publicKey: await verifyKey(pair.publicKey) }
+interface RoomKeys {
+  readonly privateKey: CryptoKey
+  readonly publicKey: CryptoKey
+  readonly seed: Uint8Array
+}
+
+async function roomKeys(rng: prng.PRNG): Promise<RoomKeys> {
+  const seed = prng.uint8Array(rng, 32)
+  const pair = await signingKeyPair(seed)
+  return { privateKey: pair.privateKey, publicKey: await verifyKey(pair.publicKey), seed }
 }
 
 describe('SignedDocSync in a simulated room', () => {
@@ -195,6 +205,48 @@ describe('SignedDocSync in a simulated room', () => {
   })
 })
 
+describe('SignedDocSync own updates', () => {
+  it('once the pure-JS signer is loaded, sends an own edit as it is made, as unsigned rooms do', async () => {
+    const keys = await roomKeys(prng.create(5))
+    let loads = 0
+    const doc = new Y.Doc()
+    const sync = new SignedDocSync({
+      doc,
+      topic: TOPIC,
+      verifyKey: Promise.resolve(keys.publicKey),
+      signingKey: Promise.resolve(keys.privateKey),
+      signingSeed: keys.seed,
+      loadSigner: async () => {
+        loads++
+        return (await import('./pureSigner')).pureSigner
+      },
+      relayFrom: () => () => true,
+      onChange: () => {},
+    })
+    const sent: Uint8Array[] = []
+    sync.addLink('peer', (data) => void sent.push(data))
+    // An edit without origin (a new room's schema stamp) loads nothing; typing (the editor
+    // binding's origin) loads the signer, and goes through WebCrypto meanwhile.
+    doc.getMap('meta').set('schemaVersion', 1)
+    expect(loads).toBe(0)
+    doc.transact(() => doc.getText('content').insert(0, 'a'), 'editor')
+    expect(loads).toBe(1)
+    await sync.prepareSigner()
+    await sync.whenIdle()
+    // Both edits of that task went out together, under one signature.
+    expect(sent).toHaveLength(1)
+    // Nothing queued before it: the update leaves within the transaction's update event.
+    doc.getText('content').insert(1, 'b')
+    expect(sent).toHaveLength(2)
+    const second = decodeSignedSync(sent[1] as Uint8Array)
+    expect(second?.kind).toBe('update')
+    const other = new Y.Doc()
+    for (const data of sent) Y.applyUpdate(other, (decodeSignedSync(data) as { update: Uint8Array }).update)
+    expect(other.getText('content').toString()).toBe('ab')
+    sync.destroy()
+  })
+})
+
 describe('SignedDocSync links', () => {
   it('a newer connection to the same peer keeps its link when the replaced one closes later', () => {
     const sync = new SignedDocSync({
@@ -202,7 +254,7 @@ describe('SignedDocSync links', () => {
       topic: TOPIC,
       verifyKey: new Promise<CryptoKey>(() => {}),
       signingKey: null,
-      relayTo: () => true,
+      relayFrom: () => () => true,
       onChange: () => {},
     })
     const older: Uint8Array[] = []

@@ -1,8 +1,8 @@
 import * as Y from 'yjs'
-import { decodeSignedSync, encodeSignedSync, isSignedSyncMessage, signUpdate, verifyUpdate } from './signedSyncMessage'
-
-/** A reader asks a writer for a signed snapshot once its log holds this many updates. */
-export const LOG_COMPACT_ENTRIES = 512
+import { decodeSignedSync, encodeSignedSync, isSignedSyncMessage, verifyMessage, verifyUpdate } from './signedSyncMessage'
+import type { SignedLogStore } from '../../storage/localCopy'
+import { SignedLog } from './SignedLog'
+import { UpdateSigner, type PureSignerLoader } from './UpdateSigner'
 
 export interface SignedDocSyncOptions {
   /** The document that verified updates go into (for a reader: the copy nobody else writes). */
@@ -12,8 +12,13 @@ export interface SignedDocSyncOptions {
   readonly verifyKey: Promise<CryptoKey>
   /** Signs this peer's own updates; null for a reader, which sends none of its own. */
   readonly signingKey: Promise<CryptoKey> | null
-  /** Whether a verified update received on link `from` is forwarded on link `to` (see `RoomGossip`). */
-  readonly relayTo: (from: string, to: string) => boolean
+  /** Where a reader keeps its signed log across reloads (see `SignedLog`); none: memory only. */
+  readonly logStore?: SignedLogStore
+  /** The seed `signingKey` comes from: with it, own updates are signed synchronously (`UpdateSigner`). */
+  readonly signingSeed?: Uint8Array | null
+  readonly loadSigner?: PureSignerLoader
+  /** For an update received on link `from`: whether it goes on to link `to` (see `RoomGossip`); asked once per update. */
+  readonly relayFrom: (from: string) => (to: string) => boolean
   /** The ignored count or a link's sync state changed. */
   readonly onChange: () => void
   /** This peer's own updates queued so far are sent (or failed to sign): see `signingOwn`. */
@@ -43,17 +48,24 @@ export class SignedDocSync {
   private readonly links = new Map<string, Link>()
   private pending: Uint8Array[] = []
   private flushQueued = false
+  /** Send steps queued and not yet done. */
+  private steps = 0
   private flushing = false
   /** Signing and sending this peer's own messages, in order. */
   private sendChain: Promise<void> = Promise.resolve()
   /** A reader's verified update messages, which it serves to newcomers. */
-  private log: Uint8Array[] = []
-  private snapshotFrom: string | null = null
+  private readonly log: SignedLog
   private applied = false
   private ignoredCount = 0
   private destroyed = false
+  private readonly signer: UpdateSigner | null
 
   constructor(private readonly options: SignedDocSyncOptions) {
+    const { signingKey, topic, verifyKey, warn } = options
+    const seed = options.signingSeed ?? null
+    this.signer = signingKey && new UpdateSigner({ topic, privateKey: signingKey, seed, verifyKey, load: options.loadSigner, warn })
+    const store = signingKey === null ? options.logStore : undefined
+    this.log = new SignedLog(store ? { store, verify: (data) => verifyMessage(verifyKey, topic, data) } : null)
     options.doc.on('update', this.handleUpdate)
   }
 
@@ -71,9 +83,14 @@ export class SignedDocSync {
     return this.flushQueued || this.flushing
   }
 
+  /** Loads the synchronous signer now (a writer's first own edit with an origin starts it); resolves when settled. */
+  prepareSigner(): Promise<void> {
+    return this.signer?.prepare() ?? Promise.resolve()
+  }
+
   /** Signed updates a reader holds to serve (0 for a writer). */
   get logSize(): number {
-    return this.log.length
+    return this.log.messages.length
   }
 
   /** Resolves once every message received so far is handled and every own update is sent. */
@@ -171,13 +188,13 @@ export class SignedDocSync {
     }
     const changed = this.applied || doc.store.pendingStructs !== pendingStructs || doc.store.pendingDs !== pendingDs
     // NOTE: the snapshot a reader asked for changes nothing here, yet it is what the log compacts onto.
-    if (!this.canEdit && (changed || this.snapshotFrom === from)) {
-      this.log.push(data)
-      if (this.snapshotFrom === from) this.compactOnto(data)
-      else if (this.snapshotFrom === null && this.log.length > LOG_COMPACT_ENTRIES) this.requestSnapshot()
+    if (!this.canEdit && (changed || this.log.awaits(from))) {
+      this.log.add(from, data)
+      if (this.log.wantsSnapshot) this.requestSnapshot()
     }
     if (!changed) return
-    for (const [id, link] of this.links) if (id !== from && this.options.relayTo(from, id)) this.trySend(link, data)
+    const relayTo = this.options.relayFrom(from)
+    for (const [id, link] of this.links) if (id !== from && relayTo(id)) this.trySend(link, data)
   }
 
   private answerState(link: Link, stateVector: Uint8Array): void {
@@ -186,14 +203,14 @@ export class SignedDocSync {
       this.enqueue(() => this.trySend(link, encodeSignedSync({ kind: 'done' })))
       return
     }
-    for (const data of this.log) this.trySend(link, data)
+    for (const data of this.log.messages) this.trySend(link, data)
     this.trySend(link, encodeSignedSync({ kind: 'done' }))
   }
 
   /** Signs what `update()` gives when its turn comes, and sends it on `link` (nothing if empty). */
   private sendSigned(link: Link, update: () => Uint8Array): void {
-    const key = this.options.signingKey
-    if (key === null) return
+    const { signer } = this
+    if (signer === null) return
     this.enqueue(async () => {
       let bytes: Uint8Array
       try {
@@ -203,7 +220,7 @@ export class SignedDocSync {
         return
       }
       if (bytes.length <= 2) return
-      const message = await signUpdate(await key, this.options.topic, bytes)
+      const message = signer.signNow(bytes) ?? (await signer.sign(bytes))
       if (!this.destroyed) this.trySend(link, message)
     })
   }
@@ -214,18 +231,25 @@ export class SignedDocSync {
       return
     }
     // NOTE: a reader signs nothing: its doc holds only verified updates and what its local copy loaded.
-    if (this.options.signingKey === null || this.destroyed) return
+    if (this.signer === null || this.destroyed) return
+    // NOTE: typing has the editor binding as origin; a new room's schema stamp (on load) has none.
+    if (origin !== null) void this.signer.prepare()
     this.pending.push(update)
     if (this.flushQueued) return
+    // NOTE: with nothing queued before it, a synchronous signature lets the update leave right
+    // here, as y-webrtc sends an unsigned one, before the editor renders the keystroke.
+    if (this.steps === 0 && this.signer.synchronous) return void this.flushLocal()
     this.flushQueued = true
     this.enqueue(this.flushLocal)
   }
 
   /** Runs `step` after every earlier send step; a failure (no Ed25519 here) is reported, not fatal. */
   private enqueue(step: () => void | Promise<void>): void {
-    this.sendChain = this.sendChain.then(step).catch((error: unknown) => {
-      this.options.warn?.(`[meshpad] could not sign an update: ${String(error)}`)
-    })
+    this.steps++
+    this.sendChain = this.sendChain
+      .then(step)
+      .catch((error: unknown) => this.options.warn?.(`[meshpad] could not sign an update: ${String(error)}`))
+      .then(() => void this.steps--)
   }
 
   /** Signs every own update queued so far as one, and sends it to every link. */
@@ -235,9 +259,10 @@ export class SignedDocSync {
     try {
       const updates = this.pending
       this.pending = []
-      if (updates.length === 0 || this.options.signingKey === null) return
+      if (updates.length === 0 || this.signer === null) return
       const update = updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates)
-      const message = await signUpdate(await this.options.signingKey, this.options.topic, update)
+      // NOTE: no await once the signer is synchronous: the send stays in the edit's task.
+      const message = this.signer.signNow(update) ?? (await this.signer.sign(update))
       if (this.destroyed) return
       for (const link of this.links.values()) this.trySend(link, message)
     } finally {
@@ -249,35 +274,10 @@ export class SignedDocSync {
   private requestSnapshot(): void {
     for (const [id, link] of this.links) {
       if (!link.canEdit) continue
-      this.snapshotFrom = id
+      this.log.snapshotAsked(id)
       this.trySend(link, encodeSignedSync({ kind: 'snapshot' }))
       return
     }
-  }
-
-  /**
-   * Drops from the log every update that `base` (a verified update) already covers: applied after
-   * it to a scratch document, it changes nothing. The writer's snapshot answer compacts the log to
-   * about one entry; live updates arriving meanwhile are kept as they are.
-   */
-  private compactOnto(base: Uint8Array): void {
-    const scratch = new Y.Doc()
-    const updateOf = (data: Uint8Array): Uint8Array => (decodeSignedSync(data) as { update: Uint8Array }).update
-    /** Whether applying `data` to the scratch document changes it (or leaves something pending). */
-    const adds = (data: Uint8Array): boolean => {
-      let changed = false
-      const onUpdate = (): void => void (changed = true)
-      scratch.on('update', onUpdate)
-      Y.applyUpdate(scratch, updateOf(data))
-      scratch.off('update', onUpdate)
-      return changed || scratch.store.pendingStructs !== null || scratch.store.pendingDs !== null
-    }
-    adds(base)
-    const kept = [base]
-    for (const data of this.log) if (data !== base && adds(data)) kept.push(data)
-    scratch.destroy()
-    this.log = kept
-    if (this.log.length <= LOG_COMPACT_ENTRIES / 2) this.snapshotFrom = null
   }
 
   private trySend(link: Link, data: Uint8Array): void {
@@ -295,6 +295,6 @@ export class SignedDocSync {
     this.options.doc.off('update', this.handleUpdate)
     this.links.clear()
     this.pending = []
-    this.log = []
+    this.log.clear()
   }
 }

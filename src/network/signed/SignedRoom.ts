@@ -1,6 +1,7 @@
 import * as Y from 'yjs'
 import { tapPeerConnection } from '../chunkingRtc'
 import { isLinkUp, type WebrtcConn } from '../PeerLinks'
+import type { SignedLogStore } from '../../storage/localCopy'
 import { SignedDocSync } from './SignedDocSync'
 import { isSignedSyncMessage } from './signedSyncMessage'
 
@@ -12,6 +13,10 @@ export interface SignedRoomKeys {
   readonly verifyKey: Promise<CryptoKey>
   /** Null for a reader. */
   readonly signingKey: Promise<CryptoKey> | null
+  /** The seed `signingKey` comes from: own updates are then signed synchronously (see `UpdateSigner`). */
+  readonly signingSeed?: Uint8Array | null
+  /** Where a reader keeps its signed log (see `SignedDocSync`). */
+  readonly logStore?: SignedLogStore
 }
 
 export interface SignedRoomOptions {
@@ -21,8 +26,8 @@ export interface SignedRoomOptions {
   readonly keys: SignedRoomKeys
   /** The awareness's client id: y-webrtc reads its own presence entry under its doc's client id. */
   readonly clientID: number
-  /** Whether a verified update received from one link (a peer id, or the tabs) goes on to another. */
-  readonly relayTo: (from: string, to: string) => boolean
+  /** For a verified update received from one link (a peer id, or the tabs): whether it goes on to another. */
+  readonly relayFrom: (from: string) => (to: string) => boolean
   readonly onChange: () => void
 }
 
@@ -59,7 +64,9 @@ export class SignedRoom {
       topic: options.topic,
       verifyKey: options.keys.verifyKey,
       signingKey: options.keys.signingKey,
-      relayTo: options.relayTo,
+      signingSeed: options.keys.signingSeed,
+      logStore: options.keys.logStore,
+      relayFrom: options.relayFrom,
       onChange: options.onChange,
       onOwnSent: this.releaseHeld,
       warn: (message) => console.warn(message),
