@@ -21,7 +21,7 @@ function serviceWorker() {
   return VitePWA({
     strategies: 'generateSW',
     registerType: 'prompt',
-    // NOTE: registered from src/ui/update/useAppUpdate.ts (virtual:pwa-register/react).
+    // NOTE: registered from src/ui/update/registerAppWorker.ts, with the browser's own API.
     injectRegister: false,
     manifest: false,
     workbox: {
