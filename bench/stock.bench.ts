@@ -12,7 +12,7 @@ import { measureTypingLatency, TYPING_KEYS, type TypingLatency } from './support
  * server process, in the same Chromium, measured by the same code as Meshpad's own benchmarks.
  * Interleaved where the machine's load could favour one: joins alternate between the two pages.
  */
-const JOINS = 10
+const JOINS = 20
 const APPS = ['meshpad', 'stock'] as const
 type App = (typeof APPS)[number]
 type ByApp<T> = Record<App, T>
