@@ -104,6 +104,8 @@ export function createEditor(
 
   let destroyed = false
   let languageRequest = 0
+  /** The language configured now; null: none yet (no highlighting, as plain text). */
+  let shownLanguage: string | null = null
 
   const handle: EditorHandle = {
     view,
@@ -111,8 +113,17 @@ export function createEditor(
     async setLanguage(id) {
       // NOTE: loads can finish out of order; only the latest request may reconfigure.
       const request = ++languageRequest
-      const support = await languageInfo(id).load()
+      const info = languageInfo(id)
+      const support = await info.load()
       if (destroyed || request !== languageRequest) return
+      // NOTE: reconfiguring costs a pass over the whole document's state; the same language
+      // again, or plain text (no extension) in place of none, changes nothing.
+      const nothing = Array.isArray(support) && support.length === 0
+      if (info.id === shownLanguage || (shownLanguage === null && nothing)) {
+        shownLanguage = info.id
+        return
+      }
+      shownLanguage = info.id
       view.dispatch({ effects: language.reconfigure(support) })
     },
     setLineWrapping(on) {
