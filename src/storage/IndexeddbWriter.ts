@@ -53,6 +53,8 @@ export class IndexeddbWriter {
   private written = 0
   private compactedSize = 0
   private compactTimer: ReturnType<typeof setTimeout> | null = null
+  /** The rewrite running or last run (see `rewrite`). */
+  private rewriting: Promise<number> = Promise.resolve(0)
 
   /** `origin`: the origin of the transactions that apply what was read from the store. */
   constructor(
@@ -148,8 +150,18 @@ export class IndexeddbWriter {
       })
   }
 
-  /** Reads what other tabs stored, then writes the whole document in place of every record read. */
-  private async rewrite(): Promise<number> {
+  /**
+   * Reads what other tabs stored, then writes the whole document in place of every record read.
+   * NOTE: one at a time: a rewrite that read before another one's write would leave that write's
+   * whole document behind as a record nobody deletes.
+   */
+  private rewrite(): Promise<number> {
+    const run = this.rewriting.then(() => this.rewriteNow())
+    this.rewriting = run.catch(() => 0)
+    return run
+  }
+
+  private async rewriteNow(): Promise<number> {
     const store = this.store
     if (store === null) return 0
     const updates = await store.readNew()
