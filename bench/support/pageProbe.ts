@@ -123,13 +123,21 @@ export function installProbe(options: ProbeOptions): void {
   if (options.editorLength !== undefined) {
     // NOTE: CodeMirror writes its DOM synchronously when it applies a change, so the first DOM
     // mutation after its state holds the whole text is when the text reached the editor's DOM.
-    const observer = new MutationObserver(() => {
+    const check = (): void => {
       if (state.editorFullAt === null && editorView()?.state.doc.length === options.editorLength) {
         state.editorFullAt = performance.now()
         observer.disconnect()
       }
-    })
+    }
+    const observer = new MutationObserver(check)
     observer.observe(document, { childList: true, subtree: true, characterData: true })
+    // NOTE: the observer alone sometimes missed it (the editor full, no DOM change after), and the
+    // figure then waited for the next one (a caret blink, seconds later): every frame checks too.
+    const everyFrame = (): void => {
+      check()
+      if (state.editorFullAt === null) requestAnimationFrame(everyFrame)
+    }
+    requestAnimationFrame(everyFrame)
   }
 
   let current: { session: SessionLike } | undefined
