@@ -4,6 +4,7 @@ import { listVersions, recordVersion, versionSnapshot, versionsArray } from '../
 import { versionText } from '../src/document/history/versionText.ts'
 import { percentiles, writeBenchResult, type BenchRow } from './support/benchResult.ts'
 import { latencyCell, newPeerContext, withStage } from './support/benchPeers.ts'
+import type { ProbeWindow } from './support/pageProbe.ts'
 import { newRoomSecret, seedRoom } from './support/seedRoom.ts'
 import { loadTrace, TRACE_CLIENT_ID, TRACE_CREDIT, traceDoc, type Trace } from './support/traceDocument.ts'
 
@@ -15,6 +16,8 @@ import { loadTrace, TRACE_CLIENT_ID, TRACE_CREDIT, traceDoc, type Trace } from '
 const EVERY = 2_000
 const REOPENS = 5
 const RESTORES = 5
+/** In the History view, every this many versions of the list is shown (and the oldest). */
+const SHOW_EVERY = 8
 
 function replay(trace: Trace, doc: Y.Doc, versions: boolean): { fullSnapshotBytes: number; recordMs: number[] } {
   const text = doc.getText('content')
@@ -101,36 +104,81 @@ for (let i = 0; i < RESTORES; i++) {
   }
 }
 
+/** Reopens in Chromium: session opened → full text in the editor, and its two parts (at the stored copy's read). */
+interface Reopens {
+  total: number[]
+  read: number[]
+  shown: number[]
+}
+
 // Reopen in Chromium: the document with history stored as the local copy, opened by the app.
 const chromiumLoads = await withStage(async ({ browser, server }) => {
-  const loads = async (update: Uint8Array): Promise<number[]> => {
+  const loads = async (update: Uint8Array, into: Reopens): Promise<void> => {
     const secret = newRoomSecret()
     const context = await newPeerContext(browser, { editorLength: trace.endContent.length })
     await seedRoom(context, server.url, secret, update)
-    const times: number[] = []
     for (let i = 0; i < REOPENS; i++) {
       const page = await context.newPage()
       await page.goto(`${server.url}#${secret}`)
-      await page.waitForFunction(() => (window as unknown as { __bench: { editorFullAt: number | null } }).__bench.editorFullAt !== null, undefined, { timeout: 60_000 })
-      times.push(await page.evaluate(() => {
-        const state = (window as unknown as { __bench: { editorFullAt: number; sessionAt: number } }).__bench
-        return state.editorFullAt - state.sessionAt
-      }))
+      await page.waitForFunction(() => (window as unknown as ProbeWindow).__bench.editorFullAt !== null, undefined, { timeout: 60_000 })
+      const { sessionAt, storedReadAt, editorFullAt } = await page.evaluate(() => (window as unknown as ProbeWindow).__bench)
+      if (sessionAt === null || storedReadAt === null || editorFullAt === null) throw new Error('the probe missed the session, the read or the editor')
+      into.total.push(editorFullAt - sessionAt)
+      into.read.push(storedReadAt - sessionAt)
+      into.shown.push(editorFullAt - storedReadAt)
       await page.close()
     }
     await context.close()
-    return times
   }
   // NOTE: taking turns, so both see the same load on the machine.
-  const plainTimes: number[] = []
-  const historyTimes: number[] = []
+  const plain: Reopens = { total: [], read: [], shown: [] }
+  const history: Reopens = { total: [], read: [], shown: [] }
   for (let round = 0; round < 4; round++) {
     // NOTE: each goes first in every other round, so neither always follows the other's work.
-    if (round % 2 === 0) plainTimes.push(...(await loads(storedPlain)))
-    historyTimes.push(...(await loads(stored)))
-    if (round % 2 === 1) plainTimes.push(...(await loads(storedPlain)))
+    if (round % 2 === 0) await loads(storedPlain, plain)
+    await loads(stored, history)
+    if (round % 2 === 1) await loads(storedPlain, plain)
   }
-  return { plain: plainTimes, history: historyTimes }
+
+  // Show versions in the History view: every SHOW_EVERY-th of the list, and the oldest.
+  const context = await newPeerContext(browser, { editorLength: trace.endContent.length })
+  const secret = newRoomSecret()
+  await seedRoom(context, server.url, secret, stored)
+  const page = await context.newPage()
+  await page.goto(`${server.url}#${secret}`)
+  await page.waitForFunction(() => (window as unknown as ProbeWindow).__bench.editorFullAt !== null, undefined, { timeout: 60_000 })
+  await page.getByRole('button', { name: 'History' }).click()
+  const entries = page.getByRole('dialog', { name: 'History' }).getByTestId('version-entry')
+  await entries.first().waitFor()
+  const count = await entries.count()
+  const picks = [...Array.from({ length: Math.ceil(count / SHOW_EVERY) }, (_, k) => k * SHOW_EVERY), count - 1]
+  const shown: number[] = []
+  for (const index of picks) {
+    shown.push(
+      await page.evaluate(async (at) => {
+        type ViewLike = { state: { doc: unknown } }
+        const versionView = (): ViewLike | null => {
+          const content = document.querySelector('[data-testid=version-view] .cm-content') as (Element & { cmTile?: { root?: { view?: ViewLike } } }) | null
+          return content?.cmTile?.root?.view ?? null
+        }
+        const button = document.querySelectorAll('[data-testid=version-entry] button')[at] as HTMLButtonElement
+        const before = versionView()?.state.doc
+        const started = performance.now()
+        button.click()
+        // NOTE: the version view holds a new text (the chosen version's), then the frame that paints it.
+        await new Promise<void>((resolve) => {
+          const check = (): void => {
+            const doc = versionView()?.state.doc
+            requestAnimationFrame(doc !== undefined && doc !== before ? () => resolve() : check)
+          }
+          check()
+        })
+        return performance.now() - started
+      }, index),
+    )
+  }
+  await context.close()
+  return { plain, history, shown }
 })
 
 const b = (bytes: number): string => `${bytes.toLocaleString('en')} B`
@@ -140,8 +188,10 @@ const record = percentiles(recordMs)
 const restore = Object.fromEntries(Object.entries(restoreMs).map(([name, times]) => [name, percentiles(times)]))
 const reopen = percentiles(reopenMs)
 const reopenPlain = percentiles(reopenPlainMs)
-const chromium = percentiles(chromiumLoads.history)
-const chromiumPlain = percentiles(chromiumLoads.plain)
+const shownInView = percentiles(chromiumLoads.shown)
+const chromium = percentiles(chromiumLoads.history.total)
+const chromiumPlain = percentiles(chromiumLoads.plain.total)
+const parts = (reopens: Reopens): string => `${percentiles(reopens.read).p50.toFixed(0)} + ${percentiles(reopens.shown).p50.toFixed(0)} ms`
 const p50 = (summary: { p50: number } | undefined): string => (summary === undefined ? 'n/a' : `${summary.p50.toFixed(0)} ms`)
 const rows: BenchRow[] = [
   { figure: `versions recorded (one every ${EVERY.toLocaleString('en')} edits)`, meshpad: String(versions.length), anchor: '—', target: '—' },
@@ -151,8 +201,10 @@ const rows: BenchRow[] = [
   { figure: 'IndexedDB bytes after compaction (= the v1 encoded state the storage layer writes)', meshpad: `${b(sizes.withHistory.v1)} (${ratio(sizes.withHistory.v1, sizes.plain.v1)} of ${b(sizes.plain.v1)})`, anchor: '—', target: '≤ 3×' },
   { figure: 'snapshots as stored (deletions since the version before) vs one full snapshot per version', meshpad: `${b(deltaBytes)} vs ${b(fullSnapshotBytes)}`, anchor: 'issue: one full snapshot 10,587 B', target: '—' },
   { figure: 'reopen in Chromium: session opened → full text in the editor, from IndexedDB (p50 / p95 / p99)', meshpad: latencyCell(chromium), anchor: `same document without history, same run: ${latencyCell(chromiumPlain)}`, target: '≤ 200 ms' },
+  { figure: 'reopen in Chromium, p50 of its parts: session opened → stored copy read + read → full text in the editor', meshpad: parts(chromiumLoads.history), anchor: `without history: ${parts(chromiumLoads.plain)}`, target: '—' },
   { figure: 'reopen in Node: decode + apply into a fresh doc (p50 / p95 / p99)', meshpad: latencyCell(reopen), anchor: `without history: ${latencyCell(reopenPlain)}`, target: '≤ 200 ms' },
   { figure: `show a version: rebuild its text, every version (p50 / p95 / max of ${show.n})`, meshpad: `${show.p50.toFixed(1)} / ${show.p95.toFixed(1)} / ${show.max.toFixed(1)} ms`, anchor: '—', target: '≤ 100 ms' },
+  { figure: `show a version in the History view, Chromium: click → its text painted with what changed since (p50 / max of ${shownInView.n})`, meshpad: `${shownInView.p50.toFixed(0)} / ${shownInView.max.toFixed(0)} ms`, anchor: '—', target: '≤ 100 ms' },
   { figure: `record a version (p50 / p95 / max of ${record.n}, growing document)`, meshpad: `${record.p50.toFixed(1)} / ${record.p95.toFixed(1)} / ${record.max.toFixed(1)} ms`, anchor: '—', target: '—' },
   { figure: `restore the oldest / a middle / the newest version (p50 of ${RESTORES} each)`, meshpad: `${p50(restore.oldest)} / ${p50(restore.middle)} / ${p50(restore.newest)}`, anchor: '—', target: '—' },
 ]
@@ -161,13 +213,15 @@ writeBenchResult({
   name: 'history',
   title: 'Version history',
   rows,
-  summary: { record, sizes, deltaBytes, fullSnapshotBytes, versions: versions.length, show, restore, reopen, reopenPlain, chromium, chromiumPlain },
+  summary: { record, sizes, deltaBytes, fullSnapshotBytes, versions: versions.length, show, shownInView, restore, reopen, reopenPlain, chromium, chromiumPlain },
   samples: { recordMs, showMs, restoreMs, reopenMs, reopenPlainMs, chromiumLoads },
   notes: [
     `The automerge-paper trace replayed in Node, one transaction per edit, with a fixed client id; "with history" records a version (\`recordVersion\`) every ${EVERY.toLocaleString('en')} edits, as an automatic version would. ${TRACE_CREDIT}`,
     'How snapshots are stored: each version holds `Y.encodeSnapshotV2` of its state vector and of the deletions since the version before it (its base) only; a version\'s full delete set is the union along its chain of bases. One full snapshot per version would grow with every deletion ever made, each time.',
     'IndexedDB bytes: once the storage layer compacts, the room\'s `updates` store holds one record, `Y.encodeStateAsUpdate(doc)` (v1), so its bytes are the v1 size above.',
     'Reopen in Chromium: the v1 state stored as the room\'s IndexedDB copy (as the storage layer leaves it after compacting), a new page of the same context each time, the documents with and without history taking turns (four rounds of five each, each first in every other round), from the session opening to CodeMirror holding the whole text (production build, service workers blocked). Node: `Y.applyUpdate` into a fresh gc-off doc.',
-    'Show a version: `listVersions` + `versionSnapshot` + `Y.createDocFromSnapshot` + text, in Node, after one warm-up rebuild, without the view (the History view renders it with @codemirror/merge on top). Restore: the same rebuild, a one-span diff (`lib0/diff`) and the edit, in one transaction, plus recording the restore as a version.',
+    'Reopen, its parts: "stored copy read" is when the app\'s IndexedDB read of the room\'s `updates` returned (the wait for IndexedDB and for the page\'s own start-up work before it); the rest is decoding, applying and the editor mounting with the text.',
+    `Show a version in the History view: the document with history opened in Chromium, History opened, then every ${SHOW_EVERY}th version of the list and the oldest chosen in turn, from the click to the animation frame after the version's view holds its text (rebuilt, in the unified @codemirror/merge view against the text now).`,
+    'Show a version: `listVersions` + `versionSnapshot` + `rebuildVersion` (one walk over the live text\'s items, keeping what the snapshot saw and had not deleted; no document is rebuilt), in Node, after one warm-up rebuild, without the view (the History view renders it with @codemirror/merge on top). Restore: the same rebuild, a one-span diff (`lib0/diff`) and the edit, in one transaction, plus recording the restore as a version.',
   ],
 })

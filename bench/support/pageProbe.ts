@@ -26,6 +26,8 @@ export interface ProbeState {
   syncedAt: number | null
   /** When the editor's document first had `editorLength` characters (after the DOM changed). */
   editorFullAt: number | null
+  /** When the first read of a stored document (IndexedDB `getAll` on an `updates` store) returned. */
+  storedReadAt: number | null
   /** Every RTCPeerConnection the page created. */
   peerConnections: RTCPeerConnection[]
   sends: DataChannelCounts
@@ -55,6 +57,7 @@ export function installProbe(options: ProbeOptions): void {
     sessionAt: null,
     syncedAt: null,
     editorFullAt: null,
+    storedReadAt: null,
     peerConnections: [],
     sends: { byType: {} },
   }
@@ -69,6 +72,14 @@ export function installProbe(options: ProbeOptions): void {
     }
   }
   window.RTCPeerConnection = TrackedPeerConnection
+
+  // The stored copy's read: the app reads a room's `updates` store with one getAll.
+  const nativeGetAll = IDBObjectStore.prototype.getAll
+  IDBObjectStore.prototype.getAll = function getAll(this: IDBObjectStore, ...args: Parameters<IDBObjectStore['getAll']>) {
+    const request = nativeGetAll.apply(this, args)
+    if (this.name === 'updates') request.addEventListener('success', () => (state.storedReadAt ??= performance.now()))
+    return request
+  }
 
   // Data-channel sends by message type: the first byte of a y-webrtc message is its type
   // (0 sync, 1 awareness, 3 awareness query, 4 BroadcastChannel peer id).
@@ -112,13 +123,21 @@ export function installProbe(options: ProbeOptions): void {
   if (options.editorLength !== undefined) {
     // NOTE: CodeMirror writes its DOM synchronously when it applies a change, so the first DOM
     // mutation after its state holds the whole text is when the text reached the editor's DOM.
-    const observer = new MutationObserver(() => {
+    const check = (): void => {
       if (state.editorFullAt === null && editorView()?.state.doc.length === options.editorLength) {
         state.editorFullAt = performance.now()
         observer.disconnect()
       }
-    })
+    }
+    const observer = new MutationObserver(check)
     observer.observe(document, { childList: true, subtree: true, characterData: true })
+    // NOTE: the observer alone sometimes missed it (the editor full, no DOM change after), and the
+    // figure then waited for the next one (a caret blink, seconds later): every frame checks too.
+    const everyFrame = (): void => {
+      check()
+      if (state.editorFullAt === null) requestAnimationFrame(everyFrame)
+    }
+    requestAnimationFrame(everyFrame)
   }
 
   let current: { session: SessionLike } | undefined

@@ -108,7 +108,8 @@ export function createEditor(
   // for the same is a no-op: a reconfiguration rebuilds the state's configuration and re-measures
   // the view, which the UI would otherwise pay again for every unchanged value it passes on.
   let languageWanted: { id: string; applied: Promise<void> } | null = null
-  let languageApplied: string | null = null
+  /** The language configured now; null: none yet (no highlighting, as plain text). */
+  let shownLanguage: string | null = null
   let lineWrapping = options.lineWrapping
   let colorScheme = options.colorScheme
 
@@ -119,15 +120,18 @@ export function createEditor(
       if (languageWanted?.id === id) return languageWanted.applied
       // NOTE: loads can finish out of order; only the latest request may reconfigure.
       const request = ++languageRequest
-      const applied = languageInfo(id)
-        .load()
-        .then((support) => {
-          if (destroyed || request !== languageRequest) return
-          // NOTE: plain text has no support; the view starts without any, so it needs no reconfiguring.
-          if (languageApplied === null && Array.isArray(support) && support.length === 0) return
-          languageApplied = id
-          view.dispatch({ effects: language.reconfigure(support) })
-        })
+      const info = languageInfo(id)
+      const applied = info.load().then((support) => {
+        if (destroyed || request !== languageRequest) return
+        // NOTE: the same language again, or plain text (no extension) in place of none, changes nothing.
+        const nothing = Array.isArray(support) && support.length === 0
+        if (info.id === shownLanguage || (shownLanguage === null && nothing)) {
+          shownLanguage = info.id
+          return
+        }
+        shownLanguage = info.id
+        view.dispatch({ effects: language.reconfigure(support) })
+      })
       // A failed load may be retried by asking again.
       languageWanted = { id, applied }
       applied.catch(() => {

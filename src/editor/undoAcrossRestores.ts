@@ -2,6 +2,8 @@ import type * as Y from 'yjs'
 import { RESTORE_ORIGIN, versionsArray } from '../document/history/versionList'
 import { parseVersionEntry } from '../document/history/versionEntry'
 
+const isRestoreKind = (raw: unknown): boolean => typeof raw === 'object' && raw !== null && (raw as { kind?: unknown }).kind === 'restore'
+
 /**
  * Makes the editor's undo manager treat restores of earlier versions as edits: a restore made here
  * is one undo step of its own (Ctrl-Z undoes it, and only it); a restore by someone else ends the
@@ -18,7 +20,10 @@ export function undoAcrossRestores(undoManager: Y.UndoManager): () => void {
   const onVersions = (event: Y.YArrayEvent<unknown>): void => {
     if (event.transaction.local) return
     for (const item of event.changes.added) {
-      if (item.content.getContent().some((raw) => parseVersionEntry(raw)?.kind === 'restore')) {
+      // NOTE: the kind is looked at before the entry is checked (which decodes its snapshot): a
+      // document arriving whole brings every version at once.
+      const restores = item.content.getContent().some((raw) => isRestoreKind(raw) && parseVersionEntry(raw)?.kind === 'restore')
+      if (restores) {
         undoManager.clear()
         return
       }

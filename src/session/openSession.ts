@@ -106,6 +106,8 @@ export function openSession(secret: string, options: SessionOptions): Session {
   const doc = new Y.Doc({ gc: false })
   const reader = access.canEdit ? null : readerCopy(doc)
   const sharedDoc = reader?.verified ?? doc
+  // NOTE: first, so the stored copy is being read while everything else starts.
+  const copy = options.storage(topic, sharedDoc)
   const awareness = new Awareness(doc)
   let user = options.user
   awareness.setLocalStateField('user', user)
@@ -124,9 +126,9 @@ export function openSession(secret: string, options: SessionOptions): Session {
   const keeper = options.library ? new LibraryEntryKeeper({ secret, topic, doc }, options.library) : null
   disposables.push(() => keeper?.destroy())
 
-  const copy = options.storage(topic, sharedDoc)
   disposables.push(copy.onChange(() => setStatus({ storage: copy.state, storageError: copy.error })))
   setStatus({ storage: copy.state, storageError: copy.error })
+
 
   const network = new RoomNetwork({
     topic,

@@ -1,6 +1,7 @@
-import type * as Y from 'yjs'
-import { IndexeddbPersistence } from 'y-indexeddb'
+import * as Y from 'yjs'
+import { applyStoredState } from './applyStoredState'
 import { ReportingCopy } from './CopyStateStore'
+import { IndexeddbStore } from './IndexeddbStore'
 import { IndexeddbWriter } from './IndexeddbWriter'
 import { signedLogBytes } from './signedLogBytes'
 import type { LocalCopy, OpenLocalCopy, SignedLogStore } from './localCopy'
@@ -10,44 +11,88 @@ export function roomDatabaseName(topic: string): string {
   return `meshpad-${topic}`
 }
 
-/** The key of a reader's signed log in y-indexeddb's `custom` store of the room's database. */
+/** The key of a reader's signed log in the `custom` store of the room's database (as y-indexeddb's `set`). */
 const SIGNED_LOG_KEY = 'meshpad/v2/signed-log'
 
+/** Why a browser's refusal to open the database is shown as it is. */
+function describeFailure(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : 'the browser refused to open its storage'
+}
+
 /**
- * A document's copy in this browser's IndexedDB (database {@link roomDatabaseName}): y-indexeddb
- * reads it, {@link IndexeddbWriter} writes it and says when a write is committed.
+ * A document's copy in this browser's IndexedDB (database {@link roomDatabaseName}, in
+ * y-indexeddb's format): it reads the stored copy into the doc, and {@link IndexeddbWriter}
+ * writes every later update and says when it is committed. What was read is applied with this
+ * copy as origin.
+ *
+ * NOTE: the stored records are applied as one update in one transaction, and the doc's `update`
+ * listeners get the stored bytes rather than a re-encoding of the whole document (see
+ * `applyStoredState`): reopening a document costs one decode.
  */
 export class IndexeddbCopy extends ReportingCopy implements LocalCopy {
   readonly whenLoaded: Promise<void>
-  private readonly persistence: IndexeddbPersistence
   private readonly writer: IndexeddbWriter
+  private readonly opened: Promise<IndexeddbStore | null>
   private closing: Promise<void> | null = null
+  private destroyed = false
 
-  constructor(topic: string, doc: Y.Doc) {
+  constructor(
+    topic: string,
+    private readonly doc: Y.Doc,
+  ) {
     super()
-    this.persistence = new IndexeddbPersistence(roomDatabaseName(topic), doc)
-    this.writer = new IndexeddbWriter(doc, this.persistence, (state, error) => this.store.set(state, error))
-    this.whenLoaded = this.persistence.whenSynced.then(() => undefined)
+    this.writer = new IndexeddbWriter(doc, this, (state, error) => this.store.set(state, error))
+    this.opened = IndexeddbStore.open(roomDatabaseName(topic)).then(
+      (store) => {
+        if (!this.destroyed) return store
+        store.close()
+        return null
+      },
+      (error: unknown) => {
+        this.writer.fail(describeFailure(error))
+        return null
+      },
+    )
+    this.whenLoaded = this.opened.then((store) => (store === null ? undefined : this.load(store)))
   }
 
-  /** In the room's own database (y-indexeddb's `custom` store), so deleting the document deletes it too. */
+  private async load(store: IndexeddbStore): Promise<void> {
+    try {
+      const updates = await store.readNew()
+      if (this.destroyed) return
+      // NOTE: what reached the doc before (typed, or from peers) was not written: it is, once.
+      const before = this.doc.store.clients.size > 0 ? Y.encodeStateAsUpdate(this.doc) : null
+      applyStoredState(this.doc, updates, this)
+      if (before !== null) store.append(before)
+      this.writer.start(store)
+    } catch (error) {
+      // NOTE: nothing is written over a copy that could not be read.
+      this.writer.fail(describeFailure(error))
+    }
+  }
+
+  /** In the room's own database (its `custom` store), so deleting the document deletes it too. */
   readonly signedLog: SignedLogStore = {
     load: async () => {
-      await this.persistence.whenSynced
-      const stored: unknown = await this.persistence.get(SIGNED_LOG_KEY)
+      await this.whenLoaded
+      const store = await this.opened
+      const stored = store === null ? undefined : await store.getCustom(SIGNED_LOG_KEY)
       return stored instanceof ArrayBuffer ? signedLogBytes.decode(new Uint8Array(stored)) : []
     },
     save: async (messages) => {
-      await this.persistence.whenSynced
-      await this.persistence.set(SIGNED_LOG_KEY, signedLogBytes.encode(messages).slice().buffer)
+      await this.whenLoaded
+      const store = await this.opened
+      if (store === null) throw new Error('the browser refused to open its storage')
+      await store.setCustom(SIGNED_LOG_KEY, signedLogBytes.encode(messages).slice().buffer)
     },
   }
 
   destroy(): Promise<void> {
     if (this.closing === null) {
+      this.destroyed = true
       this.writer.destroy()
       this.store.close()
-      this.closing = this.persistence.destroy()
+      this.closing = this.opened.then((store) => store?.close())
     }
     return this.closing
   }
@@ -56,27 +101,16 @@ export class IndexeddbCopy extends ReportingCopy implements LocalCopy {
 /** {@link OpenLocalCopy} for browsers. */
 export const openIndexeddbCopy: OpenLocalCopy = (topic, doc) => new IndexeddbCopy(topic, doc)
 
-/** Resolves once every write issued so far on `db`'s `updates` store is committed. */
-function writesCommitted(db: IDBDatabase): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const tx = db.transaction(['updates'], 'readonly')
-    tx.oncomplete = () => resolve()
-    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'))
-  })
-}
-
 /**
  * Stores `doc` as the copy of room `topic` in this browser and resolves once it is committed, so
  * a session opening that room shows it at once.
  */
 export async function storeIndexeddbCopy(topic: string, doc: Y.Doc): Promise<void> {
-  // NOTE: y-indexeddb writes the doc's whole state when it opens a database.
-  const persistence = new IndexeddbPersistence(roomDatabaseName(topic), doc)
+  const store = await IndexeddbStore.open(roomDatabaseName(topic))
   try {
-    await persistence.whenSynced
-    if (persistence.db === null) throw new Error('the new document could not be stored')
-    await writesCommitted(persistence.db)
+    store.append(Y.encodeStateAsUpdate(doc))
+    await store.whenWritten()
   } finally {
-    await persistence.destroy()
+    store.close()
   }
 }

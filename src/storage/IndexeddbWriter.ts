@@ -1,6 +1,5 @@
 import * as Y from 'yjs'
-import * as idb from 'lib0/indexeddb'
-import { fetchUpdates, storeState, type IndexeddbPersistence } from 'y-indexeddb'
+import type { IndexeddbStore } from './IndexeddbStore'
 import type { StorageState } from './localCopy'
 
 /** After a failed write, how long until the whole document is written again. */
@@ -12,28 +11,31 @@ export const SAVE_RETRY_MS = 5_000
  */
 export const COMPACT_MIN_BYTES = 64 * 1024
 
-/** Compaction waits this long after it is due, as y-indexeddb's own does. */
+/** Compaction waits this long after it is due, as y-indexeddb's did. */
 export const COMPACT_DELAY_MS = 1_000
 
 /**
- * Writes the document's updates to IndexedDB and tells whether IndexedDB holds the latest edit.
- * It is responsible for the `storage` part of a session's status. The writing itself is
- * y-indexeddb's (its `_storeUpdate`, which also schedules compaction), but batched: all updates
- * of one task go in one write, at the end of that task, once every other update observer (the
- * editor, y-webrtc sending to peers) has run.
+ * Writes the document's updates to its {@link IndexeddbStore} and tells whether IndexedDB holds
+ * the latest edit. It is responsible for the `storage` part of a session's status, and for
+ * compacting the stored records. Updates are batched: all updates of one task go in one write, at
+ * the end of that task, once every other update observer (the editor, the network sending to
+ * peers) has run.
  *
- * NOTE: y-indexeddb writes each update in its own readwrite transaction, which costs about a
- * millisecond of main thread per keystroke here, before the edit is sent to peers, and 260,000
+ * NOTE: y-indexeddb wrote each update in its own readwrite transaction, which cost about a
+ * millisecond of main thread per keystroke here, before the edit was sent to peers, and 260,000
  * transactions for a replayed editing trace. The batch is written in a microtask of the same
  * task, so nothing waits for a later task or timer: an edit is as durable as before.
  *
- * NOTE: y-indexeddb compacts after 500 writes, so few large writes (a pasted or replayed history:
- * 3.4 MB for a 311 kB document) would never be compacted; compaction is also due here by bytes.
+ * NOTE: compaction is due by bytes written, not by a count of writes (y-indexeddb's 500): few
+ * large writes (a pasted or replayed history: 3.4 MB for a 311 kB document) are compacted too.
  *
- * NOTE: y-indexeddb has no event for a finished write. IndexedDB runs transactions with
- * overlapping scopes in the order they were created, so a readonly transaction on the same store,
- * created right after the write, completes only once that write is committed. Write failures
- * (quota, a full disk) bubble from request to transaction to the database as `error`/`abort`.
+ * NOTE: IndexedDB has no event for a finished write. It runs transactions with overlapping scopes
+ * in the order they were created, so a readonly transaction on the same store, created right
+ * after the write, completes only once that write is committed. Write failures (quota, a full
+ * disk) bubble from request to transaction to the database as `error`/`abort`.
+ *
+ * Until `start()` (the stored copy is read) updates are not written: the copy writes what the doc
+ * held before it loaded, once, when it loads.
  */
 export class IndexeddbWriter {
   private state: StorageState = 'loading'
@@ -43,6 +45,7 @@ export class IndexeddbWriter {
   private checking = false
   private retryTimer: ReturnType<typeof setTimeout> | null = null
   private watchedDb: IDBDatabase | null = null
+  private store: IndexeddbStore | null = null
   private destroyed = false
   /** Updates of this task not yet handed to y-indexeddb. */
   private pending: Uint8Array[] = []
@@ -50,25 +53,35 @@ export class IndexeddbWriter {
   private written = 0
   private compactedSize = 0
   private compactTimer: ReturnType<typeof setTimeout> | null = null
+  /** The rewrite running or last run (see `rewrite`). */
+  private rewriting: Promise<number> = Promise.resolve(0)
 
+  /** `origin`: the origin of the transactions that apply what was read from the store. */
   constructor(
     private readonly doc: Y.Doc,
-    private readonly persistence: IndexeddbPersistence,
+    private readonly origin: unknown,
     private readonly onChange: (state: StorageState, error: string | null) => void,
   ) {
-    doc.off('update', persistence._storeUpdate)
     doc.on('update', this.handleUpdate)
-    void persistence.whenSynced.then(() => {
-      if (this.destroyed) return
-      this.watch()
-      this.latest++
-      this.confirmLatest()
-    })
+  }
+
+  /** The stored copy is read into the doc: from now on every update is written to `store`. */
+  start(store: IndexeddbStore): void {
+    if (this.destroyed || this.store !== null) return
+    this.store = store
+    this.watch(store.db)
+    this.latest++
+    this.confirmLatest()
+  }
+
+  /** The stored copy could not be opened: nothing will be written. */
+  fail(error: string): void {
+    if (!this.destroyed) this.set('error', error)
   }
 
   private readonly handleUpdate = (update: Uint8Array, origin: unknown): void => {
     // Updates read back from IndexedDB are already stored.
-    if (origin === this.persistence) return
+    if (origin === this.origin) return
     this.pending.push(update)
     if (this.pending.length === 1) queueMicrotask(this.flush)
     if (this.state !== 'loading' && this.state !== 'error') this.set('saving', null)
@@ -79,15 +92,15 @@ export class IndexeddbWriter {
     if (this.pending.length === 0) return
     const updates = this.pending
     this.pending = []
-    // NOTE: before its database is open y-indexeddb drops updates; it stores the whole document
-    // once open, before reading what was stored, which includes them.
+    // NOTE: before the stored copy is read, updates are dropped: the copy stores what the doc
+    // holds then, before applying what was stored, which includes them.
+    if (this.store === null) return
     const update = updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates)
-    this.persistence._storeUpdate(update, null)
+    this.store.append(update)
     this.written += update.byteLength
     if (this.compactTimer === null && this.written >= Math.max(COMPACT_MIN_BYTES, this.compactedSize)) {
       this.compactTimer = setTimeout(this.compact, COMPACT_DELAY_MS)
     }
-    if (this.state === 'loading') return
     this.latest++
     this.confirmLatest()
   }
@@ -98,56 +111,69 @@ export class IndexeddbWriter {
    * their writes, so ordered after them), not one transaction per keystroke.
    */
   private confirmLatest(): void {
-    const db = this.persistence.db
-    if (db === null || this.checking) return
+    const store = this.store
+    if (store === null || this.checking) return
     const seq = this.latest
     try {
-      const tx = db.transaction(['updates'], 'readonly')
       this.checking = true
-      tx.onabort = () => {
-        this.checking = false
-      }
-      tx.oncomplete = () => {
-        this.checking = false
-        if (this.destroyed) return
-        if (seq < this.latest) this.confirmLatest()
-        else if (this.state !== 'error') this.set('saved', null)
-      }
+      store.whenWritten().then(
+        () => {
+          this.checking = false
+          if (this.destroyed) return
+          if (seq < this.latest) this.confirmLatest()
+          else if (this.state !== 'error') this.set('saved', null)
+        },
+        () => {
+          this.checking = false
+        },
+      )
     } catch {
       // NOTE: the database is closing (destroy, or the browser deleting it); nothing to confirm.
+      this.checking = false
     }
   }
 
   /**
-   * Replaces the stored updates by the whole document, as y-indexeddb's `storeState` does (it
-   * first reads what other tabs stored), and remembers the size written.
+   * Replaces the stored records by the whole document, after applying what other tabs stored
+   * meanwhile, and remembers the size written.
    */
   private readonly compact = (): void => {
     this.compactTimer = null
-    if (this.destroyed || this.persistence.db === null) return
+    if (this.destroyed || this.store === null) return
     this.written = 0
-    fetchUpdates(this.persistence)
-      .then((store) => {
-        const state = Y.encodeStateAsUpdate(this.doc)
-        this.compactedSize = state.byteLength
-        // NOTE: lib0 types stored values as ArrayBuffer; IndexedDB stores a Uint8Array as it is,
-        // which is what y-indexeddb writes and reads.
-        return idb
-          .addAutoKey(store, state as unknown as ArrayBuffer)
-          .then(() => idb.del(store, idb.createIDBKeyRangeUpperBound(this.persistence._dbref, true)))
-          .then(() => idb.count(store))
-          .then((count) => {
-            this.persistence._dbsize = count
-          })
+    this.rewrite()
+      .then((size) => {
+        this.compactedSize = size
       })
       .catch(() => {
         // NOTE: a failed write also reaches `handleFailure` through the database's events.
       })
   }
 
-  private watch(): void {
-    const db = this.persistence.db
-    if (db === null || db === this.watchedDb) return
+  /**
+   * Reads what other tabs stored, then writes the whole document in place of every record read.
+   * NOTE: one at a time: a rewrite that read before another one's write would leave that write's
+   * whole document behind as a record nobody deletes.
+   */
+  private rewrite(): Promise<number> {
+    const run = this.rewriting.then(() => this.rewriteNow())
+    this.rewriting = run.catch(() => 0)
+    return run
+  }
+
+  private async rewriteNow(): Promise<number> {
+    const store = this.store
+    if (store === null) return 0
+    const updates = await store.readNew()
+    if (this.destroyed) return 0
+    if (updates.length > 0) Y.transact(this.doc, () => updates.forEach((update) => Y.applyUpdate(this.doc, update)), this.origin, false)
+    const state = Y.encodeStateAsUpdate(this.doc)
+    await store.replaceRead(state)
+    return state.byteLength
+  }
+
+  private watch(db: IDBDatabase): void {
+    if (db === this.watchedDb) return
     this.watchedDb = db
     db.addEventListener('error', this.handleFailure)
     db.addEventListener('abort', this.handleFailure)
@@ -167,10 +193,15 @@ export class IndexeddbWriter {
     this.retryTimer = null
     if (this.destroyed) return
     this.set('saving', null)
-    void storeState(this.persistence, true).then(() => {
-      this.latest++
-      this.confirmLatest()
-    })
+    this.rewrite().then(
+      () => {
+        this.latest++
+        this.confirmLatest()
+      },
+      () => {
+        // NOTE: the failure reaches `handleFailure` through the database's events, which retries.
+      },
+    )
   }
 
   private set(state: StorageState, error: string | null): void {
@@ -182,7 +213,7 @@ export class IndexeddbWriter {
 
   /**
    * Idempotent: writes what is pending, removes the observer, the database listeners and the
-   * retry timer. Call it before destroying the persistence.
+   * timers. Call it before closing the store.
    */
   destroy(): void {
     if (this.destroyed) return

@@ -1,4 +1,5 @@
 import * as Y from 'yjs'
+import { applyStoredState } from './applyStoredState'
 import { ReportingCopy } from './CopyStateStore'
 import type { LocalCopy, SignedLogStore } from './localCopy'
 import { signedLogBytes } from './signedLogBytes'
@@ -85,7 +86,7 @@ export class LevelCopy extends ReportingCopy implements LocalCopy {
     try {
       const stored = await this.level.read(this.topic)
       this.compactedBytes = stored.byteLength
-      if (!this.destroyed) Y.applyUpdate(this.doc, stored, this)
+      if (!this.destroyed) applyStoredState(this.doc, [stored], this)
       this.loaded = true
       this.settle()
     } catch (error) {

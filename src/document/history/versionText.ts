@@ -66,10 +66,29 @@ export interface RebuiltVersion {
   readonly spans: readonly AuthorSpan[]
 }
 
+/** The first of the sorted, merged `ranges` that ends after `clock`, by binary search. */
+function firstEndingAfter(ranges: Ranges, clock: number): number {
+  let low = 0
+  let high = ranges.length
+  while (low < high) {
+    const middle = (low + high) >> 1
+    const range = ranges[middle] as Ranges[number]
+    if (range.clock + range.len <= clock) low = middle + 1
+    else high = middle
+  }
+  return low
+}
+
 /**
  * The text of `doc` as it was at `snapshot`, with the client that typed each part. `doc` must keep
  * its history (`gc: false`). Throws `VersionUnavailableError` when it cannot be rebuilt here;
- * `doc` is never changed.
+ * `doc` is never changed. `snapshot`'s delete set must be sorted and merged (as `versionSnapshot`
+ * and `Y.snapshot` return it).
+ *
+ * NOTE: it walks the live text's items once and keeps the parts the snapshot saw and had not
+ * deleted (what Yjs's `isVisible` decides per item, here per clock range, since the live doc may
+ * have merged an item the snapshot saw in part). Rebuilding a whole document from the snapshot
+ * (`Y.createDocFromSnapshot`) costs an encode and a decode of the entire history for every version.
  */
 export function rebuildVersion(doc: Y.Doc, snapshot: Y.Snapshot): RebuiltVersion {
   if (doc.gc) throw new VersionUnavailableError('This document does not keep its history.')
@@ -77,29 +96,35 @@ export function rebuildVersion(doc: Y.Doc, snapshot: Y.Snapshot): RebuiltVersion
   if (contentLost(doc, snapshot)) {
     throw new VersionUnavailableError('Part of this version was discarded by a Meshpad that keeps no history, so it cannot be shown.')
   }
-  let old: Y.Doc
-  try {
-    old = Y.createDocFromSnapshot(doc, snapshot)
-  } catch {
-    throw new VersionUnavailableError('This version cannot be rebuilt from the history kept here.')
+  const parts: string[] = []
+  const spans: AuthorSpan[] = []
+  let at = 0
+  const keep = (str: string, client: number): void => {
+    parts.push(str)
+    const last = spans.at(-1)
+    // NOTE: adjacent stretches of one client merge into one span.
+    if (last !== undefined && last.client === client && last.to === at) spans[spans.length - 1] = { ...last, to: at + str.length }
+    else spans.push({ from: at, to: at + str.length, client })
+    at += str.length
   }
-  try {
-    const text = docText(old)
-    const spans: AuthorSpan[] = []
-    let at = 0
-    // NOTE: the rebuilt document keeps the ids of the original items, so each says who typed it.
-    for (let item = text._start; item !== null; item = item.right) {
-      if (item.deleted || !item.countable) continue
-      const client = item.id.client
-      const last = spans.at(-1)
-      if (last !== undefined && last.client === client && last.to === at) spans[spans.length - 1] = { ...last, to: at + item.length }
-      else spans.push({ from: at, to: at + item.length, client })
-      at += item.length
+  for (let item = docText(doc)._start; item !== null; item = item.right) {
+    // NOTE: only strings are text (as in `Y.Text#toString`); formats and embeds are not.
+    if (!(item.content instanceof Y.ContentString)) continue
+    const { client, clock } = item.id
+    const end = Math.min(clock + item.length, snapshot.sv.get(client) ?? 0)
+    if (end <= clock) continue
+    const str = item.content.str
+    const deleted = snapshot.ds.clients.get(client) ?? []
+    let start = clock
+    for (let index = firstEndingAfter(deleted, clock); start < end && index < deleted.length; index++) {
+      const cut = deleted[index] as Ranges[number]
+      if (cut.clock >= end) break
+      if (cut.clock > start) keep(str.slice(start - clock, cut.clock - clock), client)
+      start = Math.max(start, cut.clock + cut.len)
     }
-    return { text: text.toString(), spans }
-  } finally {
-    old.destroy()
+    if (start < end) keep(str.slice(start - clock, end - clock), client)
   }
+  return { text: parts.join(''), spans }
 }
 
 /** The text of `doc` as it was at `snapshot`; see `rebuildVersion`. */

@@ -1,8 +1,12 @@
 import type { Version } from '../../document/history/versionEntry'
 
+// NOTE: one formatter for every entry: `toLocaleString` builds one per call, which is what most
+// of re-rendering the list of versions cost.
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })
+
 /** When a version was made, as people read dates here. */
 export function versionTime(time: number): string {
-  return new Date(time).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
+  return dateTime.format(time)
 }
 
 /** A version's name in the list: its label, or what made it. */
