@@ -28,7 +28,8 @@ export interface EditorOptions {
   readonly language: string
   readonly lineWrapping: boolean
   readonly colorScheme: ColorScheme
-  readonly placeholder: string
+  /** The hint an empty document shows; null: none (yet). */
+  readonly placeholder: string | null
   /** A reader's editor: it shows the text and cursors and accepts no input. */
   readonly readOnly?: boolean
 }
@@ -41,6 +42,8 @@ export interface EditorHandle {
   setLanguage(id: string): Promise<void>
   setLineWrapping(on: boolean): void
   setColorScheme(scheme: ColorScheme): void
+  /** The hint an empty document shows; null: none. */
+  setPlaceholder(text: string | null): void
   /** Idempotent. */
   destroy(): void
 }
@@ -61,6 +64,7 @@ export function createEditor(
   const wrapping = new Compartment()
   const theme = new Compartment()
   const access = new Compartment()
+  const hint = new Compartment()
   const undoManager = new Y.UndoManager(text)
   const stopUndoAcrossRestores = undoAcrossRestores(undoManager)
 
@@ -79,7 +83,7 @@ export function createEditor(
     rectangularSelection(),
     crosshairCursor(),
     highlightActiveLine(),
-    placeholder(options.placeholder),
+    hint.of(options.placeholder === null ? [] : placeholder(options.placeholder)),
     keymap.of([
       ...yUndoManagerKeymap,
       ...closeBracketsKeymap,
@@ -112,6 +116,7 @@ export function createEditor(
   let shownLanguage: string | null = null
   let lineWrapping = options.lineWrapping
   let colorScheme = options.colorScheme
+  let placeholderText = options.placeholder
 
   const handle: EditorHandle = {
     view,
@@ -148,6 +153,11 @@ export function createEditor(
       if (destroyed || scheme === colorScheme) return
       colorScheme = scheme
       view.dispatch({ effects: theme.reconfigure(editorTheme(scheme)) })
+    },
+    setPlaceholder(text) {
+      if (destroyed || text === placeholderText) return
+      placeholderText = text
+      view.dispatch({ effects: hint.reconfigure(text === null ? [] : placeholder(text)) })
     },
     destroy() {
       if (destroyed) return

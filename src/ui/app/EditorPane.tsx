@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useLayoutEffect, useRef, useState } from 'react'
 import type { Session } from '../../session/openSession'
 import { createEditor, type EditorHandle } from '../../editor/createEditor'
 import type { ColorScheme } from '../../editor/editorTheme'
@@ -20,53 +20,41 @@ export const EMPTY_DOCUMENT_HINT =
   'This document is empty. Start typing, and use "Copy link" to invite others: anyone with the link can edit with you.'
 
 /**
- * The longest the editor waits for the session's stored copy before it mounts without it (a new
- * room's database can take a few hundred ms to create in a browser's first visit).
- */
-export const EDITOR_WAITS_FOR_COPY_MS = 300
-
-/**
  * The CodeMirror editor of a session. The view is mounted once per session; language, wrapping
  * and theme changes reconfigure it.
  *
- * NOTE: it mounts once the stored copy is in the document (or after `EDITOR_WAITS_FOR_COPY_MS`),
- * so CodeMirror starts with the whole text: the binding then translates no insertion of the whole
- * document into an editor change, and nothing runs ahead of reading the stored copy.
+ * NOTE: the view is built in the task that renders the page (a layout effect), with what the
+ * document holds then: a person opening a link for the first time can type at once, and the
+ * page's first frame shows the editor rather than a hole while the room's database is created
+ * (about 200 ms on a first visit here), with the network's events waiting behind one task. Until
+ * the stored copy is read, the empty-document hint stays hidden: an empty editor then means "not
+ * read yet", never "this document is empty".
  */
 export function EditorPane({ session, language, lineWrapping, colorScheme, onView }: Props) {
   const parent = useRef<HTMLDivElement>(null)
   const [editor, setEditor] = useState<EditorHandle | null>(null)
-  // NOTE: the options the view is created with, as they are when it mounts; later changes go
-  // through the effects below.
-  const latest = useRef({ language, lineWrapping, colorScheme })
-  useEffect(() => {
-    latest.current = { language, lineWrapping, colorScheme }
-  }, [language, lineWrapping, colorScheme])
+  // NOTE: the options the view is created with; later changes go through the effects below.
+  const initial = useRef({ language, lineWrapping, colorScheme })
   /** The language whose highlighting is in effect, or failed to load (`data-language`). */
   const [loaded, setLoaded] = useState<{ id: string; state: 'ready' | 'failed' } | null>(null)
 
-  useEffect(() => {
+  useLayoutEffect(() => {
     const container = parent.current
     if (container === null) return
-    let handle: EditorHandle | null = null
+    const handle = createEditor(container, session.text, session.awareness, {
+      ...initial.current,
+      placeholder: null,
+      readOnly: !session.access.canEdit,
+    })
     let gone = false
-    const mount = (): void => {
-      if (gone || handle !== null) return
-      handle = createEditor(container, session.text, session.awareness, {
-        ...latest.current,
-        placeholder: session.access.canEdit ? EMPTY_DOCUMENT_HINT : EMPTY_READ_ONLY_HINT,
-        readOnly: !session.access.canEdit,
-      })
-      setEditor(handle)
-      handle.view.focus()
-      onView?.(handle.view)
-    }
-    const timer = setTimeout(mount, EDITOR_WAITS_FOR_COPY_MS)
-    void session.whenLocalLoaded.then(mount)
+    void session.whenLocalLoaded.then(() => {
+      if (!gone) handle.setPlaceholder(session.access.canEdit ? EMPTY_DOCUMENT_HINT : EMPTY_READ_ONLY_HINT)
+    })
+    setEditor(handle)
+    handle.view.focus()
+    onView?.(handle.view)
     return () => {
       gone = true
-      clearTimeout(timer)
-      if (handle === null) return
       onView?.(null)
       handle.destroy()
       setEditor(null)
