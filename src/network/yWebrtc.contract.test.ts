@@ -69,7 +69,9 @@ describe('y-webrtc contract', () => {
     expect(typeof room.peerId).toBe('string')
     expect(room.bcConns).toBeInstanceOf(Set)
     expect(room.webrtcConns).toBeInstanceOf(Map)
-    expect(added.length).toBe(1)
+    // NOTE: one peer, though y-webrtc may report it added twice: when both sides start a connection
+    // at once (glare), the patch replaces one and y-webrtc announces the peer again.
+    expect(new Set(added).size).toBe(1)
     const conn = room.webrtcConns.get(added[0]!) as unknown as WebrtcConn
     expect(conn.connected).toBe(true)
     expect(conn.closed).toBe(false)
