@@ -1,6 +1,7 @@
 import type { Logger } from 'pino'
 import { ALWAYS_ON_FIELD, ALWAYS_ON_NAME, storedStateOf } from '../src/presence/storedState'
 import { userWithColor } from '../src/presence/userIdentity'
+import { coalescedRunner } from '../src/network/coalescedRunner'
 import { openNodeSession } from '../src/session/nodeSession'
 import type { IceServerSource } from '../src/network/iceServers'
 import type { Session } from '../src/session/openSession'
@@ -22,8 +23,6 @@ export class AlwaysOnRoom {
   private readonly copy: LocalCopy
   /** `Date.now()` of the last write this room confirmed, or null. */
   lastWriteAt: number | null = null
-  private publishing = false
-  private again = false
   private destroyed = false
   private closing: Promise<void> | null = null
   private previous: SessionStatus
@@ -63,21 +62,7 @@ export class AlwaysOnRoom {
    * meanwhile lead to one more. NOTE: the summary is taken before waiting, so what is published is
    * never more than what the write covered.
    */
-  private readonly schedulePublish = (): void => {
-    if (this.destroyed) return
-    if (this.publishing) {
-      this.again = true
-      return
-    }
-    this.publishing = true
-    void this.publish().finally(() => {
-      this.publishing = false
-      if (this.again) {
-        this.again = false
-        this.schedulePublish()
-      }
-    })
-  }
+  private readonly schedulePublish = coalescedRunner(() => this.publish(), () => this.destroyed)
 
   private async publish(): Promise<void> {
     await Promise.resolve() // NOTE: let every observer of this update (the copy first) run.

@@ -61,10 +61,14 @@ export function createEditor(
   options: EditorOptions,
 ): EditorHandle {
   const language = new Compartment()
-  const wrapping = new Compartment()
-  const theme = new Compartment()
   const access = new Compartment()
-  const hint = new Compartment()
+  let destroyed = false
+  // NOTE: asking again for the value the view has is a no-op: a reconfiguration rebuilds the
+  // state's configuration and re-measures the view, which the UI would otherwise pay for every
+  // unchanged value it passes on.
+  const wrapping = valueOption(options.lineWrapping, (on: boolean) => (on ? EditorView.lineWrapping : []))
+  const theme = valueOption(options.colorScheme, editorTheme)
+  const hint = valueOption(options.placeholder, (text: string | null) => (text === null ? [] : placeholder(text)))
   const undoManager = new Y.UndoManager(text)
   const stopUndoAcrossRestores = undoAcrossRestores(undoManager)
 
@@ -83,7 +87,7 @@ export function createEditor(
     rectangularSelection(),
     crosshairCursor(),
     highlightActiveLine(),
-    hint.of(options.placeholder === null ? [] : placeholder(options.placeholder)),
+    hint.extension,
     keymap.of([
       ...yUndoManagerKeymap,
       ...closeBracketsKeymap,
@@ -95,70 +99,70 @@ export function createEditor(
     searchOnDemand(),
     yCollab(text, awareness, { undoManager }),
     language.of([]),
-    wrapping.of(options.lineWrapping ? EditorView.lineWrapping : []),
-    theme.of(editorTheme(options.colorScheme)),
+    wrapping.extension,
+    theme.extension,
     access.of(options.readOnly === true ? [EditorState.readOnly.of(true), EditorView.editable.of(false)] : []),
     EditorView.contentAttributes.of({ 'aria-label': 'Document text' }),
   ]
+
+  /**
+   * A compartment holding one value's extension; `set` reconfigures only when the value changes.
+   * NOTE: `set` is called only once the view below exists.
+   */
+  function valueOption<T>(initial: T, toExtension: (value: T) => Extension) {
+    const compartment = new Compartment()
+    let current = initial
+    return {
+      extension: compartment.of(toExtension(initial)),
+      set(value: T): void {
+        if (destroyed || value === current) return
+        current = value
+        view.dispatch({ effects: compartment.reconfigure(toExtension(value)) })
+      },
+    }
+  }
 
   const view = new EditorView({
     parent,
     state: EditorState.create({ doc: text.toString(), extensions }),
   })
 
-  let destroyed = false
-  let languageRequest = 0
-  // NOTE: what the view is configured with (or, for the language, last asked for). Asking again
-  // for the same is a no-op: a reconfiguration rebuilds the state's configuration and re-measures
-  // the view, which the UI would otherwise pay again for every unchanged value it passes on.
+  /** The language last asked for (while it loads, and after); asking for it again is a no-op. */
   let languageWanted: { id: string; applied: Promise<void> } | null = null
   /** The language configured now; null: none yet (no highlighting, as plain text). */
   let shownLanguage: string | null = null
-  let lineWrapping = options.lineWrapping
-  let colorScheme = options.colorScheme
-  let placeholderText = options.placeholder
 
   const handle: EditorHandle = {
     view,
     undoManager,
     setLanguage(id) {
       if (languageWanted?.id === id) return languageWanted.applied
-      // NOTE: loads can finish out of order; only the latest request may reconfigure.
-      const request = ++languageRequest
       const info = languageInfo(id)
-      const applied = info.load().then((support) => {
-        if (destroyed || request !== languageRequest) return
-        // NOTE: the same language again, or plain text (no extension) in place of none, changes nothing.
-        const nothing = Array.isArray(support) && support.length === 0
-        if (info.id === shownLanguage || (shownLanguage === null && nothing)) {
+      const wanted: { id: string; applied: Promise<void> } = {
+        id,
+        applied: info.load().then((support) => {
+          // NOTE: loads can finish out of order; only the latest request may reconfigure.
+          if (destroyed || languageWanted !== wanted) return
+          // NOTE: the same language again, or plain text (no extension) in place of none, changes nothing.
+          const nothing = Array.isArray(support) && support.length === 0
+          if (info.id === shownLanguage || (shownLanguage === null && nothing)) {
+            shownLanguage = info.id
+            return
+          }
           shownLanguage = info.id
-          return
-        }
-        shownLanguage = info.id
-        view.dispatch({ effects: language.reconfigure(support) })
-      })
+          view.dispatch({ effects: language.reconfigure(support) })
+        }),
+      }
+      languageWanted = wanted
       // A failed load may be retried by asking again.
-      languageWanted = { id, applied }
-      applied.catch(() => {
-        if (languageWanted?.applied === applied) languageWanted = null
+      wanted.applied.catch(() => {
+        if (languageWanted === wanted) languageWanted = null
       })
-      return applied
+      return wanted.applied
     },
-    setLineWrapping(on) {
-      if (destroyed || on === lineWrapping) return
-      lineWrapping = on
-      view.dispatch({ effects: wrapping.reconfigure(on ? EditorView.lineWrapping : []) })
-    },
-    setColorScheme(scheme) {
-      if (destroyed || scheme === colorScheme) return
-      colorScheme = scheme
-      view.dispatch({ effects: theme.reconfigure(editorTheme(scheme)) })
-    },
-    setPlaceholder(text) {
-      if (destroyed || text === placeholderText) return
-      placeholderText = text
-      view.dispatch({ effects: hint.reconfigure(text === null ? [] : placeholder(text)) })
-    },
+    setLineWrapping: wrapping.set,
+    setColorScheme: theme.set,
+    setPlaceholder: hint.set,
     destroy() {
       if (destroyed) return
       destroyed = true

@@ -1,3 +1,4 @@
+import { coalescedRunner } from './coalescedRunner'
 import type { WebrtcConn } from './PeerLinks'
 import { readPeerPath, type PeerPath, type PeerPathInfo } from './peerPath'
 
@@ -43,8 +44,6 @@ export class PeerPaths {
   private relayErrors = 0
   private turnConfigured = false
   private timer: ReturnType<typeof setInterval> | null = null
-  private reading = false
-  private readAgain = false
   private destroyed = false
 
   constructor(
@@ -74,22 +73,11 @@ export class PeerPaths {
     return this.summaryNow
   }
 
-  /** Re-reads every connection now (and keeps polling while any exists). */
-  readonly refresh = (): void => {
-    if (this.destroyed) return
-    // NOTE: a change during a read is read right after it, never lost until the next poll.
-    if (this.reading) {
-      this.readAgain = true
-      return
-    }
-    this.reading = true
-    void this.read().finally(() => {
-      this.reading = false
-      if (!this.readAgain) return
-      this.readAgain = false
-      this.refresh()
-    })
-  }
+  /**
+   * Re-reads every connection now (and keeps polling while any exists). NOTE: a change during a
+   * read is read right after it, never lost until the next poll.
+   */
+  readonly refresh = coalescedRunner(() => this.read(), () => this.destroyed)
 
   private async read(): Promise<void> {
     const conns = [...this.conns()]

@@ -74,17 +74,20 @@ export class IndexeddbCopy extends ReportingCopy implements LocalCopy {
   /** In the room's own database (its `custom` store), so deleting the document deletes it too. */
   readonly signedLog: SignedLogStore = {
     load: async () => {
-      await this.whenLoaded
-      const store = await this.opened
-      const stored = store === null ? undefined : await store.getCustom(SIGNED_LOG_KEY)
+      const stored = await (await this.loadedStore())?.getCustom(SIGNED_LOG_KEY)
       return stored instanceof ArrayBuffer ? signedLogBytes.decode(new Uint8Array(stored)) : []
     },
     save: async (messages) => {
-      await this.whenLoaded
-      const store = await this.opened
+      const store = await this.loadedStore()
       if (store === null) throw new Error('the browser refused to open its storage')
       await store.setCustom(SIGNED_LOG_KEY, signedLogBytes.encode(messages).slice().buffer)
     },
+  }
+
+  /** The open database once the stored copy is in the doc; null if the browser refused it. */
+  private async loadedStore(): Promise<IndexeddbStore | null> {
+    await this.whenLoaded
+    return this.opened
   }
 
   destroy(): Promise<void> {
