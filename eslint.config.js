@@ -40,7 +40,7 @@ export default tseslint.config(
   {
     // The core runs in a browser and in Node: page globals only in the small browser adapters.
     files: ['src/{network,document,presence,session,room}/**/*.ts'],
-    ignores: ['src/session/browserSession.ts', 'src/session/pageLifecycle.ts', '**/*.test.ts'],
+    ignores: ['src/session/browserSession.ts', 'src/session/earlySignaling.ts', 'src/session/pageLifecycle.ts', '**/*.test.ts'],
     rules: {
       'no-restricted-globals': [
         'error',

@@ -4,6 +4,7 @@ import { loadUser } from './presence/userIdentity'
 import { isDamagedV2Link } from './room/roomAccess'
 import { roomSecretFromHash } from './room/roomLink'
 import { hashAddress, openBrowserSession } from './session/browserSession'
+import { dropEarlySignaling } from './session/earlySignaling'
 import type { Session } from './session/openSession'
 import { Workspace } from './session/Workspace'
 import { localStorageOrNone } from './ui/app/localStorageOrNone'
@@ -48,6 +49,7 @@ function openPageWorkspace(): PageWorkspace {
  * here may throw, or that import (which needs this chunk) would fail with it.
  */
 function showDamagedLink(fragment: string): null {
+  dropEarlySignaling()
   window.addEventListener('hashchange', () => window.location.reload())
   void import('./room/roomLinkProblem').then(({ roomLinkProblem }) => {
     const problem = roomLinkProblem(fragment)

@@ -6,6 +6,7 @@ import { signalingUrls } from '../network/signalingUrls'
 import type { UserIdentity } from '../presence/userIdentity'
 import { roomSecretFromHash } from '../room/roomLink'
 import { openIndexeddbCopy } from '../storage/IndexeddbCopy'
+import { withEarlySignaling } from './earlySignaling'
 import { openSession, type Session } from './openSession'
 import { windowLifecycle } from './pageLifecycle'
 import type { RoomAddress } from './Workspace'
@@ -16,16 +17,19 @@ let pageIceServers: IceServerSource | undefined
 /** Opens a session in this page: IndexedDB, the browser's WebRTC, the page's signaling servers. */
 export function openBrowserSession(secret: string, user: UserIdentity, library: DocumentLibrary): Session {
   pageIceServers ??= fetchIceServers({ url: new URL(ICE_SERVERS_PATH, window.location.origin).href })
-  return openSession(secret, {
-    iceServerSource: pageIceServers,
-    signaling: signalingUrls(window.location),
-    maxConns: maxConnsFromSearch(window.location.search),
-    user,
-    storage: openIndexeddbCopy,
-    rtc: chunkingRtc(),
-    lifecycle: windowLifecycle(),
-    library,
-  })
+  // NOTE: the page's first session takes the signaling socket the page opened while it loaded.
+  return withEarlySignaling(() =>
+    openSession(secret, {
+      iceServerSource: pageIceServers,
+      signaling: signalingUrls(window.location),
+      maxConns: maxConnsFromSearch(window.location.search),
+      user,
+      storage: openIndexeddbCopy,
+      rtc: chunkingRtc(),
+      lifecycle: windowLifecycle(),
+      library,
+    }),
+  )
 }
 
 /**

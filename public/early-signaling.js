@@ -1,0 +1,26 @@
+// Meshpad: opens the page's signaling WebSocket while the app's script is still loading, so that
+// its handshake is done by the time the session starts; src/session/earlySignaling.ts hands the
+// socket to the session (or closes it). A classic script of its own: the Content-Security-Policy
+// allows no inline script. Its URL is signalingUrls()'s default (src/network/signalingUrls.ts);
+// with `?signaling=` or on an insecure origin (where the app stops) it opens nothing.
+/* global window, WebSocket, URLSearchParams, setTimeout */
+;(function () {
+  'use strict'
+  if (!window.isSecureContext || typeof WebSocket !== 'function') return
+  if (new URLSearchParams(window.location.search).has('signaling')) return
+  var url = (window.location.protocol === 'https:' ? 'wss:' : 'ws:') + '//' + window.location.host + '/signaling'
+  var socket
+  try {
+    socket = new WebSocket(url)
+  } catch {
+    return
+  }
+  var early = { url: url, socket: socket }
+  window.__meshpadEarlySignaling = early
+  // Not taken within 15 s (the app failed to start): nobody will use it.
+  setTimeout(function () {
+    if (window.__meshpadEarlySignaling !== early) return
+    delete window.__meshpadEarlySignaling
+    socket.close()
+  }, 15000)
+})()

@@ -1,0 +1,106 @@
+import { describe, expect, it, vi } from 'vitest'
+import { dropEarlySignaling, withEarlySignaling, type EarlySignaling } from './earlySignaling'
+
+const URL_ = 'wss://meshpad.example/signaling'
+
+/** A socket as the platform's: an event target with a ready state and `close()`. */
+class FakeSocket extends EventTarget {
+  static readonly CONNECTING = 0
+  static readonly OPEN = 1
+  static readonly CLOSING = 2
+  static readonly CLOSED = 3
+  static created: FakeSocket[] = []
+  readyState = FakeSocket.CONNECTING
+  readonly close = vi.fn(() => {
+    this.readyState = FakeSocket.CLOSED
+  })
+  constructor(readonly url: string) {
+    super()
+    FakeSocket.created.push(this)
+  }
+}
+
+function pageWith(readyState: number | null): { page: { __meshpadEarlySignaling?: EarlySignaling; WebSocket: typeof WebSocket }; early: FakeSocket } {
+  FakeSocket.created = []
+  const early = new FakeSocket(URL_)
+  early.readyState = readyState ?? FakeSocket.CONNECTING
+  FakeSocket.created = []
+  const page = { WebSocket: FakeSocket as unknown as typeof WebSocket } as { __meshpadEarlySignaling?: EarlySignaling; WebSocket: typeof WebSocket }
+  if (readyState !== null) page.__meshpadEarlySignaling = { url: URL_, socket: early as unknown as WebSocket }
+  return { page, early }
+}
+
+describe('withEarlySignaling', () => {
+  it('gives an open early socket to the connection for its URL, and tells it that it is open', async () => {
+    const { page, early } = pageWith(FakeSocket.OPEN)
+    const opened = vi.fn()
+    const socket = withEarlySignaling(() => {
+      const created = new page.WebSocket(URL_)
+      created.addEventListener('open', opened)
+      return created
+    }, page)
+    expect(socket).toBe(early)
+    expect(FakeSocket.created).toEqual([])
+    expect(page.WebSocket).toBe(FakeSocket)
+    expect(page.__meshpadEarlySignaling).toBeUndefined()
+    await Promise.resolve()
+    expect(opened).toHaveBeenCalledTimes(1)
+    expect(early.close).not.toHaveBeenCalled()
+  })
+
+  it('gives a connecting socket without an event of its own (the real one comes)', async () => {
+    const { page, early } = pageWith(FakeSocket.CONNECTING)
+    const opened = vi.fn()
+    const socket = withEarlySignaling(() => new page.WebSocket(URL_), page)
+    socket.addEventListener('open', opened)
+    await Promise.resolve()
+    expect(socket).toBe(early)
+    expect(opened).not.toHaveBeenCalled()
+  })
+
+  it('gives it once: a second connection, or one to another URL, gets a socket of its own', () => {
+    const { page, early } = pageWith(FakeSocket.OPEN)
+    const [first, second, other] = withEarlySignaling(() => [new page.WebSocket(URL_), new page.WebSocket(URL_), new page.WebSocket('wss://other.example/signaling')], page)
+    expect(first).toBe(early)
+    expect(second).not.toBe(early)
+    expect(other).not.toBe(early)
+    expect(FakeSocket.created.map((socket) => socket.url)).toEqual([URL_, 'wss://other.example/signaling'])
+  })
+
+  it('does not give a socket that has closed, and closes one nobody took', () => {
+    const closed = pageWith(FakeSocket.CLOSED)
+    const socket = withEarlySignaling(() => new closed.page.WebSocket(URL_), closed.page)
+    expect(socket).not.toBe(closed.early)
+
+    const untaken = pageWith(FakeSocket.OPEN)
+    withEarlySignaling(() => new untaken.page.WebSocket('wss://other.example/signaling'), untaken.page)
+    expect(untaken.early.close).toHaveBeenCalledTimes(1)
+    expect(untaken.page.WebSocket).toBe(FakeSocket)
+  })
+
+  it('restores the platform socket when opening throws', () => {
+    const { page, early } = pageWith(FakeSocket.OPEN)
+    expect(() =>
+      withEarlySignaling(() => {
+        throw new Error('no session')
+      }, page),
+    ).toThrow('no session')
+    expect(page.WebSocket).toBe(FakeSocket)
+    expect(early.close).toHaveBeenCalledTimes(1)
+  })
+
+  it('without an early socket, opens as usual', () => {
+    const { page } = pageWith(null)
+    const socket = withEarlySignaling(() => new page.WebSocket(URL_), page)
+    expect(FakeSocket.created).toEqual([socket])
+  })
+})
+
+describe('dropEarlySignaling', () => {
+  it('closes the early socket and forgets it', () => {
+    const { page, early } = pageWith(FakeSocket.OPEN)
+    dropEarlySignaling(page)
+    expect(early.close).toHaveBeenCalledTimes(1)
+    expect(page.__meshpadEarlySignaling).toBeUndefined()
+  })
+})

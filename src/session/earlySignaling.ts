@@ -1,0 +1,63 @@
+/**
+ * The signaling WebSocket that `public/early-signaling.js` opens while the app's script loads,
+ * as it leaves it on the page. NOTE: a contract with that script (it cannot import anything).
+ */
+export interface EarlySignaling {
+  readonly url: string
+  readonly socket: WebSocket
+}
+
+declare global {
+  interface Window {
+    __meshpadEarlySignaling?: EarlySignaling
+  }
+}
+
+interface PageWithSockets {
+  __meshpadEarlySignaling?: EarlySignaling
+  WebSocket: typeof WebSocket
+}
+
+/**
+ * Runs `open`, which creates the page's signaling connections synchronously (y-webrtc's
+ * `SignalingConn` through lib0's `WebsocketClient`, which calls `new WebSocket(url)`), so that
+ * the connection to the early script's URL takes the socket that script opened instead of
+ * opening another: the handshake, done while the page loaded, leaves the join's critical path.
+ * A socket that opened already is announced to its new owner with an `open` event (the real
+ * one was dispatched before anyone listened); one that closed, or that `open` did not take, is
+ * dropped. The page's `WebSocket` is the platform's again when this returns.
+ */
+export function withEarlySignaling<T>(open: () => T, page: PageWithSockets = window): T {
+  const early = takeEarlySignaling(page)
+  if (early === null) return open()
+  const Platform = page.WebSocket
+  const { socket } = early
+  let taken = false
+  const Adopting = function (url: string | URL, protocols?: string | string[]): WebSocket {
+    if (taken || String(url) !== early.url || protocols !== undefined) return new Platform(url, protocols)
+    taken = true
+    if (socket.readyState === Platform.OPEN) queueMicrotask(() => socket.dispatchEvent(new Event('open')))
+    return socket
+  } as unknown as typeof WebSocket
+  Object.assign(Adopting, { prototype: Platform.prototype, CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 })
+  page.WebSocket = Adopting
+  try {
+    return open()
+  } finally {
+    page.WebSocket = Platform
+    if (!taken) socket.close()
+  }
+}
+
+/** Closes the early socket, if the page will open no session (a damaged link). */
+export function dropEarlySignaling(page: PageWithSockets = window): void {
+  takeEarlySignaling(page)?.socket.close()
+}
+
+function takeEarlySignaling(page: PageWithSockets): EarlySignaling | null {
+  const early = page.__meshpadEarlySignaling
+  if (early === undefined) return null
+  delete page.__meshpadEarlySignaling
+  if (early.socket.readyState !== page.WebSocket.CONNECTING && early.socket.readyState !== page.WebSocket.OPEN) return null
+  return early
+}
