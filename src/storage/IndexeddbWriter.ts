@@ -47,7 +47,7 @@ export class IndexeddbWriter {
   private watchedDb: IDBDatabase | null = null
   private store: IndexeddbStore | null = null
   private destroyed = false
-  /** Updates of this task not yet handed to y-indexeddb. */
+  /** Updates of this task not yet appended to the store. */
   private pending: Uint8Array[] = []
   /** Bytes written since the last compaction, and that compaction's size. */
   private written = 0
@@ -87,7 +87,7 @@ export class IndexeddbWriter {
     if (this.state !== 'loading' && this.state !== 'error') this.set('saving', null)
   }
 
-  /** Hands this task's updates to y-indexeddb as one, then checks that they are committed. */
+  /** Appends this task's updates to the store as one, then checks that they are committed. */
   private readonly flush = (): void => {
     if (this.pending.length === 0) return
     const updates = this.pending
