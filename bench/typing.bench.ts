@@ -1,6 +1,6 @@
 import { percentiles, writeBenchResult, type BenchRow } from './support/benchResult.ts'
 import { latencyCell, withStage } from './support/benchPeers.ts'
-import { measureTypingLatency, TYPING_KEYS as KEYS, TYPING_PACE_MS as PACE_MS, TYPING_WARMUP_KEYS as WARMUP_KEYS } from './support/typingLatency.ts'
+import { measureTypingLatency, TYPING_KEYS as KEYS, TYPING_PACE_MS as PACE_MS, TYPING_WARMUP_KEYS as WARMUP_KEYS, type TypingLatency } from './support/typingLatency.ts'
 
 /**
  * Typing latency between peers: a real key press in A → the character in each other peer's editor
@@ -16,13 +16,38 @@ const TARGETS: Record<number, string> = { 2: 'p50 ≤ 3 ms, p99 ≤ 16 ms', 4: '
 type Signatures = 'signed' | 'unsigned'
 const LABELS: Record<Signatures, string> = { signed: 'signed (v2 link)', unsigned: 'unsigned (v1 #SECRET link)' }
 
+/**
+ * NOTE: each size's two kinds of room take turns (signed, unsigned, unsigned, signed), half the
+ * keys each time, so a drift in the machine's load during the pair favours neither.
+ */
+const ORDER = ['signed', 'unsigned', 'unsigned', 'signed'] as const
+const KEYS_PER_ROOM = KEYS / 2
+
+async function measure(size: number, signatures: Signatures): Promise<TypingLatency> {
+  return withStage(({ browser, server }) =>
+    measureTypingLatency(browser, signatures === 'signed' ? server.url : `${server.url}#bench-v1-${size}-${Date.now().toString(36)}`, size, KEYS_PER_ROOM),
+  )
+}
+
 const rows: BenchRow[] = []
 const summary: Record<string, unknown> = {}
 const samples: Record<string, unknown> = {}
-for (const size of SIZES) for (const signatures of ['signed', 'unsigned'] as const) {
-  const result = await withStage(({ browser, server }) =>
-    measureTypingLatency(browser, signatures === 'signed' ? server.url : `${server.url}#bench-v1-${size}-${Date.now().toString(36)}`, size),
-  )
+for (const size of SIZES) {
+  const results: Record<Signatures, TypingLatency[]> = { signed: [], unsigned: [] }
+  for (const signatures of ORDER) results[signatures].push(await measure(size, signatures))
+  for (const signatures of ['signed', 'unsigned'] as const) report(size, signatures, merged(results[signatures]))
+}
+
+function merged(parts: readonly TypingLatency[]): TypingLatency {
+  return {
+    latencies: parts.flatMap((part) => part.latencies),
+    inputToUpdate: parts.flatMap((part) => part.inputToUpdate),
+    updateToReceived: parts.flatMap((part) => part.updateToReceived),
+    receivedToRendered: parts.flatMap((part) => part.receivedToRendered),
+  }
+}
+
+function report(size: number, signatures: Signatures, result: TypingLatency): void {
   const total = percentiles(result.latencies)
   const stages = {
     'keydown → Y update in A': percentiles(result.inputToUpdate),
@@ -55,9 +80,9 @@ writeBenchResult({
   summary,
   samples,
   notes: [
-    'Each room size runs twice: in a new room (v2 edit link: every update Ed25519-signed by A and verified by each receiver before it is applied) and in a v1 `#SECRET` room (nothing signed), so the cost of signatures reads off the pair of rows.',
+    'Each room size runs in two kinds of room: new rooms (v2 edit link: every update Ed25519-signed by A and verified by each receiver before it is applied) and v1 `#SECRET` rooms (nothing signed), so the cost of signatures reads off the pair of rows. The two take turns (signed, unsigned, unsigned, signed; a new server, browser and room each time, half the keys each), so a drift in the machine\'s load favours neither.',
     "In signed rooms A signs synchronously with a pure-JS Ed25519 (noble), loaded on A's first own edit (during the unmeasured keys), so an update leaves in the task that made it; receivers verify with WebCrypto.",
-    `${KEYS} key presses per room size after ${WARMUP_KEYS} unmeasured ones, one every ${PACE_MS} ms plus the time the press takes; a sample is one (key press, receiving peer) pair, so n = keys × (peers − 1).`,
+    `${KEYS} key presses per room size and kind (${KEYS_PER_ROOM} in each of its two rooms, after ${WARMUP_KEYS} unmeasured ones), one every ${PACE_MS} ms plus the time the press takes; a sample is one (key press, receiving peer) pair, so n = keys × (peers − 1).`,
     'Key presses are real Chromium input events (Playwright → DevTools protocol). A stamps its capturing keydown listener; each receiver stamps the first mutation of its `.cm-content` showing the new length. All pages share one clock (`performance.timeOrigin + performance.now()`).',
     'Breakdown: "keydown → Y update" is CodeMirror reading the input until the Yjs transaction starts; "→ received" runs from that transaction to the start of the receiver\'s transaction applying it (A\'s update handlers, y-webrtc, the data channel, the receiver\'s message dispatch); "→ DOM" is applying it and CodeMirror\'s DOM write.',
   ],

@@ -80,8 +80,8 @@ export interface TypingLatency {
   receivedToRendered: number[]
 }
 
-/** Opens a room of `size` peers at `url` (a page with no room yet), types in one, closes them. */
-export async function measureTypingLatency(browser: Browser, url: string, size: number): Promise<TypingLatency> {
+/** Opens a room of `size` peers at `url` (a page with no room yet), types `keys` measured keys in one, closes them. */
+export async function measureTypingLatency(browser: Browser, url: string, size: number, keys = TYPING_KEYS): Promise<TypingLatency> {
   const peers = await openRoom(browser, url, size)
   try {
     const [a, ...others] = peers as [(typeof peers)[0], ...typeof peers]
@@ -90,11 +90,11 @@ export async function measureTypingLatency(browser: Browser, url: string, size: 
     await a.page.locator('.cm-content').click()
     await a.page.keyboard.press('Control+End')
     const start = await a.page.evaluate(() => window.meshpad?.session.text.length ?? 0)
-    for (let i = 0; i < TYPING_WARMUP_KEYS + TYPING_KEYS; i++) {
+    for (let i = 0; i < TYPING_WARMUP_KEYS + keys; i++) {
       await a.page.keyboard.press(String.fromCharCode(97 + (i % 26)))
       await pause(TYPING_PACE_MS)
     }
-    const end = start + TYPING_WARMUP_KEYS + TYPING_KEYS
+    const end = start + TYPING_WARMUP_KEYS + keys
     await Promise.all(
       others.map((peer) => peer.page.waitForFunction((n) => window.meshpad?.session.text.length === n, end, { timeout: 30_000 })),
     )

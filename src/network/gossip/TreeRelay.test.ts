@@ -29,7 +29,8 @@ describe('TreeRelay', () => {
       { peerId: 'b', links: ['a'] },
       { peerId: 'c', links: ['a'] },
     ])
-    expect(r.targets(null)).toEqual(new Set(['b', 'c', 'd']))
+    // NOTE: a links to every peer it knows of, so its own updates go to all of them.
+    expect(r.targets(null)).toBe('all')
     expect(r.targets('b')).toEqual(new Set(['c', 'd']))
     expect(resynced).toEqual([['b', 'c']])
   })
@@ -46,5 +47,33 @@ describe('TreeRelay', () => {
     r.refresh()
     expect(resynced).toEqual([['b', 'c']])
     expect(r.targets('c')).toEqual(new Set(['b']))
+  })
+
+  it("sends its own updates to every peer it links to when it links to all, though another pair's link is missing", () => {
+    // a links to b, c and d; d does not list c (yet, or its state is stale): not a full mesh, but
+    // b, whose newer view is full, would forward nothing a tree ran through it.
+    const { relay: r } = relay({ peerId: 'a', links: ['b', 'c', 'd'] }, [
+      { peerId: 'b', links: ['a', 'c', 'd'] },
+      { peerId: 'c', links: ['a', 'b', 'd'] },
+      { peerId: 'd', links: ['a', 'b'] },
+    ])
+    expect(r.targets(null)).toBe('all')
+    expect(r.targets('b')).not.toBe('all')
+  })
+
+  it('asks every direct peer for what it lacks when the mesh becomes full', () => {
+    const states: MeshPresence[] = [
+      { peerId: 'b', links: ['a', 'c'] },
+      { peerId: 'c', links: ['a'] },
+    ]
+    const self = { peerId: 'a', links: ['b', 'c'] }
+    const resynced: string[][] = []
+    const r = new TreeRelay({ self: () => self, states: () => states, resync: (peers) => resynced.push([...peers]) })
+    r.refresh()
+    resynced.length = 0
+    states[1] = { peerId: 'c', links: ['a', 'b'] }
+    r.refresh()
+    expect(r.targets('b')).toEqual(new Set())
+    expect(resynced).toEqual([['b', 'c']])
   })
 })

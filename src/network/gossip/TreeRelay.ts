@@ -22,19 +22,24 @@ export interface TreeRelayOptions {
  * - a mesh known to be full (see `meshNeedsRelay`): the author sends to everyone, nobody forwards;
  * - otherwise the broadcast tree (`treeNeighbours`) that every peer derives from the same
  *   awareness view (`links`): an update goes to the tree neighbours but the one it came from,
- *   plus any direct peer whose link the view does not show as mutual yet (just connected).
+ *   plus any direct peer whose link the view does not show as mutual yet (just connected);
+ * - but an author linked to every peer it knows of sends its own updates to all of them: views
+ *   disagree while links come and go, and a peer whose view is full forwards nothing, so a tree
+ *   that ran through it would stop there.
  *
  * Convergence: y-webrtc forwards only updates that changed this copy (Yjs emits `update` only
  * for new content), so a peer that already had an update stops it, and a copy of the tree that
  * reaches every peer reaches every peer once. Where views disagree for a moment (a link just
  * opened or closed) an update may be sent twice (harmless: the second changes nothing) or not
  * at all to some peer; every peer that gains a tree neighbour asks it for what it lacks (Yjs
- * sync step 1, answered with the missing part), and `GossipRepair` covers lost messages and
- * views that stay stale. Cost: n − 1 messages per update once views agree; a view change costs
+ * sync step 1, answered with the missing part), so does every peer whose view becomes full (what
+ * the tree dropped meanwhile), and `GossipRepair` covers lost messages and views that stay stale. Cost: n − 1 messages per update once views agree; a view change costs
  * one sync exchange per new tree link.
  */
 export class TreeRelay {
   private full = false
+  /** This peer links directly to every peer its view knows of. */
+  private linkedToAll = false
   private tree: ReadonlySet<string> = NOBODY
   private extra: ReadonlySet<string> = NOBODY
   private known = false
@@ -46,6 +51,7 @@ export class TreeRelay {
   targets(from: string | null): RelayTargets {
     if (!this.known) return 'all'
     if (this.full) return from === null ? 'all' : NOBODY
+    if (from === null && this.linkedToAll) return 'all'
     const targets = new Set<string>()
     for (const peer of this.tree) if (peer !== from) targets.add(peer)
     for (const peer of this.extra) if (peer !== from) targets.add(peer)
@@ -70,13 +76,17 @@ export class TreeRelay {
     if (this.known && key === this.key) return
     this.key = key
     const wasFull = this.full
+    const wasKnown = this.known
     const before = this.treeLinks
     this.known = true
     this.full = !meshNeedsRelay(self, states)
     this.tree = this.full ? NOBODY : treeNeighbours(graph, self.peerId)
     const mutual = mutualLinks(graph, self.peerId)
     this.extra = new Set(self.links.filter((peer) => !mutual.has(peer)))
-    const added = wasFull && !this.full ? [...self.links] : [...this.tree].filter((peer) => !before.has(peer))
+    const direct = new Set(self.links)
+    this.linkedToAll = [...graph.keys()].every((peer) => peer === self.peerId || direct.has(peer))
+    // NOTE: a view that changes between full and not loses what the other mode did not send.
+    const added = wasKnown && wasFull !== this.full ? [...self.links] : [...this.tree].filter((peer) => !before.has(peer))
     if (added.length > 0) this.options.resync(added)
   }
 }
