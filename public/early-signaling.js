@@ -2,12 +2,16 @@
 // its handshake is done by the time the session starts; src/session/earlySignaling.ts hands the
 // socket to the session (or closes it). A classic script of its own: the Content-Security-Policy
 // allows no inline script. Its URL is signalingUrls()'s default (src/network/signalingUrls.ts);
-// with `?signaling=` or on an insecure origin (where the app stops) it opens nothing.
+// with `?signaling=`, on an insecure origin (where the app stops) or for a damaged edit or
+// read-only link (which opens nothing: src/room/roomAccess.ts, isDamagedV2Link) it opens nothing.
 /* global window, WebSocket, URLSearchParams, setTimeout */
 ;(function () {
   'use strict'
   if (!window.isSecureContext || typeof WebSocket !== 'function') return
   if (new URLSearchParams(window.location.search).has('signaling')) return
+  var fragment = window.location.hash.slice(1)
+  var v2 = /^[er]1\./.test(fragment)
+  if (v2 && !/^(e1\.[A-Za-z0-9_-]{43}|r1\.[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43})$/.test(fragment)) return
   var url = (window.location.protocol === 'https:' ? 'wss:' : 'ws:') + '//' + window.location.host + '/signaling'
   var socket
   try {
