@@ -19,12 +19,26 @@ test('text typed, browser closed, link reopened alone: the text is there', async
     await first.close()
 
     const second = await chromium.launchPersistentContext(profile, chromiumLaunchOptions())
+    // Which script opened each database, to see that the room's copy was read by the early script.
+    await second.addInitScript(() => {
+      const opens: { name: string; early: boolean }[] = []
+      Object.defineProperty(window, '__opens', { value: opens })
+      const open = IDBFactory.prototype.open
+      IDBFactory.prototype.open = function (this: IDBFactory, ...args: Parameters<IDBFactory['open']>) {
+        opens.push({ name: args[0], early: (new Error().stack ?? '').includes('/early-copy.js') })
+        return open.apply(this, args)
+      }
+    })
     const again = second.pages()[0] ?? (await second.newPage())
     await again.goto(link)
     await expect(again.locator(EDITOR)).toHaveText('Written before closing the browser.')
     await expect(again.getByLabel('Document title')).toHaveValue('Kept')
     expect(await editorText(again)).toBe('Written before closing the browser.')
     await expect(again.getByTestId('status-peers')).toHaveText('No peers connected')
+    // Read while the app's script loaded (public/early-copy.js), and taken by the session: opened once.
+    const opens = await again.evaluate(() => (window as unknown as { __opens: { name: string; early: boolean }[] }).__opens)
+    expect(opens.filter(({ name }) => name !== 'meshpad-documents')).toEqual([{ name: expect.stringMatching(/^meshpad-[0-9a-f]{64}$/), early: true }])
+    expect(await again.evaluate(() => '__meshpadEarlyCopy' in window)).toBe(false)
     await second.close()
   } finally {
     await rm(profile, { recursive: true, force: true })

@@ -22,11 +22,20 @@ export interface ProbeState {
   options: ProbeOptions
   /** When the app published its session (`window.meshpad`). */
   sessionAt: number | null
+  /**
+   * When the app began opening its workspace: its call to open the document library's database
+   * (`meshpad-documents`), the first thing it opens, right before the session (whose opening
+   * applies a stored copy read while the page loaded: see src/storage/earlyCopy.ts).
+   */
+  workspaceAt: number | null
   /** When the document first held `targetStateVector`. */
   syncedAt: number | null
   /** When the editor's document first had `editorLength` characters (after the DOM changed). */
   editorFullAt: number | null
-  /** When the first read of a stored document (IndexedDB `getAll` on an `updates` store) returned. */
+  /**
+   * When the first read of a stored document (IndexedDB `getAll` on an `updates` store) returned:
+   * public/early-copy.js's, while the app's script loads, before the session opens.
+   */
   storedReadAt: number | null
   /** Every RTCPeerConnection the page created. */
   peerConnections: RTCPeerConnection[]
@@ -55,6 +64,7 @@ export function installProbe(options: ProbeOptions): void {
   const state: ProbeState = {
     options,
     sessionAt: null,
+    workspaceAt: null,
     syncedAt: null,
     editorFullAt: null,
     storedReadAt: null,
@@ -79,6 +89,12 @@ export function installProbe(options: ProbeOptions): void {
     const request = nativeGetAll.apply(this, args)
     if (this.name === 'updates') request.addEventListener('success', () => (state.storedReadAt ??= performance.now()))
     return request
+  }
+
+  const nativeOpen = IDBFactory.prototype.open
+  IDBFactory.prototype.open = function open(this: IDBFactory, ...args: Parameters<IDBFactory['open']>) {
+    if (args[0] === 'meshpad-documents') state.workspaceAt ??= performance.now()
+    return nativeOpen.apply(this, args)
   }
 
   // Data-channel sends by message type: the first byte of a y-webrtc message is its type

@@ -106,7 +106,8 @@ export function openSession(secret: string, options: SessionOptions): Session {
   const doc = new Y.Doc({ gc: false })
   const reader = access.canEdit ? null : readerCopy(doc)
   const sharedDoc = reader?.verified ?? doc
-  // NOTE: first, so the stored copy is being read while everything else starts.
+  // NOTE: first, so the stored copy is being read while everything else starts (or, read while the
+  // page loaded, is in the doc before anything else observes it: see earlyCopy).
   const copy = options.storage(topic, sharedDoc)
   const awareness = new Awareness(doc)
   let user = options.user

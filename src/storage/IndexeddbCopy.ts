@@ -1,5 +1,6 @@
 import * as Y from 'yjs'
 import { applyStoredState } from './applyStoredState'
+import { takeEarlyCopy, type EarlyCopyRead } from './earlyCopy'
 import { ReportingCopy } from './CopyStateStore'
 import { IndexeddbStore } from './IndexeddbStore'
 import { IndexeddbWriter } from './IndexeddbWriter'
@@ -19,6 +20,12 @@ function describeFailure(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : 'the browser refused to open its storage'
 }
 
+/** A database opened, and its records if they were read already (null: not read yet). */
+interface Opened {
+  readonly store: IndexeddbStore
+  readonly stored: readonly Uint8Array[] | null
+}
+
 /**
  * A document's copy in this browser's IndexedDB (database {@link roomDatabaseName}, in
  * y-indexeddb's format): it reads the stored copy into the doc, and {@link IndexeddbWriter}
@@ -28,6 +35,12 @@ function describeFailure(error: unknown): string {
  * NOTE: the stored records are applied as one update in one transaction, and the doc's `update`
  * listeners get the stored bytes rather than a re-encoding of the whole document (see
  * `applyStoredState`): reopening a document costs one decode.
+ *
+ * NOTE: `early` is the page's read of this database made while the app's script loaded (see
+ * `earlyCopy`). Done already, it is applied in the constructor, before anything else observes
+ * the doc: the editor is then built with the whole text, and the network and the document list
+ * start from it, instead of each handling the whole document as one change after the page's
+ * start-up work (and the browser's IndexedDB answers only between the page's tasks).
  */
 export class IndexeddbCopy extends ReportingCopy implements LocalCopy {
   readonly whenLoaded: Promise<void>
@@ -39,13 +52,24 @@ export class IndexeddbCopy extends ReportingCopy implements LocalCopy {
   constructor(
     topic: string,
     private readonly doc: Y.Doc,
+    early: EarlyCopyRead | Promise<EarlyCopyRead | null> | null = null,
   ) {
     super()
     this.writer = new IndexeddbWriter(doc, this, (state, error) => this.store.set(state, error))
-    this.opened = IndexeddbStore.open(roomDatabaseName(topic)).then(
-      (store) => {
-        if (!this.destroyed) return store
-        store.close()
+    if (early !== null && 'db' in early) {
+      const { store, stored } = adopt(early)
+      this.apply(store, stored ?? [])
+      this.opened = Promise.resolve(store)
+      this.whenLoaded = Promise.resolve()
+      return
+    }
+    const opening: Promise<Opened> = (early ?? Promise.resolve(null)).then((read) =>
+      read === null ? IndexeddbStore.open(roomDatabaseName(topic)).then((store) => ({ store, stored: null })) : adopt(read),
+    )
+    const opened = opening.then(
+      (open) => {
+        if (!this.destroyed) return open
+        open.store.close()
         return null
       },
       (error: unknown) => {
@@ -53,13 +77,23 @@ export class IndexeddbCopy extends ReportingCopy implements LocalCopy {
         return null
       },
     )
-    this.whenLoaded = this.opened.then((store) => (store === null ? undefined : this.load(store)))
+    this.opened = opened.then((open) => open?.store ?? null)
+    this.whenLoaded = opened.then((open) => (open === null ? undefined : this.load(open)))
   }
 
-  private async load(store: IndexeddbStore): Promise<void> {
+  private async load({ store, stored }: Opened): Promise<void> {
     try {
-      const updates = await store.readNew()
+      const updates = stored ?? (await store.readNew())
       if (this.destroyed) return
+      this.apply(store, updates)
+    } catch (error) {
+      this.writer.fail(describeFailure(error))
+    }
+  }
+
+  /** Applies what `store` held and starts writing to it. */
+  private apply(store: IndexeddbStore, updates: readonly Uint8Array[]): void {
+    try {
       // NOTE: what reached the doc before (typed, or from peers) was not written: it is, once.
       const before = this.doc.store.clients.size > 0 ? Y.encodeStateAsUpdate(this.doc) : null
       applyStoredState(this.doc, updates, this)
@@ -101,8 +135,13 @@ export class IndexeddbCopy extends ReportingCopy implements LocalCopy {
   }
 }
 
-/** {@link OpenLocalCopy} for browsers. */
-export const openIndexeddbCopy: OpenLocalCopy = (topic, doc) => new IndexeddbCopy(topic, doc)
+/** {@link OpenLocalCopy} for browsers: the first copy of the page's room takes its early read (see `earlyCopy`). */
+export const openIndexeddbCopy: OpenLocalCopy = (topic, doc) => new IndexeddbCopy(topic, doc, takeEarlyCopy(roomDatabaseName(topic)))
+
+/** The store of an early read, and its records. */
+function adopt(read: EarlyCopyRead): Opened {
+  return { store: IndexeddbStore.adopt(read.db, read.keys), stored: read.values as Uint8Array[] }
+}
 
 /**
  * Stores `doc` as the copy of room `topic` in this browser and resolves once it is committed, so

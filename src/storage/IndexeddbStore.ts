@@ -44,6 +44,19 @@ export class IndexeddbStore {
     return new IndexeddbStore(db)
   }
 
+  /**
+   * The database `db`, opened and read elsewhere (see `earlyCopy`): `keys` are the keys of every
+   * record that read returned, so reads from here on start after them.
+   */
+  static adopt(db: IDBDatabase, keys: readonly IDBValidKey[]): IndexeddbStore {
+    db.onversionchange = () => db.close()
+    const store = new IndexeddbStore(db)
+    const last = keys.at(-1)
+    if (typeof last === 'number') store.next = last + 1
+    store.records = keys.length
+    return store
+  }
+
   /** The records stored since the last read (all of them the first time), oldest first. */
   async readNew(): Promise<Uint8Array[]> {
     const store = this.db.transaction([UPDATES_STORE], 'readonly').objectStore(UPDATES_STORE)

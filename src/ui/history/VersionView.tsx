@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react'
+import { useLayoutEffect, useRef } from 'react'
 import { Compartment, EditorState, type Extension } from '@codemirror/state'
 import { Decoration, EditorView, lineNumbers } from '@codemirror/view'
 import { unifiedMergeView } from '@codemirror/merge'
@@ -62,13 +62,17 @@ function viewState(props: Props, language: Compartment): EditorState {
 /**
  * A version of the document, read-only, with what changed since highlighted (@codemirror/merge,
  * unified). The view is mounted once; another version replaces its state.
+ *
+ * NOTE: layout effects, so a chosen version's state is in the view in the task that renders the
+ * choice and the next frame paints it; an effect ran only after a frame had painted the version
+ * before. The mount comes first: a version's effect needs the view.
  */
 export default function VersionView({ text, now, authors, language: languageId, colorScheme, lineWrapping }: Props) {
   const parent = useRef<HTMLDivElement>(null)
   const view = useRef<EditorView | null>(null)
   const language = useRef(new Compartment())
 
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (parent.current === null) return
     const mounted = new EditorView({ parent: parent.current })
     view.current = mounted
@@ -78,7 +82,7 @@ export default function VersionView({ text, now, authors, language: languageId, 
     }
   }, [])
 
-  useEffect(() => {
+  useLayoutEffect(() => {
     const mounted = view.current
     if (mounted === null) return
     mounted.setState(viewState({ text, now, authors, language: languageId, colorScheme, lineWrapping }, language.current))
