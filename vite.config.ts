@@ -1,5 +1,7 @@
+import { readFile, writeFile } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { defineConfig } from 'vite'
+import { defineConfig, transformWithEsbuild, type Plugin } from 'vite'
 import react from '@vitejs/plugin-react'
 import { VitePWA } from 'vite-plugin-pwa'
 
@@ -17,6 +19,30 @@ import { VitePWA } from 'vite-plugin-pwa'
  *   gets `index.html`; the server's own endpoints are never answered by the worker.
  * - The manifest and icons are static files in `public/` (they are precached too).
  */
+/**
+ * The page's early classic scripts (`public/early-*.js`, read as written by their tests and the
+ * dev server) are minified in the build: every first visit loads them, and their comments state
+ * contracts for readers, not for browsers. Runs before the service worker lists the build's files.
+ */
+function minifiedEarlyScripts(names: readonly string[]): Plugin {
+  let outDir = 'dist'
+  return {
+    name: 'meshpad:minified-early-scripts',
+    apply: 'build',
+    enforce: 'pre',
+    configResolved(config) {
+      outDir = resolve(config.root, config.build.outDir)
+    },
+    async writeBundle() {
+      for (const name of names) {
+        const file = join(outDir, name)
+        const { code } = await transformWithEsbuild(await readFile(file, 'utf8'), name, { minify: true, legalComments: 'none' })
+        await writeFile(file, code)
+      }
+    },
+  }
+}
+
 function serviceWorker() {
   return VitePWA({
     strategies: 'generateSW',
@@ -61,7 +87,7 @@ const LIGHT_PEER = [
 ]
 
 export default defineConfig({
-  plugins: [react(), serviceWorker()],
+  plugins: [react(), minifiedEarlyScripts(['early-signaling.js', 'early-copy.js']), serviceWorker()],
   resolve: {
     alias: [...PREACT_FOR_REACT, ...LIGHT_PEER],
     // NOTE: two copies of either break Meshpad (Yjs's `instanceof` checks, CodeMirror's facets).
