@@ -58,7 +58,7 @@ export class IndexeddbCopy extends ReportingCopy implements LocalCopy {
     this.writer = new IndexeddbWriter(doc, this, (state, error) => this.store.set(state, error))
     if (early !== null && 'db' in early) {
       const { store, stored } = adopt(early)
-      this.apply(store, stored ?? [])
+      this.apply(store, stored)
       this.opened = Promise.resolve(store)
       this.whenLoaded = Promise.resolve()
       return
@@ -139,7 +139,7 @@ export class IndexeddbCopy extends ReportingCopy implements LocalCopy {
 export const openIndexeddbCopy: OpenLocalCopy = (topic, doc) => new IndexeddbCopy(topic, doc, takeEarlyCopy(roomDatabaseName(topic)))
 
 /** The store of an early read, and its records. */
-function adopt(read: EarlyCopyRead): Opened {
+function adopt(read: EarlyCopyRead): Opened & { readonly stored: readonly Uint8Array[] } {
   return { store: IndexeddbStore.adopt(read.db, read.keys), stored: read.values as Uint8Array[] }
 }
 

@@ -33,8 +33,9 @@ export interface TreeRelayOptions {
  * opened or closed) an update may be sent twice (harmless: the second changes nothing) or not
  * at all to some peer; every peer that gains a tree neighbour asks it for what it lacks (Yjs
  * sync step 1, answered with the missing part), so does every peer whose view becomes full (what
- * the tree dropped meanwhile), and `GossipRepair` covers lost messages and views that stay stale. Cost: n − 1 messages per update once views agree; a view change costs
- * one sync exchange per new tree link.
+ * the tree dropped meanwhile), and `GossipRepair` covers lost messages and views that stay
+ * stale. Cost: n − 1 messages per update once views agree; a view change costs one sync exchange
+ * per new tree link.
  */
 export class TreeRelay {
   private full = false
