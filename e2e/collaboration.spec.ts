@@ -1,10 +1,13 @@
 import { expect, test } from './support/test.js'
+import { createEditFragment } from '../src/room/roomAccess.js'
 import {
+  EDITOR,
   editorText,
   expectDocumentText,
   expectTextBothWays,
   expectWebrtcPath,
   openPeer,
+  typeAtEnd,
   waitForSaved,
   waitForWebrtcPeers,
 } from './support/peer.js'
@@ -56,4 +59,33 @@ test('a room link joins two browsers, and text flows both ways over WebRTC', asy
 
   await a.context.close()
   await b.context.close()
+})
+
+test('a first visit to a shared link shows the document with its text, never an empty editor first; alone, it shows all the same', async ({ browser, server }) => {
+  const a = await openPeer(browser, server.url)
+  await typeAtEnd(a.page, 'Written before you came.')
+  const link = a.page.url()
+
+  // B records what the editor held when it first appeared.
+  const context = await browser.newContext()
+  await context.addInitScript(() => {
+    new MutationObserver((_records, observer) => {
+      const content = document.querySelector('.cm-content')
+      if (content === null) return
+      ;(window as unknown as { firstShown: string }).firstShown = content.textContent ?? ''
+      observer.disconnect()
+    }).observe(document, { childList: true, subtree: true })
+  })
+  const b = await context.newPage()
+  await b.goto(link)
+  await b.locator(EDITOR).waitFor()
+  expect(await b.evaluate(() => (window as unknown as { firstShown?: string }).firstShown)).toBe('Written before you came.')
+  await context.close()
+  await a.context.close()
+
+  // Nobody in the room: the page shows the (empty) document, alone, instead of waiting on.
+  const alone = await openPeer(browser, `${server.url}#${createEditFragment()}`)
+  await expect(alone.page.getByTestId('status-peers')).toHaveText('No peers connected')
+  expect(await editorText(alone.page)).toBe('')
+  await alone.context.close()
 })

@@ -81,6 +81,9 @@ test('routers that pass only traffic to the server host, TURN with a shared secr
   const [a, b] = await Promise.all([launch('a'), launch('b')])
   const { pageA, pageB, joinMs } = await joinRoom(a, b, server.url, 'Through the relay. ')
   console.log(`[figure] join, server host only, TURN/UDP: ${joinMs} ms`)
+  // On its first attempt: B's page met A only once it knew its ICE servers (a connection without
+  // TURN cannot come up here, and is retried only after its timeout).
+  expect(await peerConnectionsCreated(pageB)).toBe(1)
   for (const page of [pageA, pageB]) {
     const info = await expectPeerPath(page, 'relay')
     // NOTE: one relay candidate is enough: A's reflexive address may reach B's relay address, which

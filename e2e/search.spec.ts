@@ -1,7 +1,7 @@
 import { expect, test } from './support/test.js'
-import { EDITOR, openPeer, typeAtEnd } from './support/peer.js'
+import { EDITOR, editorText, openPeer, typeAtEnd } from './support/peer.js'
 
-test('search loads when first used: Ctrl-F finds, a selection highlights its other occurrences', async ({ browser, server }) => {
+test('search and bracket closing load when first used: Ctrl-F finds, a selection highlights its other occurrences, ( closes', async ({ browser, server }) => {
   const { context, page } = await openPeer(browser, server.url)
   await typeAtEnd(page, 'alpha beta alpha gamma')
 
@@ -23,5 +23,11 @@ test('search loads when first used: Ctrl-F finds, a selection highlights its oth
   })).toBe('gamma')
   await field.press('Escape')
   await expect(field).toHaveCount(0)
+
+  // Bracket closing (loaded on the first key in the editor, above): ( gets its ), Backspace removes both.
+  await typeAtEnd(page, ' call(')
+  await expect.poll(() => editorText(page)).toBe('alpha beta alpha gamma call()')
+  await page.keyboard.press('Backspace')
+  await expect.poll(() => editorText(page)).toBe('alpha beta alpha gamma call')
   await context.close()
 })

@@ -7,7 +7,8 @@
 // SHA-256 of `meshpad/v1/room/` and the secret for a v1 link, HKDF-SHA-256 of the room key for a
 // v2 one; it is created as that store creates it. On an insecure origin (where the app stops),
 // without a room in the address, or for a damaged edit or read-only link (which opens nothing:
-// isDamagedV2Link) it opens nothing.
+// isDamagedV2Link) it opens nothing. It also derives the room's signaling encryption key, which
+// the session's first signaling messages wait for (see window.__meshpadEarlyRoomKey below).
 /* global window, indexedDB, crypto, TextEncoder, atob, btoa, setTimeout */
 ;(function () {
   'use strict'
@@ -36,29 +37,59 @@
       return crypto.subtle.deriveBits({ name: 'HKDF', hash: 'SHA-256', salt: utf8('meshpad/v2'), info: utf8(label) }, base, 256)
     })
   }
+  var base64Url = function (buffer) {
+    return btoa(String.fromCharCode.apply(null, new Uint8Array(buffer)))
+      .replace(/\+/g, '-')
+      .replace(/\//g, '_')
+      .replace(/=+$/, '')
+  }
+  var hex = function (buffer) {
+    return Array.from(new Uint8Array(buffer), function (b) {
+      return (b < 16 ? '0' : '') + b.toString(16)
+    }).join('')
+  }
   var edit = /^e1\.([A-Za-z0-9_-]{43})$/.exec(fragment)
   var read = /^r1\.([A-Za-z0-9_-]{43})\.([A-Za-z0-9_-]{43})$/.exec(fragment)
-  var topicBytes
-  if (edit && key(edit[1])) {
-    topicBytes = derive(key(edit[1]), 'meshpad/v2/room-key').then(function (roomKey) {
-      return derive(new Uint8Array(roomKey), 'meshpad/v2/topic')
+  var topicBytes, password
+  if ((edit && key(edit[1])) || (read && key(read[1]) && key(read[2]))) {
+    var roomKey = edit
+      ? derive(key(edit[1]), 'meshpad/v2/room-key').then(function (bytes) {
+          return new Uint8Array(bytes)
+        })
+      : Promise.resolve(key(read[1]))
+    topicBytes = roomKey.then(function (bytes) {
+      return derive(bytes, 'meshpad/v2/topic')
     })
-  } else if (read && key(read[1]) && key(read[2])) {
-    topicBytes = derive(key(read[1]), 'meshpad/v2/topic')
+    password = roomKey.then(function (bytes) {
+      return derive(bytes, 'meshpad/v2/password').then(base64Url)
+    })
   } else if (/^[er]1\./.test(fragment)) {
     return
   } else {
     topicBytes = crypto.subtle.digest('SHA-256', utf8('meshpad/v1/room/' + fragment))
+    password = Promise.resolve(fragment)
+  }
+
+  // The room's signaling encryption key, as y-webrtc derives it from the room's password and name
+  // (src/network/roomEncryptionKey.ts): src/session/earlySignaling.ts, takeEarlyRoomKey.
+  window.__meshpadEarlyRoomKey = {
+    fragment: fragment,
+    key: Promise.all([password, topicBytes])
+      .then(function (both) {
+        return crypto.subtle.importKey('raw', utf8(both[0]), 'PBKDF2', false, ['deriveKey']).then(function (material) {
+          var pbkdf2 = { name: 'PBKDF2', salt: utf8(hex(both[1])), iterations: 100000, hash: 'SHA-256' }
+          return crypto.subtle.deriveKey(pbkdf2, material, { name: 'AES-GCM', length: 256 }, true, ['encrypt', 'decrypt'])
+        })
+      })
+      .catch(function () {
+        return null
+      }),
   }
 
   var early = {}
   early.done = topicBytes
     .then(function (bytes) {
-      var name =
-        'meshpad-' +
-        Array.from(new Uint8Array(bytes), function (b) {
-          return (b < 16 ? '0' : '') + b.toString(16)
-        }).join('')
+      var name = 'meshpad-' + hex(bytes)
       return new Promise(function (resolve) {
         var request = indexedDB.open(name)
         request.onupgradeneeded = function () {

@@ -21,6 +21,8 @@ export async function joinRoom(a: Browser, b: Browser, url: string, text: string
   await expect(pageA).toHaveURL(/#.+/)
   await typeAtEnd(pageA, text)
   const context = await b.newContext()
+  // NOTE: B's connection attempts are counted (peerConnectionsCreated).
+  await context.addInitScript(countPeerConnections)
   const pageB = await context.newPage()
   const started = Date.now()
   await pageB.goto(pageA.url())

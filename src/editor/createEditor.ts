@@ -14,10 +14,10 @@ import {
 } from '@codemirror/view'
 import { defaultKeymap, indentWithTab } from '@codemirror/commands'
 import { bracketMatching, foldGutter, foldKeymap, indentOnInput } from '@codemirror/language'
-import { closeBrackets, closeBracketsKeymap } from '@codemirror/autocomplete'
 import { yCollab, yUndoManagerKeymap } from 'y-codemirror.next'
 import * as Y from 'yjs'
 import type { Awareness } from 'y-protocols/awareness'
+import { closeBracketsOnDemand } from './closeBracketsOnDemand'
 import { editorTheme, type ColorScheme } from './editorTheme'
 import { languageInfo } from './languages'
 import { searchOnDemand } from './searchOnDemand'
@@ -83,14 +83,14 @@ export function createEditor(
     EditorState.allowMultipleSelections.of(true),
     indentOnInput(),
     bracketMatching(),
-    closeBrackets(),
     rectangularSelection(),
     crosshairCursor(),
     highlightActiveLine(),
     hint.extension,
+    // NOTE: its Backspace ranks above the default one below.
+    closeBracketsOnDemand(),
     keymap.of([
       ...yUndoManagerKeymap,
-      ...closeBracketsKeymap,
       ...defaultKeymap,
       ...foldKeymap,
       indentWithTab,

@@ -5,6 +5,7 @@ import type { RelayTargets } from './gossip/TreeRelay'
 import { PeerLinks, isLinkUp, type WebrtcConn } from './PeerLinks'
 import type { PeerPathInfo } from './peerPath'
 import { NO_PATHS, PeerPaths } from './PeerPaths'
+import { deriveRoomEncryptionKey } from './roomEncryptionKey'
 import { markRoomReleasing, whenRoomReleased } from './roomRelease'
 import { signalingState, type SignalingConnState } from './signalingState'
 import { syncStep1Message } from './syncMessage'
@@ -128,6 +129,7 @@ export class RoomNetwork {
       // NOTE: a connection not up by then is closed and its peer retried with backoff; see
       // patches/y-webrtc+10.3.0.patch.
       connectTimeout: CONNECT_TIMEOUT_MS,
+      ...this.roomKey(),
     })
     this.provider = provider
     provider.on('peers', this.handlePeers)
@@ -145,6 +147,18 @@ export class RoomNetwork {
     // signaling connection, the state changes at once, and `onChange` must not run while the
     // owner is still constructing this network (openSession reads `network.state` in it).
     queueMicrotask(this.refresh)
+  }
+
+  /**
+   * y-webrtc's `key` option: the room's encryption key, given when derived ahead or when the room
+   * must wait (`ready`): y-webrtc opens its room once its key resolves. Empty: y-webrtc derives it.
+   */
+  private roomKey(): { key?: PromiseLike<CryptoKey | null> } {
+    const { encryptionKey, ready, password, topic } = this.options
+    if (encryptionKey === undefined && ready === undefined) return {}
+    const derived = (key: CryptoKey | null = null): PromiseLike<CryptoKey> | CryptoKey => key ?? deriveRoomEncryptionKey(password, topic)
+    const key = encryptionKey === undefined ? derived() : encryptionKey.then(derived)
+    return { key: Promise.all([key, ready]).then(([roomKey]) => roomKey) }
   }
 
   /** ICE servers for connections started from now on (see `iceServers.ts`). */

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { fetchIceServers, parseIceServers, RENEW_AT_SHARE, RETRY_DELAYS_MS, type IceServerSource } from './iceServers'
+import { FIRST_ANSWER_WAIT_MS, fetchIceServers, parseIceServers, RENEW_AT_SHARE, RETRY_DELAYS_MS, type IceServerSource } from './iceServers'
 
 const sources: IceServerSource[] = []
 afterEach(() => {
@@ -30,6 +30,31 @@ describe('parseIceServers', () => {
 })
 
 describe('fetchIceServers', () => {
+  it('says when the first request has an outcome: servers, none (404), a failure, no answer in time, or destroyed', async () => {
+    vi.useFakeTimers()
+    const settled = async (source: IceServerSource): Promise<boolean> => {
+      let done = false
+      void source.whenAnswered.then(() => (done = true))
+      await vi.advanceTimersByTimeAsync(0)
+      return done
+    }
+    expect(await settled(start(async () => json({ iceServers: [TURN], expiresAt: null })))).toBe(true)
+    expect(await settled(start(async () => new Response('not found', { status: 404 })))).toBe(true)
+    expect(await settled(start(() => Promise.reject(new TypeError('network down'))))).toBe(true)
+    expect(await settled(start(async () => new Response('<html>', { status: 200 })))).toBe(true)
+
+    const hanging = start(() => new Promise<Response>(() => {}))
+    expect(await settled(hanging)).toBe(false)
+    await vi.advanceTimersByTimeAsync(FIRST_ANSWER_WAIT_MS - 1)
+    expect(await settled(hanging)).toBe(false)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(await settled(hanging)).toBe(true)
+
+    const destroyed = start(() => new Promise<Response>(() => {}))
+    destroyed.destroy()
+    expect(await settled(destroyed)).toBe(true)
+  })
+
   it('starts with none, then applies the answer', async () => {
     const source = start(async () => json({ iceServers: [TURN], expiresAt: null }))
     expect(source.current).toEqual([])

@@ -4,6 +4,8 @@ export const ICE_SERVERS_PATH = '/ice-servers'
 export const RENEW_AT_SHARE = 0.8
 /** Delays between attempts after a failed request (network down, server restarting). */
 export const RETRY_DELAYS_MS = [2_000, 5_000, 15_000, 60_000, 300_000] as const
+/** The longest a room waits for the first answer (see {@link IceServerSource.whenAnswered}). */
+export const FIRST_ANSWER_WAIT_MS = 3_000
 
 /** What the source has: nothing yet, an answer, or a settled "none here". */
 export type IceServersState = 'loading' | 'ready' | 'unavailable'
@@ -16,6 +18,13 @@ export interface IceServerSource {
   /** The servers to use now; empty until the first answer (and when the server has none). */
   readonly current: readonly RTCIceServer[]
   readonly state: IceServersState
+  /**
+   * Resolves once the first request has an outcome (servers, a 404, or a failure that will be
+   * retried), or after {@link FIRST_ANSWER_WAIT_MS} without one, or on `destroy()`; never rejects.
+   * A room waits for it before it meets peers: a connection started without the servers (TURN)
+   * would fail where only a relay gets through, and be retried only after its timeout.
+   */
+  readonly whenAnswered: Promise<void>
   /** Calls `listener` whenever `current` or `state` changes; returns the unsubscribe function. */
   onChange(listener: () => void): () => void
   /** Idempotent. */
@@ -57,9 +66,9 @@ export function parseIceServers(body: unknown): { iceServers: RTCIceServer[]; ex
  *
  * NOTE: the caller does not wait for it: the session and its signaling start at the same moment,
  * and a same-origin request is nearly always answered before the first peer connection is
- * created (that needs the WebSocket, the room key and a peer's reply). Connections created
- * before the answer use no ICE servers; if they cannot come up they time out and are retried
- * with the servers known by then (see the y-webrtc patch).
+ * created (that needs the WebSocket, the room key and a peer's reply). A room meets peers only
+ * once the first request has an outcome (`whenAnswered`); a connection that still cannot come
+ * up times out and is retried with the servers known by then (see the y-webrtc patch).
  *
  * - 404 (a stock y-webrtc signaling server, a static host): `unavailable`, no ICE servers, and
  *   no further requests — host candidates only, as before the endpoint existed.
@@ -76,6 +85,10 @@ export function fetchIceServers(options: IceServerSourceOptions): IceServerSourc
   let timer: ReturnType<typeof setTimeout> | undefined
   let destroyed = false
   let controller: AbortController | undefined
+  let answered = (): void => {}
+  const whenAnswered = new Promise<void>((resolve) => (answered = resolve))
+  const answerWait = setTimeout(answered, FIRST_ANSWER_WAIT_MS)
+  void whenAnswered.then(() => clearTimeout(answerWait))
 
   const emit = (): void => {
     for (const listener of [...listeners]) listener()
@@ -83,7 +96,10 @@ export function fetchIceServers(options: IceServerSourceOptions): IceServerSourc
   const schedule = (delayMs: number): void => {
     if (!destroyed) timer = setTimeout(() => void request(), Math.max(0, delayMs))
   }
-  const retry = (): void => schedule(RETRY_DELAYS_MS[Math.min(failures++, RETRY_DELAYS_MS.length - 1)]!)
+  const retry = (): void => {
+    answered()
+    schedule(RETRY_DELAYS_MS[Math.min(failures++, RETRY_DELAYS_MS.length - 1)]!)
+  }
 
   async function request(): Promise<void> {
     controller = new AbortController()
@@ -96,7 +112,8 @@ export function fetchIceServers(options: IceServerSourceOptions): IceServerSourc
     if (destroyed) return
     if (answer.status === 404) {
       state = 'unavailable'
-      return emit()
+      emit()
+      return answered()
     }
     const parsed = answer.ok ? parseIceServers(await answer.json().catch(() => null)) : null
     if (destroyed) return
@@ -105,6 +122,7 @@ export function fetchIceServers(options: IceServerSourceOptions): IceServerSourc
     current = parsed.iceServers
     state = 'ready'
     emit()
+    answered()
     if (parsed.expiresAt !== null) schedule((parsed.expiresAt - now()) * RENEW_AT_SHARE)
   }
 
@@ -116,6 +134,7 @@ export function fetchIceServers(options: IceServerSourceOptions): IceServerSourc
     get state() {
       return state
     },
+    whenAnswered,
     onChange(listener) {
       if (destroyed) return () => {}
       listeners.add(listener)
@@ -124,6 +143,7 @@ export function fetchIceServers(options: IceServerSourceOptions): IceServerSourc
     destroy() {
       if (destroyed) return
       destroyed = true
+      answered()
       clearTimeout(timer)
       controller?.abort()
       listeners.clear()

@@ -46,6 +46,18 @@ export interface RoomNetworkOptions {
    * absent in a v1 room, where y-webrtc syncs it and nothing is signed.
    */
   readonly signed?: SignedRoomKeys
+  /**
+   * The room's encryption key, derived ahead of the provider (the page's early script derives it
+   * while the app loads); null when that failed. Absent or null: derived from `password` as
+   * y-webrtc derives it. NOTE: never resolves to a key of another room: the caller checks that it
+   * was derived from this room's link.
+   */
+  readonly encryptionKey?: PromiseLike<CryptoKey | null>
+  /**
+   * The room meets peers (opens y-webrtc's room: subscribe, announce) once this settles: the
+   * first answer of the page's ICE servers (see `IceServerSource.whenAnswered`). Absent: at once.
+   */
+  readonly ready?: PromiseLike<unknown>
 }
 
 /** What a test or a curious person can read off the network of a live session. */

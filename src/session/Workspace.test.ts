@@ -70,6 +70,7 @@ describe('Workspace', () => {
     const fresh = setUp(null)
     expect(fresh.address.entries).toEqual([fresh.workspace.session.secret])
     expect(fresh.workspace.session.secret).toMatch(/^e1\.[A-Za-z0-9_-]{43}$/)
+    expect([given.workspace.startedNew, fresh.workspace.startedNew]).toEqual([false, true])
   })
 
   it('keeps one session open: opening another room destroys the previous one, and Back reopens it', async () => {

@@ -39,10 +39,13 @@ export class Workspace {
   private readonly listeners = new Set<() => void>()
   private readonly disposables: (() => void)[] = []
   private destroyed = false
+  /** Whether the address named no room when the workspace opened, so it made a new document. */
+  readonly startedNew: boolean
 
   constructor(private readonly options: WorkspaceOptions) {
     this.user = options.user
     let secret = options.address.read()
+    this.startedNew = secret === null
     if (secret === null) {
       secret = createEditFragment()
       options.address.show(secret, 'replace')

@@ -6,7 +6,7 @@ import { signalingUrls } from '../network/signalingUrls'
 import type { UserIdentity } from '../presence/userIdentity'
 import { roomSecretFromHash } from '../room/roomLink'
 import { openIndexeddbCopy } from '../storage/IndexeddbCopy'
-import { withEarlySignaling } from './earlySignaling'
+import { takeEarlyRoomKey, withEarlySignaling } from './earlySignaling'
 import { openSession, type Session } from './openSession'
 import { windowLifecycle } from './pageLifecycle'
 import type { RoomAddress } from './Workspace'
@@ -17,7 +17,7 @@ let pageIceServers: IceServerSource | undefined
 /** Opens a session in this page: IndexedDB, the browser's WebRTC, the page's signaling servers. */
 export function openBrowserSession(secret: string, user: UserIdentity, library: DocumentLibrary): Session {
   pageIceServers ??= fetchIceServers({ url: new URL(ICE_SERVERS_PATH, window.location.origin).href })
-  // NOTE: the page's first session takes the signaling socket the page opened while it loaded.
+  // NOTE: the page's first session takes the signaling socket and the room key the page made while it loaded.
   return withEarlySignaling(() =>
     openSession(secret, {
       iceServerSource: pageIceServers,
@@ -28,6 +28,7 @@ export function openBrowserSession(secret: string, user: UserIdentity, library: 
       rtc: chunkingRtc(),
       lifecycle: windowLifecycle(),
       library,
+      encryptionKey: takeEarlyRoomKey(secret),
     }),
   )
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { dropEarlySignaling, withEarlySignaling, type EarlySignaling } from './earlySignaling'
+import { dropEarlySignaling, takeEarlyRoomKey, withEarlySignaling, type EarlyRoomKey, type EarlySignaling } from './earlySignaling'
 
 const URL_ = 'wss://meshpad.example/signaling'
 
@@ -102,5 +102,19 @@ describe('dropEarlySignaling', () => {
     dropEarlySignaling(page)
     expect(early.close).toHaveBeenCalledTimes(1)
     expect(page.__meshpadEarlySignaling).toBeUndefined()
+  })
+})
+
+describe('takeEarlyRoomKey', () => {
+  it("gives the early key only to the room of the fragment it was derived from, and only once", async () => {
+    const key = { type: 'secret' } as CryptoKey
+    const page: { __meshpadEarlyRoomKey?: EarlyRoomKey } = { __meshpadEarlyRoomKey: { fragment: 'e1.room', key: Promise.resolve(key) } }
+    expect(await takeEarlyRoomKey('e1.room', page)).toBe(key)
+    expect(takeEarlyRoomKey('e1.room', page)).toBeUndefined()
+
+    page.__meshpadEarlyRoomKey = { fragment: 'e1.other', key: Promise.resolve(key) }
+    expect(takeEarlyRoomKey('e1.room', page)).toBeUndefined()
+    expect(page.__meshpadEarlyRoomKey).toBeUndefined()
+    expect(takeEarlyRoomKey('e1.room', {})).toBeUndefined()
   })
 })

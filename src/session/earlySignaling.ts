@@ -7,9 +7,21 @@ export interface EarlySignaling {
   readonly socket: WebSocket
 }
 
+/**
+ * The room's encryption key (y-webrtc's, see `deriveRoomEncryptionKey`) as `public/early-copy.js`
+ * derives it from the address's fragment while the app's script loads, so the session's signaling
+ * need not wait for it after the script has run. `key` resolves to null if the derivation failed.
+ * NOTE: a contract with that script (it cannot import anything).
+ */
+export interface EarlyRoomKey {
+  readonly fragment: string
+  readonly key: Promise<CryptoKey | null>
+}
+
 declare global {
   interface Window {
     __meshpadEarlySignaling?: EarlySignaling
+    __meshpadEarlyRoomKey?: EarlyRoomKey
   }
 }
 
@@ -60,4 +72,14 @@ function takeEarlySignaling(page: PageWithSockets): EarlySignaling | null {
   delete page.__meshpadEarlySignaling
   if (early.socket.readyState !== page.WebSocket.CONNECTING && early.socket.readyState !== page.WebSocket.OPEN) return null
   return early
+}
+
+/**
+ * Takes the page's early room key if it was derived from `secret` (the room the session opens),
+ * else undefined. Only the first call gets it.
+ */
+export function takeEarlyRoomKey(secret: string, page: { __meshpadEarlyRoomKey?: EarlyRoomKey } = window): Promise<CryptoKey | null> | undefined {
+  const early = page.__meshpadEarlyRoomKey
+  delete page.__meshpadEarlyRoomKey
+  return early !== undefined && early.fragment === secret ? early.key : undefined
 }

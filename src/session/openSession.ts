@@ -37,6 +37,8 @@ export interface SessionOptions {
   readonly lifecycle?: PageLifecycle
   /** Where to list the document once it holds anything (see `LibraryEntryKeeper`). */
   readonly library?: DocumentLibrary
+  /** The room's encryption key, derived ahead from this session's secret (see `RoomNetworkOptions.encryptionKey`). */
+  readonly encryptionKey?: PromiseLike<CryptoKey | null>
 }
 
 /** What a test or a curious person can read off a live session (`window.meshpad.session.debug()`). */
@@ -142,6 +144,8 @@ export function openSession(secret: string, options: SessionOptions): Session {
     iceServers: options.iceServers,
     maxConns: options.maxConns,
     rtc: options.rtc,
+    encryptionKey: options.encryptionKey,
+    ready: options.iceServerSource?.whenAnswered,
     onChange: () => {
       setStatus(network.state)
       keeper?.setPeers(network.state.peers)

@@ -3,7 +3,9 @@ import 'fake-indexeddb/auto'
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { createEditFragment, isDamagedV2Link, parseRoomAccess, readFragment } from '../room/roomAccess'
+import { deriveRoomEncryptionKey } from '../network/roomEncryptionKey'
+import { accessPassword, accessTopic, createEditFragment, isDamagedV2Link, parseRoomAccess, readFragment } from '../room/roomAccess'
+import type { EarlyRoomKey } from '../session/earlySignaling'
 import { roomTopic } from '../room/roomTopic'
 import { IndexeddbCopy, roomDatabaseName, storeIndexeddbCopy } from './IndexeddbCopy'
 import { takeEarlyCopy, type EarlyCopyRead } from './earlyCopy'
@@ -14,6 +16,7 @@ interface Page {
   isSecureContext: boolean
   location: { hash: string }
   __meshpadEarlyCopy?: { result?: EarlyCopyRead | null; done: Promise<EarlyCopyRead | null> }
+  __meshpadEarlyRoomKey?: EarlyRoomKey
 }
 
 /** Runs public/early-copy.js on a page with `hash`, with this process's IndexedDB (fake) and WebCrypto. */
@@ -59,6 +62,27 @@ describe('public/early-copy.js', () => {
     expect(roomTopic(read)).toBe(roomTopic(edit))
   })
 
+  it('derives the encryption key the session would derive (its password and topic), for a v1 link and both v2 links', async () => {
+    const raw = async (key: CryptoKey | null): Promise<string> => Buffer.from(await crypto.subtle.exportKey('raw', key!)).toString('hex')
+    const edit = createEditFragment()
+    const access = parseRoomAccess(edit)
+    if (access.version !== 2) throw new Error('not a v2 link')
+    const read = readFragment(access.roomKey, new Uint8Array(32).fill(9))
+    const keys: string[] = []
+    for (const fragment of ['my-old-room', edit, read]) {
+      const page = run(`#${fragment}`)
+      const early = page.__meshpadEarlyRoomKey
+      expect(early?.fragment).toBe(fragment)
+      const room = parseRoomAccess(fragment)
+      keys.push(await raw(await early!.key))
+      expect(keys.at(-1)).toBe(await raw(await deriveRoomEncryptionKey(accessPassword(room), accessTopic(room))))
+      ;(await page.__meshpadEarlyCopy?.done)?.db.close()
+    }
+    // Both links of a v2 room share the key; another room has another.
+    expect(keys[2]).toBe(keys[1])
+    expect(keys[0]).not.toBe(keys[1])
+  })
+
   it('opens nothing without a room, on an insecure origin, or for a link the app refuses as damaged', () => {
     const edit = createEditFragment()
     expect(run('').__meshpadEarlyCopy).toBeUndefined()
@@ -68,6 +92,7 @@ describe('public/early-copy.js', () => {
     for (const fragment of ['e1.cut-short', 'r1.cut-short', edit.slice(0, -1), `${edit}x`, 'r1.', nonCanonical]) {
       expect(isDamagedV2Link(fragment)).toBe(true)
       expect(run(`#${fragment}`).__meshpadEarlyCopy).toBeUndefined()
+      expect(run(`#${fragment}`).__meshpadEarlyRoomKey).toBeUndefined()
     }
   })
 })

@@ -1,0 +1,76 @@
+import type { Session } from './openSession'
+import type { Workspace } from './Workspace'
+
+/** What of the session is read to decide. */
+type ShownSession = Pick<Session, 'text' | 'meta' | 'status' | 'onStatus'>
+/** What of the workspace is read to decide. */
+type ShownWorkspace = Pick<Workspace, 'startedNew' | 'subscribe'> & { readonly session: ShownSession }
+
+/** From the signaling server connected, how long a joining page waits for a peer's copy. */
+export const PEER_WAIT_MS = 400
+/** The longest a page waits before it shows its document anyway. */
+export const SHOW_WAIT_MS = 1000
+
+/**
+ * Calls `show` once, when the workspace's document is worth showing: at once for a new document
+ * or one that holds anything (stored on this device, or arrived); for a first visit to a shared
+ * link, once the first peer's copy is in, the network is unreachable (nothing will arrive),
+ * `PEER_WAIT_MS` after the signaling server connected (nobody answered: alone), or after
+ * `SHOW_WAIT_MS` at the latest; and when the workspace moves to another document. Returns the
+ * cancel function (idempotent).
+ *
+ * Why wait: such a page has nothing to show until a peer sends the document, and building the
+ * editor and its frame takes the main thread for longer than the join's signaling and WebRTC
+ * handshake, whose events the browser delivers only after it (measured in BENCHMARKS.md, "First-
+ * visit join"). An empty editor shown meanwhile would also invite typing into a document about to
+ * be filled.
+ */
+export function whenWorthShowing(workspace: ShownWorkspace, show: () => void, now: () => number = () => performance.now()): () => void {
+  const session = workspace.session
+  if (workspace.startedNew || holdsAnything(session)) {
+    show()
+    return () => {}
+  }
+  const start = now()
+  let signalingSince: number | null = null
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const disposers: (() => void)[] = []
+  let done = false
+  const finish = (showIt: boolean): void => {
+    if (done) return
+    done = true
+    clearTimeout(timer)
+    for (const dispose of disposers) dispose()
+    if (showIt) show()
+  }
+  const check = (): void => {
+    if (done) return
+    const { status } = session
+    if (workspace.session !== session || holdsAnything(session) || status.syncedPeers > 0) return finish(true)
+    if (status.signaling === 'unreachable' || status.signaling === 'reconnecting') return finish(true)
+    if (status.signaling === 'connected') signalingSince ??= now()
+    const deadline = Math.min(start + SHOW_WAIT_MS, signalingSince === null ? Infinity : signalingSince + PEER_WAIT_MS)
+    if (now() >= deadline) return finish(true)
+    clearTimeout(timer)
+    timer = setTimeout(check, deadline - now())
+  }
+  // NOTE: after the transaction: the UI must not be built from inside a Yjs observer.
+  const observe = (): void => queueMicrotask(check)
+  session.text.observe(observe)
+  session.meta.observe(observe)
+  disposers.push(
+    () => session.text.unobserve(observe),
+    () => session.meta.unobserve(observe),
+    session.onStatus(check),
+    workspace.subscribe(check),
+  )
+  check()
+  return () => finish(false)
+}
+
+/** Text, or a title or language someone set (every copy stamps its schema version on load). */
+function holdsAnything(session: ShownSession): boolean {
+  if (session.text.length > 0) return true
+  for (const key of session.meta.keys()) if (key !== 'schemaVersion') return true
+  return false
+}
