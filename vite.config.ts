@@ -128,8 +128,10 @@ export default defineConfig({
     sourcemap: true,
     rolldownOptions: {
       output: {
-        // NOTE: everything the page imports at once in one chunk: a common chunk split off for
-        // the lazy ones would cost a request and gzip's shared dictionary on every first visit.
+        // NOTE: what a first visit needs in two chunks: the entry (the session core, which runs
+        // first) and the UI (src/ui/app/mountApp.tsx and all it imports), fetched with the entry
+        // but run later (see preloadedChunk). A common chunk split off for the lazy ones would cost
+        // a request and gzip's shared dictionary on every first visit.
         codeSplitting: {
           groups: [
             { name: 'app', tags: ['$initial'], priority: 2 },

@@ -4,7 +4,10 @@
 // allows no inline script. Its URL is signalingUrls()'s default (src/network/signalingUrls.ts);
 // with `?signaling=`, on an insecure origin (where the app stops) or for a damaged edit or
 // read-only link (which opens nothing: src/room/roomAccess.ts, isDamagedV2Link) it opens nothing.
-/* global window, WebSocket, URLSearchParams, setTimeout */
+// It also asks the page's server for its ICE servers (/ice-servers: src/network/iceServers.ts),
+// which the session waits for before it meets peers; src/session/earlySignaling.ts hands the
+// answer to it.
+/* global window, WebSocket, URLSearchParams, setTimeout, fetch */
 ;(function () {
   'use strict'
   if (!window.isSecureContext || typeof WebSocket !== 'function') return
@@ -21,6 +24,13 @@
   }
   var early = { url: url, socket: socket }
   window.__meshpadEarlySignaling = early
+  if (typeof fetch === 'function') {
+    var iceUrl = window.location.origin + '/ice-servers'
+    // The request the app would make (fetchIceServers), settled the same way: never rejected here.
+    var answer = fetch(iceUrl, { cache: 'no-store', credentials: 'same-origin' })
+    answer.catch(function () {})
+    window.__meshpadEarlyIceServers = { url: iceUrl, answer: answer }
+  }
   // Not taken within 15 s (the app failed to start): nobody will use it.
   setTimeout(function () {
     if (window.__meshpadEarlySignaling !== early) return

@@ -8,10 +8,11 @@ import './ui/app/app.css'
 if (pageWorkspace !== null) {
   const root = document.getElementById('root')
   if (root === null) throw new Error('index.html has no #root element')
-  const { workspace, library } = pageWorkspace
+  const { workspace, library, storedTopics } = pageWorkspace
   // NOTE: the UI's chunk is fetched with the page (a modulepreload link: vite.config.ts) but runs
-  // only here; a first visit to a shared link gets here once the document is in.
-  whenWorthShowing(workspace, () => {
+  // only here; a first visit to a shared link (a document this browser does not hold) gets here
+  // once the document is in.
+  whenWorthShowing(workspace, (topic) => storedTopics.has(topic), () => {
     import('./ui/app/mountApp').then(
       ({ mountApp }) => mountApp(root, workspace, library),
       // NOTE: the session keeps running (and saving what arrives); the page says why it shows nothing.

@@ -1,4 +1,5 @@
 import { openDocumentLibrary, type DocumentLibrary } from './library/DocumentLibrary'
+import { storedTopics, type StoredTopics } from './library/storedTopics'
 import { requireSecureContext, showInsecureContextProblem } from './network/secureContext'
 import { loadUser } from './presence/userIdentity'
 import { isDamagedV2Link } from './room/roomAccess'
@@ -20,6 +21,8 @@ declare global {
 export interface PageWorkspace {
   readonly workspace: Workspace
   readonly library: DocumentLibrary
+  /** Which documents this browser holds (a hint, see `StoredTopics`). */
+  readonly storedTopics: StoredTopics
 }
 
 // NOTE: this module opens the page's workspace, and with it the session, when it is evaluated. The
@@ -28,7 +31,8 @@ export interface PageWorkspace {
 // It imports nothing of the UI. One workspace per page, for as long as it lives.
 
 function openPageWorkspace(): PageWorkspace {
-  const library = openDocumentLibrary()
+  const topics = storedTopics(localStorageOrNone())
+  const library = openDocumentLibrary(undefined, topics)
   const workspace = new Workspace({
     library,
     address: hashAddress(),
@@ -40,7 +44,7 @@ function openPageWorkspace(): PageWorkspace {
   }
   publish()
   workspace.subscribe(publish)
-  return { workspace, library }
+  return { workspace, library, storedTopics: topics }
 }
 
 /**

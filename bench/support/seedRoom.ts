@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { Browser, BrowserContext } from '@playwright/test'
+import { STORED_TOPIC_PREFIX, STORED_TOPICS_KEY } from '../../src/library/storedTopics.ts'
 import { roomTopic } from '../../src/room/roomTopic.ts'
 import { roomDatabaseName } from '../../src/storage/IndexeddbCopy.ts'
 import { newPeerContext, openMeshpad, type BenchPeer } from './benchPeers.ts'
@@ -13,7 +14,8 @@ export function newRoomSecret(): string {
 /**
  * Stores `update` as the room's local copy in the context's IndexedDB, the way y-indexeddb keeps
  * it (database `meshpad-<topic>`, object stores `updates` and `custom`), before Meshpad opens the
- * room: the browser then holds that document as if it had edited it before.
+ * room, and adds it to the hint of held documents (src/library/storedTopics.ts): the browser then
+ * holds that document as if it had edited it before.
  */
 export async function seedRoom(context: BrowserContext, origin: string, secret: string, update: Uint8Array): Promise<void> {
   const page = await context.newPage()
@@ -21,7 +23,9 @@ export async function seedRoom(context: BrowserContext, origin: string, secret: 
     // Any page of the origin will do; robots.txt runs no app code.
     await page.goto(new URL('/robots.txt', origin).href)
     await page.evaluate(
-      async ({ name, base64 }) => {
+      async ({ name, base64, hint }) => {
+        const held: unknown = JSON.parse(localStorage.getItem(hint.key) ?? '[]')
+        localStorage.setItem(hint.key, JSON.stringify([...(Array.isArray(held) ? held : []), hint.topic]))
         const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))
         const db = await new Promise<IDBDatabase>((resolve, reject) => {
           const request = indexedDB.open(name)
@@ -40,7 +44,11 @@ export async function seedRoom(context: BrowserContext, origin: string, secret: 
         })
         db.close()
       },
-      { name: roomDatabaseName(roomTopic(secret)), base64: Buffer.from(update).toString('base64') },
+      {
+        name: roomDatabaseName(roomTopic(secret)),
+        base64: Buffer.from(update).toString('base64'),
+        hint: { key: STORED_TOPICS_KEY, topic: roomTopic(secret).slice(0, STORED_TOPIC_PREFIX) },
+      },
     )
   } finally {
     await page.close()

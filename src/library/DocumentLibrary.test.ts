@@ -5,12 +5,13 @@ import * as Y from 'yjs'
 import { IndexeddbPersistence } from 'y-indexeddb'
 import { openDocumentLibrary, type DocumentLibrary, type LibraryChange } from './DocumentLibrary'
 import { roomDatabaseName } from '../storage/IndexeddbCopy'
+import { storedTopics, type StoredTopics } from './storedTopics'
 import { waitFor } from '../../signaling/testing/conditions'
 
 const opened: DocumentLibrary[] = []
 let counter = 0
-function freshLibrary(name = `meshpad-documents-test-${++counter}`): DocumentLibrary {
-  const library = openDocumentLibrary(name)
+function freshLibrary(name = `meshpad-documents-test-${++counter}`, topics?: StoredTopics): DocumentLibrary {
+  const library = openDocumentLibrary(name, topics)
   opened.push(library)
   return library
 }
@@ -49,14 +50,18 @@ describe('document library', () => {
     expect(d?.lastPeerSeenAt).toBeNull()
   })
 
-  it("removes a document's entry and its room database", async () => {
-    const library = freshLibrary()
+  it("removes a document's entry and its room database, and keeps the hint of held topics in step", async () => {
+    const items = new Map<string, string>()
+    const hint = storedTopics({ getItem: (key) => items.get(key) ?? null, setItem: (key, value) => void items.set(key, value) })
+    const library = freshLibrary(undefined, hint)
     const topic = 'f'.repeat(64)
     const doc = new Y.Doc()
     doc.getText('content').insert(0, 'stored')
     const persistence = new IndexeddbPersistence(roomDatabaseName(topic), doc)
     await persistence.whenSynced
+    expect(hint.has(topic)).toBe(false)
     await library.record(entry(topic))
+    expect(hint.has(topic)).toBe(true)
     const names = async () => (await indexedDB.databases()).map((db) => db.name)
     expect(await names()).toContain(roomDatabaseName(topic))
 
@@ -64,6 +69,7 @@ describe('document library', () => {
     library.onChange((change) => changes.push(change))
     // NOTE: the open connection is asked to close (versionchange), as another tab's would be.
     await library.remove(topic)
+    expect(hint.has(topic)).toBe(false)
     expect(await library.get(topic)).toBeUndefined()
     expect(await names()).not.toContain(roomDatabaseName(topic))
     expect(changes).toEqual([

@@ -1,5 +1,5 @@
 import { roomDatabaseName } from '../storage/IndexeddbCopy'
-
+import type { StoredTopics } from './storedTopics'
 /** The IndexedDB database that lists the documents this browser holds. */
 export const DOCUMENT_LIBRARY_NAME = 'meshpad-documents'
 const STORE = 'documents'
@@ -118,7 +118,8 @@ export function byRecency(a: DocumentEntry, b: DocumentEntry): number {
   return b.lastEditedAt - a.lastEditedAt || (b.lastPeerSeenAt ?? 0) - (a.lastPeerSeenAt ?? 0) || a.topic.localeCompare(b.topic)
 }
 
-export function openDocumentLibrary(name: string = DOCUMENT_LIBRARY_NAME): DocumentLibrary {
+/** `topics`: the hint of what this browser holds, kept in step with the entries (see `StoredTopics`). */
+export function openDocumentLibrary(name: string = DOCUMENT_LIBRARY_NAME, topics?: StoredTopics): DocumentLibrary {
   const db = openDatabase(name)
   // NOTE: a failed open (storage disabled) surfaces as each method's rejection.
   db.catch(() => {})
@@ -167,11 +168,13 @@ export function openDocumentLibrary(name: string = DOCUMENT_LIBRARY_NAME): Docum
       const read = documents.get(update.topic) as IDBRequest<DocumentEntry | undefined>
       read.onsuccess = () => documents.put(merge(read.result, update, Date.now()))
       await done
+      topics?.add(update.topic)
       announce({ topic: update.topic, kind: 'recorded' })
     },
     async remove(topic) {
       if (closed) throw new Error('the document library is closed')
       announce({ topic, kind: 'removing' })
+      topics?.remove(topic)
       await deleteDatabase(roomDatabaseName(topic))
       const [documents, done] = await store('readwrite')
       documents.delete(topic)

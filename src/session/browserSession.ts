@@ -6,7 +6,7 @@ import { signalingUrls } from '../network/signalingUrls'
 import type { UserIdentity } from '../presence/userIdentity'
 import { roomSecretFromHash } from '../room/roomLink'
 import { openIndexeddbCopy } from '../storage/IndexeddbCopy'
-import { takeEarlyRoomKey, withEarlySignaling } from './earlySignaling'
+import { takeEarlyRoomKey, withEarlyIceServers, withEarlySignaling } from './earlySignaling'
 import { openSession, type Session } from './openSession'
 import { windowLifecycle } from './pageLifecycle'
 import type { RoomAddress } from './Workspace'
@@ -16,8 +16,9 @@ let pageIceServers: IceServerSource | undefined
 
 /** Opens a session in this page: IndexedDB, the browser's WebRTC, the page's signaling servers. */
 export function openBrowserSession(secret: string, user: UserIdentity, library: DocumentLibrary): Session {
-  pageIceServers ??= fetchIceServers({ url: new URL(ICE_SERVERS_PATH, window.location.origin).href })
-  // NOTE: the page's first session takes the signaling socket and the room key the page made while it loaded.
+  pageIceServers ??= fetchIceServers({ url: new URL(ICE_SERVERS_PATH, window.location.origin).href, fetch: withEarlyIceServers(window.fetch.bind(window)) })
+  // NOTE: the page's first session takes the signaling socket, the room key and the ICE servers'
+  // answer the page asked for while it loaded.
   return withEarlySignaling(() =>
     openSession(secret, {
       iceServerSource: pageIceServers,

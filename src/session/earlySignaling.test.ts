@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { dropEarlySignaling, takeEarlyRoomKey, withEarlySignaling, type EarlyRoomKey, type EarlySignaling } from './earlySignaling'
+import { dropEarlySignaling, takeEarlyRoomKey, withEarlyIceServers, withEarlySignaling, type EarlyIceServers, type EarlyRoomKey, type EarlySignaling } from './earlySignaling'
 
 const URL_ = 'wss://meshpad.example/signaling'
 
@@ -116,5 +116,22 @@ describe('takeEarlyRoomKey', () => {
     expect(takeEarlyRoomKey('e1.room', page)).toBeUndefined()
     expect(page.__meshpadEarlyRoomKey).toBeUndefined()
     expect(takeEarlyRoomKey('e1.room', {})).toBeUndefined()
+  })
+})
+
+describe('withEarlyIceServers', () => {
+  it("answers the first request for the early script's URL with that script's answer, and every other from the network", async () => {
+    const early = new Response('{"iceServers":[],"expiresAt":null}')
+    const page: { __meshpadEarlyIceServers?: EarlyIceServers } = { __meshpadEarlyIceServers: { url: 'https://meshpad.example/ice-servers', answer: Promise.resolve(early) } }
+    const network = vi.fn(async () => new Response('from the network'))
+    const fetch = withEarlyIceServers(network, page)
+    expect(await fetch('https://meshpad.example/ice-servers')).toBe(early)
+    expect(network).not.toHaveBeenCalled()
+    expect(page.__meshpadEarlyIceServers).toBeUndefined()
+    expect(await (await fetch('https://meshpad.example/ice-servers')).text()).toBe('from the network')
+
+    page.__meshpadEarlyIceServers = { url: 'https://elsewhere.example/ice-servers', answer: Promise.resolve(early) }
+    expect(await (await withEarlyIceServers(network, page)('https://meshpad.example/ice-servers')).text()).toBe('from the network')
+    expect(network).toHaveBeenCalledTimes(2)
   })
 })

@@ -18,10 +18,20 @@ export interface EarlyRoomKey {
   readonly key: Promise<CryptoKey | null>
 }
 
+/**
+ * The page's request for its ICE servers as `public/early-signaling.js` made it while the app's
+ * script loaded. NOTE: a contract with that script.
+ */
+export interface EarlyIceServers {
+  readonly url: string
+  readonly answer: Promise<Response>
+}
+
 declare global {
   interface Window {
     __meshpadEarlySignaling?: EarlySignaling
     __meshpadEarlyRoomKey?: EarlyRoomKey
+    __meshpadEarlyIceServers?: EarlyIceServers
   }
 }
 
@@ -82,4 +92,16 @@ export function takeEarlyRoomKey(secret: string, page: { __meshpadEarlyRoomKey?:
   const early = page.__meshpadEarlyRoomKey
   delete page.__meshpadEarlyRoomKey
   return early !== undefined && early.fragment === secret ? early.key : undefined
+}
+
+/**
+ * A `fetch` whose first request for the early script's ICE servers URL gets the answer that script
+ * asked for; every other request goes to `fetch`.
+ */
+export function withEarlyIceServers(fetch: typeof globalThis.fetch, page: { __meshpadEarlyIceServers?: EarlyIceServers } = window): typeof globalThis.fetch {
+  return (input, init) => {
+    const early = page.__meshpadEarlyIceServers
+    delete page.__meshpadEarlyIceServers
+    return early !== undefined && String(input) === early.url ? early.answer : fetch(input, init)
+  }
 }

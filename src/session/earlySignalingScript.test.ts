@@ -5,20 +5,28 @@ import { createEditFragment, isDamagedV2Link, readFragment } from '../room/roomA
 
 const SCRIPT = readFileSync(new URL('../../public/early-signaling.js', import.meta.url), 'utf8')
 
+/** What the last `run` asked its server for (the ICE servers), by URL. */
+let fetched: string[] = []
+
 /** Runs public/early-signaling.js on a page at `href`; returns the URLs it opened sockets to. */
 function run(href: string, secure = true): string[] {
   const url = new URL(href)
   const opened: string[] = []
+  fetched = []
   const window: Record<string, unknown> = {
     isSecureContext: secure,
-    location: { protocol: url.protocol, host: url.host, search: url.search, hash: url.hash },
+    location: { protocol: url.protocol, host: url.host, origin: url.origin, search: url.search, hash: url.hash },
+  }
+  const fetch = (target: string): Promise<never> => {
+    fetched.push(target)
+    return Promise.reject(new Error('no network in this test'))
   }
   window.WebSocket = class {
     constructor(readonly url: string) {
       opened.push(url)
     }
   }
-  runInNewContext(SCRIPT, { window, WebSocket: window.WebSocket, URLSearchParams, setTimeout: () => 0 })
+  runInNewContext(SCRIPT, { window, WebSocket: window.WebSocket, URLSearchParams, setTimeout: () => 0, fetch })
   return opened
 }
 
@@ -27,6 +35,8 @@ describe('public/early-signaling.js', () => {
     const fragments = ['', '#my-old-room', `#${createEditFragment()}`, `#${readFragment(new Uint8Array(32).fill(7), new Uint8Array(32).fill(9))}`]
     for (const fragment of fragments) expect(run(`https://meshpad.example/${fragment}`)).toEqual(['wss://meshpad.example/signaling'])
     expect(run('http://localhost:4444/#room')).toEqual(['ws://localhost:4444/signaling'])
+    // …and asks the page's server for its ICE servers, as the app would.
+    expect(fetched).toEqual(['http://localhost:4444/ice-servers'])
   })
 
   it('opens nothing for a link the app refuses as damaged (as isDamagedV2Link says)', () => {
@@ -34,6 +44,7 @@ describe('public/early-signaling.js', () => {
     for (const fragment of ['e1.cut-short', 'r1.cut-short', edit.slice(0, -1), `${edit}x`, 'r1.', `${edit}.${edit.slice(3)}`]) {
       expect(isDamagedV2Link(fragment)).toBe(true)
       expect(run(`https://meshpad.example/#${fragment}`)).toEqual([])
+      expect(fetched).toEqual([])
     }
   })
 

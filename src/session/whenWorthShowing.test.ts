@@ -5,6 +5,7 @@ import { PEER_WAIT_MS, SHOW_WAIT_MS, whenWorthShowing } from './whenWorthShowing
 
 /** A session's document and status as whenWorthShowing reads them, the status set by the test. */
 class FakeSession {
+  readonly topic = 'a-topic'
   readonly doc = new Y.Doc()
   readonly text = this.doc.getText('content')
   readonly meta = this.doc.getMap<unknown>('meta')
@@ -49,20 +50,24 @@ function firstVisit(): { session: FakeSession; workspace: FakeWorkspace; cancel:
   const session = new FakeSession()
   session.meta.set('schemaVersion', 1)
   const workspace = new FakeWorkspace(session)
-  const cancel = whenWorthShowing(workspace, show)
+  const cancel = whenWorthShowing(workspace, () => false, show)
   return { session, workspace, cancel }
 }
 
 describe('whenWorthShowing', () => {
-  it('shows at once a new document, and one that holds text or a title', () => {
-    whenWorthShowing(new FakeWorkspace(new FakeSession(), true), show)
+  it('shows at once a new document, one that holds text or a title, and one this browser holds', () => {
+    whenWorthShowing(new FakeWorkspace(new FakeSession(), true), () => false, show)
     const stored = new FakeSession()
     stored.text.insert(0, 'kept here')
-    whenWorthShowing(new FakeWorkspace(stored), show)
+    whenWorthShowing(new FakeWorkspace(stored), () => false, show)
     const titled = new FakeSession()
     titled.meta.set('title', 'Plans')
-    whenWorthShowing(new FakeWorkspace(titled), show)
-    expect(shown).toHaveLength(3)
+    whenWorthShowing(new FakeWorkspace(titled), () => false, show)
+    // Held by this browser (its copy still being read): at once too; the hint is asked for this topic.
+    const asked: string[] = []
+    whenWorthShowing(new FakeWorkspace(new FakeSession()), (topic) => asked.push(topic) > 0, show)
+    expect(asked).toEqual(['a-topic'])
+    expect(shown).toHaveLength(4)
   })
 
   it('waits on a first visit until the first peer has synced, and then shows once', async () => {

@@ -2,7 +2,7 @@ import type { Session } from './openSession'
 import type { Workspace } from './Workspace'
 
 /** What of the session is read to decide. */
-type ShownSession = Pick<Session, 'text' | 'meta' | 'status' | 'onStatus'>
+type ShownSession = Pick<Session, 'topic' | 'text' | 'meta' | 'status' | 'onStatus'>
 /** What of the workspace is read to decide. */
 type ShownWorkspace = Pick<Workspace, 'startedNew' | 'subscribe'> & { readonly session: ShownSession }
 
@@ -12,12 +12,12 @@ export const PEER_WAIT_MS = 400
 export const SHOW_WAIT_MS = 1000
 
 /**
- * Calls `show` once, when the workspace's document is worth showing: at once for a new document
- * or one that holds anything (stored on this device, or arrived); for a first visit to a shared
- * link, once the first peer's copy is in, the network is unreachable (nothing will arrive),
- * `PEER_WAIT_MS` after the signaling server connected (nobody answered: alone), or after
- * `SHOW_WAIT_MS` at the latest; and when the workspace moves to another document. Returns the
- * cancel function (idempotent).
+ * Calls `show` once, when the workspace's document is worth showing: at once for a new document,
+ * one this browser holds (`storedHere`, a hint: its stored copy may still be being read) or one
+ * that holds anything already; for a first visit to a shared link, once the first peer's copy is
+ * in, the network is unreachable (nothing will arrive), `PEER_WAIT_MS` after the signaling server
+ * connected (nobody answered: alone), or after `SHOW_WAIT_MS` at the latest; and when the
+ * workspace moves to another document. Returns the cancel function (idempotent).
  *
  * Why wait: such a page has nothing to show until a peer sends the document, and building the
  * editor and its frame takes the main thread for longer than the join's signaling and WebRTC
@@ -25,9 +25,9 @@ export const SHOW_WAIT_MS = 1000
  * visit join"). An empty editor shown meanwhile would also invite typing into a document about to
  * be filled.
  */
-export function whenWorthShowing(workspace: ShownWorkspace, show: () => void, now: () => number = () => performance.now()): () => void {
+export function whenWorthShowing(workspace: ShownWorkspace, storedHere: (topic: string) => boolean, show: () => void, now: () => number = () => performance.now()): () => void {
   const session = workspace.session
-  if (workspace.startedNew || holdsAnything(session)) {
+  if (workspace.startedNew || storedHere(session.topic) || holdsAnything(session)) {
     show()
     return () => {}
   }
