@@ -43,34 +43,6 @@ function minifiedEarlyScripts(names: readonly string[]): Plugin {
   }
 }
 
-/**
- * The chunk `name` is fetched with the page (a `modulepreload` link in index.html downloads and
- * compiles it without running it), though the page imports it later: the UI's chunk, which runs
- * only when the page shows its document (src/session/whenWorthShowing.ts).
- */
-function preloadedChunk(name: string): Plugin {
-  let base = '/'
-  return {
-    name: 'meshpad:preloaded-chunk',
-    apply: 'build',
-    configResolved(config) {
-      base = config.base
-    },
-    transformIndexHtml: {
-      order: 'post',
-      handler(_html, { bundle }) {
-        const chunk = Object.values(bundle ?? {}).find((output) => output.type === 'chunk' && output.name === name)
-        if (chunk === undefined || chunk.type !== 'chunk') throw new Error(`the build has no chunk named ${name} to preload`)
-        // NOTE: its styles too, linked as the entry's are (the import would otherwise fetch them then).
-        const styles = [...(chunk.viteMetadata?.importedCss ?? [])].map((file) => ({ tag: 'link', attrs: { rel: 'stylesheet', crossorigin: true, href: `${base}${file}` }, injectTo: 'head' as const }))
-        // NOTE: and the chunks it imports (rolldown's runtime), except the entry, which the page loads anyway.
-        const scripts = [chunk.fileName, ...chunk.imports.filter((file) => !(bundle?.[file]?.type === 'chunk' && bundle[file].isEntry))]
-        return [...scripts.map((file) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `${base}${file}` }, injectTo: 'head' as const })), ...styles]
-      },
-    },
-  }
-}
-
 function serviceWorker() {
   return VitePWA({
     strategies: 'generateSW',
@@ -115,7 +87,7 @@ const LIGHT_PEER = [
 ]
 
 export default defineConfig({
-  plugins: [react(), minifiedEarlyScripts(['early-signaling.js', 'early-copy.js']), preloadedChunk('ui'), serviceWorker()],
+  plugins: [react(), minifiedEarlyScripts(['early-signaling.js', 'early-copy.js']), serviceWorker()],
   resolve: {
     alias: [...PREACT_FOR_REACT, ...LIGHT_PEER],
     // NOTE: two copies of either break Meshpad (Yjs's `instanceof` checks, CodeMirror's facets).
@@ -128,16 +100,9 @@ export default defineConfig({
     sourcemap: true,
     rolldownOptions: {
       output: {
-        // NOTE: what a first visit needs in two chunks: the entry (the session core, which runs
-        // first) and the UI (src/ui/app/mountApp.tsx and all it imports), fetched with the entry
-        // but run later (see preloadedChunk). A common chunk split off for the lazy ones would cost
-        // a request and gzip's shared dictionary on every first visit.
-        codeSplitting: {
-          groups: [
-            { name: 'app', tags: ['$initial'], priority: 2 },
-            { name: 'ui', test: /src[\\/]ui[\\/]app[\\/]mountApp\.tsx$/, priority: 1 },
-          ],
-        },
+        // NOTE: everything the page imports at once in one chunk: a common chunk split off for
+        // the lazy ones would cost a request and gzip's shared dictionary on every first visit.
+        codeSplitting: { groups: [{ name: 'app', tags: ['$initial'] }] },
       },
     },
   },

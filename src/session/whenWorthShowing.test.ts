@@ -11,6 +11,8 @@ class FakeSession {
   readonly meta = this.doc.getMap<unknown>('meta')
   status: SessionStatus = INITIAL_STATUS
   readonly listeners = new Set<() => void>()
+  loaded = (): void => {}
+  readonly whenLocalLoaded = new Promise<void>((resolve) => (this.loaded = resolve))
   onStatus(listener: () => void): () => void {
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)
@@ -63,11 +65,28 @@ describe('whenWorthShowing', () => {
     const titled = new FakeSession()
     titled.meta.set('title', 'Plans')
     whenWorthShowing(new FakeWorkspace(titled), () => false, show)
-    // Held by this browser (its copy still being read): at once too; the hint is asked for this topic.
+    expect(shown).toHaveLength(3)
+  })
+
+  it('shows a document this browser holds once its stored copy is read, whatever the network', async () => {
+    const session = new FakeSession()
     const asked: string[] = []
-    whenWorthShowing(new FakeWorkspace(new FakeSession()), (topic) => asked.push(topic) > 0, show)
+    whenWorthShowing(new FakeWorkspace(session), (topic) => asked.push(topic) > 0, show)
     expect(asked).toEqual(['a-topic'])
-    expect(shown).toHaveLength(4)
+    session.set({ signaling: 'connected' })
+    await vi.advanceTimersByTimeAsync(PEER_WAIT_MS / 2)
+    expect(shown).toHaveLength(0)
+    // An empty stored copy too: the browser held it, nothing is coming to fill it.
+    session.loaded()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(shown).toHaveLength(1)
+  })
+
+  it('does not take a first visit for a held document when its (empty) copy is read', async () => {
+    const { session } = firstVisit()
+    session.loaded()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(shown).toHaveLength(0)
   })
 
   it('waits on a first visit until the first peer has synced, and then shows once', async () => {

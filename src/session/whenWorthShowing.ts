@@ -2,7 +2,7 @@ import type { Session } from './openSession'
 import type { Workspace } from './Workspace'
 
 /** What of the session is read to decide. */
-type ShownSession = Pick<Session, 'topic' | 'text' | 'meta' | 'status' | 'onStatus'>
+type ShownSession = Pick<Session, 'topic' | 'text' | 'meta' | 'status' | 'onStatus' | 'whenLocalLoaded'>
 /** What of the workspace is read to decide. */
 type ShownWorkspace = Pick<Workspace, 'startedNew' | 'subscribe'> & { readonly session: ShownSession }
 
@@ -12,25 +12,27 @@ export const PEER_WAIT_MS = 400
 export const SHOW_WAIT_MS = 1000
 
 /**
- * Calls `show` once, when the workspace's document is worth showing: at once for a new document,
- * one this browser holds (`storedHere`, a hint: its stored copy may still be being read) or one
- * that holds anything already; for a first visit to a shared link, once the first peer's copy is
- * in, the network is unreachable (nothing will arrive), `PEER_WAIT_MS` after the signaling server
- * connected (nobody answered: alone), or after `SHOW_WAIT_MS` at the latest; and when the
+ * Calls `show` once, when the workspace's document is worth showing: at once for a new document
+ * or one that holds anything already; for one this browser holds (`storedHere`, a hint), once its
+ * stored copy is read; for a first visit to a shared link, once the first peer's copy is in, the
+ * network is unreachable (nothing will arrive), `PEER_WAIT_MS` after the signaling server
+ * connected (nobody answered: alone); in any case after `SHOW_WAIT_MS` at the latest, and when the
  * workspace moves to another document. Returns the cancel function (idempotent).
  *
  * Why wait: such a page has nothing to show until a peer sends the document, and building the
  * editor and its frame takes the main thread for longer than the join's signaling and WebRTC
  * handshake, whose events the browser delivers only after it (measured in BENCHMARKS.md, "First-
  * visit join"). An empty editor shown meanwhile would also invite typing into a document about to
- * be filled.
+ * be filled. A stored copy is worth its read: the editor is then built once, with the whole text.
  */
 export function whenWorthShowing(workspace: ShownWorkspace, storedHere: (topic: string) => boolean, show: () => void, now: () => number = () => performance.now()): () => void {
   const session = workspace.session
-  if (workspace.startedNew || storedHere(session.topic) || holdsAnything(session)) {
+  if (workspace.startedNew || holdsAnything(session)) {
     show()
     return () => {}
   }
+  const held = storedHere(session.topic)
+  let loaded = false
   const start = now()
   let signalingSince: number | null = null
   let timer: ReturnType<typeof setTimeout> | undefined
@@ -46,7 +48,7 @@ export function whenWorthShowing(workspace: ShownWorkspace, storedHere: (topic: 
   const check = (): void => {
     if (done) return
     const { status } = session
-    if (workspace.session !== session || holdsAnything(session) || status.syncedPeers > 0) return finish(true)
+    if (workspace.session !== session || holdsAnything(session) || status.syncedPeers > 0 || (held && loaded)) return finish(true)
     if (status.signaling === 'unreachable' || status.signaling === 'reconnecting') return finish(true)
     if (status.signaling === 'connected') signalingSince ??= now()
     const deadline = Math.min(start + SHOW_WAIT_MS, signalingSince === null ? Infinity : signalingSince + PEER_WAIT_MS)
@@ -64,6 +66,10 @@ export function whenWorthShowing(workspace: ShownWorkspace, storedHere: (topic: 
     session.onStatus(check),
     workspace.subscribe(check),
   )
+  void session.whenLocalLoaded.then(() => {
+    loaded = true
+    check()
+  })
   check()
   return () => finish(false)
 }
