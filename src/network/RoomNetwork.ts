@@ -156,8 +156,7 @@ export class RoomNetwork {
   private roomKey(): { key?: PromiseLike<CryptoKey | null> } {
     const { encryptionKey, ready, password, topic } = this.options
     if (encryptionKey === undefined && ready === undefined) return {}
-    const derived = (key: CryptoKey | null = null): PromiseLike<CryptoKey> | CryptoKey => key ?? deriveRoomEncryptionKey(password, topic)
-    const key = encryptionKey === undefined ? derived() : encryptionKey.then(derived)
+    const key = Promise.resolve(encryptionKey).then((early) => early ?? deriveRoomEncryptionKey(password, topic))
     return { key: Promise.all([key, ready]).then(([roomKey]) => roomKey) }
   }
 

@@ -57,7 +57,7 @@ function firstVisit(): { session: FakeSession; workspace: FakeWorkspace; cancel:
 }
 
 describe('whenWorthShowing', () => {
-  it('shows at once a new document, one that holds text or a title, and one this browser holds', () => {
+  it('shows at once a new document, and one that holds text or a title', () => {
     whenWorthShowing(new FakeWorkspace(new FakeSession(), true), () => false, show)
     const stored = new FakeSession()
     stored.text.insert(0, 'kept here')

@@ -51,8 +51,8 @@ describe('public/early-copy.js', () => {
     const access = parseRoomAccess(edit)
     if (access.version !== 2) throw new Error('not a v2 link')
     const read = readFragment(access.roomKey, new Uint8Array(32).fill(9))
-    // NOTE: v1 secrets whose hashed input is 55, 56 and 64 bytes long cross SHA-256's padding
-    // boundaries (the script hashes by itself); one is not ASCII.
+    // NOTE: v1 secrets whose hashed input is 55, 56 and 64 bytes long (SHA-256's padding
+    // boundaries), and one that is not ASCII.
     const v1 = ['my-old-room', 'x'.repeat(39), 'x'.repeat(40), 'x'.repeat(48), 'ünïcödé-room']
     for (const fragment of [...v1, edit, read]) {
       const early = run(`#${fragment}`).__meshpadEarlyCopy
