@@ -1,5 +1,5 @@
 import { expect, test } from './support/test.js'
-import { EDITOR, openPeer, waitForWebrtcPeers } from './support/peer.js'
+import { EDITOR, debugInfo, expectDocumentText, openPeer, typeAtEnd, waitForWebrtcPeers } from './support/peer.js'
 
 test('the page opens one signaling connection and asks for its ICE servers once, while its script loads; the session uses both', async ({ browser, server }) => {
   const context = await browser.newContext()
@@ -25,4 +25,18 @@ test('the page opens one signaling connection and asks for its ICE servers once,
   await waitForWebrtcPeers(page, 1)
   await other.context.close()
   await context.close()
+})
+
+test('a second tab of a document meets the first over BroadcastChannel, not WebRTC, though it announced itself while it loaded', async ({ browser, server }) => {
+  const first = await openPeer(browser, server.url)
+  await typeAtEnd(first.page, 'written in the first tab')
+  const second = await first.context.newPage()
+  await second.goto(first.page.url())
+  await expectDocumentText(second, 'written in the first tab')
+  // NOTE: the first tab may have started a WebRTC connection from the second's early announce,
+  // before the tabs met on BroadcastChannel; it goes (see the y-webrtc patch).
+  for (const page of [first.page, second]) {
+    await expect.poll(async () => ((info) => [info.bcPeers, info.webrtcKnown])(await debugInfo(page))).toEqual([1, 0])
+  }
+  await first.context.close()
 })

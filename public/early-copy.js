@@ -9,7 +9,7 @@
 // without a room in the address, or for a damaged edit or read-only link (which opens nothing:
 // isDamagedV2Link) it opens nothing. It also derives the room's signaling encryption key, which
 // the session's first signaling messages wait for (see window.__meshpadEarlyRoomKey below).
-/* global window, indexedDB, crypto, TextEncoder, atob, btoa, setTimeout */
+/* global window, indexedDB, crypto, TextEncoder, atob, btoa, setTimeout, Event */
 ;(function () {
   'use strict'
   if (!window.isSecureContext || typeof indexedDB === 'undefined' || !crypto || !crypto.subtle) return
@@ -70,14 +70,18 @@
     password = Promise.resolve(fragment)
   }
 
-  // The room's signaling encryption key, as y-webrtc derives it from the room's password and name
-  // (src/network/roomEncryptionKey.ts): src/session/earlySignaling.ts, takeEarlyRoomKey.
+  // The room's topic (its y-webrtc room name) and signaling encryption key, as y-webrtc derives it
+  // from the room's password and name (src/network/roomEncryptionKey.ts), for the session
+  // (src/session/earlySignaling.ts, takeEarlyRoomKey) and for public/early-signaling.js's announce,
+  // which this event tells when it ran first.
+  var topic = topicBytes.then(hex)
   window.__meshpadEarlyRoomKey = {
     fragment: fragment,
-    key: Promise.all([password, topicBytes])
+    topic: topic,
+    key: Promise.all([password, topic])
       .then(function (both) {
         return crypto.subtle.importKey('raw', utf8(both[0]), 'PBKDF2', false, ['deriveKey']).then(function (material) {
-          var pbkdf2 = { name: 'PBKDF2', salt: utf8(hex(both[1])), iterations: 100000, hash: 'SHA-256' }
+          var pbkdf2 = { name: 'PBKDF2', salt: utf8(both[1]), iterations: 100000, hash: 'SHA-256' }
           return crypto.subtle.deriveKey(pbkdf2, material, { name: 'AES-GCM', length: 256 }, true, ['encrypt', 'decrypt'])
         })
       })
@@ -85,6 +89,7 @@
         return null
       }),
   }
+  if (typeof window.dispatchEvent === 'function') window.dispatchEvent(new Event('meshpad:early-room-key'))
 
   var early = {}
   early.done = topicBytes

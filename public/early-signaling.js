@@ -7,7 +7,12 @@
 // It also asks the page's server for its ICE servers (/ice-servers: src/network/iceServers.ts),
 // which the session waits for before it meets peers; src/session/earlySignaling.ts hands the
 // answer to it.
-/* global window, WebSocket, URLSearchParams, setTimeout, fetch */
+// And it announces the page in its room while the app's script still loads, once the socket is
+// open and public/early-copy.js has derived the room's key: as y-webrtc's room announces itself
+// (announceSignalingInfo), under the peer id the session's room then takes (early.peerId), so
+// the peers already there start their offers meanwhile. What arrives after that is held, in order,
+// until the session's room is open to read it (early.release).
+/* global window, WebSocket, URLSearchParams, setTimeout, fetch, crypto, btoa, TextEncoder, MessageEvent */
 ;(function () {
   'use strict'
   if (!window.isSecureContext || typeof WebSocket !== 'function') return
@@ -37,4 +42,82 @@
     delete window.__meshpadEarlySignaling
     socket.close()
   }, 15000)
+
+  if (typeof crypto === 'undefined' || typeof crypto.randomUUID !== 'function' || typeof socket.addEventListener !== 'function') return
+  early.peerId = crypto.randomUUID()
+  // Messages that came after the announce, while nobody could read them; null: none are held.
+  var held = null
+  socket.addEventListener('message', function (event) {
+    if (held === null) return
+    event.stopImmediatePropagation()
+    held.push(event.data)
+  })
+  early.release = function () {
+    var messages = held
+    held = null
+    if (messages === null || socket.readyState !== 1) return
+    messages.forEach(function (data) {
+      socket.dispatchEvent(new MessageEvent('message', { data: data }))
+    })
+  }
+  var opened = new Promise(function (resolve) {
+    if (socket.readyState === 1) resolve()
+    else socket.addEventListener('open', resolve)
+  })
+  var roomKey = new Promise(function (resolve) {
+    if (window.__meshpadEarlyRoomKey) resolve(window.__meshpadEarlyRoomKey)
+    else if (typeof window.addEventListener === 'function')
+      window.addEventListener('meshpad:early-room-key', function () {
+        resolve(window.__meshpadEarlyRoomKey)
+      })
+  })
+  roomKey
+    .then(function (room) {
+      if (!room || room.fragment !== fragment || !room.topic) return
+      return Promise.all([room.topic, room.key, opened]).then(function (all) {
+        if (!all[1]) return
+        return encryptAnnounce(all[1], early.peerId).then(function (data) {
+          // Only while the socket is still this script's: once the session took it, its room announces.
+          if (window.__meshpadEarlySignaling !== early || socket.readyState !== 1) return
+          held = []
+          socket.send(JSON.stringify({ type: 'subscribe', topics: [all[0]] }))
+          socket.send(JSON.stringify({ type: 'publish', topic: all[0], data: data }))
+        })
+      })
+    })
+    .catch(function () {})
+
+  // y-webrtc's encryptJson({ type: 'announce', from: peerId, links: 0 }) (its src/crypto.js, with
+  // Meshpad's patch adding `links`), in base64 as its publishSignalingMessage sends it: the value in
+  // lib0's writeAny encoding, AES-GCM-encrypted under a random 12-byte IV, framed as
+  // varString('AES-GCM'), varUint8Array(iv), varUint8Array(ciphertext).
+  function encryptAnnounce(key, peerId) {
+    var utf8 = function (text) {
+      return Array.from(new TextEncoder().encode(text))
+    }
+    var varUint = function (n) {
+      var out = []
+      while (n > 127) {
+        out.push(128 | (n & 127))
+        n = Math.floor(n / 128)
+      }
+      out.push(n)
+      return out
+    }
+    var varBytes = function (bytes) {
+      return varUint(bytes.length).concat(bytes)
+    }
+    var STRING = 119
+    var OBJECT = 118
+    var INTEGER = 125
+    var plain = [OBJECT, 3]
+      .concat(varBytes(utf8('type')), [STRING], varBytes(utf8('announce')))
+      .concat(varBytes(utf8('from')), [STRING], varBytes(utf8(peerId)))
+      .concat(varBytes(utf8('links')), [INTEGER, 0])
+    var iv = crypto.getRandomValues(new Uint8Array(12))
+    return crypto.subtle.encrypt({ name: 'AES-GCM', iv: iv }, key, new Uint8Array(plain)).then(function (cipher) {
+      var framed = varBytes(utf8('AES-GCM')).concat(varBytes(Array.from(iv)), varBytes(Array.from(new Uint8Array(cipher))))
+      return btoa(String.fromCharCode.apply(null, framed))
+    })
+  }
 })()

@@ -9,6 +9,7 @@ class FakeConn {
   closed = false
   iceState: RTCIceConnectionState = 'checking'
   pair: [string, string] | null = null
+  statsReads = 0
   private readonly handlers = new Map<string, Set<(...args: never[]) => void>>()
   private readonly pcListeners = new Set<(event: Event) => void>()
   readonly peer: WebrtcConn['peer']
@@ -18,6 +19,7 @@ class FakeConn {
       connectionState: 'connecting',
       iceConnectionState: 'checking',
       getStats: async () => {
+        this.statsReads++
         const entries: Record<string, unknown>[] = []
         if (this.pair) {
           entries.push({ id: 'T', type: 'transport', selectedCandidatePairId: 'P' }, { id: 'P', type: 'candidate-pair', localCandidateId: 'L', remoteCandidateId: 'R' })
@@ -76,11 +78,15 @@ describe('PeerPaths', () => {
     lab.paths.refresh()
     await waitFor(() => lab.paths.pathOf('a')?.path === 'connecting')
     expect(lab.paths.summary.connecting).toBe(1)
+    // Its stats are not read until simple-peer says it is up (see readPeerPath).
+    expect(a.statsReads).toBe(0)
     a.iceState = 'connected'
     a.pair = ['relay', 'srflx']
+    a.connected = true
     a.emit('connect')
     await waitFor(() => lab.paths.pathOf('a')?.path === 'relay')
     expect(lab.paths.pathOf('a')).toEqual({ path: 'relay', localType: 'relay', remoteType: 'srflx' })
+    expect(a.statsReads).toBeGreaterThan(0)
     expect(lab.paths.summary).toMatchObject({ relay: 1, connecting: 0, unreachable: 0 })
     lab.paths.destroy()
   })
@@ -101,6 +107,7 @@ describe('PeerPaths', () => {
     await waitFor(() => lab.paths.summary.unreachable === 1 && lab.paths.pathOf('b')?.path === 'failed')
     retry.iceState = 'connected'
     retry.pair = ['srflx', 'srflx']
+    retry.connected = true
     lab.paths.refresh()
     await waitFor(() => lab.paths.pathOf('b')?.path === 'direct')
     expect(lab.paths.summary).toMatchObject({ direct: 1, unreachable: 0 })

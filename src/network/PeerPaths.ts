@@ -90,7 +90,7 @@ export class PeerPaths {
       attempt.detach()
       this.attempts.delete(conn)
     }
-    const infos = await Promise.all(conns.map(([, conn]) => readPeerPath(conn.peer._pc)))
+    const infos = await Promise.all(conns.map(([, conn]) => readPeerPath(conn.peer._pc, conn.connected)))
     if (this.destroyed) return
     const next = new Map<string, PeerPathInfo>()
     conns.forEach(([peerId, conn], index) => {

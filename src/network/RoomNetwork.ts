@@ -10,9 +10,9 @@ import { markRoomReleasing, whenRoomReleased } from './roomRelease'
 import { signalingState, type SignalingConnState } from './signalingState'
 import { syncStep1Message } from './syncMessage'
 import { SignedRoom, TABS_LINK } from './signed/SignedRoom'
-import type { NetworkDebugInfo, NetworkState, RoomNetworkOptions } from './networkState'
+import type { AnnouncedAhead, NetworkDebugInfo, NetworkState, RoomNetworkOptions } from './networkState'
 
-export type { NetworkDebugInfo, NetworkState, RoomNetworkOptions }
+export type { AnnouncedAhead, NetworkDebugInfo, NetworkState, RoomNetworkOptions }
 
 /** A WebRTC connection not up within this long is closed, and its peer retried with backoff. */
 export const CONNECT_TIMEOUT_MS = 30_000
@@ -130,6 +130,7 @@ export class RoomNetwork {
       // patches/y-webrtc+10.3.0.patch.
       connectTimeout: CONNECT_TIMEOUT_MS,
       ...this.roomKey(),
+      peerId: options.announcedAhead?.peerId ?? null,
     })
     this.provider = provider
     provider.on('peers', this.handlePeers)
@@ -139,6 +140,8 @@ export class RoomNetwork {
       conn.on('disconnect', this.refresh)
     }
     void provider.key.then(() => {
+      // NOTE: after y-webrtc's own `key.then`, which opened the room: it reads what was held.
+      options.announcedAhead?.release()
       if (this.destroyed || provider.room === null) return
       options.awareness.setLocalStateField('peerId', provider.room.peerId)
       this.refresh()
@@ -186,14 +189,16 @@ export class RoomNetwork {
     return links.sort()
   }
 
-  private readonly handlePeers = ({ added, removed }: { added: string[]; removed: string[] }): void => {
+  private readonly handlePeers = ({ added, removed, bcPeers }: { added: string[]; removed: string[]; bcPeers: string[] }): void => {
     const conns = this.conns()
     for (const peerId of added) {
       const conn = conns.get(peerId)
       if (conn !== undefined) this.links.track(peerId, conn)
       if (conn !== undefined) this.signed?.attach(peerId, conn)
     }
-    if (removed.length > 0) this.options.onPeersDown(removed)
+    // NOTE: a tab of this browser whose WebRTC connection went (see the patch) is still here.
+    const down = removed.filter((peerId) => !bcPeers.includes(peerId))
+    if (down.length > 0) this.options.onPeersDown(down)
     this.refresh()
   }
 
@@ -274,6 +279,7 @@ export class RoomNetwork {
     this.paths.destroy()
     this.relay.destroy()
     this.signed?.destroy()
+    this.options.announcedAhead?.release()
     const provider = this.provider
     if (provider === null) return
     provider.off('peers', this.handlePeers)

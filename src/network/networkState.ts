@@ -58,6 +58,19 @@ export interface RoomNetworkOptions {
    * first answer of the page's ICE servers (see `IceServerSource.whenAnswered`). Absent: at once.
    */
   readonly ready?: PromiseLike<unknown>
+  /**
+   * This peer's announce in the room, sent before the network existed (the page's early script
+   * sends it while the app loads): the room takes its peer id, and calls `release` once it is open,
+   * to read what arrived since (the offers of the peers that answered it), or when destroyed first.
+   */
+  readonly announcedAhead?: AnnouncedAhead
+}
+
+/** See `RoomNetworkOptions.announcedAhead`. */
+export interface AnnouncedAhead {
+  readonly peerId: string
+  /** Delivers the messages held since the announce, in order, and holds no more. Idempotent. */
+  release(): void
 }
 
 /** What a test or a curious person can read off the network of a live session. */

@@ -45,9 +45,16 @@ export function classifyPeerPath(report: Iterable<StatsEntry>, iceState: RTCIceC
   return { path: local === 'relay' || remote === 'relay' ? 'relay' : 'direct', localType: local, remoteType: remote }
 }
 
-/** Reads `pc`'s stats and classifies them; a closed or missing connection is `failed`. */
-export async function readPeerPath(pc: RTCPeerConnection | null | undefined): Promise<PeerPathInfo> {
+/**
+ * Classifies a connection: from its stats once it is `up` (simple-peer said `connect`), before
+ * that from its ICE state alone. A closed or missing connection is `failed`.
+ * NOTE: Chromium answers getStats from a report it keeps for 50 ms. One read while the connection
+ * comes up can lack the selected candidate pair; simple-peer's own read, when the data channel
+ * opens, would get that report and try again only 100 ms later, and the link comes up that late.
+ */
+export async function readPeerPath(pc: RTCPeerConnection | null | undefined, up: boolean): Promise<PeerPathInfo> {
   if (pc === null || pc === undefined || pc.connectionState === 'closed') return { path: 'failed' }
+  if (!up) return classifyPeerPath([], pc.iceConnectionState)
   try {
     const report = await pc.getStats()
     const entries: StatsEntry[] = []

@@ -1,6 +1,7 @@
 // @vitest-environment node
 import { readFileSync } from 'node:fs'
 import wrtc from '@roamhq/wrtc'
+import * as encoding from 'lib0/encoding'
 import { describe, expect, it, vi } from 'vitest'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
@@ -46,6 +47,42 @@ describe('y-webrtc contract', () => {
     provider.disconnect()
     provider.destroy()
     doc.destroy()
+  })
+
+  it('opens its room under the peer id it is given (announced ahead), else under a random one', async () => {
+    const given = new WebrtcProvider('contract-peer-id', new Y.Doc(), { signaling: [], peerId: 'announced-ahead' })
+    const random = new WebrtcProvider('contract-peer-id-random', new Y.Doc(), { signaling: [] })
+    try {
+      await Promise.all([given.key, random.key])
+      expect(given.room!.peerId).toBe('announced-ahead')
+      expect(random.room!.peerId).toMatch(/^[0-9a-f-]{36}$/)
+    } finally {
+      given.destroy()
+      random.destroy()
+    }
+  })
+
+  it('drops its WebRTC connection to a peer once that peer shows up on BroadcastChannel (a tab of this browser)', async () => {
+    // NOTE: without a password, BroadcastChannel messages are in clear.
+    const provider = new WebrtcProvider('contract-tabs', new Y.Doc(), { signaling: [] })
+    try {
+      await provider.key
+      const room = provider.room! as typeof provider.room & { _bcSubscriber: (data: Uint8Array) => void }
+      const conn = { replaced: false, destroy: vi.fn() }
+      room.webrtcConns.set('other-tab', conn as never)
+      // The other tab's hello, as y-webrtc's broadcastBcPeerId writes it (messageBcPeerId = 4, add).
+      const hello = encoding.createEncoder()
+      encoding.writeVarUint(hello, 4)
+      encoding.writeUint8(hello, 1)
+      encoding.writeVarString(hello, 'other-tab')
+      room._bcSubscriber(encoding.toUint8Array(hello))
+      await waitFor(() => room.bcConns.has('other-tab'))
+      expect(conn.destroy).toHaveBeenCalledTimes(1)
+      // Replaced: it goes without a re-announce.
+      expect(conn.replaced).toBe(true)
+    } finally {
+      provider.destroy()
+    }
   })
 
   it('exposes the room, its connections and their simple-peer as src/network reads them', async () => {

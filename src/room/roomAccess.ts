@@ -67,14 +67,21 @@ export function editSeedOf(root: Uint8Array): Uint8Array {
 export function parseRoomAccess(fragment: string): RoomAccess
 export function parseRoomAccess(fragment: string, options: { readonly v2Only: true }): RoomAccess | null
 export function parseRoomAccess(fragment: string, options?: { readonly v2Only: true }): RoomAccess | null {
+  const keys = v2Keys(fragment)
+  if (keys?.root) return { version: 2, canEdit: true, root: keys.root, roomKey: roomKeyOf(keys.root) }
+  if (keys?.roomKey) return { version: 2, canEdit: false, roomKey: keys.roomKey, publicKey: keys.publicKey }
+  return options?.v2Only ? null : { version: 1, canEdit: true, secret: fragment }
+}
+
+/** The keys an exact v2 fragment carries, decoded, nothing derived; null for any other fragment. */
+function v2Keys(fragment: string): { root: Uint8Array; roomKey?: undefined } | { root?: undefined; roomKey: Uint8Array; publicKey: Uint8Array } | null {
   const edit = EDIT_FRAGMENT.exec(fragment)
   const root = edit ? decodeKey(edit[1] as string) : null
-  if (root !== null) return { version: 2, canEdit: true, root, roomKey: roomKeyOf(root) }
+  if (root !== null) return { root }
   const read = READ_FRAGMENT.exec(fragment)
   const roomKey = read ? decodeKey(read[1] as string) : null
   const publicKey = read ? decodeKey(read[2] as string) : null
-  if (roomKey !== null && publicKey !== null) return { version: 2, canEdit: false, roomKey, publicKey }
-  return options?.v2Only ? null : { version: 1, canEdit: true, secret: fragment }
+  return roomKey !== null && publicKey !== null ? { roomKey, publicKey } : null
 }
 
 /**
@@ -82,7 +89,7 @@ export function parseRoomAccess(fragment: string, options?: { readonly v2Only: t
  * open nothing (see `roomLinkProblem` for the words), never an old-style room of that name.
  */
 export function isDamagedV2Link(fragment: string): boolean {
-  return (fragment.startsWith(EDIT_FRAGMENT_PREFIX) || fragment.startsWith(READ_FRAGMENT_PREFIX)) && parseRoomAccess(fragment, { v2Only: true }) === null
+  return (fragment.startsWith(EDIT_FRAGMENT_PREFIX) || fragment.startsWith(READ_FRAGMENT_PREFIX)) && v2Keys(fragment) === null
 }
 
 /** A new v2 room: its edit link fragment, from 32 bytes of the platform's CSPRNG. */

@@ -19,7 +19,7 @@ export function openBrowserSession(secret: string, user: UserIdentity, library: 
   pageIceServers ??= fetchIceServers({ url: new URL(ICE_SERVERS_PATH, window.location.origin).href, fetch: withEarlyIceServers(window.fetch.bind(window)) })
   // NOTE: the page's first session takes the signaling socket, the room key and the ICE servers'
   // answer the page asked for while it loaded.
-  return withEarlySignaling(() =>
+  return withEarlySignaling((announcedAhead) =>
     openSession(secret, {
       iceServerSource: pageIceServers,
       signaling: signalingUrls(window.location),
@@ -30,6 +30,7 @@ export function openBrowserSession(secret: string, user: UserIdentity, library: 
       lifecycle: windowLifecycle(),
       library,
       encryptionKey: takeEarlyRoomKey(secret),
+      announcedAhead,
     }),
   )
 }

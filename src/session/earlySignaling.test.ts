@@ -89,6 +89,29 @@ describe('withEarlySignaling', () => {
     expect(early.close).toHaveBeenCalledTimes(1)
   })
 
+  it("hands the script's announce (its peer id and release) to `open`, and releases it if `open` throws", () => {
+    const { page } = pageWith(FakeSocket.OPEN)
+    const release = vi.fn()
+    Object.assign(page.__meshpadEarlySignaling!, { peerId: 'announced-peer', release })
+    const given = withEarlySignaling((announcedAhead) => announcedAhead, page)
+    expect(given).toEqual({ peerId: 'announced-peer', release })
+    expect(release).not.toHaveBeenCalled()
+
+    const failing = pageWith(FakeSocket.OPEN)
+    const released = vi.fn()
+    Object.assign(failing.page.__meshpadEarlySignaling!, { peerId: 'announced-peer', release: released })
+    expect(() =>
+      withEarlySignaling(() => {
+        throw new Error('no session')
+      }, failing.page),
+    ).toThrow('no session')
+    expect(released).toHaveBeenCalledTimes(1)
+
+    // A script that could announce nothing leaves neither; a page without it gives nothing.
+    expect(withEarlySignaling((announcedAhead) => announcedAhead, pageWith(FakeSocket.OPEN).page)).toBeUndefined()
+    expect(withEarlySignaling((announcedAhead) => announcedAhead, pageWith(null).page)).toBeUndefined()
+  })
+
   it('without an early socket, opens as usual', () => {
     const { page } = pageWith(null)
     const socket = withEarlySignaling(() => new page.WebSocket(URL_), page)
@@ -108,11 +131,11 @@ describe('dropEarlySignaling', () => {
 describe('takeEarlyRoomKey', () => {
   it("gives the early key only to the room of the fragment it was derived from, and only once", async () => {
     const key = { type: 'secret' } as CryptoKey
-    const page: { __meshpadEarlyRoomKey?: EarlyRoomKey } = { __meshpadEarlyRoomKey: { fragment: 'e1.room', key: Promise.resolve(key) } }
+    const page: { __meshpadEarlyRoomKey?: EarlyRoomKey } = { __meshpadEarlyRoomKey: { fragment: 'e1.room', topic: Promise.resolve('topic'), key: Promise.resolve(key) } }
     expect(await takeEarlyRoomKey('e1.room', page)).toBe(key)
     expect(takeEarlyRoomKey('e1.room', page)).toBeUndefined()
 
-    page.__meshpadEarlyRoomKey = { fragment: 'e1.other', key: Promise.resolve(key) }
+    page.__meshpadEarlyRoomKey = { fragment: 'e1.other', topic: Promise.resolve('other'), key: Promise.resolve(key) }
     expect(takeEarlyRoomKey('e1.room', page)).toBeUndefined()
     expect(page.__meshpadEarlyRoomKey).toBeUndefined()
     expect(takeEarlyRoomKey('e1.room', {})).toBeUndefined()

@@ -1,3 +1,5 @@
+import type { AnnouncedAhead } from '../network/networkState'
+
 /**
  * The signaling WebSocket that `public/early-signaling.js` opens while the app's script loads,
  * as it leaves it on the page. NOTE: a contract with that script (it cannot import anything).
@@ -5,6 +7,13 @@
 export interface EarlySignaling {
   readonly url: string
   readonly socket: WebSocket
+  /**
+   * The peer id under which the script announces the page in its room, once the socket is open
+   * and the room's key derived, if the socket is still its own then. Absent: it announces nothing.
+   */
+  readonly peerId?: string
+  /** Ends the script's hold on the socket's messages (see `AnnouncedAhead.release`). */
+  readonly release?: () => void
 }
 
 /**
@@ -15,6 +24,8 @@ export interface EarlySignaling {
  */
 export interface EarlyRoomKey {
   readonly fragment: string
+  /** The room's topic (its y-webrtc room name). */
+  readonly topic: Promise<string>
   readonly key: Promise<CryptoKey | null>
 }
 
@@ -48,10 +59,16 @@ interface PageWithSockets {
  * A socket that opened already is announced to its new owner with an `open` event (the real
  * one was dispatched before anyone listened); one that closed, or that `open` did not take, is
  * dropped. The page's `WebSocket` is the platform's again when this returns.
+ *
+ * `open` gets the script's announce, which the room it opens must take (its peer id) and release
+ * (see `RoomNetworkOptions.announcedAhead`): the script may have announced the page before this
+ * call, never after it. Released here if `open` throws.
  */
-export function withEarlySignaling<T>(open: () => T, page: PageWithSockets = window): T {
+export function withEarlySignaling<T>(open: (announcedAhead?: AnnouncedAhead) => T, page: PageWithSockets = window): T {
   const early = takeEarlySignaling(page)
   if (early === null) return open()
+  const { peerId, release } = early
+  const announcedAhead = peerId !== undefined && release !== undefined ? { peerId, release } : undefined
   const Platform = page.WebSocket
   const { socket } = early
   let taken = false
@@ -64,7 +81,10 @@ export function withEarlySignaling<T>(open: () => T, page: PageWithSockets = win
   Object.assign(Adopting, { prototype: Platform.prototype, CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 })
   page.WebSocket = Adopting
   try {
-    return open()
+    return open(announcedAhead)
+  } catch (error) {
+    announcedAhead?.release()
+    throw error
   } finally {
     page.WebSocket = Platform
     if (!taken) socket.close()

@@ -1,6 +1,6 @@
 // @vitest-environment node
 import 'fake-indexeddb/auto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import WebSocket from 'ws'
 import { createSignalingServer, type SignalingServer } from '../../signaling/server'
 import { waitFor } from '../../signaling/testing/conditions'
@@ -50,6 +50,20 @@ describe('openSession', () => {
     expect(session.awareness.getLocalState()?.user).toEqual(user)
     expect(session.debug().signalingConnected).toBe(1)
     session.destroy()
+    await waitFor(() => server.stats().topics === 0, 5_000)
+  })
+
+  it('opens its room under the peer id the page announced it with, and releases what was held once the room is open, or when destroyed first', async () => {
+    const release = vi.fn()
+    const session = openSession('unit-room-announced', options({ announcedAhead: { peerId: 'announced-ahead', release } }))
+    expect(release).not.toHaveBeenCalled()
+    await waitFor(() => session.debug().peerId === 'announced-ahead' && release.mock.calls.length > 0, 5_000)
+    expect(session.awareness.getLocalState()?.peerId).toBe('announced-ahead')
+    session.destroy()
+
+    const releasedEarly = vi.fn()
+    openSession('unit-room-announced-2', options({ announcedAhead: { peerId: 'never-open', release: releasedEarly } })).destroy()
+    expect(releasedEarly).toHaveBeenCalled()
     await waitFor(() => server.stats().topics === 0, 5_000)
   })
 

@@ -8,7 +8,7 @@ import { LibraryEntryKeeper } from '../library/LibraryEntryKeeper'
 import type { WebrtcImplementation } from '../network/chunkingRtc'
 import type { IceServerSource } from '../network/iceServers'
 import type { PeerPathInfo } from '../network/peerPath'
-import { RoomNetwork, type NetworkDebugInfo } from '../network/RoomNetwork'
+import { RoomNetwork, type AnnouncedAhead, type NetworkDebugInfo } from '../network/RoomNetwork'
 import { forgetPeers } from '../presence/forgetPeers'
 import { guardPresence } from '../presence/guardPresence'
 import type { UserIdentity } from '../presence/userIdentity'
@@ -39,6 +39,8 @@ export interface SessionOptions {
   readonly library?: DocumentLibrary
   /** The room's encryption key, derived ahead from this session's secret (see `RoomNetworkOptions.encryptionKey`). */
   readonly encryptionKey?: PromiseLike<CryptoKey | null>
+  /** This peer's announce in the room, made ahead (see `RoomNetworkOptions.announcedAhead`). */
+  readonly announcedAhead?: AnnouncedAhead
 }
 
 /** What a test or a curious person can read off a live session (`window.meshpad.session.debug()`). */
@@ -145,6 +147,7 @@ export function openSession(secret: string, options: SessionOptions): Session {
     maxConns: options.maxConns,
     rtc: options.rtc,
     encryptionKey: options.encryptionKey,
+    announcedAhead: options.announcedAhead,
     ready: options.iceServerSource?.whenAnswered,
     onChange: () => {
       setStatus(network.state)
