@@ -121,7 +121,7 @@ writeBenchResult({
   samples: { ...measured },
   notes: [
     'The stock stack: bench/stock/main.ts, built by `npm run build:stock` with the same Vite and target as Meshpad: one Y.Doc, `IndexeddbPersistence`, `WebrtcProvider` (y-webrtc 10.3.0 as published, `password` = the room secret, `signaling` = the Meshpad server measured here), `yCollab` with `yUndoManagerKeymap`, `basicSetup` from `codemirror` 6.0.2, line wrapping; no language. It exposes the probe the benchmarks read (`window.meshpad.session`: doc, text, first data channel open at simple-peer’s `connect`, as Meshpad records it) and nothing else of Meshpad’s.',
-    `Typing: ${TYPING_KEYS} key presses in a room of 2 (method of the typing benchmark). Local input: ${INPUT_KEYS} key presses (method of the local input benchmark); the stock page’s cursor blinks while typing, as CodeMirror’s does by default. Join: ${JOINS} first visits per page (fresh context, nothing cached, service workers blocked) to a room where one peer already is, alternating between the pages.`,
+    `Typing: ${TYPING_KEYS} key presses in a room of 2 (method of the typing benchmark). Local input: ${INPUT_KEYS} key presses (method of the local input benchmark); the stock page’s cursor blinks while typing, as CodeMirror’s does by default. Join: ${JOINS} first visits per page (fresh context, nothing cached, service workers blocked) to a room where one peer already is, alternating between the pages; the harness evaluates nothing in the joining page until it has synced (see `SYNCED_MESSAGE`).`,
     'Initial JavaScript: every script response from navigation until Playwright’s `networkidle` (no request for 500 ms), service workers blocked, each body gzipped at zlib’s default level.',
   ],
 })

@@ -3,7 +3,7 @@ import { test as base, expect, type Browser } from '@playwright/test'
 import { makeTestCertificate } from '../signaling/testing/testCertificate.js'
 import { waitForOfflineReady } from './support/offline.js'
 import { EDITOR, expectTextBothWays, typeAtEnd, waitForSaved } from './support/peer.js'
-import { countPeerConnections, expectPeerPath, joinRoom, openPage, peerConnectionsCreated } from './support/labPeers.js'
+import { countPeerConnections, expectPeerPath, joinRoom, openPage, peerConnectionAttempts } from './support/labPeers.js'
 import { launchIn, startLabCoturn, startLabMeshpad, TURN_PORT, treatLabOriginAsSecure } from './support/labServers.js'
 import { NetLab, PUBLIC, type LabHost } from './support/netns.js'
 
@@ -83,7 +83,7 @@ test('routers that pass only traffic to the server host, TURN with a shared secr
   console.log(`[figure] join, server host only, TURN/UDP: ${joinMs} ms`)
   // On its first attempt: B's page met A only once it knew its ICE servers (a connection without
   // TURN cannot come up here, and is retried only after its timeout).
-  expect(await peerConnectionsCreated(pageB)).toBe(1)
+  expect(await peerConnectionAttempts(pageB)).toBe(1)
   for (const page of [pageA, pageB]) {
     const info = await expectPeerPath(page, 'relay')
     // NOTE: one relay candidate is enough: A's reflexive address may reach B's relay address, which
@@ -146,7 +146,7 @@ test('wrong TURN credentials: a clear state, no crash, no retry storm', async ({
   // back off. NOTE: absence of a storm is a count over a window of time, so this waits out the window.
   const rest = 45_000 - (Date.now() - opened)
   if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest))
-  const attempts = await peerConnectionsCreated(pageA)
+  const attempts = await peerConnectionAttempts(pageA)
   console.log(`[figure] wrong TURN credentials: ${attempts} connection attempts by one page in 45 s; status: ${await pageA.getByTestId('status-paths').innerText()}`)
   expect(attempts).toBeGreaterThanOrEqual(1)
   expect(attempts).toBeLessThanOrEqual(4)

@@ -12,7 +12,7 @@
 // (announceSignalingInfo), under the peer id the session's room then takes (early.peerId), so
 // the peers already there start their offers meanwhile. What arrives after that is held, in order,
 // until the session's room is open to read it (early.release).
-/* global window, WebSocket, URLSearchParams, setTimeout, fetch, crypto, btoa, TextEncoder, MessageEvent */
+/* global window, WebSocket, URLSearchParams, setTimeout, fetch, crypto, btoa, TextEncoder, MessageEvent, RTCPeerConnection */
 ;(function () {
   'use strict'
   if (!window.isSecureContext || typeof WebSocket !== 'function') return
@@ -43,6 +43,16 @@
     socket.close()
   }, 15000)
 
+  // The browser sets up its WebRTC stack on a page's first RTCPeerConnection; one made and closed
+  // here, where there is a room to join, does that while the app's script loads, not in the join.
+  // It sets no description, so it gathers nothing and reaches nobody.
+  if (fragment !== '' && typeof RTCPeerConnection === 'function') {
+    try {
+      new RTCPeerConnection().close()
+    } catch {
+      // Without WebRTC the app says what is missing.
+    }
+  }
   if (typeof crypto === 'undefined' || typeof crypto.randomUUID !== 'function' || typeof socket.addEventListener !== 'function') return
   early.peerId = crypto.randomUUID()
   // Messages that came after the announce, while nobody could read them; null: none are held.

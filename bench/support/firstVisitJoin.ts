@@ -1,5 +1,6 @@
 import type { Browser } from '@playwright/test'
-import { newPeerContext, openMeshpad, probeState, stateVector, type BenchPeer } from './benchPeers.ts'
+import { newPeerContext, probeState, stateVector, type BenchPeer } from './benchPeers.ts'
+import { SYNCED_MESSAGE } from './pageProbe.ts'
 
 /** How long a joining peer is given to meet its first peer and to hold the whole document. */
 export const SYNC_TIMEOUT_MS = 20_000
@@ -21,19 +22,14 @@ export async function joinOnce(browser: Browser, link: string, holder: BenchPeer
   const target = await stateVector(holder.page)
   const context = await newPeerContext(browser, { targetStateVector: target })
   try {
-    const page = await openMeshpad(context, link)
-    try {
-      await page.waitForFunction(
-        () => {
-          const probe = (window as unknown as { __bench: { syncedAt: number | null } }).__bench
-          return probe.syncedAt !== null && window.meshpad?.session.debug().firstPeerAt != null
-        },
-        undefined,
-        { timeout: SYNC_TIMEOUT_MS },
-      )
-    } catch {
-      // Reported as "did not sync": the figure is that it never happened within the timeout.
-    }
+    const page = await context.newPage()
+    // NOTE: nothing is evaluated in the joining page until it has synced: the probe logs it (see
+    // SYNCED_MESSAGE), so the join runs as it would without a harness. Its first peer connects
+    // before any of the document can arrive.
+    // A timeout is reported as "did not sync": the figure is that it never happened in time.
+    const synced = page.waitForEvent('console', { predicate: (message) => message.text() === SYNCED_MESSAGE, timeout: SYNC_TIMEOUT_MS }).catch(() => null)
+    await page.goto(link)
+    await synced
     const { syncedAt } = await probeState(page)
     const firstPeer = await page.evaluate(() => window.meshpad?.session.debug().firstPeerAt ?? null)
     if (syncedAt !== null) {

@@ -42,6 +42,15 @@ export interface ProbeState {
   sends: DataChannelCounts
 }
 
+/**
+ * What the probe logs (`console.debug`) once the document holds `targetStateVector` and the page's
+ * first peer is connected (`debug().firstPeerAt`). A harness
+ * that waits for it, instead of polling the page (Playwright injects its own script into the page
+ * for that, 10–20 ms of the page's main thread, wherever it lands), leaves the page alone.
+ * NOTE: installProbe cannot read this constant (it runs in the page); it spells it out.
+ */
+export const SYNCED_MESSAGE = 'meshpad-bench: synced'
+
 /** The page's probe; see `installProbe`. */
 export type ProbeWindow = Window & { __bench: ProbeState }
 
@@ -129,7 +138,17 @@ export function installProbe(options: ProbeOptions): void {
     state.sessionAt ??= performance.now()
     if (options.targetStateVector) {
       const check = (): void => {
-        if (state.syncedAt === null && holdsTarget(session.doc)) state.syncedAt = performance.now()
+        if (state.syncedAt !== null || !holdsTarget(session.doc)) return
+        state.syncedAt = performance.now()
+        // NOTE: tells the harness, which evaluates nothing in the page meanwhile (see SYNCED_MESSAGE),
+        // once the first peer is there too (an empty room's document is whole before it).
+        const withPeer = (): boolean => (session as SessionLike & { debug?: () => { firstPeerAt?: number | null } }).debug?.().firstPeerAt != null
+        if (withPeer()) return console.debug('meshpad-bench: synced')
+        const poll = setInterval(() => {
+          if (!withPeer()) return
+          clearInterval(poll)
+          console.debug('meshpad-bench: synced')
+        }, 10)
       }
       session.doc.on('afterTransaction', check)
       check()

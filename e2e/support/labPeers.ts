@@ -21,7 +21,7 @@ export async function joinRoom(a: Browser, b: Browser, url: string, text: string
   await expect(pageA).toHaveURL(/#.+/)
   await typeAtEnd(pageA, text)
   const context = await b.newContext()
-  // NOTE: B's connection attempts are counted (peerConnectionsCreated).
+  // NOTE: B's connection attempts are counted (peerConnectionAttempts).
   await context.addInitScript(countPeerConnections)
   const pageB = await context.newPage()
   const started = Date.now()
@@ -38,18 +38,29 @@ export async function expectPeerPath(page: Page, path: PeerPathInfo['path'], tim
   return info
 }
 
-/** The WebRTC connections the page ever created (counted by an init script, see {@link countPeerConnections}). */
-export async function peerConnectionsCreated(page: Page): Promise<number> {
+/** The WebRTC connections the page attempted (counted by an init script, see {@link countPeerConnections}). */
+export async function peerConnectionAttempts(page: Page): Promise<number> {
   return page.evaluate(() => (window as unknown as { __pcCount?: number }).__pcCount ?? -1)
 }
 
-/** Counts every RTCPeerConnection the pages of `browser`'s next contexts create. */
+/**
+ * Counts the WebRTC connections the pages of `browser`'s next contexts attempt: each
+ * RTCPeerConnection that sets a local description (an offer or an answer). NOTE: the page's WebRTC
+ * warm-up (public/early-signaling.js) sets none.
+ */
 export const countPeerConnections = (): void => {
   const Original = window.RTCPeerConnection
   const counted = function (this: unknown, ...args: ConstructorParameters<typeof RTCPeerConnection>) {
-    const holder = window as unknown as { __pcCount?: number }
-    holder.__pcCount = (holder.__pcCount ?? 0) + 1
-    return new Original(...args)
+    const pc = new Original(...args)
+    const setLocalDescription = pc.setLocalDescription.bind(pc)
+    let attempted = false
+    pc.setLocalDescription = ((...description: Parameters<RTCPeerConnection['setLocalDescription']>) => {
+      const holder = window as unknown as { __pcCount?: number }
+      if (!attempted) holder.__pcCount = (holder.__pcCount ?? 0) + 1
+      attempted = true
+      return setLocalDescription(...description)
+    }) as RTCPeerConnection['setLocalDescription']
+    return pc
   } as unknown as typeof RTCPeerConnection
   counted.prototype = Original.prototype
   Object.assign(counted, { generateCertificate: Original.generateCertificate.bind(Original) })
