@@ -105,7 +105,7 @@ writeBenchResult({
   summary,
   samples: result,
   notes: [
-    `${EMPTY_RUNS} joins of an empty room and ${LARGE_RUNS} of the large one, each a first visit in a fresh browser context (no storage, no HTTP cache, service workers blocked) loading the production build from the real server; the peer already in the room stays open; the harness evaluates nothing in the joining page until it has synced (see `SYNCED_MESSAGE`). Then ${RELOADS} reloads of one returning peer.`,
+    `${EMPTY_RUNS} joins of an empty room and ${LARGE_RUNS} of the large one, each a first visit in a fresh browser context (no storage, no HTTP cache, service workers blocked) loading the production build from the real server; the peer already in the room stays open; the harness evaluates nothing in the joining page until it has synced (it waits for the probe’s SYNCED_MESSAGE). Then ${RELOADS} reloads of one returning peer.`,
     '"First WebRTC peer connected": the session\'s first data channel open (`debug().firstPeerAt`, `performance.now()` from navigation start). "Identical": the joining document holds every struct of the other peer\'s state vector (checked after each Yjs transaction), and the texts are equal.',
     `Large document: the automerge-paper trace replayed in Node with the same Yjs (one transaction per edit), stored in the holder's IndexedDB before it opens the room; ${largeUpdate.byteLength.toLocaleString('en')} bytes as a Yjs v1 update. ${TRACE_CREDIT}`,
   ],
