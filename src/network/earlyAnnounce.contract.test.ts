@@ -2,10 +2,12 @@
 import { readFileSync } from 'node:fs'
 import { runInNewContext } from 'node:vm'
 import wrtc from '@roamhq/wrtc'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
 import { WebrtcProvider } from 'y-webrtc'
+// NOTE: the peer class y-webrtc imports in Node (its connections' `signal` is what reads an offer or a candidate).
+import Peer from 'simple-peer/simplepeer.min.js'
 // NOTE: y-webrtc exports no path but its entry, and ships this file's types apart from it; its own
 // decryption is what the announce must pass.
 // @ts-expect-error -- the types are in dist/src/crypto.d.ts, applied below.
@@ -18,7 +20,7 @@ import { deriveRoomEncryptionKey } from './roomEncryptionKey'
 
 Object.assign(globalThis, { WebSocket })
 
-const { decryptJson } = untypedCrypto as typeof import('../../node_modules/y-webrtc/dist/src/crypto')
+const { decryptJson, encryptJson } = untypedCrypto as typeof import('../../node_modules/y-webrtc/dist/src/crypto')
 
 const SCRIPT = readFileSync(new URL('../../public/early-signaling.js', import.meta.url), 'utf8')
 
@@ -53,6 +55,7 @@ class PageSocket extends EventTarget {
 const harness = new SignalingHarness()
 const cleanups: (() => void)[] = []
 afterEach(async () => {
+  vi.restoreAllMocks()
   for (const cleanup of cleanups.splice(0)) cleanup()
   await harness.cleanup()
 })
@@ -120,5 +123,41 @@ describe("public/early-signaling.js's announce, against y-webrtc", () => {
     // Once released, frames go straight through; a second release delivers nothing again.
     early.release!()
     expect(delivered).toEqual(socket.arrived)
+  }, 30_000)
+
+  it('is read in the order it came, though decryptions finish out of order (the burst of held messages): a candidate after its offer is kept', async () => {
+    const { ws } = await harness.start({ rateLimit: false })
+    const topic = 'in-order-room'
+    const password = 'the-room-password'
+    const provider = new WebrtcProvider(topic, new Y.Doc(), { signaling: [`${ws}/signaling`], password, peerOpts: { wrtc: chunkingRtc(wrtc) } })
+    cleanups.push(() => {
+      provider.disconnect()
+      provider.destroy()
+    })
+    await waitFor(() => provider.room !== null && provider.signalingConns[0]!.connected, 5000)
+    const key = await deriveRoomEncryptionKey(password, topic)
+    const offerer = new wrtc.RTCPeerConnection()
+    cleanups.push(() => offerer.close())
+    offerer.createDataChannel('data')
+    const offer = await offerer.createOffer()
+    const signals = vi.spyOn(Peer.prototype as { signal: (data: unknown) => void }, 'signal')
+    // The first message's decryption (the offer's) finishes last.
+    const decrypt = crypto.subtle.decrypt.bind(crypto.subtle)
+    let slowed = false
+    vi.spyOn(crypto.subtle, 'decrypt').mockImplementation(async (...args) => {
+      if (!slowed) {
+        slowed = true
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+      return decrypt(...args)
+    })
+    const sender = await harness.connect(`${ws}/signaling`)
+    const to = provider.room!.peerId
+    for (const signal of [{ type: offer.type, sdp: offer.sdp }, { type: 'candidate', candidate: { candidate: 'candidate:1 1 udp 2122260223 192.0.2.1 9 typ host', sdpMid: '0', sdpMLineIndex: 0 } }]) {
+      const data = Buffer.from(await encryptJson({ type: 'signal', from: 'early-peer', to, token: 1, signal }, key)).toString('base64')
+      sender.send({ type: 'publish', topic, data })
+    }
+    await waitFor(() => signals.mock.calls.length === 2, 5000)
+    expect(signals.mock.calls.map(([signal]) => (signal as { type: string }).type)).toEqual(['offer', 'candidate'])
   }, 30_000)
 })
