@@ -54,6 +54,7 @@ class PageSocket extends EventTarget {
 
 const harness = new SignalingHarness()
 const cleanups: (() => void)[] = []
+const password = 'the-room-password'
 afterEach(async () => {
   vi.restoreAllMocks()
   for (const cleanup of cleanups.splice(0)) cleanup()
@@ -74,6 +75,18 @@ function runOnPage(host: string, fragment: string, topic: string, key: Promise<C
   return early
 }
 
+/** A real signaling server, and a y-webrtc room `topic` (password `password`) connected to it. */
+async function roomOnServer(topic: string): Promise<{ ws: string; http: string; provider: WebrtcProvider }> {
+  const { ws, http } = await harness.start({ rateLimit: false })
+  const provider = new WebrtcProvider(topic, new Y.Doc(), { signaling: [`${ws}/signaling`], password, peerOpts: { wrtc: chunkingRtc(wrtc) } })
+  cleanups.push(() => {
+    provider.disconnect()
+    provider.destroy()
+  })
+  await waitFor(() => provider.room !== null && provider.signalingConns[0]!.connected, 5000)
+  return { ws, http, provider }
+}
+
 /**
  * public/early-signaling.js announces the page in its room before the app's script has run, in
  * y-webrtc's wire format (it cannot import y-webrtc). This pins that format, and the hold that
@@ -81,15 +94,8 @@ function runOnPage(host: string, fragment: string, topic: string, key: Promise<C
  */
 describe("public/early-signaling.js's announce, against y-webrtc", () => {
   it('is one a y-webrtc room takes: it starts a connection to the peer id the script leaves for the session; the answer is held until release, then delivered in order', async () => {
-    const { ws, http } = await harness.start({ rateLimit: false })
     const topic = 'early-announce-room'
-    const password = 'the-room-password'
-    const provider = new WebrtcProvider(topic, new Y.Doc(), { signaling: [`${ws}/signaling`], password, peerOpts: { wrtc: chunkingRtc(wrtc) } })
-    cleanups.push(() => {
-      provider.disconnect()
-      provider.destroy()
-    })
-    await waitFor(() => provider.room !== null && provider.signalingConns[0]!.connected, 5000)
+    const { http, provider } = await roomOnServer(topic)
 
     const key = deriveRoomEncryptionKey(password, topic)
     const early = runOnPage(new URL(http).host, 'a-v1-room-secret', topic, key)
@@ -126,15 +132,8 @@ describe("public/early-signaling.js's announce, against y-webrtc", () => {
   }, 30_000)
 
   it('is read in the order it came, though decryptions finish out of order (the burst of held messages): a candidate after its offer is kept', async () => {
-    const { ws } = await harness.start({ rateLimit: false })
     const topic = 'in-order-room'
-    const password = 'the-room-password'
-    const provider = new WebrtcProvider(topic, new Y.Doc(), { signaling: [`${ws}/signaling`], password, peerOpts: { wrtc: chunkingRtc(wrtc) } })
-    cleanups.push(() => {
-      provider.disconnect()
-      provider.destroy()
-    })
-    await waitFor(() => provider.room !== null && provider.signalingConns[0]!.connected, 5000)
+    const { ws, provider } = await roomOnServer(topic)
     const key = await deriveRoomEncryptionKey(password, topic)
     const offerer = new wrtc.RTCPeerConnection()
     cleanups.push(() => offerer.close())
