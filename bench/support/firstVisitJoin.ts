@@ -23,10 +23,9 @@ export async function joinOnce(browser: Browser, link: string, holder: BenchPeer
   const context = await newPeerContext(browser, { targetStateVector: target })
   try {
     const page = await context.newPage()
-    // NOTE: nothing is evaluated in the joining page until it has synced: the probe logs it (see
-    // SYNCED_MESSAGE), so the join runs as it would without a harness. Its first peer connects
-    // before any of the document can arrive.
-    // A timeout is reported as "did not sync": the figure is that it never happened in time.
+    // NOTE: nothing is evaluated in the joining page until it has synced and met its first peer:
+    // the probe logs it (SYNCED_MESSAGE), so the join runs as it would without a harness. A
+    // timeout is reported as "did not sync": the figure is that it never happened in time.
     const synced = page.waitForEvent('console', { predicate: (message) => message.text() === SYNCED_MESSAGE, timeout: SYNC_TIMEOUT_MS }).catch(() => null)
     await page.goto(link)
     await synced

@@ -44,10 +44,10 @@ export interface ProbeState {
 
 /**
  * What the probe logs (`console.debug`) once the document holds `targetStateVector` and the page's
- * first peer is connected (`debug().firstPeerAt`). A harness
- * that waits for it, instead of polling the page (Playwright injects its own script into the page
- * for that, 10–20 ms of the page's main thread, wherever it lands), leaves the page alone.
- * NOTE: installProbe cannot read this constant (it runs in the page); it spells it out.
+ * first peer is connected (`debug().firstPeerAt`). A harness that waits for it, instead of polling
+ * the page (Playwright injects its own script into the page for that, 10–20 ms of the page's main
+ * thread, wherever it lands), leaves the page alone. NOTE: installProbe cannot read this constant
+ * (it runs in the page); it spells it out.
  */
 export const SYNCED_MESSAGE = 'meshpad-bench: synced'
 
