@@ -77,9 +77,13 @@
   var roomKey = new Promise(function (resolve) {
     if (window.__meshpadEarlyRoomKey) resolve(window.__meshpadEarlyRoomKey)
     else if (typeof window.addEventListener === 'function')
-      window.addEventListener('meshpad:early-room-key', function () {
-        resolve(window.__meshpadEarlyRoomKey)
-      })
+      window.addEventListener(
+        'meshpad:early-room-key',
+        function () {
+          resolve(window.__meshpadEarlyRoomKey)
+        },
+        { once: true },
+      )
   })
   roomKey
     .then(function (room) {

@@ -189,16 +189,14 @@ export class RoomNetwork {
     return links.sort()
   }
 
-  private readonly handlePeers = ({ added, removed, bcPeers }: { added: string[]; removed: string[]; bcPeers: string[] }): void => {
+  private readonly handlePeers = ({ added, removed }: { added: string[]; removed: string[] }): void => {
     const conns = this.conns()
     for (const peerId of added) {
       const conn = conns.get(peerId)
       if (conn !== undefined) this.links.track(peerId, conn)
       if (conn !== undefined) this.signed?.attach(peerId, conn)
     }
-    // NOTE: a tab of this browser whose WebRTC connection went (see the patch) is still here.
-    const down = removed.filter((peerId) => !bcPeers.includes(peerId))
-    if (down.length > 0) this.options.onPeersDown(down)
+    if (removed.length > 0) this.options.onPeersDown(removed)
     this.refresh()
   }
 

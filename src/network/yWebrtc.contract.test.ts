@@ -78,8 +78,9 @@ describe('y-webrtc contract', () => {
       room._bcSubscriber(encoding.toUint8Array(hello))
       await waitFor(() => room.bcConns.has('other-tab'))
       expect(conn.destroy).toHaveBeenCalledTimes(1)
-      // Replaced: it goes without a re-announce.
+      // Replaced: it goes quietly (no `peers` removal, no re-announce).
       expect(conn.replaced).toBe(true)
+      expect(room.webrtcConns.has('other-tab')).toBe(false)
     } finally {
       provider.destroy()
     }
