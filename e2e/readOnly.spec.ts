@@ -1,31 +1,9 @@
 import { expect, test } from './support/test.js'
 import type { Page } from '@playwright/test'
+import { captureDataChannels } from './support/rawChannels.js'
 import { EDITOR, editorText, expectDocumentText, expectTextBothWays, expectWebrtcPath, openPeer, typeAtEnd, waitForWebrtcPeers } from './support/peer.js'
 
 const READ_LINK = /#r1\.[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}$/
-
-/**
- * Records every RTCDataChannel the page opens or accepts (`window.capturedChannels`), so a test
- * can play a tampered client that sends whatever it likes on them.
- */
-function captureDataChannels(): void {
-  const Native = window.RTCPeerConnection
-  const channels: RTCDataChannel[] = []
-  Object.assign(window, { capturedChannels: channels })
-  const Capturing = function (config?: RTCConfiguration) {
-    const pc = new Native(config)
-    const create = pc.createDataChannel.bind(pc)
-    pc.createDataChannel = (label, init) => {
-      const channel = create(label, init)
-      channels.push(channel)
-      return channel
-    }
-    pc.addEventListener('datachannel', (event) => channels.push(event.channel))
-    return pc
-  } as unknown as typeof RTCPeerConnection
-  Capturing.prototype = Native.prototype
-  window.RTCPeerConnection = Capturing
-}
 
 /**
  * The tampered reader writes into its own document, and sends that change on every data channel
@@ -51,7 +29,8 @@ async function injectForgedUpdate(page: Page, text: string): Promise<number> {
     let sent = 0
     for (const channel of channels) {
       if (channel.readyState !== 'open') continue
-      channel.send(forged)
+      // The raw channel: the message layer's own `send` is not reachable from a page.
+      RTCDataChannel.prototype.send.call(channel, forged)
       sent++
     }
     return sent

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino'
-import { ALWAYS_ON_FIELD, ALWAYS_ON_NAME, storedStateOf } from '../src/presence/storedState'
+import { ALWAYS_ON_FIELD, ALWAYS_ON_NAME, storedStateOf, type StoredState } from '../src/presence/storedState'
 import { userWithColor } from '../src/presence/userIdentity'
 import { coalescedRunner } from '../src/network/coalescedRunner'
 import { openNodeSession } from '../src/session/nodeSession'
@@ -76,7 +76,14 @@ export class AlwaysOnRoom {
     }
     if (this.destroyed) return
     this.lastWriteAt = Date.now()
-    this.session.awareness.setLocalStateField(ALWAYS_ON_FIELD, stored)
+    let claim: StoredState
+    try {
+      claim = await this.session.alwaysOn.claim(stored)
+    } catch {
+      return // NOTE: no Ed25519 here: an unsigned claim would not be believed; the status says why not.
+    }
+    if (this.destroyed) return
+    this.session.awareness.setLocalStateField(ALWAYS_ON_FIELD, claim)
   }
 
   private readonly logStatus = (): void => {

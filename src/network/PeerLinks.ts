@@ -1,11 +1,10 @@
-import { isSyncStep2 } from './syncMessage'
-
 /** What Meshpad uses of simple-peer, y-webrtc's peer connection (its `conn.peer`). */
 export interface SimplePeer {
   on(event: string, listener: (...args: never[]) => void): unknown
   removeListener(event: string, listener: (...args: never[]) => void): unknown
   listenerCount(event: string): number
   send(data: Uint8Array): void
+  destroy?(): void
   /** simple-peer's RTCPeerConnection; null once destroyed. */
   readonly _pc?: RTCPeerConnection | null
 }
@@ -18,7 +17,7 @@ export interface WebrtcConn {
 }
 
 /** The simple-peer events a tracked connection listens to. */
-export const PEER_EVENTS = ['connect', 'close', 'data', 'iceStateChange'] as const
+export const PEER_EVENTS = ['connect', 'close', 'iceStateChange'] as const
 
 /**
  * Whether a WebRTC connection carries data now: its data channel is open and ICE has not reported
@@ -31,20 +30,18 @@ export function isLinkUp(conn: WebrtcConn): boolean {
 }
 
 interface Tracked {
-  synced: boolean
   readonly detach: () => void
 }
 
 export interface PeerLinksHandlers {
-  /** A link opened, closed, changed its ICE state or finished its sync exchange. */
+  /** A link opened, closed or changed its ICE state. */
   readonly onChange: () => void
   /** A link closed or ICE reported it down: that peer is (for now) not reachable directly. */
   readonly onPeerDown: (peerId: string) => void
 }
 
 /**
- * Follows each WebRTC connection of a room: whether it is up and whether its peer's sync answer
- * (Yjs sync step 2) arrived. It is responsible for every listener it adds to a connection and
+ * Follows each WebRTC connection of a room: whether it is up. It is responsible for every listener it adds to a connection and
  * removes them when the connection closes or on `destroy()`.
  *
  * NOTE: y-webrtc emits `peers` when a connection is created, not when its data channel opens;
@@ -67,27 +64,17 @@ export class PeerLinks {
       this.handlers.onPeerDown(peerId)
       this.handlers.onChange()
     }
-    // NOTE: registered after y-webrtc's own `data` listener, so the answer is applied by now.
-    const onData = (data: Uint8Array): void => {
-      const entry = this.tracked.get(conn)
-      if (entry === undefined || entry.synced || !isSyncStep2(data)) return
-      entry.synced = true
-      this.handlers.onChange()
-    }
     const onIceState = (state: RTCIceConnectionState): void => {
       if (state === 'disconnected' || state === 'failed') this.handlers.onPeerDown(peerId)
       this.handlers.onChange()
     }
     peer.on('connect', onChange)
     peer.on('close', onClose)
-    peer.on('data', onData)
     peer.on('iceStateChange', onIceState)
     this.tracked.set(conn, {
-      synced: false,
       detach: () => {
         peer.removeListener('connect', onChange)
         peer.removeListener('close', onClose)
-        peer.removeListener('data', onData)
         peer.removeListener('iceStateChange', onIceState)
       },
     })
@@ -98,16 +85,11 @@ export class PeerLinks {
     this.tracked.delete(conn)
   }
 
-  /** Of `conns`, how many are up, and how many of those finished their sync exchange. */
-  count(conns: Iterable<WebrtcConn>): { up: number; synced: number } {
+  /** Of `conns`, how many are up. */
+  count(conns: Iterable<WebrtcConn>): number {
     let up = 0
-    let synced = 0
-    for (const conn of conns) {
-      if (!isLinkUp(conn)) continue
-      up++
-      if (this.tracked.get(conn)?.synced === true) synced++
-    }
-    return { up, synced }
+    for (const conn of conns) if (isLinkUp(conn)) up++
+    return up
   }
 
   /** Idempotent: removes every listener from every connection still followed. */

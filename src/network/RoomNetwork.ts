@@ -1,5 +1,6 @@
 import { WebrtcProvider } from 'y-webrtc'
 import { dataChannelSends } from './chunkingRtc'
+import { MessageLayer, linkOf } from './messages/MessageLayer'
 import { RoomGossip } from './gossip/RoomGossip'
 import type { RelayTargets } from './gossip/TreeRelay'
 import { PeerLinks, isLinkUp, type WebrtcConn } from './PeerLinks'
@@ -8,7 +9,6 @@ import { NO_PATHS, PeerPaths } from './PeerPaths'
 import { deriveRoomEncryptionKey } from './roomEncryptionKey'
 import { markRoomReleasing, whenRoomReleased } from './roomRelease'
 import { signalingState, type SignalingConnState } from './signalingState'
-import { syncStep1Message } from './syncMessage'
 import { SignedRoom, TABS_LINK } from './signed/SignedRoom'
 import type { AnnouncedAhead, NetworkDebugInfo, NetworkState, RoomNetworkOptions } from './networkState'
 
@@ -42,6 +42,7 @@ export class RoomNetwork {
   private readonly links: PeerLinks
   private readonly relay: RoomGossip
   private readonly signed: SignedRoom | null
+  private readonly layer: MessageLayer
   private readonly paths: PeerPaths
   /**
    * simple-peer's `config`, shared by every connection y-webrtc creates (it spreads `peerOpts`
@@ -65,8 +66,7 @@ export class RoomNetwork {
       doc: options.doc,
       awareness: options.awareness,
       self: () => (this.provider?.room ? { peerId: this.provider.room.peerId, links: this.directLinks() } : null),
-      sender: () => this.provider?.room?.relaySender ?? null,
-      fromRoom: (origin) => origin !== null && origin === this.provider?.room,
+      senderOf: linkOf,
       resync: this.resync,
       announce: (links) => this.provider?.room?.announce(links),
       signalingClients: () => this.provider?.room?.signalingClients,
@@ -90,8 +90,18 @@ export class RoomNetwork {
             }
           },
           onChange: this.refresh,
+          onOwnSent: () => this.layer.releaseHeld(),
         })
       : null
+    this.layer = new MessageLayer({
+      doc: options.doc,
+      awareness: options.awareness,
+      signed: this.signed?.sync ?? null,
+      selfPeerId: () => this.peerId,
+      relayTargets: this.relay.relayTargets,
+      onChange: this.refresh,
+      warn: (message) => console.warn(message),
+    })
     const released = whenRoomReleased(options.topic)
     if (released === undefined) this.connect()
     else void released.then(() => this.connect())
@@ -119,11 +129,9 @@ export class RoomNetwork {
       signaling: [...options.signaling],
       password: options.password,
       awareness: options.awareness,
-      // NOTE: data channels drop messages above their size limit (256 KiB in Chromium), which a
-      // large document's sync exceeds; the chunking transport frames them.
+      // NOTE: the chunking transport hands every data channel to the message layer (see MessageLayer).
       peerOpts: { config: this.rtcConfig, wrtc: options.rtc ?? undefined },
-      // NOTE: updates follow the gossip tree, announces keep the overlay connected (see RoomGossip).
-      relayTargets: this.relay.relayTargets,
+      // NOTE: announces keep the overlay connected past a full mesh (see RoomGossip).
       acceptAnnounce: this.relay.acceptAnnounce,
       ...(options.maxConns === undefined ? {} : { maxConns: options.maxConns }),
       // NOTE: a connection not up by then is closed and its peer retried with backoff; see
@@ -193,8 +201,9 @@ export class RoomNetwork {
     const conns = this.conns()
     for (const peerId of added) {
       const conn = conns.get(peerId)
-      if (conn !== undefined) this.links.track(peerId, conn)
-      if (conn !== undefined) this.signed?.attach(peerId, conn)
+      if (conn === undefined) continue
+      this.links.track(peerId, conn)
+      this.layer.attach(peerId, conn)
     }
     if (removed.length > 0) this.options.onPeersDown(removed)
     this.refresh()
@@ -203,18 +212,7 @@ export class RoomNetwork {
   private readonly refreshRelay = (): void => this.relay.refresh()
 
   /** Asks these direct peers for what this copy lacks (see `RoomGossip`). */
-  private readonly resync = (peerIds: readonly string[]): void => {
-    if (this.signed) return this.signed.resync(peerIds)
-    const message = syncStep1Message(this.options.doc)
-    this.conns().forEach((conn, peerId) => {
-      if (!conn.connected || !peerIds.includes(peerId)) return
-      try {
-        conn.peer.send(message)
-      } catch {
-        // NOTE: a channel closing right now; its peer syncs again when it reconnects.
-      }
-    })
-  }
+  private readonly resync = (peerIds: readonly string[]): void => this.layer.resync(peerIds)
 
   private readonly refresh = (): void => {
     // NOTE: peers close after `destroy()` (y-webrtc tears the room down asynchronously).
@@ -222,9 +220,8 @@ export class RoomNetwork {
     if (this.destroyed || provider === null) return
     const signalingConns = provider.signalingConns as unknown as SignalingConnState[]
     if (signalingConns.some((conn) => conn.connected)) this.everConnected = true
-    const counted = this.links.count(this.conns().values())
-    const up = counted.up
-    const synced = this.signed ? this.signed.syncedAmong(this.conns()) : counted.synced
+    const up = this.links.count(this.conns().values())
+    const synced = this.layer.syncedAmong(this.conns())
     if (up > 0 && this.firstPeerAt === null) this.firstPeerAt = performance.now()
     const signaling = signalingState(signalingConns, this.everConnected)
     this.publishLinks()
@@ -256,7 +253,7 @@ export class RoomNetwork {
     const room = this.provider?.room ?? null
     return {
       peerId: room?.peerId ?? null,
-      webrtcConnected: this.links.count(this.conns().values()).up,
+      webrtcConnected: this.links.count(this.conns().values()),
       webrtcKnown: room?.webrtcConns.size ?? 0,
       bcPeers: room?.bcConns.size ?? 0,
       signalingConnected: this.provider?.signalingConns.filter((conn) => conn.connected).length ?? 0,
@@ -264,6 +261,7 @@ export class RoomNetwork {
       paths: Object.fromEntries(this.paths.all()),
       iceServers: (this.rtcConfig.iceServers ?? []).flatMap((server) => server.urls),
       dataChannelSends: dataChannelSends.messages,
+      dropped: Object.fromEntries(this.layer.dropped),
     }
   }
 
@@ -276,6 +274,7 @@ export class RoomNetwork {
     this.links.destroy()
     this.paths.destroy()
     this.relay.destroy()
+    this.layer.destroy()
     this.signed?.destroy()
     this.options.announcedAhead?.release()
     const provider = this.provider

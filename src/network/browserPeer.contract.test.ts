@@ -5,7 +5,7 @@ import SimplePeer from 'simple-peer/simplepeer.min.js'
 import { afterEach, describe, expect, it } from 'vitest'
 import { waitFor } from '../../signaling/testing/conditions'
 import BrowserPeer from './browserPeer'
-import { chunkingRtc } from './chunkingRtc'
+import { chunkingRtc, ownPeerConnection, type ChannelSender } from './chunkingRtc'
 
 interface AnyPeer {
   on(event: string, listener: (...args: never[]) => void): unknown
@@ -34,10 +34,11 @@ function pair(Initiator: new (options: object) => AnyPeer, Answerer: new (option
   return [a, b]
 }
 
-function received(peer: AnyPeer): Uint8Array[] {
+/** The message layer's end of a peer's data channel (see `ownPeerConnection`). */
+function owned(peer: AnyPeer): { readonly messages: Uint8Array[]; readonly sender: ChannelSender } {
   const messages: Uint8Array[] = []
-  peer.on('data', (data: Uint8Array) => messages.push(data))
-  return messages
+  const { sender } = ownPeerConnection(peer._pc!, { receive: (data) => messages.push(data), violation: () => {} })
+  return { messages, sender }
 }
 
 /**
@@ -61,13 +62,13 @@ describe('BrowserPeer contract', () => {
   ] as const) {
     it(`connects and carries data both ways: ${name}`, async () => {
       const [a, b] = pair(Initiator as never, Answerer as never)
-      const atA = received(a)
-      const atB = received(b)
+      const { messages: atA, sender: fromA } = owned(a)
+      const { messages: atB, sender: fromB } = owned(b)
       await waitFor(() => a.connected && b.connected, 20_000)
       // Larger than one chunk of the chunking transport, so it is split and joined again.
       const large = Uint8Array.from({ length: 100_000 }, (_, i) => i % 251)
-      a.send(Uint8Array.of(1, 2, 3))
-      b.send(large)
+      fromA.send(Uint8Array.of(1, 2, 3))
+      fromB.send(large)
       await waitFor(() => atB.length === 1 && atA.length === 1, 20_000)
       expect(Array.from(atB[0]!)).toEqual([1, 2, 3])
       expect(atA[0]).toBeInstanceOf(Uint8Array)

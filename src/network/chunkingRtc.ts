@@ -1,4 +1,5 @@
 import { ChunkAssembler, isFrame, splitMessage } from './messageChunks'
+import { LinkBudgetError, MAX_HELD_MESSAGES, MAX_SEND_QUEUE_BYTES } from './messages/linkBudget'
 
 /**
  * Bytes queued in a data channel above which further frames wait in memory until it drains.
@@ -13,28 +14,68 @@ export interface WebrtcImplementation {
   RTCIceCandidate: typeof RTCIceCandidate
 }
 
-type Channel = Pick<RTCDataChannel, 'send' | 'readyState' | 'bufferedAmount' | 'addEventListener' | 'onmessage'>
+type Channel = Pick<RTCDataChannel, 'readyState' | 'bufferedAmount' | 'addEventListener' | 'onmessage'> & { send(data: Uint8Array<ArrayBuffer>): void }
 
-const chunked = new WeakSet<object>()
+/** Counters of this page or process: messages Meshpad sent, and sends of simple-peer's that were dropped. */
+export const dataChannelSends = { messages: 0, bytes: 0, discarded: 0 }
 
-/** Messages passed to `send` on every chunked data channel of this process (a debug counter). */
-export const dataChannelSends = { messages: 0, bytes: 0 }
+/** Who reads a peer connection's data channel: the message layer's link (see `MessageLayer`). */
+export interface ChannelOwner {
+  /** One whole message, as the peer sent it (hostile input). */
+  receive(data: Uint8Array): void
+  /** The peer broke a transport budget (a message too large to assemble, frames out of place). */
+  violation(reason: string): void
+}
 
-/** Takes a whole received message before the channel's handler sees it; true: taken. */
-export type MessageTap = (data: Uint8Array) => boolean
+/** The sending side of a peer connection's data channel, for its owner. */
+export interface ChannelSender {
+  /**
+   * Sends one whole message, framed as needed. Throws the channel's error when it is not open,
+   * and {@link LinkBudgetError} when more than {@link MAX_SEND_QUEUE_BYTES} would wait in memory.
+   */
+  send(data: Uint8Array): void
+  /** Bytes waiting: in memory and in the channel's own buffer. */
+  readonly queuedBytes: number
+}
 
-// NOTE: per-peer-connection taps, for v2 rooms' signed sync (see `tapPeerConnection`).
-const taps = new WeakMap<object, MessageTap>()
+interface Wrapped {
+  readonly send: (data: Uint8Array) => void
+  readonly queued: () => number
+}
+
+const wrapped = new WeakMap<object, Wrapped>()
+/** The data channel of each peer connection made by {@link chunkingRtc}. */
+const channels = new WeakMap<object, object>()
+const owners = new WeakMap<object, ChannelOwner>()
+/** Messages that arrived before the connection had an owner (at most {@link MAX_HELD_MESSAGES}). */
+const held = new WeakMap<object, Uint8Array[]>()
 
 /**
- * Routes every whole binary message received on `pc`'s data channels through `tap` first; what
- * it takes never reaches simple-peer (or y-webrtc). `pc` is one made by {@link chunkingRtc}.
- * Returns the function that removes the tap.
+ * Makes `owner` the one reader of `pc`'s data channel (`pc`: one made by {@link chunkingRtc}), and
+ * returns its sender. Nothing a peer sends reaches simple-peer or y-webrtc, and nothing they send
+ * reaches the wire: the connection is theirs, the bytes on it are the owner's. Returns the
+ * function that removes the owner.
  */
-export function tapPeerConnection(pc: object, tap: MessageTap): () => void {
-  taps.set(pc, tap)
-  return () => {
-    if (taps.get(pc) === tap) taps.delete(pc)
+export function ownPeerConnection(pc: object, owner: ChannelOwner): { sender: ChannelSender; release: () => void } {
+  owners.set(pc, owner)
+  for (const data of held.get(pc)?.splice(0) ?? []) owner.receive(data)
+  const sender: ChannelSender = {
+    send: (data) => {
+      const channel = channels.get(pc)
+      const io = channel && wrapped.get(channel)
+      if (!io) throw new Error('no data channel yet')
+      io.send(data)
+    },
+    get queuedBytes() {
+      const channel = channels.get(pc)
+      return (channel && wrapped.get(channel)?.queued()) ?? 0
+    },
+  }
+  return {
+    sender,
+    release: () => {
+      if (owners.get(pc) === owner) owners.delete(pc)
+    },
   }
 }
 
@@ -51,73 +92,79 @@ function accessor(object: object, property: string): PropertyDescriptor | null {
 }
 
 /**
- * Makes one data channel carry messages of any size: `send` splits what is larger than a frame
- * (see `splitMessage`) and holds frames back while the channel's buffer is full, in order; the
- * `onmessage` handler receives whole messages again. It changes the channel object itself, once,
- * so whoever holds it (simple-peer) sees no difference. Listeners added with
- * `addEventListener('message')` see raw frames. Frames are recognised in binary messages received
- * as ArrayBuffers (`binaryType = 'arraybuffer'`, which simple-peer sets).
+ * Takes one data channel away from simple-peer: its `send` (what simple-peer and y-webrtc call)
+ * sends nothing, the handler simple-peer sets is never called, and every message received goes,
+ * whole (frames joined again, see `splitMessage`), to the owner of `pc` (see
+ * {@link ownPeerConnection}). The owner's sends are split into frames and held back in order
+ * while the channel's buffer is full. It changes the channel object itself, once. Frames are
+ * recognised in binary messages received as ArrayBuffers (`binaryType = 'arraybuffer'`, which
+ * simple-peer sets); text messages are dropped.
  */
-export function chunkChannel<T extends Channel>(
-  channel: T,
-  warn: (message: string) => void = console.warn,
-  tapOf: () => MessageTap | undefined = () => undefined,
-): T {
-  if (chunked.has(channel)) return channel
-  chunked.add(channel)
+export function chunkChannel<T extends Channel>(channel: T, pc: object, warn: (message: string) => void = console.warn): T {
+  if (wrapped.has(channel)) return channel
+  channels.set(pc, channel)
 
-  const nativeSend = channel.send.bind(channel) as (data: Uint8Array | string | Blob | ArrayBuffer) => void
-  const queue: (Uint8Array | string | Blob)[] = []
+  const nativeSend = channel.send.bind(channel) as (data: Uint8Array) => void
+  const queue: Uint8Array[] = []
+  let queuedBytes = 0
   const drain = (): void => {
     while (queue.length > 0 && channel.readyState === 'open' && channel.bufferedAmount < SEND_HIGH_WATER_BYTES) {
-      nativeSend(queue.shift() as Uint8Array)
+      const frame = queue.shift() as Uint8Array
+      queuedBytes -= frame.byteLength
+      nativeSend(frame)
     }
     if (queue.length > 0 && (channel.readyState === 'closing' || channel.readyState === 'closed')) {
       warn(`[meshpad] data channel closed with ${queue.length} frames unsent; the peers sync again when they reconnect`)
       queue.length = 0
+      queuedBytes = 0
     }
   }
   channel.addEventListener('bufferedamountlow', drain)
 
-  channel.send = ((data: string | Blob | ArrayBuffer | ArrayBufferView) => {
+  const send = (data: Uint8Array): void => {
+    const frames = splitMessage(data)
     dataChannelSends.messages++
-    dataChannelSends.bytes += typeof data === 'string' ? data.length : data instanceof Blob ? data.size : data.byteLength
-    const frames =
-      typeof data === 'string' || data instanceof Blob
-        ? [data]
-        : splitMessage(data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength))
-    // NOTE: a channel that is not open throws here, as it would have without frames.
+    dataChannelSends.bytes += data.byteLength
+    // NOTE: a channel that is not open throws here, as a plain one would.
     if ((queue.length === 0 && frames.length === 1) || channel.readyState !== 'open') {
-      nativeSend(frames[0] as Uint8Array)
-      frames.shift()
+      nativeSend(frames.shift() as Uint8Array)
       if (frames.length === 0) return
     }
+    const bytes = frames.reduce((sum, frame) => sum + frame.byteLength, 0)
+    if (queuedBytes + bytes > MAX_SEND_QUEUE_BYTES) throw new LinkBudgetError('send queue')
     queue.push(...frames)
+    queuedBytes += bytes
     drain()
-  }) as T['send']
+  }
+  wrapped.set(channel, { send, queued: () => queuedBytes + channel.bufferedAmount })
+  channel.send = (() => void dataChannelSends.discarded++) as T['send']
 
-  const assembler = new ChunkAssembler((reason) => warn(`[meshpad] dropped a malformed data-channel message: ${reason}`))
-  const native = accessor(channel, 'onmessage')
-  let handler: ((event: MessageEvent) => void) | null = null
+  const deliver = (data: Uint8Array): void => {
+    const owner = owners.get(pc)
+    if (owner !== undefined) return owner.receive(data)
+    const list = held.get(pc) ?? []
+    if (list.length < MAX_HELD_MESSAGES) list.push(data)
+    held.set(pc, list)
+  }
+  const assembler = new ChunkAssembler((reason) => owners.get(pc)?.violation(`malformed frames: ${reason}`))
   const receive = (event: MessageEvent): void => {
     const data: unknown = event.data
-    if (!(data instanceof ArrayBuffer) || !isFrame(new Uint8Array(data))) {
-      if (data instanceof ArrayBuffer && tapOf()?.(new Uint8Array(data)) === true) return
-      handler?.call(channel, event)
-      return
-    }
-    const message = assembler.push(new Uint8Array(data))
-    if (message === null || tapOf()?.(message) === true) return
-    handler?.call(channel, new MessageEvent('message', { data: message.buffer }))
+    if (!(data instanceof ArrayBuffer)) return
+    const bytes = new Uint8Array(data)
+    if (!isFrame(bytes)) return deliver(bytes)
+    const message = assembler.push(bytes)
+    if (message !== null) deliver(message)
   }
+  const native = accessor(channel, 'onmessage')
+  let handler: ((event: MessageEvent) => void) | null = null
+  native?.set?.call(channel, receive)
   Object.defineProperty(channel, 'onmessage', {
     configurable: true,
     enumerable: true,
     // NOTE: where the platform reads the property itself to dispatch, it must read `receive`.
-    get: () => (native === null && handler !== null ? receive : handler),
+    get: () => (native === null ? receive : handler),
     set: (next: ((event: MessageEvent) => void) | null) => {
       handler = next
-      native?.set?.call(channel, next ? receive : null)
     },
   })
   return channel
@@ -125,7 +172,8 @@ export function chunkChannel<T extends Channel>(
 
 /**
  * simple-peer's `wrtc` option: the browser's WebRTC, with every data channel passed through
- * `chunkChannel`, so y-webrtc can send a document of any size. Null where there is no WebRTC.
+ * {@link chunkChannel}: simple-peer and y-webrtc set the connection up, the message layer owns
+ * its bytes. Null where there is no WebRTC.
  */
 export function chunkingRtc(native: Partial<WebrtcImplementation> = globalThis): WebrtcImplementation | null {
   const { RTCPeerConnection: NativePeerConnection, RTCSessionDescription, RTCIceCandidate } = native
@@ -135,10 +183,9 @@ export function chunkingRtc(native: Partial<WebrtcImplementation> = globalThis):
   const ChunkingPeerConnection = function (config?: RTCConfiguration): RTCPeerConnection {
     const pc = new NativePeerConnection(config)
     const createDataChannel = pc.createDataChannel.bind(pc)
-    const tapOf = (): MessageTap | undefined => taps.get(pc)
-    pc.createDataChannel = (label, init) => chunkChannel(createDataChannel(label, init), console.warn, tapOf)
+    pc.createDataChannel = (label, init) => chunkChannel(createDataChannel(label, init), pc)
     // Registered before simple-peer sets `ondatachannel`, so it runs first.
-    pc.addEventListener('datachannel', (event) => chunkChannel(event.channel, console.warn, tapOf))
+    pc.addEventListener('datachannel', (event) => chunkChannel(event.channel, pc))
     return pc
   } as unknown as typeof RTCPeerConnection
   return { RTCPeerConnection: ChunkingPeerConnection, RTCSessionDescription, RTCIceCandidate }

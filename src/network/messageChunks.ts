@@ -1,5 +1,6 @@
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
+import { MAX_MESSAGE_BYTES } from './messages/linkBudget'
 
 /**
  * Splitting data-channel messages into frames every browser delivers, and joining them again.
@@ -17,8 +18,6 @@ export const CHUNK_MARKER = 0xff
  */
 export const MAX_FRAME_PAYLOAD = 16 * 1024 - 16
 
-/** Largest message a receiver assembles (frames × payload); beyond it the frames are dropped. */
-export const MAX_MESSAGE_BYTES = 512 * 2 ** 20
 
 /** The frames to send for `message`: the message itself when it needs no framing. */
 export function splitMessage(message: Uint8Array, maxPayload = MAX_FRAME_PAYLOAD): Uint8Array[] {
@@ -68,6 +67,7 @@ export class ChunkAssembler {
       return this.fail('unreadable frame header')
     }
     if (count === 0 || index >= count) return this.fail(`frame ${index} of ${count}`)
+    if (count > Math.ceil(MAX_MESSAGE_BYTES / MAX_FRAME_PAYLOAD)) return this.fail(`message of ${count} frames, over ${MAX_MESSAGE_BYTES} bytes`)
     if (index !== this.parts.length || (index > 0 && count !== this.expectedCount)) {
       const reason = `frame ${index} of ${count} after ${this.parts.length} of ${this.expectedCount}`
       // A first frame starts a new message; anything else out of place is dropped with it.

@@ -90,4 +90,6 @@ export interface NetworkDebugInfo {
   readonly iceServers: readonly string[]
   /** Messages sent on the data channels of this page or process so far (see `dataChannelSends`). */
   readonly dataChannelSends: number
+  /** What other peers sent that was not taken, and links closed for breaking a budget, by reason (see `MessageLayer`). */
+  readonly dropped: Readonly<Record<string, number>>
 }

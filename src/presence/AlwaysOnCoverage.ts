@@ -1,6 +1,7 @@
 import type { Awareness } from 'y-protocols/awareness'
 import type * as Y from 'yjs'
 import { alwaysOnPeers } from './alwaysOnPeers'
+import type { AlwaysOnClaims } from './AlwaysOnClaims'
 import { storedCovers, storedStateOf, type StoredState } from './storedState'
 
 /** How many always-on peers there are, and how many have written this copy's latest state. */
@@ -26,13 +27,17 @@ export class AlwaysOnCoverage {
   private scheduled = false
   private destroyed = false
   private readonly listeners = new Set<() => void>()
+  private readonly offClaims: () => void
 
+  /** `claims`: which always-on peers to believe (see `AlwaysOnClaims`); none: every claim. */
   constructor(
     private readonly doc: Y.Doc,
     private readonly awareness: Awareness,
+    private readonly claims: AlwaysOnClaims | null = null,
   ) {
     doc.on('update', this.handleUpdate)
     awareness.on('change', this.schedule)
+    this.offClaims = claims?.onChange(this.schedule) ?? (() => {})
     this.recompute()
   }
 
@@ -52,6 +57,7 @@ export class AlwaysOnCoverage {
     this.destroyed = true
     this.doc.off('update', this.handleUpdate)
     this.awareness.off('change', this.schedule)
+    this.offClaims()
     this.listeners.clear()
   }
 
@@ -70,7 +76,7 @@ export class AlwaysOnCoverage {
   }
 
   private recompute(): void {
-    const peers = alwaysOnPeers(this.awareness)
+    const peers = alwaysOnPeers(this.awareness).filter((peer) => this.claims?.isAlwaysOn(peer.clientId) ?? true)
     let keeping = 0
     if (peers.some((peer) => peer.stored !== null)) {
       this.local ??= storedStateOf(this.doc)

@@ -9,6 +9,7 @@ import type { WebrtcImplementation } from '../network/chunkingRtc'
 import type { IceServerSource } from '../network/iceServers'
 import type { PeerPathInfo } from '../network/peerPath'
 import { RoomNetwork, type AnnouncedAhead, type NetworkDebugInfo } from '../network/RoomNetwork'
+import { AlwaysOnClaims } from '../presence/AlwaysOnClaims'
 import { forgetPeers } from '../presence/forgetPeers'
 import { guardPresence } from '../presence/guardPresence'
 import type { UserIdentity } from '../presence/userIdentity'
@@ -70,6 +71,8 @@ export interface Session {
   readonly text: Y.Text
   readonly meta: Y.Map<unknown>
   readonly awareness: Awareness
+  /** Which presence states are always-on peers to believe, and this peer's own claim (see `AlwaysOnClaims`). */
+  readonly alwaysOn: AlwaysOnClaims
   /**
    * Resolves once the stored copy (if any) is in `doc`; a new room resolves as soon as its empty
    * storage is open; a session destroyed before that resolves it without loading.
@@ -128,6 +131,8 @@ export function openSession(secret: string, options: SessionOptions): Session {
 
   let destroyed = false
   const disposables: (() => void)[] = [guardPresence(awareness)]
+  const alwaysOn = new AlwaysOnClaims(awareness, signing && { topic, verifyKey: signing.verifyKey, signingKey: signing.signingKey })
+  disposables.push(() => alwaysOn.destroy())
   const keeper = options.library ? new LibraryEntryKeeper({ secret, topic, doc }, options.library) : null
   disposables.push(() => keeper?.destroy())
 
@@ -196,6 +201,7 @@ export function openSession(secret: string, options: SessionOptions): Session {
     text: docText(doc),
     meta: docMetaMap(doc),
     awareness,
+    alwaysOn,
     whenLocalLoaded,
     closed,
     get status() {

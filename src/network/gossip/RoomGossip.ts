@@ -13,10 +13,8 @@ export interface RoomGossipOptions {
   readonly awareness: Awareness
   /** This peer's presence now (null until y-webrtc has a peer id). */
   readonly self: () => MeshPresence | null
-  /** The peer whose message is being applied right now (y-webrtc's `room.relaySender`), if any. */
-  readonly sender: () => string | null
-  /** Whether `origin` is y-webrtc's room (updates applied from peers and tabs). */
-  readonly fromRoom: (origin: unknown) => boolean
+  /** The direct peer a transaction's `origin` says its update came from, null for none (see `linkOf`). */
+  readonly senderOf: (origin: unknown) => string | null
   /** Sends Yjs sync step 1 to these direct peers. */
   readonly resync: (peerIds: readonly string[]) => void
   /** Announces this peer on the signaling servers again, with `links` (default: its own count). */
@@ -61,7 +59,7 @@ export class RoomGossip {
     options.doc.on('afterTransaction', this.afterTransaction)
   }
 
-  /** y-webrtc's `relayTargets`: where an update goes (see `TreeRelay`, `AwarenessThrottle`). */
+  /** Where an update goes (see `TreeRelay`, `AwarenessThrottle`); `from` null: this browser's own. */
   readonly relayTargets = (from: string | null, clients: number[] | null): RelayTargets => {
     if (this.destroyed) return 'all'
     if (clients !== null && !this.throttle.allow(from, clients)) return NOBODY
@@ -79,9 +77,13 @@ export class RoomGossip {
       random: Math.random(),
     })
 
-  /** The room's size as far as this peer can tell: awareness states, or the signaling server's count. */
+  /**
+   * The room's size as far as this peer can tell: the signaling server's count of subscribers
+   * (which no member can forge), or while there is none, the presence states (capped per link by
+   * the message layer).
+   */
   private roomSize(): number {
-    return Math.max(this.options.awareness.getStates().size, this.options.signalingClients() ?? 0)
+    return this.options.signalingClients() ?? this.options.awareness.getStates().size
   }
 
   /**
@@ -109,8 +111,7 @@ export class RoomGossip {
   }
 
   private readonly afterTransaction = (transaction: Y.Transaction): void => {
-    if (!this.options.fromRoom(transaction.origin)) return
-    const sender = this.options.sender()
+    const sender = this.options.senderOf(transaction.origin)
     if (sender !== null && this.tree.treeLinks.size > 0) this.repair.afterUpdateFrom(sender)
   }
 

@@ -203,6 +203,37 @@ describe('SignedDocSync in a simulated room', () => {
     expect(sim.text('late')).toBe(sim.text('w'))
     expect(sim.text('r')).toBe(sim.text('w'))
   })
+  it("asks another writer for the snapshot when the one it asked leaves before answering, and compacts", async () => {
+    const rng = prng.create(11)
+    const sim = new SignedSim(rng, await roomKeys(rng))
+    sim.add('w1', true)
+    sim.add('w2', true)
+    sim.add('r', false)
+    sim.link('w1', 'w2')
+    sim.link('w1', 'r')
+    await sim.settle()
+    // The snapshot r asks of w1 never arrives: w1 leaves once it is asked.
+    let asked = 0
+    const send = sim.send.bind(sim)
+    sim.send = (from, to, data, record) => {
+      if (from === 'r' && to === 'w1' && decodeSignedSync(data)?.kind === 'snapshot') asked++
+      else send(from, to, data, record)
+    }
+    while (asked === 0) {
+      randomEdit(rng, sim.node('w1').doc)
+      await sim.settle()
+    }
+    sim.node('r').sync.removeLink('w1')
+    sim.node('w1').sync.removeLink('r')
+    sim.link('w2', 'r')
+    await sim.settle()
+    for (let i = 0; i < 5; i++) {
+      randomEdit(rng, sim.node('w2').doc)
+      await sim.settle()
+    }
+    expect(sim.node('r').sync.logSize).toBeLessThan(LOG_COMPACT_ENTRIES / 2)
+    expect(sim.text('r')).toBe(sim.text('w2'))
+  })
 })
 
 describe('SignedDocSync own updates', () => {

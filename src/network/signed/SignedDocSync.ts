@@ -122,6 +122,7 @@ export class SignedDocSync {
     const link = this.links.get(id)
     if (link === undefined || (send !== undefined && link.send !== send)) return
     this.links.delete(id)
+    this.log.linkGone(id)
     this.options.onChange()
   }
 

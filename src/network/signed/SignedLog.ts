@@ -5,6 +5,9 @@ import { decodeSignedSync } from './signedSyncMessage'
 /** A reader asks a writer for a signed snapshot once its log holds this many updates. */
 export const LOG_COMPACT_ENTRIES = 512
 
+/** A snapshot asked of a writer that has not answered within this long is asked again (of any writer). */
+export const SNAPSHOT_WAIT_MS = 30_000
+
 /** A changed log is stored at most this often (a whole compacted snapshot may be rewritten). */
 export const LOG_SAVE_MS = 1_000
 
@@ -28,6 +31,7 @@ export class SignedLog {
   private entries: Uint8Array[] = []
   /** The link a snapshot was asked of, until it answered. */
   private snapshotFrom: string | null = null
+  private snapshotAskedAt = 0
   private loaded = false
   private dirty = false
   private saveTimer: ReturnType<typeof setTimeout> | null = null
@@ -61,12 +65,19 @@ export class SignedLog {
 
   /** Whether the log wants a writer's snapshot now (see {@link snapshotAsked}). */
   get wantsSnapshot(): boolean {
-    return this.snapshotFrom === null && this.entries.length > LOG_COMPACT_ENTRIES
+    if (this.entries.length <= LOG_COMPACT_ENTRIES) return false
+    return this.snapshotFrom === null || performance.now() - this.snapshotAskedAt > SNAPSHOT_WAIT_MS
   }
 
   /** A snapshot was asked of link `from`. */
   snapshotAsked(from: string): void {
     this.snapshotFrom = from
+    this.snapshotAskedAt = performance.now()
+  }
+
+  /** Link `from` is gone: a snapshot asked of it is asked of another writer with the next update. */
+  linkGone(from: string): void {
+    if (this.snapshotFrom === from) this.snapshotFrom = null
   }
 
   /** Adds a verified message received from link `from` (the snapshot, if it is that link's). */
@@ -112,7 +123,7 @@ export class SignedLog {
     for (const data of this.entries) if (data !== base && adds(data)) kept.push(data)
     scratch.destroy()
     this.entries = kept
-    if (this.entries.length <= LOG_COMPACT_ENTRIES / 2) this.snapshotFrom = null
+    this.snapshotFrom = null
   }
 
   /** Stores what changed (if anything is pending, and the stored log was loaded), then forgets every message. */

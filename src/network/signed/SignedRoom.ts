@@ -1,9 +1,6 @@
 import * as Y from 'yjs'
-import { tapPeerConnection } from '../chunkingRtc'
-import { isLinkUp, type WebrtcConn } from '../PeerLinks'
 import type { SignedLogStore } from '../../storage/localCopy'
 import { SignedDocSync } from './SignedDocSync'
-import { isSignedSyncMessage } from './signedSyncMessage'
 
 /** The link id of the other tabs of this browser (one BroadcastChannel, see {@link SignedRoom}). */
 export const TABS_LINK = 'tabs'
@@ -29,17 +26,18 @@ export interface SignedRoomOptions {
   /** For a verified update received from one link (a peer id, or the tabs): whether it goes on to another. */
   readonly relayFrom: (from: string) => (to: string) => boolean
   readonly onChange: () => void
+  /** This peer's own updates queued so far are sent (see `SignedDocSync.signingOwn`). */
+  readonly onOwnSent: () => void
 }
 
 /**
- * The document side of a v2 room's network: a {@link SignedDocSync} over each WebRTC link (its
- * messages taken off the data channel before y-webrtc sees them) and over the other tabs of this
- * browser (a BroadcastChannel of its own). y-webrtc keeps the connections, presence and the mesh,
- * and is given `shadowDoc`, an empty document nobody writes, so it never carries the document
- * itself: nothing unsigned reaches the doc on any path.
+ * The document side of a v2 room's network: a {@link SignedDocSync}, fed by the message layer for
+ * each WebRTC link, and by the other tabs of this browser (a BroadcastChannel of its own).
+ * y-webrtc is given `shadowDoc`, an empty document: nothing reaches it from a data channel (the
+ * message layer reads those), so it never carries the document itself and nothing unsigned
+ * reaches the doc on any path.
  *
- * It is responsible for the listeners and taps it adds to connections and removes them when a
- * connection closes or on `destroy()`.
+ * It is responsible for its tabs channel and closes it on `destroy()`.
  *
  * NOTE: tab traffic is not encrypted as y-webrtc's BroadcastChannel traffic is: only pages of this
  * origin can listen, and those can read the IndexedDB copy anyway. It is signed like the rest, so
@@ -49,10 +47,6 @@ export class SignedRoom {
   /** y-webrtc's document in a v2 room: empty, never written. */
   readonly shadowDoc = new Y.Doc()
   readonly sync: SignedDocSync
-  private readonly attached = new Map<
-    WebrtcConn,
-    { readonly peerId: string; readonly send: (data: Uint8Array) => void; readonly release: () => void; readonly detach: () => void }
-  >()
   private readonly tabs: BroadcastChannel | null = null
   private destroyed = false
 
@@ -68,7 +62,7 @@ export class SignedRoom {
       logStore: options.keys.logStore,
       relayFrom: options.relayFrom,
       onChange: options.onChange,
-      onOwnSent: this.releaseHeld,
+      onOwnSent: options.onOwnSent,
       warn: (message) => console.warn(message),
     })
     if (typeof BroadcastChannel !== 'undefined') {
@@ -84,86 +78,10 @@ export class SignedRoom {
     }
   }
 
-  /** Runs the signed sync over `conn`, the WebRTC connection to `peerId`; once per connection. */
-  attach(peerId: string, conn: WebrtcConn): void {
-    const pc = conn.peer._pc
-    if (this.destroyed || this.attached.has(conn) || conn.closed || !pc) return
-    const { peer } = conn
-    // NOTE: y-webrtc sends the typist's new cursor right after the edit, while the edit still
-    // waits for its signature; a receiver would apply (and render) the cursor first. Other
-    // messages are held until the own signed update is sent, so the edit goes first, as unsigned.
-    const nativeSend = peer.send.bind(peer)
-    const held: Uint8Array[] = []
-    peer.send = (data: Uint8Array) => {
-      if (this.sync.signingOwn && !isSignedSyncMessage(data)) held.push(data)
-      else nativeSend(data)
-    }
-    const release = (): void => {
-      for (const data of held.splice(0)) nativeSend(data)
-    }
-    this.sync.addLink(peerId, nativeSend)
-    const untap = tapPeerConnection(pc, (data) => this.sync.receive(peerId, data))
-    const onConnect = (): void => this.sync.hello(peerId)
-    const onClose = (): void => this.detach(conn, peerId)
-    peer.on('connect', onConnect)
-    peer.on('close', onClose)
-    this.attached.set(conn, {
-      peerId,
-      send: nativeSend,
-      release,
-      detach: () => {
-        peer.send = nativeSend
-        release()
-        untap()
-        peer.removeListener('connect', onConnect)
-        peer.removeListener('close', onClose)
-      },
-    })
-    if (conn.connected) this.sync.hello(peerId)
-  }
-
-  /** Sends what each connection held back while an own update was being signed. */
-  private readonly releaseHeld = (): void => {
-    for (const { release } of this.attached.values()) {
-      try {
-        release()
-      } catch {
-        // NOTE: a channel closing right now; its peer syncs again when it reconnects.
-      }
-    }
-  }
-
-  private detach(conn: WebrtcConn, peerId: string): void {
-    const entry = this.attached.get(conn)
-    entry?.detach()
-    this.attached.delete(conn)
-    // NOTE: a connection replaced in glare closes after its successor attached: keep the successor's link.
-    this.sync.removeLink(peerId, entry?.send)
-  }
-
-  /** Of `conns` (y-webrtc's, by peer id), how many are up and have sent us what we lacked. */
-  syncedAmong(conns: ReadonlyMap<string, WebrtcConn>): number {
-    let synced = 0
-    conns.forEach((conn, peerId) => {
-      if (isLinkUp(conn) && this.sync.isSynced(peerId)) synced++
-    })
-    return synced
-  }
-
-  /** Asks these peers (default: every link, the tabs too) for what this copy lacks (see `RoomGossip`). */
-  resync(peerIds?: readonly string[]): void {
-    if (this.tabs !== null && peerIds === undefined) this.sync.hello(TABS_LINK)
-    for (const [conn, { peerId }] of this.attached) {
-      if (conn.connected && (peerIds === undefined || peerIds.includes(peerId))) this.sync.hello(peerId)
-    }
-  }
-
   /** Idempotent. */
   destroy(): void {
     if (this.destroyed) return
     this.destroyed = true
-    for (const { detach } of this.attached.values()) detach()
-    this.attached.clear()
     if (this.tabs !== null) {
       this.tabs.onmessage = null
       this.tabs.close()

@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'react'
 import type { PeerPath } from '../../network/peerPath'
-import { isAlwaysOnState } from '../../presence/alwaysOnPeers'
 import type { Session } from '../../session/openSession'
 
 // NOTE: one collator for every sort: `localeCompare` builds one per call, and the list is sorted
@@ -39,7 +38,7 @@ function readPeople(session: Session): Person[] {
     const user = state.user as { name?: unknown; color?: unknown } | undefined
     if (typeof user?.name !== 'string' || typeof user.color !== 'string') return
     const path = typeof state.peerId === 'string' ? paths.get(state.peerId)?.path : undefined
-    people.push({ clientId, name: user.name, color: user.color, isSelf: clientId === session.doc.clientID, alwaysOn: isAlwaysOnState(state), ...(path === undefined ? {} : { path }) })
+    people.push({ clientId, name: user.name, color: user.color, isSelf: clientId === session.doc.clientID, alwaysOn: session.alwaysOn.isAlwaysOn(clientId), ...(path === undefined ? {} : { path }) })
   })
   // Yourself first, then by name, so the list does not reshuffle as cursors move.
   people.sort((a, b) => Number(b.isSelf) - Number(a.isSelf) || byName.compare(a.name, b.name) || a.clientId - b.clientId)
@@ -67,9 +66,11 @@ export function usePeople(session: Session | null): readonly Person[] {
     session.awareness.on('change', refresh)
     // issue 10: paths change without any presence change.
     const offStatus = session.onStatus(refresh)
+    const offClaims = session.alwaysOn.onChange(refresh)
     return () => {
       session.awareness.off('change', refresh)
       offStatus()
+      offClaims()
     }
   }, [session])
   return session === null ? [] : people

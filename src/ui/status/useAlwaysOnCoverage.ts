@@ -7,7 +7,7 @@ export function useAlwaysOnCoverage(session: Session | null): Coverage {
   const [coverage, setCoverage] = useState<Coverage>(NO_COVERAGE)
   useEffect(() => {
     if (session === null) return
-    const tracker = new AlwaysOnCoverage(session.doc, session.awareness)
+    const tracker = new AlwaysOnCoverage(session.doc, session.awareness, session.alwaysOn)
     const update = (): void => setCoverage(tracker.coverage)
     update()
     tracker.onChange(update)

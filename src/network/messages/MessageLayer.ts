@@ -1,0 +1,300 @@
+import * as decoding from 'lib0/decoding'
+import type { Awareness } from 'y-protocols/awareness'
+import * as Y from 'yjs'
+import { ownPeerConnection, type ChannelSender } from '../chunkingRtc'
+import type { RelayTargets } from '../gossip/TreeRelay'
+import { isLinkUp, type WebrtcConn } from '../PeerLinks'
+import type { SignedDocSync } from '../signed/SignedDocSync'
+import { AnswerCredit } from './AnswerCredit'
+import { CoalescedAnswer } from './CoalescedAnswer'
+import { ANSWER_INTERVAL_MS, LinkBudgetError, SNAPSHOT_INTERVAL_MS } from './linkBudget'
+import { signedAnswerSize, stateAnswer } from './linkAnswers'
+import { LinkOrigin, PresenceGate } from './PresenceGate'
+import { MESSAGE, presenceMessage, SIGNED_SNAPSHOT, SIGNED_STATE, SYNC, syncMessage } from './wireMessages'
+
+export interface MessageLayerOptions {
+  readonly doc: Y.Doc
+  readonly awareness: Awareness
+  /** A v2 room's document sync: the document then travels only signed, through it. Null in a v1 room. */
+  readonly signed: SignedDocSync | null
+  /** This peer's y-webrtc peer id, once its room is open. */
+  readonly selfPeerId: () => string | null
+  /** Where a document update (`clients` null) or a presence update from `from` (null: this browser) goes. */
+  readonly relayTargets: (from: string | null, clients: number[] | null) => RelayTargets
+  /** A link's sync state changed, or it was closed for breaking a budget. */
+  readonly onChange: () => void
+  readonly warn?: (message: string) => void
+}
+
+interface Link {
+  readonly id: string
+  readonly conn: WebrtcConn
+  readonly sender: ChannelSender
+  /** v1: the peer's sync step 2 (everything it had that this copy lacked) arrived. */
+  synced: boolean
+  readonly credit: AnswerCredit
+  /** v1: a state vector to answer; v2: a signed sync `state` message. */
+  readonly stateAnswer: CoalescedAnswer<Uint8Array>
+  /** v2: a signed sync `snapshot` request. */
+  readonly snapshotAnswer: CoalescedAnswer<Uint8Array>
+  readonly presenceAnswer: CoalescedAnswer<null>
+  readonly detach: () => void
+}
+
+/** The origin of a change applied from link `peerId`, or null for one made in this browser (or its tabs). */
+export function linkOf(origin: unknown): string | null {
+  return origin instanceof LinkOrigin ? origin.peerId : null
+}
+
+/**
+ * The one reader and writer of a room's data channels (see `wireMessages` for every message type,
+ * who may send it and what it may cost). y-webrtc makes the connections; once a connection is
+ * attached, every byte its peer sends comes here, and everything this peer sends on it leaves from
+ * here: the document's sync (unsigned in v1 rooms; through `SignedDocSync` in v2 rooms), presence,
+ * and answers, each bounded per link (see `linkBudget`). A link that breaks a budget is closed.
+ *
+ * It is responsible for its doc and awareness listeners and for every link's listeners, owner
+ * registration and timers, and removes them when the link closes or on `destroy()`.
+ */
+export class MessageLayer {
+  private readonly links = new Map<string, Link>()
+  private readonly presence: PresenceGate
+  private readonly counts = new Map<string, number>()
+  /** Presence changes of this browser held while its own edit is being signed (see `releaseHeld`). */
+  private readonly heldClients = new Set<number>()
+  private destroyed = false
+
+  constructor(private readonly options: MessageLayerOptions) {
+    this.presence = new PresenceGate({
+      awareness: options.awareness,
+      selfPeerId: options.selfPeerId,
+      isLink: (peerId) => this.links.has(peerId),
+      onDropped: (why) => this.count(why),
+    })
+    options.doc.on('update', this.handleDocUpdate)
+    options.awareness.on('update', this.handlePresence)
+  }
+
+  /** Messages dropped and links closed, by reason (what other peers sent that was not taken). */
+  get dropped(): ReadonlyMap<string, number> {
+    return this.counts
+  }
+
+  /** Takes over `conn`, y-webrtc's connection to `peerId`; once per connection. */
+  attach(peerId: string, conn: WebrtcConn): void {
+    const pc = conn.peer._pc
+    if (this.destroyed || conn.closed || !pc || this.links.get(peerId)?.conn === conn) return
+    this.links.get(peerId)?.detach()
+    const { signed } = this.options
+    const owned = ownPeerConnection(pc, { receive: (data) => this.read(link, data), violation: (reason) => this.close(link, reason) })
+    const onConnect = (): void => this.start(link)
+    const onClose = (): void => link.detach()
+    const link: Link = {
+      id: peerId,
+      conn,
+      sender: owned.sender,
+      synced: false,
+      credit: new AnswerCredit(),
+      stateAnswer: new CoalescedAnswer(ANSWER_INTERVAL_MS, (request) => (signed ? this.answerSigned(link, request) : this.answerState(link, request))),
+      snapshotAnswer: new CoalescedAnswer(SNAPSHOT_INTERVAL_MS, (request) => this.answerSigned(link, request)),
+      presenceAnswer: new CoalescedAnswer(ANSWER_INTERVAL_MS, () => this.sendPresence(link, true)),
+      detach: () => {
+        if (this.links.get(peerId) !== link) return
+        this.links.delete(peerId)
+        owned.release()
+        link.stateAnswer.destroy()
+        link.snapshotAnswer.destroy()
+        link.presenceAnswer.destroy()
+        conn.peer.removeListener('connect', onConnect)
+        conn.peer.removeListener('close', onClose)
+        signed?.removeLink(peerId, send)
+        this.presence.release(peerId)
+        this.options.onChange()
+      },
+    }
+    const send = (data: Uint8Array): void => this.send(link, data)
+    this.links.set(peerId, link)
+    signed?.addLink(peerId, send)
+    conn.peer.on('connect', onConnect)
+    conn.peer.on('close', onClose)
+    if (conn.connected) this.start(link)
+  }
+
+  /** A link came up: each side says what it has (its state vector) and who is here. */
+  private start(link: Link): void {
+    this.hello(link)
+    this.sendPresence(link)
+  }
+
+  /** Sends this copy's state vector on `link`: the peer answers with what this copy lacks. */
+  private hello(link: Link): void {
+    if (this.options.signed) this.options.signed.hello(link.id)
+    else this.send(link, syncMessage(SYNC.step1, Y.encodeStateVector(this.options.doc)))
+  }
+
+  /** Sends every presence state this page knows; as an answer, only within the link's credit. */
+  private sendPresence(link: Link, answer = false): boolean {
+    const { awareness } = this.options
+    const clients = [...awareness.getStates().keys()]
+    if (clients.length === 0) return true
+    const message = presenceMessage(awareness, clients)
+    if (answer && !link.credit.spend(message.byteLength)) return false
+    this.send(link, message)
+    return true
+  }
+
+  /** The one reader: every message from every link. */
+  private read(link: Link, data: Uint8Array): void {
+    if (this.destroyed || this.links.get(link.id) !== link) return
+    link.credit.earn(data.byteLength)
+    try {
+      switch (data[0]) {
+        case MESSAGE.sync:
+          if (this.options.signed) return this.count('unsigned document traffic in a signed room')
+          return this.readSync(link, data)
+        case MESSAGE.awareness: {
+          const decoder = decoding.createDecoder(data)
+          decoding.readVarUint(decoder)
+          return this.presence.receive(link.id, decoding.readVarUint8Array(decoder))
+        }
+        case MESSAGE.queryAwareness:
+          return link.presenceAnswer.request(null)
+        case MESSAGE.signedSync:
+          if (!this.options.signed) return this.count('signed sync in an unsigned room')
+          // NOTE: `state` and `snapshot` each cost a pass over the whole document: coalesced, within credit.
+          if (data[1] === SIGNED_STATE) return link.stateAnswer.request(data)
+          if (data[1] === SIGNED_SNAPSHOT) return link.snapshotAnswer.request(data)
+          this.options.signed.receive(link.id, data)
+          return
+        default:
+          return this.count('a message of no type this peer reads')
+      }
+    } catch {
+      this.count('a malformed message')
+    }
+  }
+
+  private readSync(link: Link, data: Uint8Array): void {
+    const decoder = decoding.createDecoder(data)
+    decoding.readVarUint(decoder)
+    const kind = decoding.readVarUint(decoder)
+    const payload = decoding.readVarUint8Array(decoder)
+    if (kind === SYNC.step1) return link.stateAnswer.request(payload)
+    if (kind !== SYNC.step2 && kind !== SYNC.update) return this.count('a malformed message')
+    Y.applyUpdate(this.options.doc, payload, new LinkOrigin(link.id))
+    if (kind === SYNC.step2 && !link.synced) {
+      link.synced = true
+      this.options.onChange()
+    }
+  }
+
+  private answerState(link: Link, stateVector: Uint8Array): boolean {
+    const message = stateAnswer(this.options.doc, stateVector)
+    if (message === null) return this.malformed('a malformed state vector')
+    if (!link.credit.spend(message.byteLength)) return false
+    this.send(link, message)
+    return true
+  }
+
+  /** Hands a signed sync `state` or `snapshot` request to the signed sync once the link's credit covers its answer. */
+  private answerSigned(link: Link, request: Uint8Array): boolean {
+    const signed = this.options.signed
+    if (signed === null || this.links.get(link.id) !== link) return true
+    const size = signedAnswerSize(this.options.doc, signed.canEdit, request)
+    if (size === null) return this.malformed('a malformed message')
+    if (!link.credit.spend(size)) return false
+    signed.receive(link.id, request)
+    return true
+  }
+
+  /** Counts a request that will never be answered; it is done with. */
+  private malformed(why: string): true {
+    this.count(why)
+    return true
+  }
+
+  private readonly handleDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (this.options.signed || this.destroyed) return
+    this.relay(linkOf(origin), null, () => syncMessage(SYNC.update, update))
+  }
+
+  private readonly handlePresence = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ): void => {
+    if (this.destroyed) return
+    const clients = [...added, ...updated, ...removed]
+    const from = linkOf(origin)
+    // NOTE: the typist's cursor moves with the edit; sent before the signed edit, a receiver would
+    // render the cursor first. It waits until the edit is sent.
+    if (from === null && this.options.signed?.signingOwn === true) {
+      for (const client of clients) this.heldClients.add(client)
+      return
+    }
+    this.relay(from, clients, () => presenceMessage(this.options.awareness, clients))
+  }
+
+  /** Sends the presence held while this peer's own edit was being signed. */
+  releaseHeld(): void {
+    if (this.heldClients.size === 0 || this.destroyed) return
+    const clients = [...this.heldClients]
+    this.heldClients.clear()
+    this.relay(null, clients, () => presenceMessage(this.options.awareness, clients))
+  }
+
+  private relay(from: string | null, clients: number[] | null, message: () => Uint8Array): void {
+    if (this.links.size === 0) return
+    const targets = this.options.relayTargets(from, clients)
+    let data: Uint8Array | null = null
+    for (const link of this.links.values()) {
+      if (link.id === from || !link.conn.connected || (targets !== 'all' && !targets.has(link.id))) continue
+      data ??= message()
+      this.send(link, data)
+    }
+  }
+
+  private send(link: Link, data: Uint8Array): void {
+    try {
+      link.sender.send(data)
+    } catch (error) {
+      // NOTE: other errors are a channel closing right now; its peer syncs again when it reconnects.
+      if (error instanceof LinkBudgetError) this.close(link, error.message)
+    }
+  }
+
+  /** Closes a link that broke a budget; its peer may connect again, and starts from nothing. */
+  private close(link: Link, reason: string): void {
+    this.count(`link closed: ${reason}`)
+    this.options.warn?.(`[meshpad] closed the link to a peer: ${reason}`)
+    link.detach()
+    link.conn.peer.destroy?.()
+  }
+
+  private count(why: string): void {
+    this.counts.set(why, (this.counts.get(why) ?? 0) + 1)
+  }
+
+  /** Whether the peer on `peerId` sent what this copy lacked when the link opened. */
+  isSynced(peerId: string): boolean {
+    return this.options.signed ? this.options.signed.isSynced(peerId) : this.links.get(peerId)?.synced === true
+  }
+
+  /** Of `conns` (y-webrtc's, by peer id), how many are up and synced. */
+  syncedAmong(conns: ReadonlyMap<string, WebrtcConn>): number {
+    return [...conns].filter(([peerId, conn]) => isLinkUp(conn) && this.isSynced(peerId)).length
+  }
+
+  /** Asks these direct peers (default: all) for what this copy lacks. */
+  resync(peerIds?: readonly string[]): void {
+    for (const link of this.links.values()) if (link.conn.connected && (peerIds?.includes(link.id) ?? true)) this.hello(link)
+  }
+
+  /** Idempotent: lets go of every link (y-webrtc closes the connections) and stops listening. */
+  destroy(): void {
+    if (this.destroyed) return
+    this.destroyed = true
+    this.options.doc.off('update', this.handleDocUpdate)
+    this.options.awareness.off('update', this.handlePresence)
+    for (const link of [...this.links.values()]) link.detach()
+  }
+}
