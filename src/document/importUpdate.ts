@@ -70,7 +70,9 @@ export function importUpdate(doc: Y.Doc, update: Uint8Array): ImportUpdate {
     encoding.writeVarUint(out, list.length)
     encoder.writeClient(client)
     encoding.writeVarUint(out, list[0]!.id.clock)
-    for (const struct of list) struct.write(encoder, 0)
+    // NOTE: Item, GC and Skip (the structs an update holds) take (encoder, offset); the abstract
+    // signature's third argument is unused by all three.
+    for (const struct of list) (struct as Y.Item | Y.GC | Y.Skip).write(encoder, 0)
   }
   encoding.writeVarUint(out, kept.size)
   for (const [client, ranges] of kept) {
