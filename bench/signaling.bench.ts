@@ -69,6 +69,10 @@ function meshpad(redisUrl?: string): Promise<Server> {
     MAX_CONNECTIONS_PER_ADDRESS: '100000',
     RATE_LIMIT_PER_SECOND: '1000000',
     RATE_LIMIT_BURST: '1000000',
+    // NOTE: the per-address budgets too (every connection of the load comes from loopback).
+    MAX_SUBSCRIPTIONS_PER_ADDRESS: '100000',
+    ADDRESS_RATE_LIMIT_PER_SECOND: '100000000',
+    ADDRESS_RATE_LIMIT_BURST: '1000000000',
     ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
   }
   return startServer([process.execPath, MESHPAD_MAIN], env, '/healthz')

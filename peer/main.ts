@@ -1,27 +1,49 @@
 /**
- * The always-on peer: `npm run peer -- [--data DIR] [--rooms FILE] LINK…`. It keeps every room it
- * is given (see README, "Always-on peer"): joins it like a browser, stores it in LevelDB, and
- * serves it to whoever comes. Logs are pino JSON lines on stdout; they never contain a secret
- * (a link) or document text.
+ * The always-on peer: `npm run peer -- [--data DIR] [--rooms FILE] [--stdin] [LINK…]`. It keeps
+ * every room it is given (see README, "Always-on peer"): joins it like a browser, stores it in
+ * LevelDB, and serves it to whoever comes. Logs are pino JSON lines on stdout; they never contain a
+ * secret (a link) or document text, and errors a stranger can cause are rate-limited and counted.
  */
 import { chmod, mkdir, stat } from 'node:fs/promises'
 import { pino } from 'pino'
+import { Registry } from 'prom-client'
 import { LevelStore } from '../src/storage/LevelStore'
 import { EXIT, PeerStartError, readPeerOptions, type PeerOptions } from './peerOptions'
 import { startPeerHttp } from './peerHttp'
 import { peerMetrics } from './peerMetrics'
 import { PeerRooms } from './PeerRooms'
+import { capLevelLog } from './capLevelLog'
+import { PeerCounters } from './peerCounters'
+import { RateLimitedLog } from './RateLimitedLog'
+import { readStdinLinks } from './readStdinLinks'
 import { parseRoomLinks, type LinkSource, type PeerRoom } from './roomLinks'
-import { readRoomsFile } from './roomsFile'
+import { readRoomsFile, RoomsFileError } from './roomsFile'
 
 /** How long SIGTERM may take to write every room and close. */
 export const SHUTDOWN_BOUND_MS = 5_000
 
-const log = pino({ name: 'meshpad-peer', base: { pid: process.pid } })
+/** How often LevelDB's `LOG` is checked against its cap. */
+const LEVEL_LOG_CHECK_MS = 10 * 60_000
+const ARGV_WARNING =
+  'meshpad-peer: warning: room links given as arguments are visible to every user of this machine (ps, /proc/PID/cmdline); ' +
+  'for anything but a test, put them in a rooms file (--rooms FILE, chmod 600) or pipe them to --stdin\n'
 
-async function wantedRooms(options: PeerOptions): Promise<PeerRoom[]> {
-  const sources: LinkSource[] = options.links.map((link, i) => ({ link, where: `argument ${i + 1}` }))
-  if (options.roomsFile !== null) sources.push(...(await readRoomsFile(options.roomsFile)))
+const log = pino({ name: 'meshpad-peer', base: { pid: process.pid } })
+const countersRegistry = new Registry()
+const counters = new PeerCounters(countersRegistry)
+const edgeLog = new RateLimitedLog(log, (kind, suppressed) => counters.error(kind, suppressed))
+
+/** The rooms of the links given at start (arguments, standard input) and of the rooms file now. */
+async function wantedRooms(options: PeerOptions, given: readonly LinkSource[]): Promise<PeerRoom[]> {
+  const sources = [...given]
+  if (options.roomsFile !== null) {
+    try {
+      sources.push(...(await readRoomsFile(options.roomsFile)))
+    } catch (error) {
+      if (error instanceof RoomsFileError) counters.roomsFileRefusal(error.reason)
+      throw error
+    }
+  }
   return parseRoomLinks(sources)
 }
 
@@ -39,8 +61,19 @@ async function openStore(dir: string): Promise<LevelStore> {
 
 async function start(): Promise<void> {
   const options = readPeerOptions(process.argv.slice(2), process.env)
-  const initial = await wantedRooms(options)
+  if (options.links.length > 0) process.stderr.write(ARGV_WARNING)
+  const given: LinkSource[] = options.links.map((link, i) => ({ link, where: `argument ${i + 1}` }))
+  if (options.stdin) given.push(...(await readStdinLinks(process.stdin)))
+  const initial = await wantedRooms(options, given)
   const store = await openStore(options.dataDir)
+  const trimLevelLog = (): void => {
+    capLevelLog(options.dataDir).then(
+      (trimmed) => trimmed && counters.levelLogTrimmed(),
+      (error: unknown) => log.warn({ error: error instanceof Error ? error.message : String(error) }, 'cannot trim the LevelDB LOG'),
+    )
+  }
+  trimLevelLog()
+  setInterval(trimLevelLog, LEVEL_LOG_CHECK_MS).unref()
   const rooms = new PeerRooms(store.openCopy, log)
   await rooms.apply(initial)
 
@@ -66,14 +99,17 @@ async function start(): Promise<void> {
           port: options.port,
           host: process.env.PEER_HOST?.trim() || undefined,
           health,
-          metrics: peerMetrics({ rooms: () => rooms.size, connectedPeers: () => rooms.connectedPeers(), storedBytes: () => store.bytesOnDisk(), lastWriteAt: () => rooms.lastWriteAt() }),
+          metrics: Registry.merge([
+            peerMetrics({ rooms: () => rooms.size, connectedPeers: () => rooms.connectedPeers(), storedBytes: () => store.bytesOnDisk(), lastWriteAt: () => rooms.lastWriteAt() }),
+            countersRegistry,
+          ]),
         })
   log.info({ rooms: rooms.size, dataDir: options.dataDir, port: http?.port ?? null }, 'ready')
 
   process.on('SIGHUP', () => {
-    void wantedRooms(options).then(
+    void wantedRooms(options, given).then(
       async (wanted) => log.info({ ...(await rooms.apply(wanted)), rooms: rooms.size }, 'rooms re-read'),
-      (error: unknown) => log.error({ error: error instanceof Error ? error.message : String(error) }, 'rooms not re-read; keeping the current ones'),
+      (error: unknown) => edgeLog.write('error', 'rooms_file', { error: error instanceof Error ? error.message : String(error) }, 'rooms not re-read; keeping the current ones'),
     )
   })
   let stopping = false
@@ -98,9 +134,10 @@ async function start(): Promise<void> {
 }
 
 // NOTE: a peer keeps many rooms: one room's failure (a hostile peer's message, a WebRTC error)
-// must not take the others down. Errors are logged by message, which never holds a secret.
-process.on('uncaughtException', (error) => log.error({ error: error.message }, 'uncaught error'))
-process.on('unhandledRejection', (error) => log.error({ error: error instanceof Error ? error.message : String(error) }, 'unhandled rejection'))
+// must not take the others down. Errors are logged by message, which never holds a secret, and
+// rate-limited: whoever can send the peer malformed input at will must not fill its disk.
+process.on('uncaughtException', (error) => edgeLog.write('error', 'uncaught', { error: error.message }, 'uncaught error'))
+process.on('unhandledRejection', (error) => edgeLog.write('error', 'unhandled_rejection', { error: error instanceof Error ? error.message : String(error) }, 'unhandled rejection'))
 
 start().catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error)

@@ -24,23 +24,29 @@ export class PeerStartError extends Error {
 export interface PeerOptions {
   readonly dataDir: string
   readonly roomsFile: string | null
-  /** Room links from the command line, in order. */
+  /** Read room links from standard input (until it ends) at start. */
+  readonly stdin: boolean
+  /**
+   * Room links from the command line, in order. NOTE: every local user sees them in `ps`: for
+   * tests and local use only (the peer warns on stderr); use the rooms file or standard input.
+   */
   readonly links: readonly string[]
   /** The HTTP port of `/healthz` and `/metrics`, or null for none. */
   readonly port: number | null
 }
 
-export const USAGE = 'usage: npm run peer -- [--data DIR] [--rooms FILE] LINK…'
+export const USAGE = 'usage: npm run peer -- [--data DIR] [--rooms FILE] [--stdin] [LINK…]'
 
 export const DEFAULT_DATA_DIR = './meshpad-peer-data'
 
 /**
- * Reads the command line (`[--data DIR] [--rooms FILE] LINK…`, `--opt=value` too) and the
+ * Reads the command line (`[--data DIR] [--rooms FILE] [--stdin] [LINK…]`, `--opt=value` too) and the
  * environment (`PEER_DATA_DIR`, `PEER_PORT`). Throws {@link PeerStartError} on anything unknown.
  */
 export function readPeerOptions(argv: readonly string[], env: NodeJS.ProcessEnv): PeerOptions {
   let dataDir = env.PEER_DATA_DIR?.trim() || DEFAULT_DATA_DIR
   let roomsFile: string | null = null
+  let stdin = false
   const links: string[] = []
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? ''
@@ -49,14 +55,18 @@ export function readPeerOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
       links.push(arg)
       continue
     }
+    if (flag === '--stdin' && inline === null) {
+      stdin = true
+      continue
+    }
     const value = inline ?? argv[++i]
     if (value === undefined || value === '') throw new PeerStartError(`${flag} needs a value\n${USAGE}`, EXIT.usage)
     if (flag === '--data') dataDir = value
     else if (flag === '--rooms') roomsFile = value
     else throw new PeerStartError(`unknown option ${flag}\n${USAGE}`, EXIT.usage)
   }
-  if (links.length === 0 && roomsFile === null) throw new PeerStartError(`no room to keep: give links or --rooms FILE\n${USAGE}`, EXIT.usage)
-  return { dataDir, roomsFile, links, port: readPort(env.PEER_PORT) }
+  if (links.length === 0 && roomsFile === null && !stdin) throw new PeerStartError(`no room to keep: give --rooms FILE or --stdin\n${USAGE}`, EXIT.usage)
+  return { dataDir, roomsFile, stdin, links, port: readPort(env.PEER_PORT) }
 }
 
 function splitFlag(arg: string): [string, string | null] {

@@ -8,7 +8,7 @@ import { readRoomsFile } from './roomsFile'
 
 describe('readPeerOptions', () => {
   it('reads flags, links and the environment', () => {
-    expect(readPeerOptions(['--data', 'd', '--rooms=r', 'https://a/#x'], { PEER_PORT: '9464' })).toEqual({ dataDir: 'd', roomsFile: 'r', links: ['https://a/#x'], port: 9464 })
+    expect(readPeerOptions(['--data', 'd', '--rooms=r', 'https://a/#x'], { PEER_PORT: '9464' })).toEqual({ dataDir: 'd', roomsFile: 'r', stdin: false, links: ['https://a/#x'], port: 9464 })
     expect(readPeerOptions(['https://a/#x'], { PEER_DATA_DIR: '/var/lib/p' })).toMatchObject({ dataDir: '/var/lib/p', port: null })
     expect(readPeerOptions(['https://a/#x'], {}).dataDir).toBe(DEFAULT_DATA_DIR)
   })

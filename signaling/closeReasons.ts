@@ -69,19 +69,31 @@ export const CLOSE_REASONS: readonly CloseReason[] = [
 /**
  * Subscriptions ignored (the rest of the message still applies, the connection stays):
  * `too_many_topics` — the connection is in as many topics as it may be; `topics_full` — the
- * instance has as many topics as it may hold, and this one would be new.
+ * instance has as many topics as it may hold, and this one would be new; `address_topics` — the
+ * connection's address (IPv4 address, IPv6 /64) holds as many subscriptions as one address may.
  */
-export type SubscriptionRefusal = 'too_many_topics' | 'topics_full'
+export type SubscriptionRefusal = 'too_many_topics' | 'topics_full' | 'address_topics'
 
-export const SUBSCRIPTION_REFUSALS: readonly SubscriptionRefusal[] = ['too_many_topics', 'topics_full']
+export const SUBSCRIPTION_REFUSALS: readonly SubscriptionRefusal[] = ['too_many_topics', 'topics_full', 'address_topics']
 
 /**
  * Frames ignored without closing: `binary` and `invalid` (not JSON, not an object, an unknown
  * `type`, a field of the wrong type, an invalid topic, unserialisable data) — ignoring them keeps
  * the connection of a client that speaks a newer protocol; `redis_unavailable` — a publish not
  * forwarded to other instances because the Redis link is down or backed up (local subscribers
- * still receive it).
+ * still receive it); `address_rate_limited` — the connection's address sent more frames than one
+ * address may (over all its connections): dropped, the connection stays.
  */
-export type DropReason = 'binary' | 'invalid' | 'redis_unavailable'
+export type DropReason = 'binary' | 'invalid' | 'redis_unavailable' | 'address_rate_limited'
 
-export const DROP_REASONS: readonly DropReason[] = ['binary', 'invalid', 'redis_unavailable']
+export const DROP_REASONS: readonly DropReason[] = ['binary', 'invalid', 'redis_unavailable', 'address_rate_limited']
+
+/**
+ * How `GET /ice-servers` answered: `issued` — TURN credentials, to an address with a signaling
+ * connection in a room; `not_in_room` — no such connection within the wait: STUN only, ask again
+ * soon; `rate_limited` — the address asked more often than its budget (429); `no_turn` — the server
+ * hands out no TURN credentials at all (STUN only, or nothing).
+ */
+export type IceOutcome = 'issued' | 'not_in_room' | 'rate_limited' | 'no_turn'
+
+export const ICE_OUTCOMES: readonly IceOutcome[] = ['issued', 'not_in_room', 'rate_limited', 'no_turn']

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url'
 import { ConfigError } from './configError.js'
 import { readIceConfig, type IceConfig } from './ice/iceConfig.js'
 import type { TrustProxy } from './limits/clientAddress.js'
-import { createClientAddressResolver } from './limits/clientAddress.js'
+import { createAddressMatcher, createClientAddressResolver } from './limits/clientAddress.js'
 import { DEFAULTS, type SignalingServerOptions } from './server.js'
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -110,6 +110,19 @@ function trustProxy(env: Env): TrustProxy {
   return list
 }
 
+/** The operator's own addresses, exempt from the per-address budgets (the always-on peer). */
+function exemptAddresses(env: Env): readonly string[] {
+  const value = raw(env, 'BUDGET_EXEMPT_ADDRESSES')
+  if (value === undefined) return DEFAULTS.exemptAddresses
+  const list = value.split(',').map((entry) => entry.trim())
+  try {
+    createAddressMatcher(list)
+  } catch (error) {
+    throw new ConfigError('BUDGET_EXEMPT_ADDRESSES', `BUDGET_EXEMPT_ADDRESSES must be a comma-separated list of addresses/subnets (e.g. 203.0.113.5, loopback): ${error instanceof Error ? error.message : String(error)}`)
+  }
+  return list
+}
+
 function channelPrefix(env: Env): string {
   const value = raw(env, 'REDIS_CHANNEL_PREFIX')
   if (value === undefined) return DEFAULTS.redisChannelPrefix
@@ -162,6 +175,17 @@ export function readConfig(env: Env): ServerConfig {
       maxConnections: integer(env, 'MAX_CONNECTIONS', DEFAULTS.maxConnections, 1, 10_000_000),
       maxConnectionsPerAddress: integer(env, 'MAX_CONNECTIONS_PER_ADDRESS', DEFAULTS.maxConnectionsPerAddress, 1, 10_000_000),
       rateLimit: { perSecond, burst },
+      maxSubscriptionsPerAddress: integer(env, 'MAX_SUBSCRIPTIONS_PER_ADDRESS', DEFAULTS.maxSubscriptionsPerAddress, 1, 100_000_000),
+      addressRateLimit: {
+        perSecond: integer(env, 'ADDRESS_RATE_LIMIT_PER_SECOND', DEFAULTS.addressRateLimit.perSecond, 1, 100_000_000),
+        burst: integer(env, 'ADDRESS_RATE_LIMIT_BURST', DEFAULTS.addressRateLimit.burst, 1, 1_000_000_000),
+      },
+      exemptAddresses: exemptAddresses(env),
+      iceRateLimit: {
+        perSecond: integer(env, 'ICE_RATE_LIMIT_PER_SECOND', DEFAULTS.iceRateLimit.perSecond, 1, 1_000_000),
+        burst: integer(env, 'ICE_RATE_LIMIT_BURST', DEFAULTS.iceRateLimit.burst, 1, 10_000_000),
+      },
+      iceWaitMs: integer(env, 'ICE_WAIT_MS', DEFAULTS.iceWaitMs, 0, 60_000),
       maxBufferedBytes: integer(env, 'MAX_BUFFERED_BYTES', DEFAULTS.maxBufferedBytes, 64 * 1024, 1024 * 1024 * 1024),
       allowedOrigins: allowedOrigins(env),
       trustProxy: trustProxy(env),

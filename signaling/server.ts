@@ -10,8 +10,9 @@ import { REFUSALS, type RefusalReason } from './closeReasons.js'
 import { DEFAULTS, type RedisStatus, type SignalingServer, type SignalingServerOptions } from './serverOptions.js'
 import { SignalingHub } from './hub/signalingHub.js'
 import { NO_ICE } from './ice/iceConfig.js'
-import { issueIceServers } from './ice/issueIceServers.js'
-import { addressKey, createClientAddressResolver } from './limits/clientAddress.js'
+import { IceGate } from './ice/iceGate.js'
+import { AddressLedger, type AddressAccount } from './limits/addressLedger.js'
+import { addressKey, createAddressMatcher, createClientAddressResolver } from './limits/clientAddress.js'
 import { SignalingMetrics } from './observability/signalingMetrics.js'
 import { RedisRelay } from './scaleOut/redisRelay.js'
 import { createStaticHandler } from './staticHandler.js'
@@ -46,14 +47,21 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
   const host = options.host ?? DEFAULTS.host
   const heartbeatMs = options.heartbeatMs ?? DEFAULTS.heartbeatMs
   const maxConnections = options.maxConnections ?? DEFAULTS.maxConnections
-  const maxConnectionsPerAddress = options.maxConnectionsPerAddress ?? DEFAULTS.maxConnectionsPerAddress
   const closeTimeoutMs = options.closeTimeoutMs ?? DEFAULTS.closeTimeoutMs
   const allowedOrigins = options.allowedOrigins === undefined ? undefined : new Set(options.allowedOrigins)
   const instanceId = options.instanceId ?? randomBytes(8).toString('hex')
   const logger = (options.logger ?? SILENT).child({ instance: instanceId })
   const staticDir = options.staticDir instanceof URL ? fileURLToPath(options.staticDir) : options.staticDir
   const resolveAddress = createClientAddressResolver(options.trustProxy ?? DEFAULTS.trustProxy)
-  const ice = options.ice ?? NO_ICE
+  const exempt = createAddressMatcher(options.exemptAddresses ?? DEFAULTS.exemptAddresses)
+  const ledger = new AddressLedger(
+    {
+      maxConnections: options.maxConnectionsPerAddress ?? DEFAULTS.maxConnectionsPerAddress,
+      maxSubscriptions: options.maxSubscriptionsPerAddress ?? DEFAULTS.maxSubscriptionsPerAddress,
+      rate: options.addressRateLimit ?? DEFAULTS.addressRateLimit,
+    },
+    exempt,
+  )
 
   const metrics: SignalingMetrics = new SignalingMetrics(
     {
@@ -87,7 +95,14 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     logger,
     relay,
   )
-  const connectionsByAddress = new Map<string, number>()
+  const iceGate = new IceGate({
+    ice: options.ice ?? NO_ICE,
+    ledger,
+    waitMs: options.iceWaitMs ?? DEFAULTS.iceWaitMs,
+    rate: options.iceRateLimit ?? DEFAULTS.iceRateLimit,
+    metrics,
+    logger,
+  })
   const serveStatic = createStaticHandler(staticDir)
   let startedAt = Date.now()
   let heartbeat: NodeJS.Timeout | undefined
@@ -111,11 +126,11 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
   }
 
   /** Why `req` may not open a connection now, or undefined when it may. */
-  function refusal(req: IncomingMessage, key: string): RefusalReason | undefined {
+  function refusal(req: IncomingMessage, account: AddressAccount): RefusalReason | undefined {
     if (closing !== undefined) return 'shutdown'
     if (allowedOrigins !== undefined && !allowedOrigins.has(req.headers.origin ?? '')) return 'origin_not_allowed'
     if (hub.connectionCount >= maxConnections) return 'server_full'
-    if ((connectionsByAddress.get(key) ?? 0) >= maxConnectionsPerAddress) return 'address_full'
+    if (!account.mayConnect()) return 'address_full'
     return undefined
   }
 
@@ -128,9 +143,10 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
 
   function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const address = resolveAddress(req)
-    const key = addressKey(address)
-    const refused = refusal(req, key)
+    const account = ledger.account(addressKey(address), address)
+    const refused = refusal(req, account)
     if (refused !== undefined) {
+      ledger.forget(account)
       metrics.refused(refused)
       const fields = { address, origin: req.headers.origin, reason: refused, status: REFUSALS[refused].status }
       if (refused === 'shutdown') logger.debug(fields, 'refusing connection')
@@ -143,12 +159,8 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
       metrics.accepted()
       // NOTE: ws completes the upgrade synchronously (no verifyClient), so no handshake is ever
       // in flight between the check above and this count.
-      connectionsByAddress.set(key, (connectionsByAddress.get(key) ?? 0) + 1)
-      hub.attach(ws, address, () => {
-        const count = (connectionsByAddress.get(key) ?? 1) - 1
-        if (count === 0) connectionsByAddress.delete(key)
-        else connectionsByAddress.set(key, count)
-      })
+      ledger.opened(account)
+      hub.attach(ws, address, account, () => ledger.closed(account))
     })
   }
 
@@ -175,6 +187,15 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     )
   }
 
+  function serveIceServers(req: IncomingMessage, res: ServerResponse): void {
+    const address = resolveAddress(req)
+    void iceGate.answer(addressKey(address), address).then(({ status, headers, body }) => {
+      // NOTE: no-store: TURN credentials expire, and neither a cache nor the service worker may
+      // hand out stale ones. The client may have gone while the answer waited.
+      if (!res.destroyed) res.writeHead(status, { ...headers, 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end(JSON.stringify(body))
+    })
+  }
+
   function onRequest(req: IncomingMessage, res: ServerResponse): void {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value)
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -184,12 +205,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     const pathname = (req.url ?? '/').split('?', 1)[0]
     if (pathname === '/healthz') return healthz(res)
     if (pathname === '/metrics') return serveMetrics(res)
-    if (pathname === '/ice-servers') {
-      // NOTE: no-store: TURN credentials expire, and neither a cache nor the service worker may
-      // hand out stale ones.
-      res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end(JSON.stringify(issueIceServers(ice)))
-      return
-    }
+    if (pathname === '/ice-servers') return serveIceServers(req, res)
     if (pathname === '/signaling') {
       res.writeHead(426, { Upgrade: 'websocket', 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end('WebSocket endpoint')
       return

@@ -32,8 +32,24 @@ export interface SignalingServerOptions {
   readonly maxTopics?: number
   /** Open connections on this instance; the handshake of one more is refused with 503. */
   readonly maxConnections?: number
-  /** Open connections from one client address (IPv6: one /64); one more is refused with 429. */
+  /**
+   * Open connections from one client address (IPv6: one /64); one more is refused with 429. The
+   * default fits a school of 300 behind one NAT with up to three tabs each.
+   */
   readonly maxConnectionsPerAddress?: number
+  /** Subscriptions (connection, topic) of one address; more are ignored (`address_topics`). */
+  readonly maxSubscriptionsPerAddress?: number
+  /** Frames of one address over all its connections; more are dropped (`address_rate_limited`). */
+  readonly addressRateLimit?: { readonly perSecond: number; readonly burst: number } | false
+  /**
+   * Addresses/subnets (proxy-addr syntax: `203.0.113.5`, `10.0.0.0/8`, `loopback`) exempt from the
+   * per-address and per-connection topic and rate limits: the operator's always-on peer.
+   */
+  readonly exemptAddresses?: readonly string[]
+  /** `/ice-servers` requests of one address; more get 429. */
+  readonly iceRateLimit?: { readonly perSecond: number; readonly burst: number } | false
+  /** How long `/ice-servers` waits for the asking address to be in a room before it answers without TURN. */
+  readonly iceWaitMs?: number
   /**
    * Frames one connection may send: `burst` at once, refilled at `perSecond`; one more closes it
    * with 1008. `false` disables the limit (tests, benchmarks). The default allows a newcomer in a
@@ -64,7 +80,12 @@ export const DEFAULTS = {
   maxTopicsPerConnection: 256,
   maxTopics: 100_000,
   maxConnections: 10_000,
-  maxConnectionsPerAddress: 128,
+  maxConnectionsPerAddress: 1000,
+  maxSubscriptionsPerAddress: 3000,
+  addressRateLimit: { perSecond: 2000, burst: 20_000 },
+  exemptAddresses: [] as readonly string[],
+  iceRateLimit: { perSecond: 2, burst: 600 },
+  iceWaitMs: 5000,
   rateLimit: { perSecond: 100, burst: 1000 },
   maxBufferedBytes: 4 * 1024 * 1024,
   trustProxy: 0,

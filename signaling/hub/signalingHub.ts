@@ -1,8 +1,10 @@
 import type { Logger } from 'pino'
 import { WebSocket, type RawData } from 'ws'
 import { CLOSE_POLICIES, type CloseReason, type PolicyCloseReason } from '../closeReasons.js'
+import type { AddressAccount } from '../limits/addressLedger.js'
 import type { SignalingMetrics } from '../observability/signalingMetrics.js'
 import { parseClientMessage, relayFrame, serializeData, type ClientMessage, type PongMessage } from '../protocol.js'
+import { rawDataBytes, rawDataText } from './rawData.js'
 import { TokenBucket } from './tokenBucket.js'
 import { TopicRegistry } from './topicRegistry.js'
 
@@ -30,6 +32,8 @@ interface Connection {
   readonly id: number
   readonly socket: WebSocket
   readonly address: string
+  /** Its address's budget, shared with the address's other connections. */
+  readonly account: AddressAccount
   readonly bucket: TokenBucket | undefined
   /** Answered the last heartbeat ping. */
   alive: boolean
@@ -41,20 +45,10 @@ const PONG_FRAME = Buffer.from(JSON.stringify({ type: 'pong' } satisfies PongMes
 /** ws options for a text frame given as bytes. */
 const TEXT = { binary: false } as const
 
-function frameBytes(data: RawData): number {
-  if (Array.isArray(data)) return data.reduce((sum, chunk) => sum + chunk.length, 0)
-  return data instanceof ArrayBuffer ? data.byteLength : data.length
-}
-
-function frameText(data: RawData): string {
-  if (Buffer.isBuffer(data)) return data.toString('utf8')
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8')
-  return Buffer.from(data).toString('utf8')
-}
-
 /**
  * The signaling core of one instance: open connections, who is subscribed to what, fan-out, and
- * the limits that apply to one connection (topics, message rate, send queue).
+ * the limits that apply to one connection (topics, message rate, send queue) and to one address
+ * (`AddressLedger`; an exempt address skips both kinds).
  *
  * It is responsible for relaying without reading payloads, and for ending exactly the connection
  * that broke a limit, with its close code, leaving every other one untouched. It never sends to a
@@ -97,14 +91,15 @@ export class SignalingHub {
     return this.registry.topics()
   }
 
-  /** Takes over an accepted socket; `onClosed` runs once, when it has closed. */
-  attach(socket: WebSocket, address: string, onClosed: () => void): void {
+  /** Takes over an accepted socket of `account`; `onClosed` runs once, when it has closed. */
+  attach(socket: WebSocket, address: string, account: AddressAccount, onClosed: () => void): void {
     const { rateLimit } = this.limits
     const connection: Connection = {
       id: this.nextId++,
       socket,
       address,
-      bucket: rateLimit === false ? undefined : new TokenBucket(rateLimit.perSecond, rateLimit.burst),
+      account,
+      bucket: rateLimit === false || account.exempt ? undefined : new TokenBucket(rateLimit.perSecond, rateLimit.burst),
       alive: true,
       closeReason: undefined,
     }
@@ -128,7 +123,7 @@ export class SignalingHub {
       // NOTE: a close the server decided on was counted when it decided (see `close`).
       if (!(reason in CLOSE_POLICIES)) this.metrics.closed(reason)
       this.connections.delete(connection)
-      this.registry.unsubscribeAll(connection)
+      this.leaveAll(connection)
       this.logger.debug({ conn: connection.id, reason, code }, 'connection closed')
       onClosed()
       if (this.connections.size === 0) for (const resolve of this.emptyWaiters.splice(0)) resolve()
@@ -178,7 +173,7 @@ export class SignalingHub {
     connection.closeReason = reason
     // NOTE: leaves its topics now, not when the handshake ends: it receives nothing more, and
     // neither `clients` nor the topic limits should count it meanwhile.
-    this.registry.unsubscribeAll(connection)
+    this.leaveAll(connection)
     this.metrics.closed(reason)
     const { code, reason: text } = CLOSE_POLICIES[reason]
     const fields = { conn: connection.id, address: connection.address, reason, code }
@@ -190,16 +185,22 @@ export class SignalingHub {
   private onFrame(connection: Connection, data: RawData, isBinary: boolean): void {
     // NOTE: ws still emits frames that arrive while the closing handshake runs; they are ignored.
     if (connection.closeReason !== undefined) return
-    this.metrics.received(frameBytes(data))
+    this.metrics.received(rawDataBytes(data))
     if (connection.bucket !== undefined && !connection.bucket.take()) {
       this.close(connection, 'rate_limited')
+      return
+    }
+    const frame = connection.account.takeFrame()
+    if (frame !== 'ok') {
+      this.metrics.dropped('address_rate_limited')
+      if (frame === 'first_dropped') this.logger.info({ conn: connection.id, address: connection.address, reason: 'address_rate_limited' }, 'dropping frames')
       return
     }
     if (isBinary) {
       this.metrics.dropped('binary')
       return
     }
-    const message = parseClientMessage(frameText(data))
+    const message = parseClientMessage(rawDataText(data))
     if (message === null) {
       this.metrics.dropped('invalid')
       return
@@ -213,7 +214,7 @@ export class SignalingHub {
         this.subscribe(connection, message.topics)
         return
       case 'unsubscribe':
-        for (const topic of message.topics) this.registry.unsubscribe(topic, connection)
+        for (const topic of message.topics) if (this.registry.unsubscribe(topic, connection)) connection.account.subscribed(-1)
         this.logger.debug({ conn: connection.id, topics: message.topics }, 'unsubscribed')
         return
       case 'publish': {
@@ -239,18 +240,31 @@ export class SignalingHub {
   private subscribe(connection: Connection, topics: readonly string[]): void {
     let tooMany = 0
     let full = 0
+    let addressFull = 0
+    const { account } = connection
     for (const topic of topics) {
       if (this.registry.has(topic, connection)) continue
-      if (this.registry.topicCountOf(connection) >= this.limits.maxTopicsPerConnection) tooMany++
+      if (!account.exempt && this.registry.topicCountOf(connection) >= this.limits.maxTopicsPerConnection) tooMany++
       else if (!this.registry.hasTopic(topic) && this.registry.size >= this.limits.maxTopics) full++
-      else this.registry.subscribe(topic, connection)
+      else if (!account.maySubscribe()) addressFull++
+      else {
+        this.registry.subscribe(topic, connection)
+        account.subscribed(1)
+      }
     }
     this.logger.debug({ conn: connection.id, topics }, 'subscribed')
-    for (const [reason, count] of [['too_many_topics', tooMany], ['topics_full', full]] as const) {
+    for (const [reason, count] of [['too_many_topics', tooMany], ['topics_full', full], ['address_topics', addressFull]] as const) {
       if (count === 0) continue
       this.metrics.subscriptionRefused(reason, count)
       this.logger.info({ conn: connection.id, address: connection.address, reason, ignored: count }, 'ignoring subscriptions')
     }
+  }
+
+  /** Leaves every topic, and gives the subscriptions back to the address's budget. */
+  private leaveAll(connection: Connection): void {
+    const count = this.registry.topicCountOf(connection)
+    this.registry.unsubscribeAll(connection)
+    connection.account.subscribed(-count)
   }
 
   private fanOut(topic: string, dataJson: string, source: 'local' | 'redis'): void {

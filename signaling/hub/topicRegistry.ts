@@ -46,10 +46,10 @@ export class TopicRegistry<S> {
     if (opened) this.events.opened?.(topic)
   }
 
-  /** Removes `subscriber` from `topic`, deleting the topic when it becomes empty. */
-  unsubscribe(topic: string, subscriber: S): void {
+  /** Removes `subscriber` from `topic`, deleting the topic when it becomes empty; false: was not in it. */
+  unsubscribe(topic: string, subscriber: S): boolean {
     const subscribers = this.subscribersByTopic.get(topic)
-    if (subscribers === undefined || !subscribers.delete(subscriber)) return
+    if (subscribers === undefined || !subscribers.delete(subscriber)) return false
     this.subscriptionCount--
     const topics = this.topicsBySubscriber.get(subscriber)
     topics?.delete(topic)
@@ -58,6 +58,7 @@ export class TopicRegistry<S> {
       this.subscribersByTopic.delete(topic)
       this.events.closed?.(topic)
     }
+    return true
   }
 
   /** Removes `subscriber` from every topic it is in. */

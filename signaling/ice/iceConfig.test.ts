@@ -17,7 +17,7 @@ function configError(env: Record<string, string>): ConfigError {
 describe('readIceConfig', () => {
   it('configures no ICE server when nothing is set, so no third party is involved', () => {
     expect(readIceConfig({})).toEqual(NO_ICE)
-    expect(issueIceServers(readIceConfig({ STUN_URLS: ' ', TURN_URLS: '' }))).toEqual({ iceServers: [], expiresAt: null })
+    expect(issueIceServers(readIceConfig({ STUN_URLS: ' ', TURN_URLS: '' }), 'a')).toEqual({ iceServers: [], expiresAt: null })
   })
 
   it('reads STUN and TURN URLs with a shared secret', () => {
@@ -71,27 +71,33 @@ describe('issueIceServers', () => {
   it('issues TURN REST API credentials that coturn use-auth-secret accepts: expiry:id, base64 HMAC-SHA1', () => {
     const config = readIceConfig({ STUN_URLS: 'stun:203.0.113.5:3478', TURN_URLS: 'turn:203.0.113.5:3478', TURN_SECRET: 'north', TURN_TTL_SECONDS: '3600' })
     const now = Date.UTC(2026, 0, 1)
-    const issued = issueIceServers(config, now, 'abc')
-    const username = `${now / 1000 + 3600}:abc`
+    const issued = issueIceServers(config, '198.51.100.7', now)
+    const username = issued.iceServers[1]!.username!
+    // Valid for the lifetime plus the rest of the current quarter-lifetime window (here all of it).
+    expect(username).toMatch(new RegExp(`^${now / 1000 + 3600 + 900}:[\\w-]{16}$`))
     expect(issued).toEqual({
       iceServers: [
         { urls: ['stun:203.0.113.5:3478'] },
         { urls: ['turn:203.0.113.5:3478'], username, credential: createHmac('sha1', 'north').update(username).digest('base64') },
       ],
-      expiresAt: now + 3600 * 1000,
+      expiresAt: (now / 1000 + 4500) * 1000,
     })
-    // A known vector (computed independently with `openssl dgst -sha1 -hmac north -binary | base64`).
-    expect(issued.iceServers[1]!.credential).toBe('D8wthRrBCU0dj9YSonFB5YtuaxM=')
     expect(JSON.stringify(issued)).not.toContain('north')
+    expect(JSON.stringify(issued)).not.toContain('198.51.100.7')
   })
 
-  it('gives every request its own username', () => {
+  it('gives one address one username per window, and another address or window another', () => {
     const config = readIceConfig({ TURN_URLS: 'turn:203.0.113.5', TURN_SECRET: 'x' })
-    expect(issueIceServers(config).iceServers[0]!.username).not.toBe(issueIceServers(config).iceServers[0]!.username)
+    const now = Date.UTC(2026, 0, 1, 8)
+    const name = (holder: string, at: number) => issueIceServers(config, holder, at).iceServers[0]!.username
+    expect(name('198.51.100.7', now)).toBe(name('198.51.100.7', now + 899_000))
+    expect(name('198.51.100.7', now)).not.toBe(name('198.51.100.8', now))
+    expect(name('198.51.100.7', now)).not.toBe(name('198.51.100.7', now + 900_000))
+    expect(DEFAULT_TURN_TTL_SECONDS).toBe(3600)
   })
 
   it('hands out fixed credentials as they are, with nothing expiring', () => {
     const config = readIceConfig({ TURN_URLS: 'turns:turn.example.com:5349', TURN_USERNAME: 'team', TURN_CREDENTIAL: 'pw' })
-    expect(issueIceServers(config)).toEqual({ iceServers: [{ urls: ['turns:turn.example.com:5349'], username: 'team', credential: 'pw' }], expiresAt: null })
+    expect(issueIceServers(config, 'a')).toEqual({ iceServers: [{ urls: ['turns:turn.example.com:5349'], username: 'team', credential: 'pw' }], expiresAt: null })
   })
 })

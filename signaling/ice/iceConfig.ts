@@ -19,7 +19,11 @@ export interface IceConfig {
   readonly turn: TurnAuth | undefined
 }
 
-export const DEFAULT_TURN_TTL_SECONDS = 86_400
+/**
+ * One hour: a credential copied off a page stops working soon; the app renews it before it
+ * expires (src/network/iceServers.ts, at 80 % of its remaining life).
+ */
+export const DEFAULT_TURN_TTL_SECONDS = 3_600
 /** Nothing configured: the browsers use host candidates only (a LAN, or one public address). */
 export const NO_ICE: IceConfig = { stunUrls: [], turnUrls: [], turn: undefined }
 

@@ -26,6 +26,16 @@ export function createClientAddressResolver(trust: TrustProxy): (req: IncomingMe
 }
 
 /**
+ * Compiles a list of addresses/subnets (proxy-addr syntax: `203.0.113.5`, `10.0.0.0/8`,
+ * `loopback`, `uniquelocal`) into a test of one address. Throws a TypeError on an invalid entry.
+ */
+export function createAddressMatcher(list: readonly string[]): (address: string) => boolean {
+  if (list.length === 0) return () => false
+  const matches = proxyAddr.compile([...list])
+  return (address) => ipaddr.isValid(address) && matches(address, 0)
+}
+
+/**
  * The key the per-address connection limit counts under: an IPv4 address as it is (IPv4-mapped
  * IPv6 included), an IPv6 address by its /64 prefix — one subscriber usually holds a whole /64,
  * so counting single IPv6 addresses would limit nothing.

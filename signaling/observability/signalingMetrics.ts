@@ -2,10 +2,12 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import {
   CLOSE_REASONS,
   DROP_REASONS,
+  ICE_OUTCOMES,
   REFUSAL_REASONS,
   SUBSCRIPTION_REFUSALS,
   type CloseReason,
   type DropReason,
+  type IceOutcome,
   type RefusalReason,
   type SubscriptionRefusal,
 } from '../closeReasons.js'
@@ -40,6 +42,8 @@ export interface MetricTallies {
   readonly subscriptionsRefused: Readonly<Record<SubscriptionRefusal, number>>
   /** Frames ignored, by reason. */
   readonly dropped: Readonly<Record<DropReason, number>>
+  /** `GET /ice-servers` answers, by outcome. */
+  readonly ice: Readonly<Record<IceOutcome, number>>
 }
 
 const PREFIX = 'meshpad_signaling_'
@@ -80,6 +84,7 @@ export class SignalingMetrics {
   private readonly closes = zeroes(CLOSE_REASONS)
   private readonly subscriptionRefusals = zeroes(SUBSCRIPTION_REFUSALS)
   private readonly drops = zeroes(DROP_REASONS)
+  private readonly iceOutcomes = zeroes(ICE_OUTCOMES)
 
   private readonly acceptedTotal: Counter
   private readonly receivedTotal: Counter
@@ -94,6 +99,7 @@ export class SignalingMetrics {
   private readonly subscriptionsRefusedTotal: Counter<'reason'>
   private readonly redisPublishedTotal: Counter
   private readonly redisReceivedTotal: Counter
+  private readonly iceRequestsTotal: Counter<'outcome'>
 
   constructor(sources: MetricSources, instanceId: string) {
     const registers = [this.own]
@@ -118,11 +124,13 @@ export class SignalingMetrics {
     this.subscriptionsRefusedTotal = new Counter({ name: `${PREFIX}subscriptions_refused_total`, help: 'Subscriptions ignored by a topic limit, by reason.', labelNames: ['reason'], registers })
     this.redisPublishedTotal = new Counter({ name: `${PREFIX}redis_published_total`, help: 'Publishes forwarded to other instances through Redis.', registers })
     this.redisReceivedTotal = new Counter({ name: `${PREFIX}redis_received_total`, help: 'Publishes received from other instances through Redis.', registers })
+    this.iceRequestsTotal = new Counter({ name: `${PREFIX}ice_requests_total`, help: 'GET /ice-servers answers, by outcome (issued TURN credentials, or why not).', labelNames: ['outcome'], registers })
     // NOTE: every reason is reported from the start (as 0), so a rate() over it has a baseline.
     for (const reason of REFUSAL_REASONS) this.refusedTotal.inc({ reason }, 0)
     for (const reason of CLOSE_REASONS) this.closesTotal.inc({ reason }, 0)
     for (const reason of SUBSCRIPTION_REFUSALS) this.subscriptionsRefusedTotal.inc({ reason }, 0)
     for (const reason of DROP_REASONS) this.droppedTotal.inc({ reason }, 0)
+    for (const outcome of ICE_OUTCOMES) this.iceRequestsTotal.inc({ outcome }, 0)
     this.registry = Registry.merge([this.own, processMetrics()])
   }
 
@@ -170,6 +178,11 @@ export class SignalingMetrics {
     this.closesTotal.inc({ reason })
   }
 
+  iceAnswered(outcome: IceOutcome): void {
+    this.iceOutcomes[outcome]++
+    this.iceRequestsTotal.inc({ outcome })
+  }
+
   redisPublished(): void {
     this.counts.redisPublished++
     this.redisPublishedTotal.inc()
@@ -187,6 +200,7 @@ export class SignalingMetrics {
       closed: { ...this.closes },
       subscriptionsRefused: { ...this.subscriptionRefusals },
       dropped: { ...this.drops },
+      ice: { ...this.iceOutcomes },
     }
   }
 }

@@ -2,6 +2,7 @@ import * as Y from 'yjs'
 import { fromBase64, toBase64, toHexString } from 'lib0/buffer'
 import { digest } from 'lib0/hash/sha256'
 import { docMetaMap, docText, readDocMeta, SCHEMA_VERSION } from './docMeta'
+import { importUpdate } from './importUpdate'
 
 /** The `format` of a Meshpad document file. */
 export const DOCUMENT_FILE_FORMAT = 'meshpad-document'
@@ -48,11 +49,15 @@ export class DocumentFileError extends Error {
 export const IMPORT_ORIGIN = 'meshpad/import'
 
 /**
- * Merges a checked file into an open document (a CRDT merge: nothing on either side is lost; what
- * both already share is not added twice). Peers receive it like any edit.
+ * Merges a checked file into an open document: it adds what the file has that `doc` lacks and
+ * never deletes what `doc` already holds (see {@link importUpdate}: only the file's own new items
+ * that the file deleted are deleted). What both already share is not added twice. Peers receive
+ * it like any edit. Returns how many deleted characters/items of the file were not deleted here.
  */
-export function mergeImportedDocument(doc: Y.Doc, imported: ImportedDocument): void {
-  Y.applyUpdate(doc, imported.update, IMPORT_ORIGIN)
+export function mergeImportedDocument(doc: Y.Doc, imported: ImportedDocument): { withheldDeletions: number } {
+  const { update, withheldDeletions } = importUpdate(doc, imported.update)
+  Y.applyUpdate(doc, update, IMPORT_ORIGIN)
+  return { withheldDeletions }
 }
 
 /** The shared types a version 1 document holds (see docMeta.ts). */

@@ -129,9 +129,11 @@ export function DocumentsDialog({ open, session, library, title, language, onClo
   }
   const importByMerging = (imported: ImportedDocument): void => {
     if (session === null) return
-    mergeImportedDocument(session.doc, imported)
+    const { withheldDeletions } = mergeImportedDocument(session.doc, imported)
     setPending(null)
-    setMessage({ kind: 'done', text: `Merged “${displayTitle(imported.title)}” into this document.` })
+    // NOTE: a merge never deletes text this document already had (see importUpdate.ts); say so.
+    const kept = withheldDeletions > 0 ? ' Text the file had deleted but this document still had was kept.' : ''
+    setMessage({ kind: 'done', text: `Merged “${displayTitle(imported.title)}” into this document.${kept}` })
   }
 
   const confirmDelete = (): void => {

@@ -1,0 +1,71 @@
+import { chmod, chown, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { PeerProcess, waitUntil } from './testing/PeerProcess'
+
+// NOTE: links to a port nothing listens on: the peer keeps the rooms and retries signaling; what
+// is tested here is which rooms it keeps and what it says.
+const LINK = (secret: string) => `http://127.0.0.1:9/#${secret}`
+/** Another user than this process's (the tests run as root here; nobody is 65534). */
+const OTHER_UID = 65534
+
+let dir: string
+let peer: PeerProcess | undefined
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'meshpad-peer-edges-'))
+})
+afterEach(async () => {
+  await peer?.stop()
+  peer = undefined
+  await rm(dir, { recursive: true, force: true })
+})
+
+describe('the always-on peer at its edges', () => {
+  it('keeps its rooms and refuses, counts and rate-limits a rooms file made readable by others or given to another user between start and reload', async () => {
+    const rooms = join(dir, 'rooms')
+    await writeFile(rooms, `${LINK('first-secret')}\n`, { mode: 0o600 })
+    peer = await PeerProcess.start(['--data', join(dir, 'data'), '--rooms', rooms])
+    expect(await peer.rooms()).toBe(1)
+
+    await writeFile(rooms, `${LINK('first-secret')}\n${LINK('second-secret')}\n`)
+    await chmod(rooms, 0o644)
+    peer.child.kill('SIGHUP')
+    await waitUntil(async () => (await peer!.metric('meshpad_peer_rooms_file_refused_total{reason="mode"}')) === 1, () => peer!.stdout)
+    expect(peer.stdout).toContain('accessible by others (mode 0644)')
+
+    await chmod(rooms, 0o600)
+    await chown(rooms, OTHER_UID, OTHER_UID)
+    peer.child.kill('SIGHUP')
+    await waitUntil(async () => (await peer!.metric('meshpad_peer_rooms_file_refused_total{reason="owner"}')) === 1, () => peer!.stdout)
+    expect(peer.stdout).toContain(`owned by uid ${OTHER_UID}`)
+    expect(await peer.rooms()).toBe(1)
+
+    // A storm of reloads of the bad file: every one counted, at most 10 lines a minute logged.
+    // NOTE: one at a time: signals of one kind that arrive together are delivered once.
+    for (let i = 3; i <= 32; i++) {
+      peer.child.kill('SIGHUP')
+      await waitUntil(async () => (await peer!.metric('meshpad_peer_errors_total{kind="rooms_file"}')) === i, () => peer!.stdout)
+    }
+    expect(peer.stdout.split('\n').filter((line) => line.includes('rooms not re-read')).length).toBe(10)
+    expect(await peer.metric('meshpad_peer_log_lines_suppressed_total{kind="rooms_file"}')).toBe(22)
+
+    // Back to its owner: the reload goes through.
+    await chown(rooms, process.getuid!(), process.getgid!())
+    peer.child.kill('SIGHUP')
+    await waitUntil(async () => (await peer!.rooms()) === 2, () => peer!.stdout)
+    expect(peer.stdout).not.toContain('second-secret')
+  }, 60_000)
+
+  it('takes links from standard input, and warns about links given as arguments', async () => {
+    peer = await PeerProcess.start(['--data', join(dir, 'data'), '--stdin'], `# piped in\n${LINK('piped-one')}\n${LINK('piped-two')}\n`)
+    await waitUntil(async () => (await peer!.rooms()) === 2, () => peer!.stdout)
+    expect(peer.stderr).not.toContain('warning')
+    await peer.stop()
+
+    peer = await PeerProcess.start(['--data', join(dir, 'data'), LINK('in-argv')])
+    expect(await peer.rooms()).toBe(1)
+    expect(peer.stderr).toContain('warning: room links given as arguments are visible to every user of this machine')
+    expect(peer.stdout + peer.stderr).not.toContain('in-argv')
+  }, 60_000)
+})
