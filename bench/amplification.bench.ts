@@ -36,7 +36,7 @@ function victim(signed: boolean): Victim {
   awareness.setLocalStateField('user', { name: 'Writer', color: '#112233', colorLight: '#11223333' })
   const keys = signed ? roomSigning(parseRoomAccess(EDIT_LINK)) : null
   const sync = keys && new SignedDocSync({ doc, topic: 'amplification', verifyKey: keys.verifyKey, signingKey: keys.signingKey, signingSeed: keys.signingSeed, relayFrom: () => () => true, onChange: () => {} })
-  const layer = new MessageLayer({ doc, awareness, signed: sync, selfPeerId: () => 'writer', relayTargets: () => 'all', onChange: () => {} })
+  const layer = new MessageLayer({ doc, awareness, signed: sync, selfPeerId: () => 'writer', relayTargets: () => 'all', relayedPresence: () => false, onChange: () => {} })
   return { layer, destroy: () => (layer.destroy(), sync?.destroy(), awareness.destroy(), doc.destroy()) }
 }
 

@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test'
 import * as Y from 'yjs'
 import { expect, test } from './support/test.js'
-import { debugInfo, editorText, expectEditorToContain, openPeer, typeAtEnd, waitForWebrtcPeers } from './support/peer.js'
+import { debugInfo, editorText, openPeer, typeAtEnd, waitForWebrtcPeers } from './support/peer.js'
 import { captureDataChannels, sendRaw, varBytes, varUint } from './support/rawChannels.js'
 
 /** Heap a page may grow by under one attack (the issue's bound). */
@@ -19,6 +19,11 @@ async function identity(page: Page): Promise<Identity> {
     const user = session.awareness.getLocalState()?.user as { name: string }
     return { peerId: session.debug().peerId!, clientId: session.doc.clientID, name: user.name }
   })
+}
+
+/** Waits until the document ends with `text` (the document is one long line: the editor shows only part of it). */
+async function expectTextToEndWith(page: Page, text: string): Promise<void> {
+  await expect.poll(async () => (await editorText(page)).slice(-200), { timeout: 15_000 }).toContain(text)
 }
 
 async function usedHeap(page: Page): Promise<number> {
@@ -46,10 +51,10 @@ test("a reader who speaks raw bytes on its data channels cannot cut writers apar
   await b.goto(`${server.url}#${readFragment}`)
   for (const page of [a.page, b, c.page]) await waitForWebrtcPeers(page, 2)
   await typeAtEnd(a.page, 'Before.')
-  await expectEditorToContain(c.page, 'Before.')
-  await expect.poll(() => editorText(b)).toContain('Before.')
+  for (const page of [b, c.page]) await expectTextToEndWith(page, 'Before.')
   const [idA, idC] = [await identity(a.page), await identity(c.page)]
   const heapBefore = await usedHeap(a.page)
+  const droppedBefore = (await debugInfo(a.page)).dropped
 
   // An unsigned Yjs update (sync message type 0, kind 2) that would put text into the document.
   const scratch = new Y.Doc()
@@ -69,12 +74,11 @@ test("a reader who speaks raw bytes on its data channels cannot cut writers apar
   expect(await sendRaw(b, [[0x4d, 1, 0, 0]], 12_000)).toBe(2)
 
   // A read and dropped what it must not take; the text and the people stay as they were.
-  await expect.poll(async () => (await debugInfo(a.page)).dropped, { timeout: 20_000 }).toMatchObject({
-    'a message of no type this peer reads': 2,
-    'unsigned document traffic in a signed room': 1,
-    "a presence state claiming another link's peer id": 1,
-  })
-  for (const peer of [a.page, c.page]) expect(await editorText(peer)).not.toContain('UNSIGNED')
+  const droppedOf = async (why: string): Promise<number> => ((await debugInfo(a.page)).dropped[why] ?? 0) - (droppedBefore[why] ?? 0)
+  await expect.poll(() => droppedOf('a message of no type this peer reads'), { timeout: 20_000 }).toBe(2)
+  await expect.poll(() => droppedOf('unsigned document traffic in a signed room')).toBe(1)
+  await expect.poll(() => droppedOf("a presence state under another link's client id")).toBeGreaterThanOrEqual(1)
+  for (const peer of [a.page, c.page]) expect((await editorText(peer)).includes('UNSIGNED')).toBe(false)
   const peopleOfA = a.page.getByRole('complementary', { name: 'People in this document' })
   await expect(peopleOfA.getByText(idC.name, { exact: true })).toBeVisible()
   await expect(peopleOfA.getByText('Mallory', { exact: true })).toHaveCount(0)
@@ -86,11 +90,12 @@ test("a reader who speaks raw bytes on its data channels cannot cut writers apar
   // The reader leaves; the writers are still linked to each other and keep editing both ways.
   await attacker.close()
   await typeAtEnd(a.page, ' After, from A.')
-  await expectEditorToContain(c.page, 'After, from A.')
+  await expectTextToEndWith(c.page, 'After, from A.')
   await typeAtEnd(c.page, ' And from C.')
-  await expectEditorToContain(a.page, 'After, from A. And from C.')
+  await expectTextToEndWith(a.page, 'After, from A. And from C.')
   expect(Object.keys((await debugInfo(a.page)).paths)).toContain(idC.peerId)
-  expect((await debugInfo(a.page)).webrtcConnected).toBe(1)
+  // The reader's link goes down once ICE notices it left; C's stays.
+  await expect.poll(async () => (await debugInfo(a.page)).webrtcConnected, { timeout: 40_000 }).toBe(1)
   console.log(`heap growth of the writer under attack: ${(heapGrowth / 2 ** 20).toFixed(1)} MiB`)
   await a.context.close()
   await c.context.close()

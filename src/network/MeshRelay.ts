@@ -45,9 +45,10 @@ export interface MeshRelayOptions {
 }
 
 /**
- * Decides, for y-webrtc's `shouldRelay`, whether updates from peers are forwarded: not in a mesh
- * known to be full (an edit then costs n − 1 messages instead of n·(n − 1)), always otherwise, so
- * a peer that reaches another only through a third still gets everything.
+ * Decides (the rule of earlier releases, kept as the simulation's baseline) whether updates
+ * from peers are forwarded: not in a mesh known to be full (an edit then costs n − 1 messages
+ * instead of n·(n − 1)), always otherwise, so a peer that reaches another only through a third
+ * still gets everything.
  *
  * NOTE: skipping the relay is safe while every author's link to every peer works. A peer
  * publishes a lost link in its awareness before its next edit (the data channels are ordered), so

@@ -25,9 +25,10 @@ function hasTurn(servers: readonly RTCIceServer[]): boolean {
 export const SIGNALING_POLL_MS = 500
 
 /**
- * The room on the network: a y-webrtc provider (signaling, WebRTC mesh, BroadcastChannel between
- * tabs) and what Meshpad adds to it — honest link counts, the mesh relay, and the presence fields
- * that describe the mesh (`peerId`, `links`). It is the only place that reads y-webrtc's internals
+ * The room on the network: a y-webrtc provider (signaling, WebRTC connections, BroadcastChannel
+ * between tabs), the message layer that owns every byte on those connections (`MessageLayer`),
+ * and what Meshpad adds — honest link counts, the gossip tree, and the presence fields that
+ * describe the mesh (`peerId`, `links`). It is the only place that reads y-webrtc's internals
  * (`room.webrtcConns`, `bcConns`, `signalingConns`); it is responsible for every listener and
  * timer it starts and removes them in `destroy()`. It does not own the doc or the awareness.
  */
@@ -57,10 +58,11 @@ export class RoomNetwork {
     this.paths = new PeerPaths(() => this.conns(), this.refresh)
     this.paths.setTurnConfigured(hasTurn(this.rtcConfig.iceServers!))
     /**
-     * NOTE: y-webrtc forwards every update a peer sends to all other peers: n·(n − 1) messages per
-     * edit in a full mesh, about n·k past it. Each person's awareness carries the peer ids they
-     * reach directly (`links`); from them every peer derives the same broadcast tree, and updates
-     * go along it (see RoomGossip; in a full mesh the author sends to all and nobody forwards).
+     * NOTE: forwarding every update to every other peer costs n·(n − 1) messages per edit in a
+     * full mesh, about n·k past it. Each person's presence carries the peer ids they reach
+     * directly (`links`); from them every peer derives the same broadcast tree, and the message
+     * layer sends updates along it (see RoomGossip; in a full mesh the author sends to all and
+     * nobody forwards).
      */
     this.relay = new RoomGossip({
       doc: options.doc,
@@ -99,6 +101,7 @@ export class RoomNetwork {
       signed: this.signed?.sync ?? null,
       selfPeerId: () => this.peerId,
       relayTargets: this.relay.relayTargets,
+      relayedPresence: () => this.relay.relaysThroughTree,
       onChange: this.refresh,
       warn: (message) => console.warn(message),
     })

@@ -105,6 +105,11 @@ export class RoomGossip {
     }
   }
 
+  /** Whether updates travel along the tree now (the mesh is not known to be full). */
+  get relaysThroughTree(): boolean {
+    return this.tree.treeLinks.size > 0
+  }
+
   /** Re-derives the tree; call it whenever links or awareness states change. */
   refresh(): void {
     if (!this.destroyed) this.tree.refresh()

@@ -12,11 +12,11 @@ interface Peer {
   readonly layer: MessageLayer
 }
 
-function peer(name: string): Peer {
+function peer(name: string, relayed = false): Peer {
   const doc = new Y.Doc()
   const awareness = new Awareness(doc)
-  awareness.setLocalStateField('user', { name, color: '#112233', colorLight: '#11223333' })
-  const layer = new MessageLayer({ doc, awareness, signed: null, selfPeerId: () => name, relayTargets: () => 'all', onChange: () => {} })
+  awareness.setLocalState({ user: { name, color: '#112233', colorLight: '#11223333' }, peerId: name })
+  const layer = new MessageLayer({ doc, awareness, signed: null, selfPeerId: () => name, relayTargets: () => 'all', relayedPresence: () => relayed, onChange: () => {} })
   return { doc, awareness, layer }
 }
 
@@ -33,8 +33,8 @@ function presence(clientId: number, clock: number, state: unknown): Uint8Array {
 }
 
 const peers: Peer[] = []
-function make(name: string): Peer {
-  const made = peer(name)
+function make(name: string, relayed = false): Peer {
+  const made = peer(name, relayed)
   peers.push(made)
   return made
 }
@@ -117,6 +117,20 @@ describe('MessageLayer', () => {
     })
   })
 
+  it("past a full mesh takes a direct link's state relayed by a neighbour, if it still names that link, and keeps it bound", () => {
+    const [a, b, c] = [make('a', true), make('b'), make('c')]
+    const ab = linkLayers(a.layer, 'a', b.layer, 'b')
+    const ac = linkLayers(a.layer, 'a', c.layer, 'c')
+    flushAll([ab.xEnd, ab.yEnd, ac.xEnd, ac.yEnd])
+    const cId = c.doc.clientID
+    const user = { name: 'c, moved on', color: '#112233', colorLight: '#11223333' }
+    raw(ab.yEnd, presence(cId, 100, { user, peerId: 'c' }))
+    raw(ab.yEnd, presence(cId, 101, { user: { ...user, name: 'Mallory' }, peerId: 'b' }))
+    flushAll([ab.yEnd])
+    expect(a.awareness.getStates().get(cId)).toMatchObject({ user: { name: 'c, moved on' }, peerId: 'c' })
+    expect(a.layer.dropped.get("a presence state under another link's client id")).toBe(1)
+  })
+
   it('takes at most its budget of people from one link', () => {
     const [a, b] = [make('a'), make('b')]
     const { xEnd, yEnd } = linkLayers(a.layer, 'a', b.layer, 'b')
@@ -162,7 +176,7 @@ describe('MessageLayer', () => {
     const doc = new Y.Doc()
     const awareness = new Awareness(doc)
     const signed = { receive: vi.fn(() => true), addLink: vi.fn(), removeLink: vi.fn(), hello: vi.fn(), isSynced: () => false, signingOwn: false }
-    const layer = new MessageLayer({ doc, awareness, signed: signed as never, selfPeerId: () => 'a', relayTargets: () => 'all', onChange: () => {} })
+    const layer = new MessageLayer({ doc, awareness, signed: signed as never, selfPeerId: () => 'a', relayTargets: () => 'all', relayedPresence: () => false, onChange: () => {} })
     peers.push({ doc, awareness, layer })
     const b = make('b')
     const { yEnd } = linkLayers(layer, 'a', b.layer, 'b')

@@ -21,6 +21,8 @@ export interface MessageLayerOptions {
   readonly selfPeerId: () => string | null
   /** Where a document update (`clients` null) or a presence update from `from` (null: this browser) goes. */
   readonly relayTargets: (from: string | null, clients: number[] | null) => RelayTargets
+  /** Whether presence travels through neighbours now (see `PresenceGateOptions.relayed`). */
+  readonly relayedPresence: () => boolean
   /** A link's sync state changed, or it was closed for breaking a budget. */
   readonly onChange: () => void
   readonly warn?: (message: string) => void
@@ -69,6 +71,7 @@ export class MessageLayer {
       awareness: options.awareness,
       selfPeerId: options.selfPeerId,
       isLink: (peerId) => this.links.has(peerId),
+      relayed: options.relayedPresence,
       onDropped: (why) => this.count(why),
     })
     options.doc.on('update', this.handleDocUpdate)
@@ -152,11 +155,8 @@ export class MessageLayer {
         case MESSAGE.sync:
           if (this.options.signed) return this.count('unsigned document traffic in a signed room')
           return this.readSync(link, data)
-        case MESSAGE.awareness: {
-          const decoder = decoding.createDecoder(data)
-          decoding.readVarUint(decoder)
-          return this.presence.receive(link.id, decoding.readVarUint8Array(decoder))
-        }
+        case MESSAGE.awareness:
+          return this.presence.receive(link.id, decoding.readVarUint8Array(decoding.createDecoder(data.subarray(1))))
         case MESSAGE.queryAwareness:
           return link.presenceAnswer.request(null)
         case MESSAGE.signedSync:
@@ -164,8 +164,7 @@ export class MessageLayer {
           // NOTE: `state` and `snapshot` each cost a pass over the whole document: coalesced, within credit.
           if (data[1] === SIGNED_STATE) return link.stateAnswer.request(data)
           if (data[1] === SIGNED_SNAPSHOT) return link.snapshotAnswer.request(data)
-          this.options.signed.receive(link.id, data)
-          return
+          return void this.options.signed.receive(link.id, data)
         default:
           return this.count('a message of no type this peer reads')
       }

@@ -46,16 +46,21 @@ export interface PresenceGateOptions {
   readonly selfPeerId: () => string | null
   /** Whether `peerId` is one of this peer's direct links now. */
   readonly isLink: (peerId: string) => boolean
+  /**
+   * Whether presence travels through neighbours now (the mesh is not known to be full): a direct
+   * link's own updates may then arrive relayed, as it sends them to its tree neighbours only.
+   */
+  readonly relayed: () => boolean
   /** A state was dropped; `why` says which rule. */
   readonly onDropped: (why: string) => void
 }
 
 /**
  * Takes presence (awareness) updates from links, under the rules that keep one member from
- * speaking for another: a client id belongs to the link that introduced it, until that link
- * closes (a state relayed by a neighbour moves to the person's own link once that link speaks for
- * it); nobody speaks for this peer's own client id; a state whose `peerId` names another of this
- * peer's direct links is not taken from anyone but that link; one link introduces at most
+ * speaking for another: a client id whose state came from that person's own link (it names the
+ * link's peer id) belongs to that link until it closes; nobody speaks for this peer's own client
+ * id; a state whose `peerId` names another direct link that spoke for itself is not taken from
+ * anyone but that link; one link introduces at most
  * {@link MAX_PRESENCE_CLIENTS_PER_LINK} client ids, each state at most
  * {@link MAX_PRESENCE_STATE_BYTES}. What passes is applied with a {@link LinkOrigin}.
  * It holds no listeners; `release` forgets a link's client ids.
@@ -80,7 +85,7 @@ export class PresenceGate {
         continue
       }
       const owner = this.owner.get(entry.clientId)
-      if (owner?.link !== from) {
+      if (verdict.bind && owner?.link !== from) {
         if (owner !== undefined) this.forget(entry.clientId)
         this.owner.set(entry.clientId, { link: from, own: verdict.own })
         this.counts.set(from, (this.counts.get(from) ?? 0) + 1)
@@ -91,10 +96,11 @@ export class PresenceGate {
   }
 
   /** Why `entry` from `from` is refused, or whether it names `from` as its own peer id. */
-  private check(from: string, { clientId, json }: Entry): string | { own: boolean } {
+  private check(from: string, { clientId, json }: Entry): string | { own: boolean; bind: boolean } {
     if (clientId === this.options.awareness.clientID) return "a presence state under this peer's own id"
     if (json.length > MAX_PRESENCE_STATE_BYTES) return 'an oversized presence state'
     let own = false
+    let statePeerId: unknown
     if (json !== 'null') {
       let state: unknown
       try {
@@ -104,20 +110,37 @@ export class PresenceGate {
       }
       if (typeof state !== 'object' || state === null || Array.isArray(state)) return 'a malformed presence state'
       const peerId = (state as Record<string, unknown>).peerId
+      statePeerId = peerId
       if (peerId !== undefined) {
         if (typeof peerId !== 'string' || peerId === this.options.selfPeerId()) return "a presence state claiming this peer's id"
-        if (peerId !== from && this.options.isLink(peerId)) return "a presence state claiming another link's peer id"
+        if (peerId !== from && this.speaksForItself(peerId, clientId)) return "a presence state claiming another link's peer id"
         own = peerId === from
       }
     }
     const owner = this.owner.get(clientId)
+    // NOTE: relayed past a full mesh, a direct link's state is taken as long as it names that link;
+    // the binding stays with the link.
+    if (owner?.own === true && owner.link !== from && this.options.relayed() && statePeerId === owner.link) return { own: false, bind: false }
     if (owner !== undefined && owner.link !== from) {
-      // NOTE: a person's state relayed by a neighbour first moves to their own link once it speaks for itself.
-      const mayTake = !this.options.isLink(owner.link) || (own && !owner.own)
+      // NOTE: a state that came from the person's own link stays theirs; one relayed by a
+      // neighbour (a room past a full mesh, whose tree changes) moves to whoever relays it next,
+      // and to the person's own link once it speaks for itself.
+      const mayTake = !this.options.isLink(owner.link) || !owner.own
       if (!mayTake) return "a presence state under another link's client id"
     }
     if (owner?.link !== from && (this.counts.get(from) ?? 0) >= MAX_PRESENCE_CLIENTS_PER_LINK) return 'more presence states than a link may introduce'
-    return { own: owner?.link === from ? owner.own || own : own }
+    return { own: owner?.link === from ? owner.own || own : own, bind: true }
+  }
+
+  /**
+   * Whether direct link `peerId` sent its own presence under another client id than `clientId`.
+   * NOTE: past a full mesh a person's own presence goes to their tree neighbours only, so a
+   * direct link's state may arrive relayed; once it has spoken for itself, nobody else can.
+   */
+  private speaksForItself(peerId: string, clientId: number): boolean {
+    if (!this.options.isLink(peerId)) return false
+    for (const [id, owner] of this.owner) if (owner.own && owner.link === peerId && id !== clientId) return true
+    return false
   }
 
   private forget(clientId: number): void {

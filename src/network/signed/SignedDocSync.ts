@@ -62,8 +62,7 @@ export class SignedDocSync {
 
   constructor(private readonly options: SignedDocSyncOptions) {
     const { signingKey, topic, verifyKey, warn } = options
-    const seed = options.signingSeed ?? null
-    this.signer = signingKey && new UpdateSigner({ topic, privateKey: signingKey, seed, verifyKey, load: options.loadSigner, warn })
+    this.signer = signingKey && new UpdateSigner({ topic, privateKey: signingKey, seed: options.signingSeed ?? null, verifyKey, load: options.loadSigner, warn })
     const store = signingKey === null ? options.logStore : undefined
     this.log = new SignedLog(store ? { store, verify: (data) => verifyMessage(verifyKey, topic, data) } : null)
     options.doc.on('update', this.handleUpdate)

@@ -9,7 +9,7 @@ import { TreeRelay, type RelayTargets } from '../TreeRelay'
 
 /**
  * Which forwarding rule a simulated peer runs: stock y-webrtc (every update to every link, the
- * sender included), today's `MeshRelay` through the `shouldRelay` patch, or the `TreeRelay` with
+ * sender included), the `MeshRelay` of earlier releases (a baseline), or the `TreeRelay` with
  * `GossipRepair`.
  */
 export type RelayPolicy = 'flood' | 'mesh' | 'tree'
