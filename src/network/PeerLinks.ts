@@ -41,8 +41,8 @@ export interface PeerLinksHandlers {
 }
 
 /**
- * Follows each WebRTC connection of a room: whether it is up. It is responsible for every listener it adds to a connection and
- * removes them when the connection closes or on `destroy()`.
+ * Follows each WebRTC connection of a room: whether it is up. It is responsible for every
+ * listener it adds to a connection and removes them when the connection closes or on `destroy()`.
  *
  * NOTE: y-webrtc emits `peers` when a connection is created, not when its data channel opens;
  * simple-peer's own `connect`/`close`/`iceStateChange` tell when it is really up. y-webrtc creates

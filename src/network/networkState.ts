@@ -11,7 +11,7 @@ export interface NetworkState {
   readonly signaling: SignalingState
   /** Peers with an open WebRTC data channel. */
   readonly peers: number
-  /** Of those, the peers whose sync exchange completed (see `isSyncStep2`). */
+  /** Of those, the peers whose sync exchange completed (see `MessageLayer.isSynced`). */
   readonly syncedPeers: number
   /** Other tabs of this browser, synced over BroadcastChannel. */
   readonly tabs: number

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import { INITIAL_STATUS, type SessionStatus } from './sessionStatus'
-import { PEER_WAIT_MS, SHOW_WAIT_MS, whenWorthShowing } from './whenWorthShowing'
+import { NO_PATHS } from '../network/PeerPaths'
+import { CONNECTING_WAIT_MS, PEER_WAIT_MS, SHOW_WAIT_MS, whenWorthShowing } from './whenWorthShowing'
 
 /** A session's document and status as whenWorthShowing reads them, the status set by the test. */
 class FakeSession {
@@ -101,6 +102,23 @@ describe('whenWorthShowing', () => {
     await vi.advanceTimersByTimeAsync(SHOW_WAIT_MS)
     expect(shown).toHaveLength(1)
     expect(session.listeners.size).toBe(0)
+  })
+
+  it('waits longer while a peer is connecting, and shows once its copy is in or the longer wait is over', async () => {
+    const slow = firstVisit()
+    slow.session.set({ signaling: 'connected', paths: { ...NO_PATHS, connecting: 1 } })
+    await vi.advanceTimersByTimeAsync(SHOW_WAIT_MS + PEER_WAIT_MS)
+    expect(shown).toHaveLength(0)
+    slow.session.text.insert(0, 'the shared text')
+    await Promise.resolve()
+    expect(shown).toHaveLength(1)
+
+    const stuck = firstVisit()
+    stuck.session.set({ signaling: 'connected', paths: { ...NO_PATHS, connecting: 1 } })
+    await vi.advanceTimersByTimeAsync(CONNECTING_WAIT_MS - 1)
+    expect(shown).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(shown).toHaveLength(2)
   })
 
   it("shows when the document's text arrives, after the transaction", async () => {

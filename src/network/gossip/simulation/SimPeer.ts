@@ -3,7 +3,7 @@ import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import * as syncProtocol from 'y-protocols/sync'
 import { MeshRelay } from '../../MeshRelay'
-import { WEBRTC_MESSAGE_SYNC } from '../../syncMessage'
+import { MESSAGE } from '../../messages/wireMessages'
 import { GossipRepair } from '../GossipRepair'
 import { TreeRelay, type RelayTargets } from '../TreeRelay'
 
@@ -133,9 +133,9 @@ export class SimPeer {
   receive(from: string, bytes: Uint8Array, hops: number): void {
     if (this.links.get(from)?.up !== true) return
     const decoder = decoding.createDecoder(bytes)
-    if (decoding.readVarUint(decoder) !== WEBRTC_MESSAGE_SYNC) return
+    if (decoding.readVarUint(decoder) !== MESSAGE.sync) return
     const reply = encoding.createEncoder()
-    encoding.writeVarUint(reply, WEBRTC_MESSAGE_SYNC)
+    encoding.writeVarUint(reply, MESSAGE.sync)
     const type = syncProtocol.readSyncMessage(decoder, reply, this.doc, new FromPeer(from, hops))
     if (type === syncProtocol.messageYjsSyncStep1) this.sendTo(from, encoding.toUint8Array(reply), 1)
     else if (this.policy === 'tree') this.repair.afterUpdateFrom(from)
@@ -156,7 +156,7 @@ export class SimPeer {
     this.host.delivered(this, from?.hops ?? 0)
     const targets = this.targets(from?.peerId ?? null)
     const encoder = encoding.createEncoder()
-    encoding.writeVarUint(encoder, WEBRTC_MESSAGE_SYNC)
+    encoding.writeVarUint(encoder, MESSAGE.sync)
     syncProtocol.writeUpdate(encoder, update)
     const message = encoding.toUint8Array(encoder)
     for (const peer of targets === 'all' ? this.links.keys() : targets) {
@@ -173,7 +173,7 @@ export class SimPeer {
 
 function syncStep1(doc: Y.Doc): Uint8Array {
   const encoder = encoding.createEncoder()
-  encoding.writeVarUint(encoder, WEBRTC_MESSAGE_SYNC)
+  encoding.writeVarUint(encoder, MESSAGE.sync)
   syncProtocol.writeSyncStep1(encoder, doc)
   return encoding.toUint8Array(encoder)
 }
