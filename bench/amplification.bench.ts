@@ -106,7 +106,7 @@ for (const attack of ATTACKS) {
   summary[attack.name] = { attackerBytes, answeredBytes: answered, ratio, rssGrowthBytes: rssGrowth, dropped: Object.fromEntries(target.layer.dropped) }
   rows.push({
     figure: `bytes sent back per byte flooded: ${attack.name}`,
-    meshpad: `${ratio.toFixed(3)} (${attackerBytes} B in, ${answered} B out; RSS +${(rssGrowth / 2 ** 20).toFixed(1)} MiB)`,
+    meshpad: `${ratio.toFixed(3)} (${attackerBytes} B in, ${answered} B out; RSS ${rssGrowth < 0 ? '−' : '+'}${(Math.abs(rssGrowth) / 2 ** 20).toFixed(1)} MiB)`,
     anchor: 'stock y-webrtc: every request answered',
     target: '≤ 2',
   })
