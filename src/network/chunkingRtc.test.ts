@@ -128,7 +128,7 @@ describe('chunkChannel', () => {
     expect(b.violations.join()).toMatch(/malformed frames/)
   })
 
-  it('holds what arrives before the connection has an owner, and hands it over in order', () => {
+  it('holds what arrives before the connection has an owner, and hands it over in order', async () => {
     const pc = {}
     const channel = chunkChannel(new FakeChannel(), pc)
     const from = end([])
@@ -137,6 +137,7 @@ describe('chunkChannel', () => {
     from.channel.deliverTo(channel)
     const received: Uint8Array[] = []
     ownPeerConnection(pc, { receive: (data) => received.push(data), violation: () => {} })
+    await Promise.resolve()
     expect(received).toEqual([message(7), message(8)])
   })
 

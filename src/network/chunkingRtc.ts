@@ -58,7 +58,10 @@ const held = new WeakMap<object, Uint8Array[]>()
  */
 export function ownPeerConnection(pc: object, owner: ChannelOwner): { sender: ChannelSender; release: () => void } {
   owners.set(pc, owner)
-  for (const data of held.get(pc)?.splice(0) ?? []) owner.receive(data)
+  // NOTE: after the caller has finished taking the connection over.
+  queueMicrotask(() => {
+    for (const data of held.get(pc)?.splice(0) ?? []) if (owners.get(pc) === owner) owner.receive(data)
+  })
   const sender: ChannelSender = {
     send: (data) => {
       const channel = channels.get(pc)
