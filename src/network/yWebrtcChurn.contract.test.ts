@@ -53,6 +53,28 @@ describe('y-webrtc patch: churn', () => {
     expect([...provider.room!.webrtcConns.keys()]).toEqual(['newcomer'])
   })
 
+  it('replaces its own offering connection with an answering one when the peer offers at the same time (glare)', async () => {
+    const { ws } = await harness.start({ rateLimit: false })
+    const provider = await openProvider('churn-glare', ws, 30_000)
+    const other = await harness.connect(`${ws}/signaling`)
+    const to = provider.room!.peerId
+    type Conn = { glareToken?: number; replaced?: boolean; peer: { initiator: boolean } }
+    const conn = (): Conn | undefined => provider.room!.webrtcConns.get('glare-peer') as Conn | undefined
+    other.send({ type: 'publish', topic: 'churn-glare', data: { type: 'announce', from: 'glare-peer' } })
+    // The provider answers the announce with an offer of its own…
+    await waitFor(() => conn()?.glareToken !== undefined, 5000)
+    const offering = conn()!
+    // …while the peer's offer, with a later token (so it wins), is on its way.
+    const pc = new wrtc.RTCPeerConnection()
+    pc.createDataChannel('data')
+    const offer = await pc.createOffer()
+    other.send({ type: 'publish', topic: 'churn-glare', data: { type: 'signal', from: 'glare-peer', to, token: offering.glareToken! + 1, signal: { type: offer.type, sdp: offer.sdp } } })
+    await waitFor(() => conn() !== offering, 5000)
+    expect(conn()!.peer.initiator).toBe(false)
+    expect(offering.replaced).toBe(true)
+    pc.close()
+  })
+
   it('closes a connection that does not come up within connectTimeout, removes it, and announces again with a delay that doubles', async () => {
     const { ws } = await harness.start({ rateLimit: false })
     const provider = await openProvider('churn-timeout', ws, 300)
