@@ -80,7 +80,7 @@ export class AlwaysOnRoom {
     try {
       claim = await this.session.alwaysOn.claim(stored)
     } catch {
-      return // NOTE: no Ed25519 here: an unsigned claim would not be believed; the status says why not.
+      return // NOTE: no Ed25519 here: an unsigned claim would not be believed by anyone.
     }
     if (this.destroyed) return
     this.session.awareness.setLocalStateField(ALWAYS_ON_FIELD, claim)

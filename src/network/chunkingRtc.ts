@@ -52,9 +52,9 @@ const held = new WeakMap<object, Uint8Array[]>()
 
 /**
  * Makes `owner` the one reader of `pc`'s data channel (`pc`: one made by {@link chunkingRtc}), and
- * returns its sender. Nothing a peer sends reaches simple-peer or y-webrtc, and nothing they send
- * reaches the wire: the connection is theirs, the bytes on it are the owner's. Returns the
- * function that removes the owner.
+ * returns its sender and the function that removes the owner. Nothing a peer sends reaches
+ * simple-peer or y-webrtc, and nothing they send reaches the wire: the connection is theirs, the
+ * bytes on it are the owner's.
  */
 export function ownPeerConnection(pc: object, owner: ChannelOwner): { sender: ChannelSender; release: () => void } {
   owners.set(pc, owner)
