@@ -22,6 +22,11 @@ export interface PathSummary {
   readonly turnConfigured: boolean
 }
 
+/** Whether any of `servers` is a TURN server. */
+export function hasTurn(servers: readonly RTCIceServer[]): boolean {
+  return servers.some((server) => [server.urls].flat().some((url) => /^turns?:/.test(url)))
+}
+
 export const NO_PATHS: PathSummary = { direct: 0, relay: 0, connecting: 0, unreachable: 0, relayProblem: false, turnConfigured: false }
 
 interface Attempt {

@@ -4,8 +4,9 @@ import { MessageLayer, linkOf } from './messages/MessageLayer'
 import { RoomGossip } from './gossip/RoomGossip'
 import type { RelayTargets } from './gossip/TreeRelay'
 import { PeerLinks, isLinkUp, type WebrtcConn } from './PeerLinks'
+import { ServerRoomCount } from './ServerRoomCount'
 import type { PeerPathInfo } from './peerPath'
-import { NO_PATHS, PeerPaths } from './PeerPaths'
+import { hasTurn, NO_PATHS, PeerPaths } from './PeerPaths'
 import { deriveRoomEncryptionKey } from './roomEncryptionKey'
 import { markRoomReleasing, whenRoomReleased } from './roomRelease'
 import { signalingState, type SignalingConnState } from './signalingState'
@@ -16,10 +17,6 @@ export type { AnnouncedAhead, NetworkDebugInfo, NetworkState, RoomNetworkOptions
 
 /** A WebRTC connection not up within this long is closed, and its peer retried with backoff. */
 export const CONNECT_TIMEOUT_MS = 30_000
-
-function hasTurn(servers: readonly RTCIceServer[]): boolean {
-  return servers.some((server) => [server.urls].flat().some((url) => /^turns?:/.test(url)))
-}
 
 /** How often the signaling state is re-derived while no server is connected. */
 export const SIGNALING_POLL_MS = 500
@@ -39,6 +36,7 @@ export class RoomNetwork {
   private pollTimer: ReturnType<typeof setInterval> | null = null
   private firstPeerAt: number | null = null
   private publishedLinks: string | null = null
+  private serverCount: ServerRoomCount | null = null
   private destroyed = false
   private readonly links: PeerLinks
   private readonly relay: RoomGossip
@@ -71,7 +69,7 @@ export class RoomNetwork {
       senderOf: linkOf,
       resync: this.resync,
       announce: (links) => this.provider?.room?.announce(links),
-      signalingClients: () => this.provider?.room?.signalingClients,
+      signalingClients: () => this.serverCount?.value,
       maxConns: () => this.provider?.maxConns ?? 20,
     })
     options.awareness.on('change', this.refreshRelay)
@@ -144,6 +142,7 @@ export class RoomNetwork {
       peerId: options.announcedAhead?.peerId ?? null,
     })
     this.provider = provider
+    this.serverCount = new ServerRoomCount(options.topic, provider.signalingConns as never)
     provider.on('peers', this.handlePeers)
     provider.on('synced', this.refresh)
     for (const conn of provider.signalingConns) {
@@ -279,6 +278,7 @@ export class RoomNetwork {
     this.relay.destroy()
     this.layer.destroy()
     this.signed?.destroy()
+    this.serverCount?.destroy()
     this.options.announcedAhead?.release()
     const provider = this.provider
     if (provider === null) return
