@@ -1,8 +1,8 @@
+import * as encoding from 'lib0/encoding'
 import { Awareness } from 'y-protocols/awareness'
 import * as Y from 'yjs'
-import { chunkChannel } from '../src/network/chunkingRtc'
 import { MessageLayer } from '../src/network/messages/MessageLayer'
-import { MemoryChannel, sendRaw } from '../src/network/messages/testing/memoryLinks'
+import { memoryLink, sendRaw, type MemoryChannel } from '../src/network/messages/testing/memoryLinks'
 import { SignedDocSync } from '../src/network/signed/SignedDocSync'
 import { roomSigning } from '../src/room/roomSigning'
 import { parseRoomAccess } from '../src/room/roomAccess'
@@ -42,28 +42,22 @@ function victim(signed: boolean): Victim {
 
 /** A link from the attacker to `target`: the writer's end counts what it sends. */
 function attackerLink(target: Victim, id: string): { writerEnd: MemoryChannel; attackerEnd: MemoryChannel } {
-  const [writerPc, attackerPc] = [{}, {}]
-  const writerEnd = chunkChannel(new MemoryChannel(), writerPc)
-  const attackerEnd = chunkChannel(new MemoryChannel(), attackerPc)
-  writerEnd.other = attackerEnd
-  attackerEnd.other = writerEnd
-  const peer = { _pc: writerPc as RTCPeerConnection, on: () => peer, removeListener: () => peer, listenerCount: () => 0, send: () => {}, destroy: () => {} }
-  target.layer.attach(id, { connected: true, closed: false, peer })
+  const { xEnd: writerEnd, yEnd: attackerEnd, xConn } = memoryLink()
+  target.layer.attach(id, xConn)
   return { writerEnd, attackerEnd }
 }
 
+/** A presence update (type 1) introducing one new person, as any peer may encode it. */
 function presence(clientId: number): Uint8Array {
-  const json = new TextEncoder().encode(JSON.stringify({ user: { name: `fake ${clientId}`, color: '#ff0000', colorLight: '#ff000033' } }))
-  const inner = [1, ...varUint(clientId), 1, ...varUint(json.length), ...json]
-  return Uint8Array.from([1, ...varUint(inner.length), ...inner])
-}
-
-function varUint(value: number): number[] {
-  const out: number[] = []
-  for (let rest = value; ; rest = Math.floor(rest / 128)) {
-    if (rest <= 0x7f) return [...out, rest]
-    out.push(0x80 | (rest & 0x7f))
-  }
+  const inner = encoding.createEncoder()
+  encoding.writeVarUint(inner, 1)
+  encoding.writeVarUint(inner, clientId)
+  encoding.writeVarUint(inner, 1)
+  encoding.writeVarString(inner, JSON.stringify({ user: { name: `fake ${clientId}`, color: '#ff0000', colorLight: '#ff000033' } }))
+  const outer = encoding.createEncoder()
+  encoding.writeVarUint(outer, 1)
+  encoding.writeVarUint8Array(outer, encoding.toUint8Array(inner))
+  return encoding.toUint8Array(outer)
 }
 
 const ATTACKS: { name: string; signed: boolean; message: (i: number) => Uint8Array }[] = [

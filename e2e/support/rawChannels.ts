@@ -1,3 +1,4 @@
+import * as encoding from 'lib0/encoding'
 import type { Page } from '@playwright/test'
 
 /**
@@ -44,18 +45,15 @@ export async function sendRaw(page: Page, messages: readonly (readonly number[])
 
 /** lib0's variable-length unsigned integer, as y-protocols writes lengths and ids. */
 export function varUint(value: number): number[] {
-  const out: number[] = []
-  let rest = value
-  while (rest > 0x7f) {
-    out.push(0x80 | (rest & 0x7f))
-    rest = Math.floor(rest / 128)
-  }
-  out.push(rest)
-  return out
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, value)
+  return [...encoding.toUint8Array(encoder)]
 }
 
 /** lib0's length-prefixed UTF-8 string, or byte array. */
 export function varBytes(data: string | readonly number[]): number[] {
-  const bytes = typeof data === 'string' ? [...new TextEncoder().encode(data)] : [...data]
-  return [...varUint(bytes.length), ...bytes]
+  const encoder = encoding.createEncoder()
+  if (typeof data === 'string') encoding.writeVarString(encoder, data)
+  else encoding.writeVarUint8Array(encoder, Uint8Array.from(data))
+  return [...encoding.toUint8Array(encoder)]
 }

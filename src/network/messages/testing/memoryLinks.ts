@@ -31,7 +31,8 @@ export function sendRaw(channel: MemoryChannel, data: Uint8Array): void {
 /** A connection as y-webrtc hands it to the layer: up, with a simple-peer whose `destroy` is noted. */
 export type MemoryConn = WebrtcConn & { destroyed: boolean }
 
-function memoryConn(pc: object): MemoryConn {
+/** A connection as y-webrtc hands it over, over the channel of peer connection `pc`. */
+export function memoryConn(pc: object): MemoryConn {
   const peer = {
     _pc: pc as RTCPeerConnection,
     on: () => peer,
@@ -51,15 +52,20 @@ export function linkLayers(
   y: MessageLayer,
   yId: string,
 ): { xEnd: MemoryChannel; yEnd: MemoryChannel; xConn: MemoryConn; yConn: MemoryConn } {
+  const { xEnd, yEnd, xConn, yConn } = memoryLink()
+  x.attach(yId, xConn)
+  y.attach(xId, yConn)
+  return { xEnd, yEnd, xConn, yConn }
+}
+
+/** Two ends of a data channel in memory, each with the connection a message layer attaches. */
+export function memoryLink(): { xEnd: MemoryChannel; yEnd: MemoryChannel; xConn: MemoryConn; yConn: MemoryConn } {
   const [xPc, yPc] = [{}, {}]
   const xEnd = chunkChannel(new MemoryChannel(), xPc)
   const yEnd = chunkChannel(new MemoryChannel(), yPc)
   xEnd.other = yEnd
   yEnd.other = xEnd
-  const [xConn, yConn] = [memoryConn(xPc), memoryConn(yPc)]
-  x.attach(yId, xConn)
-  y.attach(xId, yConn)
-  return { xEnd, yEnd, xConn, yConn }
+  return { xEnd, yEnd, xConn: memoryConn(xPc), yConn: memoryConn(yPc) }
 }
 
 /** Delivers what is on the wire both ways until nothing moves (at most `rounds` times). */
