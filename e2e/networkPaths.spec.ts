@@ -111,8 +111,24 @@ test('UDP blocked altogether, TURN over TCP: connected through the relay', async
   await expectTextBothWays(pageA, pageB, 'From A. ', 'From B.')
 })
 
-test('two NATs, nothing configured: the page says the peer cannot be reached, and what would help, within 30 s', async ({ lab, launch }) => {
+test('two NATs, nothing configured: through the server’s relay (encrypted), and the page says so', async ({ lab, launch }) => {
   const server = await startLabMeshpad(lab)
+  const [a, b] = await Promise.all([launch('a'), launch('b')])
+  const pageA = await openPage(a, server.url)
+  const opening = Date.now()
+  const pageB = await openPage(b, pageA.url())
+  for (const page of [pageA, pageB]) {
+    await expect(page.getByTestId('person-path')).toHaveText('through the server (encrypted)', { timeout: 30_000 })
+    await expect(page.getByTestId('status-paths')).toContainText('1 through the server (encrypted)')
+    await expect(page.getByTestId('status-paths')).not.toContainText('Cannot reach')
+    expect((await page.evaluate(() => window.meshpad!.session.debug())).webrtcConnected).toBe(0)
+  }
+  console.log(`[figure] linked through the server's relay, two NATs, nothing configured: ${Date.now() - opening} ms after B began to open`)
+  await expectTextBothWays(pageA, pageB, 'From A. ', 'From B.')
+})
+
+test('two NATs, nothing configured, the server’s relay turned off: the page says the peer cannot be reached, and what would help, within 30 s', async ({ lab, launch }) => {
+  const server = await startLabMeshpad(lab, { SERVER_RELAY: 'off' })
   const [a, b] = await Promise.all([launch('a'), launch('b')])
   const pageA = await openPage(a, server.url)
   const pageB = await openPage(b, pageA.url())
@@ -124,14 +140,16 @@ test('two NATs, nothing configured: the page says the peer cannot be reached, an
     expect(Object.values(await page.evaluate(() => window.meshpad!.session.debug().paths)).map((info) => info.path)).toEqual(['failed'])
     expect((await page.evaluate(() => window.meshpad!.session.debug())).webrtcConnected).toBe(0)
   }
-  console.log(`[figure] unreachable shown, two NATs, nothing configured: ${Date.now() - opened} ms after B opened`)
+  console.log(`[figure] unreachable shown, two NATs, nothing configured, relay off: ${Date.now() - opened} ms after B opened`)
+  expect(await pageA.evaluate(() => window.meshpad!.session.debug().serverRelayRefused)).toBe('off')
 })
 
 test('wrong TURN credentials: a clear state, no crash, no retry storm', async ({ lab, launch }) => {
   lab.restrict('ra', 'server-only')
   lab.restrict('rb', 'server-only')
   await startLabCoturn(lab, SECRET)
-  const server = await startLabMeshpad(lab, { TURN_URLS: `turn:${PUBLIC.server}:${TURN_PORT}?transport=udp`, TURN_SECRET: 'not-the-secret' })
+  // The server's relay would reach the peer anyway: off, so that what TURN does shows.
+  const server = await startLabMeshpad(lab, { TURN_URLS: `turn:${PUBLIC.server}:${TURN_PORT}?transport=udp`, TURN_SECRET: 'not-the-secret', SERVER_RELAY: 'off' })
   const [a, b] = await Promise.all([launch('a'), launch('b')])
   const pageA = await openPage(a, server.url, countPeerConnections)
   const pageB = await openPage(b, pageA.url())

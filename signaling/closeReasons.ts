@@ -82,11 +82,14 @@ export const SUBSCRIPTION_REFUSALS: readonly SubscriptionRefusal[] = ['too_many_
  * the connection of a client that speaks a newer protocol; `redis_unavailable` — a publish not
  * forwarded to other instances because the Redis link is down or backed up (local subscribers
  * still receive it); `address_rate_limited` — the connection's address sent more frames than one
- * address may (over all its connections): dropped, the connection stays.
+ * address may (over all its connections): dropped, the connection stays; `relay_off`,
+ * `relay_not_subscribed`, `relay_rate_limited` — a relay frame not forwarded because the operator
+ * turned the relay off, its sender is not subscribed to its topic, or it is over the connection's or
+ * the instance's relay bytes per second (the sender is told: see `RelayRefusedMessage`).
  */
-export type DropReason = 'binary' | 'invalid' | 'redis_unavailable' | 'address_rate_limited'
+export type DropReason = 'binary' | 'invalid' | 'redis_unavailable' | 'address_rate_limited' | 'relay_off' | 'relay_not_subscribed' | 'relay_rate_limited'
 
-export const DROP_REASONS: readonly DropReason[] = ['binary', 'invalid', 'redis_unavailable', 'address_rate_limited']
+export const DROP_REASONS: readonly DropReason[] = ['binary', 'invalid', 'redis_unavailable', 'address_rate_limited', 'relay_off', 'relay_not_subscribed', 'relay_rate_limited']
 
 /**
  * How `GET /ice-servers` answered: `issued` — TURN credentials, to an address with a signaling

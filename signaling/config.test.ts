@@ -36,6 +36,7 @@ describe('readConfig', () => {
       iceWaitMs: 5000,
       rateLimit: { perSecond: 100, burst: 1000 },
       maxBufferedBytes: 4 * 1024 * 1024,
+      peerRelay: { connectionBytesPerSecond: 256 * 1024, instanceBytesPerSecond: 16 * 1024 * 1024 },
       allowedOrigins: undefined,
       trustProxy: 0,
       heartbeatMs: 30_000,
@@ -62,6 +63,9 @@ describe('readConfig', () => {
       RATE_LIMIT_PER_SECOND: '20',
       RATE_LIMIT_BURST: '200',
       MAX_BUFFERED_BYTES: '1048576',
+      SERVER_RELAY: 'on',
+      SERVER_RELAY_BYTES_PER_SECOND: '32768',
+      SERVER_RELAY_INSTANCE_BYTES_PER_SECOND: '4194304',
       ALLOWED_ORIGINS: 'https://meshpad.example.com, http://localhost:5173/',
       TRUST_PROXY: '1',
       MAX_SUBSCRIPTIONS_PER_ADDRESS: '40',
@@ -93,6 +97,7 @@ describe('readConfig', () => {
         iceRateLimit: { perSecond: 3, burst: 30 },
         iceWaitMs: 2000,
         maxBufferedBytes: 1048576,
+        peerRelay: { connectionBytesPerSecond: 32768, instanceBytesPerSecond: 4194304 },
         allowedOrigins: ['https://meshpad.example.com', 'http://localhost:5173'],
         trustProxy: 1,
         heartbeatMs: 10000,
@@ -103,6 +108,17 @@ describe('readConfig', () => {
       logLevel: 'debug',
       shutdownTimeoutMs: 3000,
     })
+  })
+
+  it('reads the relay of last resort: on by default, off, its budgets, and refuses anything else by name', () => {
+    expect(readConfig({}).server.peerRelay).toEqual({ connectionBytesPerSecond: 262_144, instanceBytesPerSecond: 16_777_216 })
+    expect(readConfig({ SERVER_RELAY: 'off' }).server.peerRelay).toBe(false)
+    expect(readConfig({ SERVER_RELAY: 'on', SERVER_RELAY_BYTES_PER_SECOND: '65536', SERVER_RELAY_INSTANCE_BYTES_PER_SECOND: '1048576' }).server.peerRelay).toEqual({
+      connectionBytesPerSecond: 65_536,
+      instanceBytesPerSecond: 1_048_576,
+    })
+    expect(configError({ SERVER_RELAY: 'yes' }).variable).toBe('SERVER_RELAY')
+    expect(configError({ SERVER_RELAY_BYTES_PER_SECOND: '10' }).variable).toBe('SERVER_RELAY_BYTES_PER_SECOND')
   })
 
   it('treats an empty variable as unset', () => {

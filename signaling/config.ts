@@ -123,6 +123,18 @@ function exemptAddresses(env: Env): readonly string[] {
   return list
 }
 
+/** `SERVER_RELAY` (`on`, the default, or `off`) and its budgets. */
+function peerRelay(env: Env): ServerConfig['server']['peerRelay'] {
+  const value = raw(env, 'SERVER_RELAY') ?? 'on'
+  if (value !== 'on' && value !== 'off') throw new ConfigError('SERVER_RELAY', `SERVER_RELAY must be on or off, got ${JSON.stringify(value)}`)
+  if (value === 'off') return false
+  const { peerRelay: defaults } = DEFAULTS
+  return {
+    connectionBytesPerSecond: integer(env, 'SERVER_RELAY_BYTES_PER_SECOND', defaults.connectionBytesPerSecond, 1024, 1024 * 1024 * 1024),
+    instanceBytesPerSecond: integer(env, 'SERVER_RELAY_INSTANCE_BYTES_PER_SECOND', defaults.instanceBytesPerSecond, 1024, 64 * 1024 * 1024 * 1024),
+  }
+}
+
 function channelPrefix(env: Env): string {
   const value = raw(env, 'REDIS_CHANNEL_PREFIX')
   if (value === undefined) return DEFAULTS.redisChannelPrefix
@@ -187,6 +199,7 @@ export function readConfig(env: Env): ServerConfig {
       },
       iceWaitMs: integer(env, 'ICE_WAIT_MS', DEFAULTS.iceWaitMs, 0, 60_000),
       maxBufferedBytes: integer(env, 'MAX_BUFFERED_BYTES', DEFAULTS.maxBufferedBytes, 64 * 1024, 1024 * 1024 * 1024),
+      peerRelay: peerRelay(env),
       allowedOrigins: allowedOrigins(env),
       trustProxy: trustProxy(env),
       heartbeatMs: integer(env, 'HEARTBEAT_MS', DEFAULTS.heartbeatMs, 100, 3_600_000),

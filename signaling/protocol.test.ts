@@ -77,14 +77,17 @@ describe('the protocol is y-webrtc’s', () => {
     unsubscribe: { topics: ['t'] },
     publish: { topic: 't', data: null },
     ping: {},
+    relay: { topic: 't', data: 'AA==' },
   }
+  /** Meshpad's own types, which stock y-webrtc neither sends nor reads (its client ignores them). */
+  const MESHPAD_ONLY = ['relay']
   // NOTE: the reference is the server y-webrtc ships (bin/server.js of the installed version).
   const stockServer = readFileSync(fileURLToPath(new URL('../node_modules/y-webrtc/bin/server.js', import.meta.url)), 'utf8')
   const stockTypes = [...stockServer.matchAll(/case '([a-z]+)':/g)].map((match) => match[1] as string)
 
-  it('accepts exactly the client message types y-webrtc’s own server handles', () => {
+  it('accepts exactly the client message types y-webrtc’s own server handles, and Meshpad’s relay', () => {
     expect(stockTypes.length).toBeGreaterThan(0)
-    expect([...stockTypes].sort()).toEqual(Object.keys(SMALLEST).sort())
+    expect([...stockTypes, ...MESHPAD_ONLY].sort()).toEqual(Object.keys(SMALLEST).sort())
     for (const type of stockTypes) {
       expect(parseClientMessage(JSON.stringify({ type, ...SMALLEST[type as ClientMessage['type']] }))).not.toBeNull()
     }

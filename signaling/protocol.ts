@@ -1,14 +1,17 @@
 /**
- * The signaling wire protocol: y-webrtc's, unchanged, so the stock y-webrtc client and the stock
- * y-webrtc server interoperate with ours (the README's "Configuration" section says so to users).
+ * The signaling wire protocol: y-webrtc's, so the stock y-webrtc client and the stock y-webrtc
+ * server interoperate with ours (the README's "Configuration" section says so to users), plus
+ * Meshpad's relay of last resort (`relay`, which stock clients neither send nor read).
  *
  * Every frame is one JSON object in a WebSocket text frame.
- * - Client → server: `subscribe`, `unsubscribe`, `publish`, `ping`.
- * - Server → client: `pong` (answer to `ping`), and `publish` relayed to every subscriber of its
- *   topic, the sender included, with `clients` (the topic's subscriber count on this instance) added.
+ * - Client → server: `subscribe`, `unsubscribe`, `publish`, `ping`, and Meshpad's `relay`.
+ * - Server → client: `pong` (answer to `ping`), `publish` relayed to every subscriber of its
+ *   topic, the sender included, with `clients` (the topic's subscriber count on this instance)
+ *   added, and `relay` / `relay-refused` (see {@link RelayMessage}).
  *
  * The wire carries no version (y-webrtc's protocol has none); `protocol.test.ts` pins the message
- * types to those y-webrtc's own server handles, so a y-webrtc upgrade that changes them fails there.
+ * types to those y-webrtc's own server handles (and `relay`), so a y-webrtc upgrade that changes
+ * them fails there.
  *
  * This module has no Node or DOM dependency, so the browser and the server share it.
  */
@@ -40,7 +43,34 @@ export interface PingMessage {
   readonly type: 'ping'
 }
 
-export type ClientMessage = SubscribeMessage | UnsubscribeMessage | PublishMessage | PingMessage
+/**
+ * Meshpad's relay of last resort (not y-webrtc's: its client ignores the type): `data`, ciphertext
+ * under the room key, for the topic's other subscribers, when no WebRTC path joins two peers. The
+ * sender must be subscribed to `topic`; the server forwards it to the topic's other subscribers
+ * (on every instance) within its byte budgets, or answers {@link RelayRefusedMessage}.
+ */
+export interface RelayMessage {
+  readonly type: 'relay'
+  readonly topic: string
+  readonly data: string
+}
+
+/** Longest `data` of a {@link RelayMessage}, in characters (base64 of a frame of at most 48 KiB). */
+export const MAX_RELAY_DATA_LENGTH = 64 * 1024
+
+/** Why the server did not forward a relay frame. */
+export type RelayRefusal = 'off' | 'not_subscribed' | 'rate_limited'
+
+export const RELAY_REFUSALS: readonly RelayRefusal[] = ['off', 'not_subscribed', 'rate_limited']
+
+/** The server's answer to a relay frame it did not forward (at most one a second per connection and reason). */
+export interface RelayRefusedMessage {
+  readonly type: 'relay-refused'
+  readonly topic: string
+  readonly reason: RelayRefusal
+}
+
+export type ClientMessage = SubscribeMessage | UnsubscribeMessage | PublishMessage | PingMessage | RelayMessage
 
 export interface PongMessage {
   readonly type: 'pong'
@@ -54,7 +84,7 @@ export interface RelayedPublishMessage extends PublishMessage {
   readonly clients: number
 }
 
-export type ServerMessage = PongMessage | RelayedPublishMessage
+export type ServerMessage = PongMessage | RelayedPublishMessage | RelayMessage | RelayRefusedMessage
 
 /** A topic is a non-empty string of at most {@link MAX_TOPIC_LENGTH} code units. */
 export function isValidTopic(topic: unknown): topic is string {
@@ -92,6 +122,10 @@ export function parseClientMessage(raw: string): ClientMessage | null {
       return isValidTopic(value.topic) && 'data' in value ? { type: 'publish', topic: value.topic, data: value.data } : null
     case 'ping':
       return { type: 'ping' }
+    case 'relay':
+      return isValidTopic(value.topic) && typeof value.data === 'string' && value.data.length > 0 && value.data.length <= MAX_RELAY_DATA_LENGTH
+        ? { type: 'relay', topic: value.topic, data: value.data }
+        : null
     default:
       return null
   }
@@ -117,4 +151,9 @@ export function serializeData(data: unknown): string | null {
  */
 export function relayFrame(topic: string, dataJson: string, clients: number): string {
   return `{"type":"publish","topic":${JSON.stringify(topic)},"data":${dataJson},"clients":${clients}}`
+}
+
+/** A relay frame as forwarded to the topic's other subscribers; `data` is forwarded as received. */
+export function peerRelayFrame(topic: string, data: string): string {
+  return JSON.stringify({ type: 'relay', topic, data } satisfies RelayMessage)
 }

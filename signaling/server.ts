@@ -82,6 +82,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
           logger,
           metrics,
           deliver: (topic, dataJson) => hub.deliver(topic, dataJson),
+          deliverRelay: (topic, data) => hub.deliverRelay(topic, data),
           localTopics: () => hub.topics(),
         })
   const hub: SignalingHub = new SignalingHub(
@@ -90,6 +91,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
       maxTopics: options.maxTopics ?? DEFAULTS.maxTopics,
       rateLimit: options.rateLimit ?? DEFAULTS.rateLimit,
       maxBufferedBytes: options.maxBufferedBytes ?? DEFAULTS.maxBufferedBytes,
+      peerRelay: options.peerRelay ?? DEFAULTS.peerRelay,
     },
     metrics,
     logger,

@@ -58,6 +58,11 @@ export interface SignalingServerOptions {
   readonly rateLimit?: { readonly perSecond: number; readonly burst: number } | false
   /** A receiver with more than this many bytes queued for sending is closed with 1008. */
   readonly maxBufferedBytes?: number
+  /**
+   * The relay of last resort (`RelayMessage`): bytes per second one connection may send through
+   * it and the instance forwards in all; `false` turns it off (clients are told, and say so).
+   */
+  readonly peerRelay?: { readonly connectionBytesPerSecond: number; readonly instanceBytesPerSecond: number } | false
   /** Origins (`https://host[:port]`) allowed to connect; others are refused with 403. Default: any. */
   readonly allowedOrigins?: readonly string[]
   /** Which `X-Forwarded-For` hops to believe for the client address (see `clientAddress.ts`). */
@@ -88,6 +93,7 @@ export const DEFAULTS = {
   iceWaitMs: 5000,
   rateLimit: { perSecond: 100, burst: 1000 },
   maxBufferedBytes: 4 * 1024 * 1024,
+  peerRelay: { connectionBytesPerSecond: 256 * 1024, instanceBytesPerSecond: 16 * 1024 * 1024 },
   trustProxy: 0,
   heartbeatMs: 30_000,
   closeTimeoutMs: 2000,

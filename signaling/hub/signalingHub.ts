@@ -3,7 +3,17 @@ import { WebSocket, type RawData } from 'ws'
 import { CLOSE_POLICIES, type CloseReason, type PolicyCloseReason } from '../closeReasons.js'
 import type { AddressAccount } from '../limits/addressLedger.js'
 import type { SignalingMetrics } from '../observability/signalingMetrics.js'
-import { parseClientMessage, relayFrame, serializeData, type ClientMessage, type PongMessage } from '../protocol.js'
+import {
+  parseClientMessage,
+  peerRelayFrame,
+  relayFrame,
+  serializeData,
+  type ClientMessage,
+  type PongMessage,
+  type RelayMessage,
+  type RelayRefusal,
+  type RelayRefusedMessage,
+} from '../protocol.js'
 import { rawDataBytes, rawDataText } from './rawData.js'
 import { TokenBucket } from './tokenBucket.js'
 import { TopicRegistry } from './topicRegistry.js'
@@ -14,7 +24,19 @@ export interface HubLimits {
   readonly maxTopics: number
   readonly rateLimit: { readonly perSecond: number; readonly burst: number } | false
   readonly maxBufferedBytes: number
+  /** The relay of last resort's budgets, in bytes of `data` per second; false: turned off. */
+  readonly peerRelay: PeerRelayLimits | false
 }
+
+export interface PeerRelayLimits {
+  /** What one connection may send through the relay (its burst: four seconds' worth). */
+  readonly connectionBytesPerSecond: number
+  /** What the whole instance forwards for its clients (its burst: one second's worth). */
+  readonly instanceBytesPerSecond: number
+}
+
+/** Relay refusals told to a sender, at most one per reason within this long. */
+const REFUSAL_NOTICE_MS = 1000
 
 /**
  * Where publishes go beyond this instance (the Redis relay). The hub tells it which topics have
@@ -25,6 +47,8 @@ export interface TopicRelay {
   topicOpened(topic: string): void
   topicClosed(topic: string): void
   publish(topic: string, dataJson: string): void
+  /** A relay frame for the topic's subscribers on other instances (see `RelayMessage`). */
+  relay(topic: string, data: string): void
 }
 
 interface Connection {
@@ -35,6 +59,10 @@ interface Connection {
   /** Its address's budget, shared with the address's other connections. */
   readonly account: AddressAccount
   readonly bucket: TokenBucket | undefined
+  /** Relay bytes it may still send (undefined: exempt, or the relay is off). */
+  readonly relayBucket: TokenBucket | undefined
+  /** When it was last told of each relay refusal. */
+  readonly refusalNoticeAt: Map<RelayRefusal, number>
   /** Answered the last heartbeat ping. */
   alive: boolean
   /** Set once the server decided to end the connection (or ws did); frames after it are ignored. */
@@ -60,6 +88,7 @@ export class SignalingHub {
   private readonly connections = new Set<Connection>()
   private readonly registry: TopicRegistry<Connection>
   private readonly emptyWaiters: (() => void)[] = []
+  private readonly relayBucket: TokenBucket | undefined
   private nextId = 1
 
   constructor(
@@ -69,6 +98,8 @@ export class SignalingHub {
     private readonly relay?: TopicRelay,
   ) {
     this.registry = new TopicRegistry({ opened: (topic) => relay?.topicOpened(topic), closed: (topic) => relay?.topicClosed(topic) })
+    const { peerRelay } = limits
+    this.relayBucket = peerRelay === false ? undefined : new TokenBucket(peerRelay.instanceBytesPerSecond, peerRelay.instanceBytesPerSecond)
   }
 
   /** Open connections. */
@@ -93,13 +124,16 @@ export class SignalingHub {
 
   /** Takes over an accepted socket of `account`; `onClosed` runs once, when it has closed. */
   attach(socket: WebSocket, address: string, account: AddressAccount, onClosed: () => void): void {
-    const { rateLimit } = this.limits
+    const { rateLimit, peerRelay } = this.limits
     const connection: Connection = {
       id: this.nextId++,
       socket,
       address,
       account,
       bucket: rateLimit === false || account.exempt ? undefined : new TokenBucket(rateLimit.perSecond, rateLimit.burst),
+      relayBucket:
+        peerRelay === false || account.exempt ? undefined : new TokenBucket(peerRelay.connectionBytesPerSecond, 4 * peerRelay.connectionBytesPerSecond),
+      refusalNoticeAt: new Map(),
       alive: true,
       closeReason: undefined,
     }
@@ -133,6 +167,12 @@ export class SignalingHub {
   /** Fans out a publish that arrived from another instance to the local subscribers of `topic`. */
   deliver(topic: string, dataJson: string): void {
     this.fanOut(topic, dataJson, 'redis')
+  }
+
+  /** Forwards a relay frame that arrived from another instance to the local subscribers of `topic`. */
+  deliverRelay(topic: string, data: string): void {
+    if (this.limits.peerRelay === false) return
+    this.forward(topic, data, undefined)
   }
 
   /**
@@ -230,7 +270,53 @@ export class SignalingHub {
       case 'ping':
         if (this.send(connection, PONG_FRAME)) this.metrics.sent(1, PONG_FRAME.length)
         return
+      case 'relay':
+        this.relayFrom(connection, message)
+        return
     }
+  }
+
+  /**
+   * A relay frame: forwarded to the topic's other subscribers, here and on other instances, if the
+   * relay is on, the sender is subscribed to the topic, and the connection's and the instance's
+   * byte budgets allow; otherwise dropped, counted, and the sender told why.
+   */
+  private relayFrom(connection: Connection, message: RelayMessage): void {
+    const refusal = this.relayRefusal(connection, message)
+    if (refusal !== null) {
+      this.metrics.dropped(`relay_${refusal}`)
+      this.tellRefused(connection, message.topic, refusal)
+      return
+    }
+    this.metrics.relayed(message.data.length)
+    this.forward(message.topic, message.data, connection)
+    this.relay?.relay(message.topic, message.data)
+  }
+
+  private relayRefusal(connection: Connection, { topic, data }: RelayMessage): RelayRefusal | null {
+    if (this.limits.peerRelay === false) return 'off'
+    if (!this.registry.has(topic, connection)) return 'not_subscribed'
+    if (connection.relayBucket !== undefined && !connection.relayBucket.take(data.length)) return 'rate_limited'
+    if (!connection.account.exempt && this.relayBucket !== undefined && !this.relayBucket.take(data.length)) return 'rate_limited'
+    return null
+  }
+
+  private tellRefused(connection: Connection, topic: string, reason: RelayRefusal): void {
+    const now = performance.now()
+    if (now - (connection.refusalNoticeAt.get(reason) ?? -Infinity) < REFUSAL_NOTICE_MS) return
+    connection.refusalNoticeAt.set(reason, now)
+    const frame = Buffer.from(JSON.stringify({ type: 'relay-refused', topic, reason } satisfies RelayRefusedMessage))
+    if (this.send(connection, frame)) this.metrics.sent(1, frame.length)
+  }
+
+  /** Sends a relay frame to the local subscribers of `topic` but its sender. */
+  private forward(topic: string, data: string, sender: Connection | undefined): void {
+    const receivers = this.registry.subscribersOf(topic)
+    if (receivers.size === 0) return
+    const frame = Buffer.from(peerRelayFrame(topic, data))
+    let sent = 0
+    for (const receiver of receivers) if (receiver !== sender && this.send(receiver, frame)) sent++
+    this.metrics.sent(sent, frame.length)
   }
 
   /**

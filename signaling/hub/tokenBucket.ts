@@ -15,13 +15,13 @@ export class TokenBucket {
     this.last = now()
   }
 
-  /** Takes one token; returns false (and takes nothing) when the bucket is empty. */
-  take(): boolean {
+  /** Takes `count` tokens; returns false (and takes nothing) when the bucket holds fewer. */
+  take(count = 1): boolean {
     const now = this.now()
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.perSecond)
     this.last = now
-    if (this.tokens < 1) return false
-    this.tokens -= 1
+    if (this.tokens < count) return false
+    this.tokens -= count
     return true
   }
 }

@@ -34,6 +34,8 @@ export interface MetricTallies {
   /** Messages published to Redis / received from other instances through Redis. */
   readonly redisPublished: number
   readonly redisReceived: number
+  /** Bytes of relay frames accepted for forwarding. */
+  readonly relayedBytes: number
   /** Handshakes refused at the door, by reason. */
   readonly refused: Readonly<Record<RefusalReason, number>>
   /** Open connections closed, by reason. */
@@ -79,7 +81,7 @@ export class SignalingMetrics {
   /** What `GET /metrics` serves: this server's metrics plus the process's default metrics. */
   readonly registry: Registry
   private readonly own = new Registry()
-  private readonly counts = { accepted: 0, received: 0, sent: 0, published: 0, redisPublished: 0, redisReceived: 0 }
+  private readonly counts = { accepted: 0, received: 0, sent: 0, published: 0, redisPublished: 0, redisReceived: 0, relayedBytes: 0 }
   private readonly refusals = zeroes(REFUSAL_REASONS)
   private readonly closes = zeroes(CLOSE_REASONS)
   private readonly subscriptionRefusals = zeroes(SUBSCRIPTION_REFUSALS)
@@ -100,6 +102,7 @@ export class SignalingMetrics {
   private readonly redisPublishedTotal: Counter
   private readonly redisReceivedTotal: Counter
   private readonly iceRequestsTotal: Counter<'outcome'>
+  private readonly relayedBytes: Counter
 
   constructor(sources: MetricSources, instanceId: string) {
     const registers = [this.own]
@@ -124,6 +127,7 @@ export class SignalingMetrics {
     this.subscriptionsRefusedTotal = new Counter({ name: `${PREFIX}subscriptions_refused_total`, help: 'Subscriptions ignored by a topic limit, by reason.', labelNames: ['reason'], registers })
     this.redisPublishedTotal = new Counter({ name: `${PREFIX}redis_published_total`, help: 'Publishes forwarded to other instances through Redis.', registers })
     this.redisReceivedTotal = new Counter({ name: `${PREFIX}redis_received_total`, help: 'Publishes received from other instances through Redis.', registers })
+    this.relayedBytes = new Counter({ name: `${PREFIX}relay_bytes_total`, help: 'Bytes of relay frames (the relay of last resort) accepted from local clients for forwarding.', registers })
     this.iceRequestsTotal = new Counter({ name: `${PREFIX}ice_requests_total`, help: 'GET /ice-servers answers, by outcome (issued TURN credentials, or why not).', labelNames: ['outcome'], registers })
     // NOTE: every reason is reported from the start (as 0), so a rate() over it has a baseline.
     for (const reason of REFUSAL_REASONS) this.refusedTotal.inc({ reason }, 0)
@@ -181,6 +185,12 @@ export class SignalingMetrics {
   iceAnswered(outcome: IceOutcome): void {
     this.iceOutcomes[outcome]++
     this.iceRequestsTotal.inc({ outcome })
+  }
+
+  /** A relay frame of `bytes` accepted for forwarding. */
+  relayed(bytes: number): void {
+    this.counts.relayedBytes += bytes
+    this.relayedBytes.inc(bytes)
   }
 
   redisPublished(): void {

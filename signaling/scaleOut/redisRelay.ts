@@ -20,12 +20,27 @@ export interface RedisRelayOptions {
   readonly metrics: SignalingMetrics
   /** Fans a publish from another instance out to the local subscribers of `topic`. */
   readonly deliver: (topic: string, dataJson: string) => void
+  /** Fans a relay frame from another instance out to the local subscribers of `topic`. */
+  readonly deliverRelay: (topic: string, data: string) => void
   /** Topics with local subscribers now: subscribed again whenever the link comes (back) up. */
   readonly localTopics: () => Iterable<string>
   /** Called on every change of {@link RedisRelay.state}. */
   readonly onStateChange?: (state: RedisLinkState) => void
   /** Publishes sent to Redis and not yet acknowledged; beyond it, publishes are dropped. Default 10,000. */
   readonly maxPendingPublishes?: number
+}
+
+/** Marks a relay frame among a topic's publishes on Redis (publish data is JSON: it never starts so). */
+const RELAY_MARK = '~relay'
+const RELAY_MARK_SPACE = `${RELAY_MARK} `
+
+function parseRelayData(json: string): string | null {
+  try {
+    const data: unknown = JSON.parse(json)
+    return typeof data === 'string' ? data : null
+  } catch {
+    return null
+  }
 }
 
 /** SUBSCRIBE at most this many channels per command when resubscribing everything. */
@@ -138,6 +153,15 @@ export class RedisRelay implements TopicRelay {
     )
   }
 
+  /**
+   * A relay frame for other instances: `<instanceId>~relay <data>` on the topic's channel. An
+   * instance of an earlier release reads it as a publish whose data is not JSON text a client can
+   * decrypt; y-webrtc ignores it.
+   */
+  relay(topic: string, data: string): void {
+    this.publish(topic, `${RELAY_MARK} ${JSON.stringify(data)}`)
+  }
+
   /** Closes both connections (politely when Redis is up, within `timeoutMs`); idempotent. */
   close(timeoutMs = 1000): Promise<void> {
     this.closing ??= (async () => {
@@ -159,7 +183,14 @@ export class RedisRelay implements TopicRelay {
     if (space < 0 || message.slice(0, space) === instanceId) return
     this.options.metrics.redisReceived()
     // NOTE: Redis is trusted infrastructure: whoever can publish on it can reach clients anyway.
-    this.options.deliver(channel.slice(channelPrefix.length), message.slice(space + 1))
+    const topic = channel.slice(channelPrefix.length)
+    const body = message.slice(space + 1)
+    if (body.startsWith(RELAY_MARK_SPACE)) {
+      const data = parseRelayData(body.slice(RELAY_MARK_SPACE.length))
+      if (data !== null) this.options.deliverRelay(topic, data)
+      return
+    }
+    this.options.deliver(topic, body)
   }
 
   private scheduleFlush(): void {

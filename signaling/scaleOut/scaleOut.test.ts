@@ -97,6 +97,22 @@ describe('several instances on one Redis', () => {
     expect(one.signaling.stats()).toMatchObject({ redisPublished: 21, redisReceived: 21 })
   })
 
+  it('carry relay frames (the relay of last resort) to the topic’s other subscribers on every instance, in order, never as publishes', async () => {
+    const [one, two] = await twoInstances()
+    const [a1, a2, b1] = await Promise.all([harness.connect(one.ws), harness.connect(one.ws), harness.connect(two.ws)])
+    await Promise.all([a1, a2, b1].map((client) => client!.subscribe('room')))
+    await waitForSubscribedInstances('room', 2)
+
+    for (let i = 0; i < 10; i++) a1!.send({ type: 'relay', topic: 'room', data: `frame${i}` })
+    const frames = (client: TestClient): unknown[] => client.received.filter((m) => (m as { type?: string }).type === 'relay').map((m) => (m as { data: unknown }).data)
+    const expected = Array.from({ length: 10 }, (_, i) => `frame${i}`)
+    await waitFor(() => frames(b1!).length === 10 && frames(a2!).length === 10)
+    expect(frames(b1!)).toEqual(expected)
+    expect(frames(a2!)).toEqual(expected)
+    await a1!.expectNothingElse()
+    expect(dataReceived(b1!, 'room')).toEqual([])
+  })
+
   it('does not relay a topic to an instance without subscribers to it', async () => {
     const [one, two] = await twoInstances()
     const [a, b] = await Promise.all([harness.connect(one.ws), harness.connect(two.ws)])

@@ -57,7 +57,7 @@ function setup() {
   const conns = new Map<string, WebrtcConn>()
   let now = 0
   let changes = 0
-  const paths = new PeerPaths(() => conns, () => changes++, () => now)
+  const paths = new PeerPaths(() => conns, () => changes++, () => [], () => now)
   return {
     paths,
     conns,

@@ -13,6 +13,8 @@ export const FAILED_MEMORY_MS = 90_000
 export interface PathSummary {
   readonly direct: number
   readonly relay: number
+  /** Peers reached through the signaling server's relay of last resort (end-to-end encrypted). */
+  readonly server: number
   readonly connecting: number
   /** Peers in the room that no path reaches (they announced themselves; ICE found nothing). */
   readonly unreachable: number
@@ -27,7 +29,7 @@ export function hasTurn(servers: readonly RTCIceServer[]): boolean {
   return servers.some((server) => [server.urls].flat().some((url) => /^turns?:/.test(url)))
 }
 
-export const NO_PATHS: PathSummary = { direct: 0, relay: 0, connecting: 0, unreachable: 0, relayProblem: false, turnConfigured: false }
+export const NO_PATHS: PathSummary = { direct: 0, relay: 0, server: 0, connecting: 0, unreachable: 0, relayProblem: false, turnConfigured: false }
 
 interface Attempt {
   readonly since: number
@@ -54,6 +56,8 @@ export class PeerPaths {
   constructor(
     private readonly conns: () => ReadonlyMap<string, WebrtcConn>,
     private readonly onChange: () => void,
+    /** Peers reached through the server's relay of last resort (see `ServerRelay`). */
+    private readonly serverRelayed: () => readonly string[] = () => [],
     private readonly now: () => number = () => performance.now(),
   ) {}
 
@@ -120,9 +124,11 @@ export class PeerPaths {
       if (now - at > FAILED_MEMORY_MS) this.failedAt.delete(peerId)
       else next.set(peerId, { path: 'failed' })
     }
+    // A peer the relay of last resort reaches is reached, whatever WebRTC is still trying.
+    for (const peerId of this.serverRelayed()) if (next.get(peerId)?.path !== 'direct' && next.get(peerId)?.path !== 'relay') next.set(peerId, { path: 'server' })
     this.current = next
     this.publish()
-    this.schedule(conns.length > 0 || this.failedAt.size > 0)
+    this.schedule(conns.length > 0 || this.failedAt.size > 0 || this.serverRelayed().length > 0)
   }
 
   private follow(peerId: string, conn: WebrtcConn, now: number): Attempt {
@@ -164,6 +170,7 @@ export class PeerPaths {
     const next: PathSummary = {
       direct: count('direct'),
       relay: count('relay'),
+      server: count('server'),
       connecting: count('connecting'),
       unreachable: count('failed'),
       relayProblem: this.relayErrors > 0 && count('failed') > 0,

@@ -7,6 +7,8 @@ import { PeerLinks, isLinkUp, type WebrtcConn } from './PeerLinks'
 import { ServerRoomCount } from './ServerRoomCount'
 import type { PeerPathInfo } from './peerPath'
 import { hasTurn, NO_PATHS, PeerPaths } from './PeerPaths'
+import { LONELY_LINKS } from './gossip/membership'
+import { ServerRelay, type RelaySignalingConn } from './relay/ServerRelay'
 import { deriveRoomEncryptionKey } from './roomEncryptionKey'
 import { markRoomReleasing, whenRoomReleased } from './roomRelease'
 import { signalingState, type SignalingConnState } from './signalingState'
@@ -20,6 +22,12 @@ export const CONNECT_TIMEOUT_MS = 30_000
 
 /** How often the signaling state is re-derived while no server is connected. */
 export const SIGNALING_POLL_MS = 500
+
+/**
+ * How long someone in the room may stay unreached by any WebRTC path before this page looks for
+ * them through the server's relay of last resort (at once in a browser without WebRTC).
+ */
+export const RELAY_AFTER_MS = 6_000
 
 /**
  * The room on the network: a y-webrtc provider (signaling, WebRTC connections, BroadcastChannel
@@ -37,6 +45,9 @@ export class RoomNetwork {
   private firstPeerAt: number | null = null
   private publishedLinks: string | null = null
   private serverCount: ServerRoomCount | null = null
+  private serverRelay: ServerRelay | null = null
+  /** Since when someone in the room has been unreached (see {@link RELAY_AFTER_MS}), or null. */
+  private unreachedSince: number | null = null
   private destroyed = false
   private readonly links: PeerLinks
   private readonly relay: RoomGossip
@@ -53,7 +64,7 @@ export class RoomNetwork {
   constructor(private readonly options: RoomNetworkOptions) {
     this.links = new PeerLinks({ onChange: this.refresh, onPeerDown: (peerId) => options.onPeersDown([peerId]) })
     this.rtcConfig = { iceServers: [...(options.iceServers ?? [])] }
-    this.paths = new PeerPaths(() => this.conns(), this.refresh)
+    this.paths = new PeerPaths(() => this.conns(), this.refresh, () => this.layer.relayedPeers())
     this.paths.setTurnConfigured(hasTurn(this.rtcConfig.iceServers!))
     /**
      * NOTE: forwarding every update to every other peer costs n·(n − 1) messages per edit in a
@@ -134,7 +145,9 @@ export class RoomNetwork {
       peerOpts: { config: this.rtcConfig, wrtc: options.rtc ?? undefined },
       // NOTE: announces keep the overlay connected past a full mesh (see RoomGossip).
       acceptAnnounce: this.relay.acceptAnnounce,
-      ...(options.maxConns === undefined ? {} : { maxConns: options.maxConns }),
+      // Without WebRTC this page starts no connection and announces none (y-webrtc announces only
+      // below maxConns): the relay of last resort reaches its peers.
+      ...(options.rtc === null ? { maxConns: 0 } : options.maxConns === undefined ? {} : { maxConns: options.maxConns }),
       // NOTE: a connection not up by then is closed and its peer retried with backoff; see
       // patches/y-webrtc+10.3.0.patch.
       connectTimeout: CONNECT_TIMEOUT_MS,
@@ -143,6 +156,17 @@ export class RoomNetwork {
     })
     this.provider = provider
     this.serverCount = new ServerRoomCount(options.topic, provider.signalingConns as never)
+    this.serverRelay = new ServerRelay({
+      topic: options.topic,
+      key: provider.key,
+      signalingConns: provider.signalingConns as unknown as RelaySignalingConn[],
+      selfPeerId: () => this.peerId,
+      wanted: this.relayWanted,
+      accept: this.acceptRelay,
+      links: () => this.directLinks().length,
+      attach: (peerId, link) => this.layer.attachTransport(peerId, link, (owner) => link.transport(owner)),
+      onChange: this.refresh,
+    })
     provider.on('peers', this.handlePeers)
     provider.on('synced', this.refresh)
     for (const conn of provider.signalingConns) {
@@ -160,6 +184,45 @@ export class RoomNetwork {
     // signaling connection, the state changes at once, and `onChange` must not run while the
     // owner is still constructing this network (openSession reads `network.state` in it).
     queueMicrotask(this.refresh)
+  }
+
+  /** People on this server in the room that this page reaches by no path (the server's count). */
+  private unreached(): number {
+    const room = this.provider?.room
+    const count = this.serverCount?.value
+    if (!room || count === undefined) return 0
+    return count - 1 - room.bcConns.size - this.links.count(this.conns().values()) - this.layer.relayedPeers().length
+  }
+
+  /**
+   * Whether this page looks for peers through the server's relay: someone on the server is
+   * unreached (for {@link RELAY_AFTER_MS}, at once without WebRTC), in a room small enough for a
+   * full mesh or while this page is lonely (the gossip layer's rule for announces).
+   */
+  private readonly relayWanted = (): boolean => {
+    // Without WebRTC, and before the server has said how many are here, there may be someone.
+    if (this.options.rtc === null && this.serverCount?.value === undefined) return this.provider?.room !== null
+    if (this.unreached() <= 0) {
+      this.unreachedSince = null
+      return false
+    }
+    const now = performance.now()
+    this.unreachedSince ??= now
+    if (this.options.rtc !== null && now - this.unreachedSince < RELAY_AFTER_MS) return false
+    const roomSize = this.serverCount?.value ?? 0
+    return roomSize <= (this.provider?.maxConns ?? 20) + 1 || this.directLinks().length + this.layer.relayedPeers().length < LONELY_LINKS
+  }
+
+  /** Whether to take up a relay hello from `peerId`: never over a direct path that is up, or from a tab. */
+  private readonly acceptRelay = (peerId: string, links: number, answer: boolean): boolean => {
+    const room = this.provider?.room
+    if (!room || room.bcConns.has(peerId)) return false
+    const conn = this.conns().get(peerId)
+    if (conn !== undefined && isLinkUp(conn)) return false
+    if (answer || this.options.rtc === null) return true
+    const roomSize = this.serverCount?.value ?? 0
+    const maxConns = this.provider?.maxConns ?? 20
+    return roomSize <= maxConns + 1 || (links < LONELY_LINKS && Math.random() < (2 * LONELY_LINKS) / roomSize)
   }
 
   /**
@@ -192,7 +255,7 @@ export class RoomNetwork {
   private directLinks(): string[] {
     const room = this.provider?.room
     if (!room) return []
-    const links = [...room.bcConns]
+    const links = [...room.bcConns, ...this.layer.relayedPeers()]
     this.conns().forEach((conn, peerId) => {
       if (isLinkUp(conn)) links.push(peerId)
     })
@@ -222,8 +285,9 @@ export class RoomNetwork {
     if (this.destroyed || provider === null) return
     const signalingConns = provider.signalingConns as unknown as SignalingConnState[]
     if (signalingConns.some((conn) => conn.connected)) this.everConnected = true
-    const up = this.links.count(this.conns().values())
-    const synced = this.layer.syncedAmong(this.conns())
+    const relayed = this.layer.relayedPeers()
+    const up = this.links.count(this.conns().values()) + relayed.length
+    const synced = this.layer.syncedAmong(this.conns()) + relayed.filter((peerId) => this.layer.isSynced(peerId)).length
     if (up > 0 && this.firstPeerAt === null) this.firstPeerAt = performance.now()
     const signaling = signalingState(signalingConns, this.everConnected)
     this.publishLinks()
@@ -263,7 +327,10 @@ export class RoomNetwork {
       paths: Object.fromEntries(this.paths.all()),
       iceServers: (this.rtcConfig.iceServers ?? []).flatMap((server) => server.urls),
       dataChannelSends: dataChannelSends.messages,
-      dropped: Object.fromEntries(this.layer.dropped),
+      dropped: Object.fromEntries([...this.layer.dropped, ...(this.serverRelay?.dropped ?? [])]),
+      serverClients: this.serverCount?.value ?? null,
+      serverRelayed: this.layer.relayedPeers(),
+      serverRelayRefused: this.serverRelay?.refused ?? null,
     }
   }
 
@@ -279,6 +346,7 @@ export class RoomNetwork {
     this.layer.destroy()
     this.signed?.destroy()
     this.serverCount?.destroy()
+    this.serverRelay?.destroy()
     this.options.announcedAhead?.release()
     const provider = this.provider
     if (provider === null) return

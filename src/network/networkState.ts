@@ -9,7 +9,7 @@ import type { SignedRoomKeys } from './signed/SignedRoom'
 /** What the network part of a session's status says. */
 export interface NetworkState {
   readonly signaling: SignalingState
-  /** Peers with an open WebRTC data channel. */
+  /** Peers with an open WebRTC data channel, or a link through the server's relay. */
   readonly peers: number
   /** Of those, the peers whose sync exchange completed (see `MessageLayer.isSynced`). */
   readonly syncedPeers: number
@@ -92,4 +92,10 @@ export interface NetworkDebugInfo {
   readonly dataChannelSends: number
   /** What other peers sent that was not taken, and links closed for breaking a budget, by reason (see `MessageLayer`). */
   readonly dropped: Readonly<Record<string, number>>
+  /** The room's subscriber count on this page's signaling server, as it last said (see `ServerRoomCount`), or null. */
+  readonly serverClients: number | null
+  /** Peers reached through the server's relay of last resort now (see `ServerRelay`). */
+  readonly serverRelayed: readonly string[]
+  /** Why the server last refused to relay for this page (`off`: turned off by its operator), or null. */
+  readonly serverRelayRefused: string | null
 }

@@ -6,8 +6,10 @@
  * - `relay`: one side of the selected pair is a TURN relay candidate: the bytes (DTLS-encrypted)
  *   pass through the TURN server.
  * - `failed`: no candidate pair works (ICE failed, or nothing came up in time).
+ * - `server`: no WebRTC path; the signaling server's relay of last resort carries the messages,
+ *   end-to-end encrypted (see `ServerRelay`).
  */
-export type PeerPath = 'connecting' | 'direct' | 'relay' | 'failed'
+export type PeerPath = 'connecting' | 'direct' | 'relay' | 'failed' | 'server'
 
 /** A path with what it was read from (the candidate types of the selected pair, when there is one). */
 export interface PeerPathInfo {

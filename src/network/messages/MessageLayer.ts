@@ -1,7 +1,7 @@
 import * as decoding from 'lib0/decoding'
 import type { Awareness } from 'y-protocols/awareness'
 import * as Y from 'yjs'
-import { ownPeerConnection, type ChannelSender } from '../chunkingRtc'
+import { ownPeerConnection, type ChannelOwner, type ChannelSender } from '../chunkingRtc'
 import type { RelayTargets } from '../gossip/TreeRelay'
 import { isLinkUp, type WebrtcConn } from '../PeerLinks'
 import type { SignedDocSync } from '../signed/SignedDocSync'
@@ -28,9 +28,32 @@ export interface MessageLayerOptions {
   readonly warn?: (message: string) => void
 }
 
+/** How a link reaches its peer: a WebRTC data channel, or the server's relay of last resort. */
+export type LinkPath = 'webrtc' | 'server'
+
+/** What the message layer needs of a transport to one peer. */
+export interface LinkTransport {
+  readonly path: LinkPath
+  readonly sender: ChannelSender
+  /** Whether messages can be sent now. */
+  readonly up: boolean
+  /** Ends the transport (its peer may connect again, and starts from nothing). */
+  close(): void
+  /** Stops calling the owner; the transport itself stays as it is. */
+  release(): void
+}
+
+/** The transport's reader: every whole message, budget violations, and its coming up and going down. */
+export interface TransportOwner extends ChannelOwner {
+  up(): void
+  down(): void
+}
+
 interface Link {
   readonly id: string
-  readonly conn: WebrtcConn
+  /** The object the transport was made from (y-webrtc's connection, or a relay link): attached once. */
+  readonly source: object
+  readonly transport: LinkTransport
   readonly sender: ChannelSender
   /** v1: the peer's sync step 2 (everything it had that this copy lacked) arrived. */
   synced: boolean
@@ -83,19 +106,60 @@ export class MessageLayer {
     return this.counts
   }
 
-  /** Takes over `conn`, y-webrtc's connection to `peerId`; once per connection. */
+  /** Takes over `conn`, y-webrtc's connection to `peerId`; once per connection. It replaces any other link to `peerId`. */
   attach(peerId: string, conn: WebrtcConn): void {
     const pc = conn.peer._pc
-    if (this.destroyed || conn.closed || !pc || this.links.get(peerId)?.conn === conn) return
+    if (conn.closed || !pc) return
+    // A working link through the server's relay gives way only to a connection that is up: an
+    // attempt may fail, and its messages wait for their owner (see `ownPeerConnection`).
+    const current = this.links.get(peerId)?.transport
+    if (current?.path === 'server' && current.up && !conn.connected) {
+      const whenUp = (): void => {
+        conn.peer.removeListener('connect', whenUp)
+        this.attach(peerId, conn)
+      }
+      conn.peer.on('connect', whenUp)
+      return
+    }
+    this.attachTransport(peerId, conn, (owner) => {
+      const owned = ownPeerConnection(pc, owner)
+      conn.peer.on('connect', owner.up)
+      conn.peer.on('close', owner.down)
+      return {
+        path: 'webrtc',
+        sender: owned.sender,
+        get up() {
+          return conn.connected
+        },
+        close: () => conn.peer.destroy?.(),
+        release: () => {
+          owned.release()
+          conn.peer.removeListener('connect', owner.up)
+          conn.peer.removeListener('close', owner.down)
+        },
+      }
+    })
+  }
+
+  /**
+   * Takes over a transport to `peerId` made from `source` (once per source), replacing any other
+   * link to `peerId`: `open` makes the transport with this layer as its one reader.
+   */
+  attachTransport(peerId: string, source: object, open: (owner: TransportOwner) => LinkTransport): void {
+    if (this.destroyed || this.links.get(peerId)?.source === source) return
     this.links.get(peerId)?.detach()
     const { signed } = this.options
-    const owned = ownPeerConnection(pc, { receive: (data) => this.read(link, data), violation: (reason) => this.close(link, reason) })
-    const onConnect = (): void => this.start(link)
-    const onClose = (): void => link.detach()
+    const transport = open({
+      receive: (data) => this.read(link, data),
+      violation: (reason) => this.close(link, reason),
+      up: () => this.start(link),
+      down: () => link.detach(),
+    })
     const link: Link = {
       id: peerId,
-      conn,
-      sender: owned.sender,
+      source,
+      transport,
+      sender: transport.sender,
       synced: false,
       credit: new AnswerCredit(),
       stateAnswer: new CoalescedAnswer(ANSWER_INTERVAL_MS, (request) => (signed ? this.answerSigned(link, request) : this.answerState(link, request))),
@@ -104,12 +168,10 @@ export class MessageLayer {
       detach: () => {
         if (this.links.get(peerId) !== link) return
         this.links.delete(peerId)
-        owned.release()
+        transport.release()
         link.stateAnswer.destroy()
         link.snapshotAnswer.destroy()
         link.presenceAnswer.destroy()
-        conn.peer.removeListener('connect', onConnect)
-        conn.peer.removeListener('close', onClose)
         signed?.removeLink(peerId, send)
         this.presence.release(peerId)
         this.options.onChange()
@@ -118,9 +180,17 @@ export class MessageLayer {
     const send = (data: Uint8Array): void => this.send(link, data)
     this.links.set(peerId, link)
     signed?.addLink(peerId, send)
-    conn.peer.on('connect', onConnect)
-    conn.peer.on('close', onClose)
-    if (conn.connected) this.start(link)
+    if (transport.up) this.start(link)
+  }
+
+  /** The path of the link to `peerId`, if there is one. */
+  pathOf(peerId: string): LinkPath | undefined {
+    return this.links.get(peerId)?.transport.path
+  }
+
+  /** Peers linked through the server's relay whose link is up. */
+  relayedPeers(): string[] {
+    return [...this.links.values()].filter((link) => link.transport.path === 'server' && link.transport.up).map((link) => link.id)
   }
 
   /** A link came up: each side says what it has (its state vector) and who is here. */
@@ -246,7 +316,7 @@ export class MessageLayer {
     const targets = this.options.relayTargets(from, clients)
     let data: Uint8Array | null = null
     for (const link of this.links.values()) {
-      if (link.id === from || !link.conn.connected || (targets !== 'all' && !targets.has(link.id))) continue
+      if (link.id === from || !link.transport.up || (targets !== 'all' && !targets.has(link.id))) continue
       data ??= message()
       this.send(link, data)
     }
@@ -266,7 +336,7 @@ export class MessageLayer {
     this.count(`link closed: ${reason}`)
     this.options.warn?.(`[meshpad] closed the link to a peer: ${reason}`)
     link.detach()
-    link.conn.peer.destroy?.()
+    link.transport.close()
   }
 
   private count(why: string): void {
@@ -285,7 +355,7 @@ export class MessageLayer {
 
   /** Asks these direct peers (default: all) for what this copy lacks. */
   resync(peerIds?: readonly string[]): void {
-    for (const link of this.links.values()) if (link.conn.connected && (peerIds?.includes(link.id) ?? true)) this.hello(link)
+    for (const link of this.links.values()) if (link.transport.up && (peerIds?.includes(link.id) ?? true)) this.hello(link)
   }
 
   /** Idempotent: lets go of every link (y-webrtc closes the connections) and stops listening. */

@@ -7,6 +7,7 @@ export const PATH_WORDS: Readonly<Record<PeerPath, string>> = {
   direct: 'direct',
   relay: 'through a relay',
   failed: 'could not connect',
+  server: 'through the server (encrypted)',
 }
 
 const people = (n: number): string => (n === 1 ? '1 person' : `${n} people`)
@@ -18,7 +19,8 @@ const people = (n: number): string => (n === 1 ? '1 person' : `${n} people`)
 export function pathText(paths: PathSummary): string {
   const parts: string[] = []
   if (paths.relay > 0) parts.push(`${paths.relay} through a relay (TURN)`)
-  if (paths.relay > 0 && paths.direct > 0) parts.unshift(`${paths.direct} direct`)
+  if (paths.server > 0) parts.push(`${paths.server} through the server (encrypted)`)
+  if ((paths.relay > 0 || paths.server > 0) && paths.direct > 0) parts.unshift(`${paths.direct} direct`)
   if (paths.connecting > 0) parts.push(`connecting to ${paths.connecting}…`)
   if (paths.unreachable > 0) {
     const help = paths.relayProblem
