@@ -127,6 +127,29 @@ test('two NATs, nothing configured: through the server’s relay (encrypted), an
   await expectTextBothWays(pageA, pageB, 'From A. ', 'From B.')
 })
 
+test('two NATs, STUN blocked, then reachable mid-session: through the server’s relay first, then direct, and the text keeps flowing', async ({ lab, launch }) => {
+  lab.restrict('ra', 'no-stun')
+  lab.restrict('rb', 'no-stun')
+  await startLabCoturn(lab, SECRET)
+  const server = await startLabMeshpad(lab, { STUN_URLS: STUN })
+  const [a, b] = await Promise.all([launch('a'), launch('b')])
+  const pageA = await openPage(a, server.url)
+  const pageB = await openPage(b, pageA.url())
+  for (const page of [pageA, pageB]) await expect(page.getByTestId('person-path')).toHaveText('through the server (encrypted)', { timeout: 30_000 })
+  await expectTextBothWays(pageA, pageB, 'Relayed. ', 'Relayed back.')
+
+  lab.lift('ra')
+  lab.lift('rb')
+  const lifted = Date.now()
+  // y-webrtc retries the peer once its attempt failed (with backoff); the new attempt finds the path.
+  for (const page of [pageA, pageB]) {
+    await expect(page.getByTestId('person-path')).toHaveText('direct', { timeout: 90_000 })
+    await expect.poll(async () => (await page.evaluate(() => window.meshpad!.session.debug().serverRelayed)).length).toBe(0)
+  }
+  console.log(`[figure] from the server's relay to a direct path, STUN reachable mid-session: ${Date.now() - lifted} ms`)
+  await expectTextBothWays(pageA, pageB, ' Direct now. ', 'Direct back.')
+})
+
 test('two NATs, nothing configured, the server’s relay turned off: the page says the peer cannot be reached, and what would help, within 30 s', async ({ lab, launch }) => {
   const server = await startLabMeshpad(lab, { SERVER_RELAY: 'off' })
   const [a, b] = await Promise.all([launch('a'), launch('b')])

@@ -17,9 +17,16 @@ export type LabRouter = 'ra' | 'rb'
 /**
  * What a router lets its LAN send to the public network (everything else it forwards as a home
  * router would): `server-only` — traffic to the server host only (an office firewall that
- * passes what it must); `no-udp` — no UDP at all (only TCP leaves).
+ * passes what it must); `no-udp` — no UDP at all (only TCP leaves); `no-stun` — no UDP to the
+ * server host's STUN port (3478): the browsers behind it learn no public address.
  */
-export type RouterRule = 'server-only' | 'no-udp'
+export type RouterRule = 'server-only' | 'no-udp' | 'no-stun'
+
+const RULES: Readonly<Record<RouterRule, string>> = {
+  'server-only': `ip daddr != ${PUBLIC.server}`,
+  'no-udp': 'meta l4proto udp',
+  'no-stun': `ip daddr ${PUBLIC.server} udp dport 3478`,
+}
 
 function run(file: string, args: readonly string[], input?: string): void {
   try {
@@ -157,8 +164,12 @@ export class NetLab {
 
   /** Restricts what `router` forwards from its LAN to the public network (see {@link RouterRule}). */
   restrict(router: LabRouter, rule: RouterRule): void {
-    const match = rule === 'server-only' ? `ip daddr != ${PUBLIC.server}` : 'meta l4proto udp'
-    run('ip', ['netns', 'exec', this.ns(router), 'nft', 'add', 'rule', 'inet', 'meshpad', 'lan_out', 'iifname', 'br0', ...match.split(' '), 'drop'])
+    run('ip', ['netns', 'exec', this.ns(router), 'nft', 'add', 'rule', 'inet', 'meshpad', 'lan_out', 'iifname', 'br0', ...RULES[rule].split(' '), 'drop'])
+  }
+
+  /** Lifts every restriction of `router` (see {@link restrict}). */
+  lift(router: LabRouter): void {
+    run('ip', ['netns', 'exec', this.ns(router), 'nft', 'flush', 'chain', 'inet', 'meshpad', 'lan_out'])
   }
 
   /** Starts `file args` inside `host`'s namespace; the lab stops it on `destroy()`. */

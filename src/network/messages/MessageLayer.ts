@@ -110,16 +110,18 @@ export class MessageLayer {
   attach(peerId: string, conn: WebrtcConn): void {
     const pc = conn.peer._pc
     if (conn.closed || !pc) return
-    // A working link through the server's relay gives way only to a connection that is up: an
-    // attempt may fail, and its messages wait for their owner (see `ownPeerConnection`).
-    const current = this.links.get(peerId)?.transport
-    if (current?.path === 'server' && current.up && !conn.connected) {
+    // A working link through the server's relay gives way only to a connection that is up (an
+    // attempt may fail; its messages wait for their owner, see `ownPeerConnection`), and a
+    // connection that comes up takes the relay's place, even one the relay replaced meanwhile.
+    if (!conn.connected) {
       const whenUp = (): void => {
         conn.peer.removeListener('connect', whenUp)
-        this.attach(peerId, conn)
+        const link = this.links.get(peerId)
+        if (link === undefined || link.transport.path === 'server') this.attach(peerId, conn)
       }
       conn.peer.on('connect', whenUp)
-      return
+      const current = this.links.get(peerId)?.transport
+      if (current?.path === 'server' && current.up) return
     }
     this.attachTransport(peerId, conn, (owner) => {
       const owned = ownPeerConnection(pc, owner)
