@@ -1,5 +1,5 @@
 import type { Browser, Page } from '@playwright/test'
-import { closePeers, openRoom, pause, timeOrigin } from './benchPeers.ts'
+import { closePeers, openRoom, pause, timeOrigin, type BenchPeer } from './benchPeers.ts'
 
 /**
  * Typing latency between peers, the method (bench/typing.bench.ts and bench/stock.bench.ts use
@@ -80,9 +80,22 @@ export interface TypingLatency {
   receivedToRendered: number[]
 }
 
-/** Opens a room of `size` peers at `url` (a page with no room yet), types `keys` measured keys in one, closes them. */
-export async function measureTypingLatency(browser: Browser, url: string, size: number, keys = TYPING_KEYS): Promise<TypingLatency> {
-  const peers = await openRoom(browser, url, size)
+/** Opens the room of `size` peers a measurement types in (default: a full WebRTC mesh, see `openRoom`). */
+export type RoomOpener = (browser: Browser, url: string, size: number) => Promise<BenchPeer[]>
+
+/**
+ * Opens a room of `size` peers at `url` (a page with no room yet), types `keys` measured keys in
+ * one, closes them; `during` runs around the measured keys (e.g. to read the server's counters).
+ */
+export async function measureTypingLatency(
+  browser: Browser,
+  url: string,
+  size: number,
+  keys = TYPING_KEYS,
+  open: RoomOpener = openRoom,
+  during: { before?: () => Promise<void>; after?: () => Promise<void> } = {},
+): Promise<TypingLatency> {
+  const peers = await open(browser, url, size)
   try {
     const [a, ...others] = peers as [(typeof peers)[0], ...typeof peers]
     await stampKeydowns(a.page)
@@ -91,6 +104,7 @@ export async function measureTypingLatency(browser: Browser, url: string, size: 
     await a.page.keyboard.press('Control+End')
     const start = await a.page.evaluate(() => window.meshpad?.session.text.length ?? 0)
     for (let i = 0; i < TYPING_WARMUP_KEYS + keys; i++) {
+      if (i === TYPING_WARMUP_KEYS) await during.before?.()
       await a.page.keyboard.press(String.fromCharCode(97 + (i % 26)))
       await pause(TYPING_PACE_MS)
     }
@@ -98,6 +112,7 @@ export async function measureTypingLatency(browser: Browser, url: string, size: 
     await Promise.all(
       others.map((peer) => peer.page.waitForFunction((n) => window.meshpad?.session.text.length === n, end, { timeout: 30_000 })),
     )
+    await during.after?.()
     const sender = await readStamps(a.page)
     const senderOrigin = await timeOrigin(a.page)
     const result: TypingLatency = { latencies: [], inputToUpdate: [], updateToReceived: [], receivedToRendered: [] }
