@@ -1,9 +1,39 @@
-import { readFile, writeFile } from 'node:fs/promises'
-import { join, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { defineConfig, transformWithEsbuild, type Plugin } from 'vite'
+import { defineConfig, type Plugin } from 'vite'
 import react from '@vitejs/plugin-react'
 import { VitePWA } from 'vite-plugin-pwa'
+import { EARLY_SCRIPTS, buildEarlyScript, isEarlyScriptFile, type EarlyScriptFile } from './src/early/buildEarlyScript.ts'
+
+/**
+ * The page's early classic scripts (`/early-copy.js`, `/early-signaling.js`: see src/early/), built
+ * by esbuild from their TypeScript entry modules, which import the rules they share with the app.
+ * The build emits them as assets before the service worker lists the build's files; the dev server
+ * builds them on each request.
+ */
+function earlyScripts(): Plugin {
+  return {
+    name: 'meshpad:early-scripts',
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const file = (req.url ?? '').split('?')[0]?.slice(1) ?? ''
+        if (!isEarlyScriptFile(file)) return next()
+        buildEarlyScript(file).then(({ code }) => {
+          res.setHeader('Content-Type', 'text/javascript')
+          res.setHeader('Cache-Control', 'no-cache')
+          res.end(code)
+        }, next)
+      })
+    },
+    async generateBundle() {
+      for (const file of Object.keys(EARLY_SCRIPTS) as EarlyScriptFile[]) {
+        const { code, inputs } = await buildEarlyScript(file)
+        for (const input of inputs) this.addWatchFile(resolve(input))
+        this.emitFile({ type: 'asset', fileName: file, source: code })
+      }
+    },
+  }
+}
 
 /**
  * The service worker (Workbox `generateSW`): precaches every file of the build, lazily loaded
@@ -19,30 +49,6 @@ import { VitePWA } from 'vite-plugin-pwa'
  *   gets `index.html`; the server's own endpoints are never answered by the worker.
  * - The manifest and icons are static files in `public/` (they are precached too).
  */
-/**
- * The page's early classic scripts (`public/early-*.js`, read as written by their tests and the
- * dev server) are minified in the build: every first visit loads them, and their comments state
- * contracts for readers, not for browsers. Runs before the service worker lists the build's files.
- */
-function minifiedEarlyScripts(names: readonly string[]): Plugin {
-  let outDir = 'dist'
-  return {
-    name: 'meshpad:minified-early-scripts',
-    apply: 'build',
-    enforce: 'pre',
-    configResolved(config) {
-      outDir = resolve(config.root, config.build.outDir)
-    },
-    async writeBundle() {
-      for (const name of names) {
-        const file = join(outDir, name)
-        const { code } = await transformWithEsbuild(await readFile(file, 'utf8'), name, { minify: true, legalComments: 'none' })
-        await writeFile(file, code)
-      }
-    },
-  }
-}
-
 function serviceWorker() {
   return VitePWA({
     strategies: 'generateSW',
@@ -87,7 +93,7 @@ const LIGHT_PEER = [
 ]
 
 export default defineConfig({
-  plugins: [react(), minifiedEarlyScripts(['early-signaling.js', 'early-copy.js']), serviceWorker()],
+  plugins: [react(), earlyScripts(), serviceWorker()],
   resolve: {
     alias: [...PREACT_FOR_REACT, ...LIGHT_PEER],
     // NOTE: two copies of either break Meshpad (Yjs's `instanceof` checks, CodeMirror's facets).

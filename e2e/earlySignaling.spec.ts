@@ -13,7 +13,7 @@ test('the page opens one signaling connection and asks for its ICE servers once,
   await page.goto(server.url)
   await page.locator(EDITOR).waitFor()
   await expect(page.getByTestId('status-signaling')).toHaveAttribute('data-state', 'connected')
-  // Taken by the session (public/early-signaling.js leaves it on the page until then), not a second one.
+  // Taken by the session (/early-signaling.js leaves it on the page until then), not a second one.
   expect(await page.evaluate(() => '__meshpadEarlySignaling' in window)).toBe(false)
   expect(sockets).toEqual([server.signalingUrl])
   // So does its request for the ICE servers (made by the same script, answered to the session).

@@ -35,7 +35,7 @@ test('text typed, browser closed, link reopened alone: the text is there', async
     await expect(again.getByLabel('Document title')).toHaveValue('Kept')
     expect(await editorText(again)).toBe('Written before closing the browser.')
     await expect(again.getByTestId('status-peers')).toHaveText('No peers connected')
-    // Read while the app's script loaded (public/early-copy.js), and taken by the session: opened once.
+    // Read while the app's script loaded (/early-copy.js), and taken by the session: opened once.
     const opens = await again.evaluate(() => (window as unknown as { __opens: { name: string; early: boolean }[] }).__opens)
     expect(opens.filter(({ name }) => name !== 'meshpad-documents')).toEqual([{ name: expect.stringMatching(/^meshpad-[0-9a-f]{64}$/), early: true }])
     expect(await again.evaluate(() => '__meshpadEarlyCopy' in window)).toBe(false)

@@ -34,7 +34,7 @@ export interface ProbeState {
   editorFullAt: number | null
   /**
    * When the first read of a stored document (IndexedDB `getAll` on an `updates` store) returned:
-   * public/early-copy.js's, while the app's script loads, before the session opens.
+   * /early-copy.js's (src/early/), while the app's script loads, before the session opens.
    */
   storedReadAt: number | null
   /** Every RTCPeerConnection the page created. */

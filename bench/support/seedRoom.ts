@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { Browser, BrowserContext } from '@playwright/test'
 import { STORED_TOPIC_PREFIX, STORED_TOPICS_KEY } from '../../src/library/storedTopics.ts'
 import { roomTopic } from '../../src/room/roomTopic.ts'
-import { roomDatabaseName } from '../../src/storage/IndexeddbCopy.ts'
+import { roomDatabaseName } from '../../src/storage/openRoomDatabase.ts'
 import { newPeerContext, openMeshpad, type BenchPeer } from './benchPeers.ts'
 import type { ProbeOptions } from './pageProbe.ts'
 

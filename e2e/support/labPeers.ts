@@ -46,7 +46,7 @@ export async function peerConnectionAttempts(page: Page): Promise<number> {
 /**
  * Counts the WebRTC connections the pages of `browser`'s next contexts attempt: each
  * RTCPeerConnection that sets a local description (an offer or an answer). NOTE: the page's WebRTC
- * warm-up (public/early-signaling.js) sets none.
+ * warm-up (/early-signaling.js, src/early/) sets none.
  */
 export const countPeerConnections = (): void => {
   const Original = window.RTCPeerConnection

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { IndexeddbPersistence } from 'y-indexeddb'
 import { openDocumentLibrary, type DocumentLibrary, type LibraryChange } from './DocumentLibrary'
-import { roomDatabaseName } from '../storage/IndexeddbCopy'
+import { roomDatabaseName } from '../storage/openRoomDatabase'
 import { storedTopics, type StoredTopics } from './storedTopics'
 import { waitFor } from '../../signaling/testing/conditions'
 

@@ -1,4 +1,4 @@
-import { roomDatabaseName } from '../storage/IndexeddbCopy'
+import { roomDatabaseName } from '../storage/openRoomDatabase'
 import type { StoredTopics } from './storedTopics'
 /** The IndexedDB database that lists the documents this browser holds. */
 export const DOCUMENT_LIBRARY_NAME = 'meshpad-documents'

@@ -8,7 +8,7 @@ import { openDocumentLibrary, type DocumentLibrary } from './DocumentLibrary'
 import { docText, setDocLanguage, setDocTitle } from '../document/docMeta'
 import { storeNewDocument } from './storeNewDocument'
 import { roomTopic } from '../room/roomTopic'
-import { roomDatabaseName } from '../storage/IndexeddbCopy'
+import { roomDatabaseName } from '../storage/openRoomDatabase'
 import { waitFor } from '../../signaling/testing/conditions'
 
 const cleanup: (() => void)[] = []

@@ -1,5 +1,4 @@
 // @vitest-environment node
-import { readFileSync } from 'node:fs'
 import { runInNewContext } from 'node:vm'
 import wrtc from '@roamhq/wrtc'
 import { afterEach, describe, expect, it, vi } from 'vitest'
@@ -14,6 +13,7 @@ import Peer from 'simple-peer/simplepeer.min.js'
 import * as untypedCrypto from '../../node_modules/y-webrtc/src/crypto.js'
 import { waitFor } from '../../signaling/testing/conditions'
 import { SignalingHarness } from '../../signaling/testing/signalingHarness'
+import { buildEarlyScript } from '../early/buildEarlyScript'
 import type { EarlySignaling } from '../session/earlySignaling'
 import { chunkingRtc } from './chunkingRtc'
 import { deriveRoomEncryptionKey } from './roomEncryptionKey'
@@ -22,7 +22,8 @@ Object.assign(globalThis, { WebSocket })
 
 const { decryptJson, encryptJson } = untypedCrypto as typeof import('../../node_modules/y-webrtc/dist/src/crypto')
 
-const SCRIPT = readFileSync(new URL('../../public/early-signaling.js', import.meta.url), 'utf8')
+/** The page's `/early-signaling.js`, built as the app's build builds it. */
+const SCRIPT = (await buildEarlyScript('early-signaling.js')).code
 
 /** A page's WebSocket (an event target, as the platform's) over a real `ws` client; it notes every frame. */
 class PageSocket extends EventTarget {
@@ -61,7 +62,7 @@ afterEach(async () => {
   await harness.cleanup()
 })
 
-/** Runs public/early-signaling.js on a page of the server at `host`, in room `fragment`, whose key early-copy.js derived. */
+/** Runs /early-signaling.js on a page of the server at `host`, in room `fragment`, whose key /early-copy.js derived. */
 function runOnPage(host: string, fragment: string, topic: string, key: Promise<CryptoKey>): EarlySignaling & { socket: PageSocket } {
   const page = Object.assign(new EventTarget(), {
     isSecureContext: true,
@@ -88,11 +89,12 @@ async function roomOnServer(topic: string): Promise<{ ws: string; http: string; 
 }
 
 /**
- * public/early-signaling.js announces the page in its room before the app's script has run, in
- * y-webrtc's wire format (it cannot import y-webrtc). This pins that format, and the hold that
- * keeps what answers it for the session's room, to y-webrtc 10.3.0 with Meshpad's patch.
+ * /early-signaling.js announces the page in its room before the app's script has run, in
+ * y-webrtc's wire format (`encryptAnnounce`, through y-webrtc's own encryption). This pins that
+ * the announce is one a y-webrtc 10.3.0 room with Meshpad's patch takes, and the hold that keeps
+ * what answers it for the session's room.
  */
-describe("public/early-signaling.js's announce, against y-webrtc", () => {
+describe("/early-signaling.js's announce, against y-webrtc", () => {
   it('is one a y-webrtc room takes: it starts a connection to the peer id the script leaves for the session; the answer is held until release, then delivered in order', async () => {
     const topic = 'early-announce-room'
     const { http, provider } = await roomOnServer(topic)

@@ -1,5 +1,9 @@
 /** The path the Meshpad server hands out its ICE configuration on (see `signaling/ice/`). */
 export const ICE_SERVERS_PATH = '/ice-servers'
+/** The page's ICE servers endpoint, on the server at `origin` (a page's `location.origin`). */
+export const iceServersUrl = (origin: string): string => origin + ICE_SERVERS_PATH
+/** How the page asks for its ICE servers: never from a cache (TURN credentials expire), with its cookies. */
+export const ICE_SERVERS_REQUEST = { cache: 'no-store', credentials: 'same-origin' } as const satisfies RequestInit
 /** Renewal happens when this share of a credential's remaining lifetime has passed. */
 export const RENEW_AT_SHARE = 0.8
 /** Delays between attempts after a failed request (network down, server restarting). */
@@ -105,7 +109,7 @@ export function fetchIceServers(options: IceServerSourceOptions): IceServerSourc
     controller = new AbortController()
     let answer: Awaited<ReturnType<typeof fetch>>
     try {
-      answer = await doFetch(options.url, { cache: 'no-store', credentials: 'same-origin', signal: controller.signal })
+      answer = await doFetch(options.url, { ...ICE_SERVERS_REQUEST, signal: controller.signal })
     } catch {
       return retry()
     }

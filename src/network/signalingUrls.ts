@@ -10,6 +10,11 @@ interface PageLocation {
   readonly search: string
 }
 
+/** The page's own signaling server: its origin at `/signaling`, `wss:` under https. */
+export function defaultSignalingUrl(location: Pick<PageLocation, 'protocol' | 'host'>): string {
+  return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${SIGNALING_PATH}`
+}
+
 /**
  * The signaling servers a page connects to. By default the page's own origin at `/signaling`
  * (`wss:` under https). `?signaling=` lists others, comma separated; y-webrtc connects to all of
@@ -17,7 +22,7 @@ interface PageLocation {
  * is left, the default applies.
  */
 export function signalingUrls(location: PageLocation): string[] {
-  const fallback = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${SIGNALING_PATH}`
+  const fallback = defaultSignalingUrl(location)
   const param = new URLSearchParams(location.search).get(SIGNALING_PARAM)
   if (param === null) return [fallback]
   const urls: string[] = []

@@ -1,6 +1,6 @@
-import { fromBase64UrlEncoded, toBase64UrlEncoded, toHexString } from 'lib0/buffer'
 import { hkdfSha256 } from './hkdfSha256'
 import { digest } from 'lib0/hash/sha256'
+import { fromBase64Url, toBase64Url } from './base64Url'
 
 /** Bytes of a v2 room's root secret (edit link), room key and Ed25519 public key. */
 export const KEY_BYTES = 32
@@ -39,13 +39,13 @@ export type RoomAccess =
 
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text)
 const derive = (ikm: Uint8Array, label: string): Uint8Array => hkdfSha256(ikm, utf8(DERIVATION.salt), utf8(label), KEY_BYTES)
-const base64Url = (bytes: Uint8Array): string => toBase64UrlEncoded(bytes).replace(/=+$/, '')
+const hex = (bytes: Uint8Array): string => Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('')
 
 function decodeKey(text: string): Uint8Array | null {
-  const bytes = fromBase64UrlEncoded(text)
+  const bytes = fromBase64Url(text)
   // NOTE: 43 characters hold 258 bits; only the canonical encoding of 32 bytes is accepted, so
   // one key has one link.
-  return bytes.length === KEY_BYTES && base64Url(bytes) === text ? bytes : null
+  return bytes !== null && bytes.length === KEY_BYTES && toBase64Url(bytes) === text ? bytes : null
 }
 
 /** The room key of a v2 root secret: both links hold it. */
@@ -94,12 +94,12 @@ export function isDamagedV2Link(fragment: string): boolean {
 
 /** A new v2 room: its edit link fragment, from 32 bytes of the platform's CSPRNG. */
 export function createEditFragment(): string {
-  return EDIT_FRAGMENT_PREFIX + base64Url(crypto.getRandomValues(new Uint8Array(KEY_BYTES)))
+  return EDIT_FRAGMENT_PREFIX + toBase64Url(crypto.getRandomValues(new Uint8Array(KEY_BYTES)))
 }
 
 /** The read-only fragment of a v2 room, given its writers' public key. */
 export function readFragment(roomKey: Uint8Array, publicKey: Uint8Array): string {
-  return `${READ_FRAGMENT_PREFIX}${base64Url(roomKey)}.${base64Url(publicKey)}`
+  return `${READ_FRAGMENT_PREFIX}${toBase64Url(roomKey)}.${toBase64Url(publicKey)}`
 }
 
 /**
@@ -114,11 +114,11 @@ export const ROOM_TOPIC_PREFIX = 'meshpad/v1/room/'
  */
 export function accessTopic(access: RoomAccess): string {
   return access.version === 1
-    ? toHexString(digest(utf8(ROOM_TOPIC_PREFIX + access.secret)))
-    : toHexString(derive(access.roomKey, DERIVATION.topic))
+    ? hex(digest(utf8(ROOM_TOPIC_PREFIX + access.secret)))
+    : hex(derive(access.roomKey, DERIVATION.topic))
 }
 
 /** y-webrtc's `password` (signaling and BroadcastChannel encryption): from the room key in v2. */
 export function accessPassword(access: RoomAccess): string {
-  return access.version === 1 ? access.secret : base64Url(derive(access.roomKey, DERIVATION.password))
+  return access.version === 1 ? access.secret : toBase64Url(derive(access.roomKey, DERIVATION.password))
 }

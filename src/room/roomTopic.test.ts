@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createHash } from 'node:crypto'
 import { ROOM_TOPIC_PREFIX, roomTopic } from './roomTopic'
-import { roomDatabaseName } from '../storage/IndexeddbCopy'
+import { roomDatabaseName } from '../storage/openRoomDatabase'
 import { createRoomSecret, roomSecretFromHash } from './roomLink'
 
 describe('roomTopic', () => {

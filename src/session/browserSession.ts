@@ -1,6 +1,6 @@
 import type { DocumentLibrary } from '../library/DocumentLibrary'
 import { chunkingRtc } from '../network/chunkingRtc'
-import { fetchIceServers, ICE_SERVERS_PATH, type IceServerSource } from '../network/iceServers'
+import { fetchIceServers, iceServersUrl, type IceServerSource } from '../network/iceServers'
 import { maxConnsFromSearch } from '../network/gossip/maxConnsParam'
 import { signalingUrls } from '../network/signalingUrls'
 import type { UserIdentity } from '../presence/userIdentity'
@@ -16,7 +16,7 @@ let pageIceServers: IceServerSource | undefined
 
 /** Opens a session in this page: IndexedDB, the browser's WebRTC, the page's signaling servers. */
 export function openBrowserSession(secret: string, user: UserIdentity, library: DocumentLibrary): Session {
-  pageIceServers ??= fetchIceServers({ url: new URL(ICE_SERVERS_PATH, window.location.origin).href, fetch: withEarlyIceServers(window.fetch.bind(window)) })
+  pageIceServers ??= fetchIceServers({ url: iceServersUrl(window.location.origin), fetch: withEarlyIceServers(window.fetch.bind(window)) })
   // NOTE: the page's first session takes the signaling socket, the room key and the ICE servers'
   // answer the page asked for while it loaded.
   return withEarlySignaling((announcedAhead) =>

@@ -1,8 +1,10 @@
 import type { AnnouncedAhead } from '../network/networkState'
 
 /**
- * The signaling WebSocket that `public/early-signaling.js` opens while the app's script loads,
- * as it leaves it on the page. NOTE: a contract with that script (it cannot import anything).
+ * The signaling WebSocket that the page's early script (`/early-signaling.js`, built from
+ * src/early/earlySignaling.entry.ts) opens while the app's script loads, as it leaves it on the
+ * page. A contract between two scripts of the page, which share no module instance: they meet
+ * on `window`.
  */
 export interface EarlySignaling {
   readonly url: string
@@ -17,10 +19,10 @@ export interface EarlySignaling {
 }
 
 /**
- * The room's encryption key (y-webrtc's, see `deriveRoomEncryptionKey`) as `public/early-copy.js`
- * derives it from the address's fragment while the app's script loads, so the session's signaling
- * need not wait for it after the script has run. `key` resolves to null if the derivation failed.
- * NOTE: a contract with that script (it cannot import anything).
+ * The room's encryption key (y-webrtc's, see `deriveRoomEncryptionKey`) as the early script
+ * `/early-copy.js` (src/early/earlyCopy.entry.ts) derives it from the address's fragment while the
+ * app's script loads, so the session's signaling need not wait for it after the script has run,
+ * and `/early-signaling.js` can announce the page. `key` resolves to null if the derivation failed.
  */
 export interface EarlyRoomKey {
   readonly fragment: string
@@ -29,9 +31,12 @@ export interface EarlyRoomKey {
   readonly key: Promise<CryptoKey | null>
 }
 
+/** The event `/early-copy.js` dispatches on `window` once it has set `__meshpadEarlyRoomKey`. */
+export const EARLY_ROOM_KEY_EVENT = 'meshpad:early-room-key'
+
 /**
- * The page's request for its ICE servers as `public/early-signaling.js` made it while the app's
- * script loaded. NOTE: a contract with that script.
+ * The page's request for its ICE servers as `/early-signaling.js` made it while the app's script
+ * loaded (`iceServersUrl`, `ICE_SERVERS_REQUEST`).
  */
 export interface EarlyIceServers {
   readonly url: string

@@ -6,11 +6,7 @@ import { IndexeddbStore } from './IndexeddbStore'
 import { IndexeddbWriter } from './IndexeddbWriter'
 import { signedLogBytes } from './signedLogBytes'
 import type { LocalCopy, OpenLocalCopy, SignedLogStore } from './localCopy'
-
-/** The IndexedDB database that holds a room's document in this browser. */
-export function roomDatabaseName(topic: string): string {
-  return `meshpad-${topic}`
-}
+import { roomDatabaseName } from './openRoomDatabase'
 
 /** The key of a reader's signed log in the `custom` store of the room's database (as y-indexeddb's `set`). */
 const SIGNED_LOG_KEY = 'meshpad/v2/signed-log'

@@ -1,8 +1,4 @@
-/** The object store of a room's database that holds the document, as Yjs updates. */
-export const UPDATES_STORE = 'updates'
-
-/** y-indexeddb's second object store (key/value pairs); created so its databases and ours are alike. */
-const CUSTOM_STORE = 'custom'
+import { CUSTOM_STORE, UPDATES_STORE, openRoomDatabase } from './openRoomDatabase'
 
 function request<T>(req: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -32,13 +28,7 @@ export class IndexeddbStore {
 
   /** Opens (or creates) the database `name`. Rejects when the browser refuses IndexedDB. */
   static async open(name: string): Promise<IndexeddbStore> {
-    const req = indexedDB.open(name)
-    req.onupgradeneeded = () => {
-      const db = req.result
-      if (!db.objectStoreNames.contains(UPDATES_STORE)) db.createObjectStore(UPDATES_STORE, { autoIncrement: true })
-      if (!db.objectStoreNames.contains(CUSTOM_STORE)) db.createObjectStore(CUSTOM_STORE)
-    }
-    const db = await request(req)
+    const db = await request(openRoomDatabase(name))
     // NOTE: another tab deleting or upgrading the database must not wait for this page to leave.
     db.onversionchange = () => db.close()
     return new IndexeddbStore(db)

@@ -1,16 +1,18 @@
 // @vitest-environment node
 import 'fake-indexeddb/auto'
-import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { deriveRoomEncryptionKey } from '../network/roomEncryptionKey'
 import { accessPassword, accessTopic, createEditFragment, isDamagedV2Link, parseRoomAccess, readFragment } from '../room/roomAccess'
 import type { EarlyRoomKey } from '../session/earlySignaling'
 import { roomTopic } from '../room/roomTopic'
-import { IndexeddbCopy, roomDatabaseName, storeIndexeddbCopy } from './IndexeddbCopy'
+import { buildEarlyScript } from '../early/buildEarlyScript'
+import { IndexeddbCopy, storeIndexeddbCopy } from './IndexeddbCopy'
+import { roomDatabaseName } from './openRoomDatabase'
 import { takeEarlyCopy, type EarlyCopyRead } from './earlyCopy'
 
-const SCRIPT = readFileSync(new URL('../../public/early-copy.js', import.meta.url), 'utf8')
+/** The page's `/early-copy.js`, built as the app's build builds it. */
+const SCRIPT = (await buildEarlyScript('early-copy.js')).code
 
 interface Page {
   isSecureContext: boolean
@@ -19,7 +21,7 @@ interface Page {
   __meshpadEarlyRoomKey?: EarlyRoomKey
 }
 
-/** Runs public/early-copy.js on a page with `hash`, with this process's IndexedDB (fake) and WebCrypto. */
+/** Runs /early-copy.js on a page with `hash`, with this process's IndexedDB (fake) and WebCrypto. */
 function run(hash: string, secure = true): Page {
   const page: Page = { isSecureContext: secure, location: { hash } }
   const globals = { window: page, indexedDB, crypto: globalThis.crypto, TextEncoder, atob, btoa, setTimeout: () => 0 }
@@ -45,7 +47,7 @@ function docWith(text: string): Y.Doc {
   return doc
 }
 
-describe('public/early-copy.js', () => {
+describe('/early-copy.js', () => {
   it("opens the database the session opens (roomDatabaseName of the room's topic) for a v1 link and both v2 links", async () => {
     const edit = createEditFragment()
     const access = parseRoomAccess(edit)

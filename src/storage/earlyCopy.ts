@@ -1,7 +1,8 @@
 /**
- * A room's stored copy as `public/early-copy.js` read it while the app's script loaded: its open
- * database (name `roomDatabaseName(topic)`) and the `updates` store's records and keys, oldest
- * first. NOTE: a contract with that script (it cannot import anything).
+ * A room's stored copy as the page's early script (`/early-copy.js`, built from
+ * src/early/earlyCopy.entry.ts) read it while the app's script loaded: its open database (name
+ * `roomDatabaseName(topic)`) and the `updates` store's records and keys, oldest first. A contract
+ * between two scripts of the page, which share no module instance: they meet on `window`.
  */
 export interface EarlyCopyRead {
   readonly name: string
@@ -10,8 +11,8 @@ export interface EarlyCopyRead {
   readonly keys: readonly IDBValidKey[]
 }
 
-/** What the script leaves on the page until a session takes it. */
-interface EarlyCopy {
+/** What the script leaves on the page (`window.__meshpadEarlyCopy`) until a session takes it. */
+export interface EarlyCopy {
   /** Set once the read is done: what was read, or null when it failed (the copy opens the database itself then). */
   result?: EarlyCopyRead | null
   /** Resolves as `result` is set; never rejects. */
@@ -20,6 +21,12 @@ interface EarlyCopy {
 
 interface PageWithEarlyCopy {
   __meshpadEarlyCopy?: EarlyCopy
+}
+
+declare global {
+  interface Window {
+    __meshpadEarlyCopy?: EarlyCopy
+  }
 }
 
 /**
