@@ -56,12 +56,15 @@ describe('openSession', () => {
 
   it('without WebRTC, says so in its status, and still edits and saves on this device', async () => {
     const session = openSession('unit-room-no-webrtc', options({ rtc: null }))
-    expect(session.status.webrtc).toBe('missing')
-    await session.whenLocalLoaded
-    session.text.insert(0, 'kept here')
-    await waitFor(() => session.status.signaling === 'connected' && session.status.storage === 'saved', 5_000)
-    expect(syncState(session.status)).toBe('no-webrtc')
-    session.destroy()
+    try {
+      expect(session.status.webrtc).toBe('missing')
+      await session.whenLocalLoaded
+      session.text.insert(0, 'kept here')
+      await waitFor(() => session.status.signaling === 'connected' && session.status.storage === 'saved', 5_000)
+      expect(syncState(session.status)).toBe('no-webrtc')
+    } finally {
+      session.destroy()
+    }
   })
 
   it('opens its room under the peer id the page announced it with, and releases what was held once the room is open, or when destroyed first', async () => {
