@@ -8,6 +8,7 @@ import { openDocumentLibrary } from '../library/DocumentLibrary'
 import { userWithColor } from '../presence/userIdentity'
 import { openIndexeddbCopy } from '../storage/IndexeddbCopy'
 import { openSession, type Session, type SessionOptions } from './openSession'
+import { syncState } from './sessionStatus'
 
 // NOTE: Node 20 has no global WebSocket; y-webrtc's signaling client (lib0) expects one. The
 // real `ws` client against the real signaling server stands in for the browser's.
@@ -51,6 +52,19 @@ describe('openSession', () => {
     expect(session.debug().signalingConnected).toBe(1)
     session.destroy()
     await waitFor(() => server.stats().topics === 0, 5_000)
+  })
+
+  it('without WebRTC, says so in its status, and still edits and saves on this device', async () => {
+    const session = openSession('unit-room-no-webrtc', options({ rtc: null }))
+    try {
+      expect(session.status.webrtc).toBe('missing')
+      await session.whenLocalLoaded
+      session.text.insert(0, 'kept here')
+      await waitFor(() => session.status.signaling === 'connected' && session.status.storage === 'saved', 5_000)
+      expect(syncState(session.status)).toBe('no-webrtc')
+    } finally {
+      session.destroy()
+    }
   })
 
   it('opens its room under the peer id the page announced it with, and releases what was held once the room is open, or when destroyed first', async () => {

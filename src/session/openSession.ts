@@ -121,7 +121,7 @@ export function openSession(secret: string, options: SessionOptions): Session {
   awareness.setLocalStateField('user', user)
 
   const listeners = new Set<() => void>()
-  let status: SessionStatus = INITIAL_STATUS
+  let status: SessionStatus = { ...INITIAL_STATUS, webrtc: options.rtc === null ? 'missing' : 'available' }
   const setStatus = (patch: Partial<SessionStatus>): void => {
     const next = { ...status, ...patch }
     if (sameStatus(next, status)) return

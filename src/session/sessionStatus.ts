@@ -5,10 +5,18 @@ import type { StorageState } from '../storage/localCopy'
 
 export type { SignalingState, StorageState }
 
-/** A session's status: its network's (signaling, peers, paths…) and its local copy's. */
+/**
+ * Whether this browser (or process) has WebRTC at all. `missing`: no `RTCPeerConnection` (Debian's
+ * WebKitGTK, some locked-down browsers), so no peer can ever be reached directly from here.
+ */
+export type WebrtcSupport = 'available' | 'missing'
+
+/** A session's status: its network's (signaling, peers, paths…), its local copy's, and what the browser can do. */
 export interface SessionStatus extends NetworkState {
   readonly storage: StorageState
   readonly storageError: string | null
+  /** Fixed for a session's life: set from the WebRTC classes it was opened with. */
+  readonly webrtc: WebrtcSupport
 }
 
 export const INITIAL_STATUS: SessionStatus = {
@@ -20,6 +28,7 @@ export const INITIAL_STATUS: SessionStatus = {
   ignoredChanges: 0,
   storage: 'loading',
   storageError: null,
+  webrtc: 'available',
 }
 
 /**
@@ -30,11 +39,14 @@ export const INITIAL_STATUS: SessionStatus = {
  *   peer is reachable again.
  * - `syncing`: peers are connected, and some still exchange the edits the other side missed.
  * - `synced`: every connected peer has exchanged its missing edits with this copy.
+ * - `no-webrtc`: no peer, and this browser has no WebRTC: it cannot reach anyone, whatever the
+ *   signaling server does; edits stay on this device (and its other tabs).
  */
-export type SyncState = 'looking' | 'alone' | 'offline' | 'syncing' | 'synced'
+export type SyncState = 'looking' | 'alone' | 'offline' | 'syncing' | 'synced' | 'no-webrtc'
 
 export function syncState(status: SessionStatus): SyncState {
   if (status.peers > 0) return status.syncedPeers >= status.peers ? 'synced' : 'syncing'
+  if (status.webrtc === 'missing') return 'no-webrtc'
   switch (status.signaling) {
     case 'connected':
       return 'alone'

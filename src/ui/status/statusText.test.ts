@@ -39,4 +39,16 @@ describe('statusText', () => {
     const texts = new Set(states.map((signaling) => statusText({ ...INITIAL_STATUS, signaling }).signaling))
     expect(texts.size).toBe(states.length)
   })
+
+  it('tells a browser without WebRTC that it reaches nobody, why, and what would help', () => {
+    const missing = { ...connected, webrtc: 'missing' as const, storage: 'saved' as const }
+    expect(statusText(missing).peers).toBe(
+      'This browser cannot connect to others: it has no WebRTC. To edit together, open the link in a current ' +
+        'Firefox, Chrome, Edge or Safari; edits made here are saved on this device',
+    )
+    expect(statusText({ ...missing, signaling: 'unreachable' }).peers).toMatch(/^This browser cannot connect to others/)
+    // It never claims a save that failed.
+    expect(statusText({ ...missing, storage: 'error', storageError: 'QuotaExceededError' }).peers).not.toContain('saved')
+    expect(statusText({ ...missing, tabs: 1 }).peers).toMatch(/ · 1 other tab$/)
+  })
 })

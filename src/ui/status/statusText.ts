@@ -23,6 +23,9 @@ export function statusText(
       : 'Offline: edits will sync when a peer is reachable',
     syncing: `${peersWord(status.peers)} connected directly, syncing…`,
     synced: `Synced with ${peersWord(status.peers)}`,
+    'no-webrtc':
+      'This browser cannot connect to others: it has no WebRTC. To edit together, open the link in a current ' +
+      `Firefox, Chrome, Edge or Safari${savedHere ? '; edits made here are saved on this device' : ''}`,
   }[syncState(status)]
   if (status.tabs > 0) peers += status.tabs === 1 ? ' · 1 other tab' : ` · ${status.tabs} other tabs`
 
