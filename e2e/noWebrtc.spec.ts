@@ -2,7 +2,8 @@ import { expect, test } from './support/test.js'
 import { EDITOR, debugInfo, expectDocumentText, openPeer, typeAtEnd, waitForSaved } from './support/peer.js'
 import { NO_WEBRTC_TEXT } from './support/noWebrtc.js'
 
-test('a browser without WebRTC says it cannot reach anyone and what would help; it still edits and keeps its copy', async ({ browser, server }) => {
+test('a browser without WebRTC, the server’s relay turned off: it says it cannot reach anyone and what would help; it still edits and keeps its copy', async ({ browser, startServer }) => {
+  const server = await startServer({ env: { SERVER_RELAY: 'off' } })
   // Someone with WebRTC is in the room, so "nobody here" cannot be why the page is alone.
   const withRtc = await openPeer(browser, server.url)
   await typeAtEnd(withRtc.page, 'From a browser with WebRTC.')

@@ -39,7 +39,7 @@ export const RELAY_AFTER_MS = 6_000
  */
 export class RoomNetwork {
   private provider: WebrtcProvider | null = null
-  private current: NetworkState = { signaling: 'connecting', peers: 0, syncedPeers: 0, tabs: 0, paths: NO_PATHS, ignoredChanges: 0 }
+  private current: NetworkState = { signaling: 'connecting', peers: 0, syncedPeers: 0, tabs: 0, paths: NO_PATHS, ignoredChanges: 0, serverRelayOff: false }
   private everConnected = false
   private pollTimer: ReturnType<typeof setInterval> | null = null
   private firstPeerAt: number | null = null
@@ -294,7 +294,8 @@ export class RoomNetwork {
     this.relay.refresh()
     this.paths.refresh()
     const ignoredChanges = this.signed?.sync.ignored ?? 0
-    const next: NetworkState = { signaling, peers: up, syncedPeers: synced, tabs: provider.room?.bcConns.size ?? 0, paths: this.paths.summary, ignoredChanges }
+    const serverRelayOff = this.serverRelay?.refused === 'off'
+    const next: NetworkState = { signaling, peers: up, syncedPeers: synced, tabs: provider.room?.bcConns.size ?? 0, paths: this.paths.summary, ignoredChanges, serverRelayOff }
     const changed = (Object.keys(next) as (keyof NetworkState)[]).some((key) => next[key] !== this.current[key])
     this.current = next
     // NOTE: failed connection attempts emit nothing; poll only while no server is connected.

@@ -19,6 +19,8 @@ export interface NetworkState {
   readonly paths: PathSummary
   /** Updates from peers dropped for want of a valid signature (v2 rooms; 0 in v1 rooms). */
   readonly ignoredChanges: number
+  /** The signaling server said its relay of last resort is off (see `ServerRelay`). */
+  readonly serverRelayOff: boolean
 }
 
 export interface RoomNetworkOptions {

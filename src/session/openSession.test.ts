@@ -54,14 +54,15 @@ describe('openSession', () => {
     await waitFor(() => server.stats().topics === 0, 5_000)
   })
 
-  it('without WebRTC, says so in its status, and still edits and saves on this device', async () => {
+  it('without WebRTC, says so in its status, and still edits and saves on this device (alone: the server’s relay may yet bring someone)', async () => {
     const session = openSession('unit-room-no-webrtc', options({ rtc: null }))
     try {
       expect(session.status.webrtc).toBe('missing')
       await session.whenLocalLoaded
       session.text.insert(0, 'kept here')
       await waitFor(() => session.status.signaling === 'connected' && session.status.storage === 'saved', 5_000)
-      expect(syncState(session.status)).toBe('no-webrtc')
+      expect(syncState(session.status)).toBe('alone')
+      expect(session.status.serverRelayOff).toBe(false)
     } finally {
       session.destroy()
     }

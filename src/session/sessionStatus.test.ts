@@ -33,8 +33,9 @@ describe('syncState', () => {
     expect(syncState({ ...INITIAL_STATUS, signaling: 'unreachable', peers: 2, syncedPeers: 2 })).toBe('synced')
     expect(syncState({ ...INITIAL_STATUS, signaling: 'connected', peers: 1, syncedPeers: 0 })).toBe('syncing')
   })
-  it('is no-webrtc in a browser without WebRTC, whatever the signaling server does, until a peer is connected', () => {
-    const missing = { ...INITIAL_STATUS, webrtc: 'missing' as const }
+  it('is no-webrtc in a browser without WebRTC where the server’s relay is off, whatever the signaling server does, until a peer is connected', () => {
+    expect(syncState({ ...INITIAL_STATUS, webrtc: 'missing', signaling: 'connected' })).toBe('alone')
+    const missing = { ...INITIAL_STATUS, webrtc: 'missing' as const, serverRelayOff: true }
     for (const signaling of ['connecting', 'connected', 'reconnecting', 'unreachable'] as const) {
       expect(syncState({ ...missing, signaling })).toBe('no-webrtc')
     }

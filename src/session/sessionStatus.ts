@@ -26,6 +26,7 @@ export const INITIAL_STATUS: SessionStatus = {
   tabs: 0,
   paths: NO_PATHS,
   ignoredChanges: 0,
+  serverRelayOff: false,
   storage: 'loading',
   storageError: null,
   webrtc: 'available',
@@ -39,14 +40,15 @@ export const INITIAL_STATUS: SessionStatus = {
  *   peer is reachable again.
  * - `syncing`: peers are connected, and some still exchange the edits the other side missed.
  * - `synced`: every connected peer has exchanged its missing edits with this copy.
- * - `no-webrtc`: no peer, and this browser has no WebRTC: it cannot reach anyone, whatever the
- *   signaling server does; edits stay on this device (and its other tabs).
+ * - `no-webrtc`: no peer, this browser has no WebRTC, and the server's relay of last resort is
+ *   off: it cannot reach anyone; edits stay on this device (and its other tabs). With the relay
+ *   on, such a browser reaches others through the server (see `ServerRelay`).
  */
 export type SyncState = 'looking' | 'alone' | 'offline' | 'syncing' | 'synced' | 'no-webrtc'
 
 export function syncState(status: SessionStatus): SyncState {
   if (status.peers > 0) return status.syncedPeers >= status.peers ? 'synced' : 'syncing'
-  if (status.webrtc === 'missing') return 'no-webrtc'
+  if (status.webrtc === 'missing' && status.serverRelayOff) return 'no-webrtc'
   switch (status.signaling) {
     case 'connected':
       return 'alone'

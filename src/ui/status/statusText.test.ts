@@ -41,7 +41,10 @@ describe('statusText', () => {
   })
 
   it('tells a browser without WebRTC that it reaches nobody, why, and what would help', () => {
-    const missing = { ...connected, webrtc: 'missing' as const, storage: 'saved' as const }
+    expect(statusText({ ...connected, webrtc: 'missing', storage: 'saved' }).peers).toBe(
+      'No peers connected · this browser has no WebRTC: it reaches others only through the server’s relay (encrypted)',
+    )
+    const missing = { ...connected, webrtc: 'missing' as const, storage: 'saved' as const, serverRelayOff: true }
     expect(statusText(missing).peers).toBe(
       'This browser cannot connect to others: it has no WebRTC. To edit together, open the link in a current ' +
         'Firefox, Chrome, Edge or Safari; edits made here are saved on this device',

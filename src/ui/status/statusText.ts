@@ -27,6 +27,7 @@ export function statusText(
       'This browser cannot connect to others: it has no WebRTC. To edit together, open the link in a current ' +
       `Firefox, Chrome, Edge or Safari${savedHere ? '; edits made here are saved on this device' : ''}`,
   }[syncState(status)]
+  if (status.webrtc === 'missing' && status.peers === 0 && !status.serverRelayOff) peers += ' · this browser has no WebRTC: it reaches others only through the server’s relay (encrypted)'
   if (status.tabs > 0) peers += status.tabs === 1 ? ' · 1 other tab' : ` · ${status.tabs} other tabs`
 
   const storage = {
