@@ -197,7 +197,7 @@ export class RoomNetwork {
   /**
    * Whether this page looks for peers through the server's relay: someone on the server is
    * unreached (for {@link RELAY_AFTER_MS}, at once without WebRTC), in a room small enough for a
-   * full mesh or while this page is lonely (the gossip layer's rule for announces).
+   * full mesh or while this page has no link at all (then a few answer, as for a lonely announce).
    */
   private readonly relayWanted = (): boolean => {
     // Without WebRTC, and before the server has said how many are here, there may be someone.
@@ -210,7 +210,8 @@ export class RoomNetwork {
     this.unreachedSince ??= now
     if (this.options.rtc !== null && now - this.unreachedSince < RELAY_AFTER_MS) return false
     const roomSize = this.serverCount?.value ?? 0
-    return roomSize <= (this.provider?.maxConns ?? 20) + 1 || this.directLinks().length + this.layer.relayedPeers().length < LONELY_LINKS
+    // Past a full mesh most people are meant to be unreached; only a page with no link at all looks.
+    return roomSize <= (this.provider?.maxConns ?? 20) + 1 || this.directLinks().length === 0
   }
 
   /** Whether to take up a relay hello from `peerId`: never over a direct path that is up, or from a tab. */
@@ -222,7 +223,7 @@ export class RoomNetwork {
     if (answer || this.options.rtc === null) return true
     const roomSize = this.serverCount?.value ?? 0
     const maxConns = this.provider?.maxConns ?? 20
-    return roomSize <= maxConns + 1 || (links < LONELY_LINKS && Math.random() < (2 * LONELY_LINKS) / roomSize)
+    return roomSize <= maxConns + 1 || (links === 0 && Math.random() < (2 * LONELY_LINKS) / roomSize)
   }
 
   /**
