@@ -5,9 +5,13 @@ import { fromBase64Url, toBase64Url } from './base64Url'
 /** Bytes of a v2 room's root secret (edit link), room key and Ed25519 public key. */
 export const KEY_BYTES = 32
 
-/** Prefixes of v2 link fragments: `#e1.<root>` edits, `#r1.<room key>.<public key>` reads. */
+/**
+ * Prefixes of v2 link fragments: `#e1.<root>` edits, `#r1.<room key>.<public key>` reads,
+ * `#c1.<room key>.<public key>.<comment seed>` reads and comments.
+ */
 export const EDIT_FRAGMENT_PREFIX = 'e1.'
 export const READ_FRAGMENT_PREFIX = 'r1.'
+export const COMMENT_FRAGMENT_PREFIX = 'c1.'
 
 /**
  * Domain separation and versions of every v2 derivation. Changing one moves every v2 room to new
@@ -17,6 +21,7 @@ export const DERIVATION = {
   salt: 'meshpad/v2',
   roomKey: 'meshpad/v2/room-key',
   editSeed: 'meshpad/v2/edit-seed',
+  commentSeed: 'meshpad/v2/comment-seed',
   topic: 'meshpad/v2/topic',
   password: 'meshpad/v2/password',
 } as const
@@ -24,6 +29,7 @@ export const DERIVATION = {
 const B64 = '[A-Za-z0-9_-]{43}'
 const EDIT_FRAGMENT = new RegExp(`^e1\\.(${B64})$`)
 const READ_FRAGMENT = new RegExp(`^r1\\.(${B64})\\.(${B64})$`)
+const COMMENT_FRAGMENT = new RegExp(`^c1\\.(${B64})\\.(${B64})\\.(${B64})$`)
 
 /**
  * What a link fragment grants.
@@ -31,11 +37,19 @@ const READ_FRAGMENT = new RegExp(`^r1\\.(${B64})\\.(${B64})$`)
  * - v2 edit: the root secret, from which everything else derives.
  * - v2 read: the room key (topic, encryption) and the writers' public key; the edit seed cannot
  *   be derived from either (HKDF is one-way).
+ * - v2 comment: a read link plus the comment seed (derived from the root), which signs comments
+ *   and nothing else; `commentSeed` is null for a read link.
  */
 export type RoomAccess =
   | { readonly version: 1; readonly canEdit: true; readonly secret: string }
   | { readonly version: 2; readonly canEdit: true; readonly root: Uint8Array; readonly roomKey: Uint8Array }
-  | { readonly version: 2; readonly canEdit: false; readonly roomKey: Uint8Array; readonly publicKey: Uint8Array }
+  | {
+      readonly version: 2
+      readonly canEdit: false
+      readonly roomKey: Uint8Array
+      readonly publicKey: Uint8Array
+      readonly commentSeed: Uint8Array | null
+    }
 
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text)
 const derive = (ikm: Uint8Array, label: string): Uint8Array => hkdfSha256(ikm, utf8(DERIVATION.salt), utf8(label), KEY_BYTES)
@@ -51,6 +65,11 @@ function decodeKey(text: string): Uint8Array | null {
 /** The room key of a v2 root secret: both links hold it. */
 export function roomKeyOf(root: Uint8Array): Uint8Array {
   return derive(root, DERIVATION.roomKey)
+}
+
+/** The 32-byte Ed25519 seed that signs a v2 room's comments: the edit link derives it, the comment link carries it. */
+export function commentSeedOf(root: Uint8Array): Uint8Array {
+  return derive(root, DERIVATION.commentSeed)
 }
 
 /** The 32-byte Ed25519 seed of a v2 root secret: only the edit link can derive it. */
@@ -69,19 +88,23 @@ export function parseRoomAccess(fragment: string, options: { readonly v2Only: tr
 export function parseRoomAccess(fragment: string, options?: { readonly v2Only: true }): RoomAccess | null {
   const keys = v2Keys(fragment)
   if (keys?.root) return { version: 2, canEdit: true, root: keys.root, roomKey: roomKeyOf(keys.root) }
-  if (keys?.roomKey) return { version: 2, canEdit: false, roomKey: keys.roomKey, publicKey: keys.publicKey }
+  if (keys?.roomKey) return { version: 2, canEdit: false, roomKey: keys.roomKey, publicKey: keys.publicKey, commentSeed: keys.commentSeed }
   return options?.v2Only ? null : { version: 1, canEdit: true, secret: fragment }
 }
 
 /** The keys an exact v2 fragment carries, decoded, nothing derived; null for any other fragment. */
-function v2Keys(fragment: string): { root: Uint8Array; roomKey?: undefined } | { root?: undefined; roomKey: Uint8Array; publicKey: Uint8Array } | null {
+function v2Keys(
+  fragment: string,
+): { root: Uint8Array; roomKey?: undefined } | { root?: undefined; roomKey: Uint8Array; publicKey: Uint8Array; commentSeed: Uint8Array | null } | null {
   const edit = EDIT_FRAGMENT.exec(fragment)
   const root = edit ? decodeKey(edit[1] as string) : null
   if (root !== null) return { root }
-  const read = READ_FRAGMENT.exec(fragment)
+  const read = READ_FRAGMENT.exec(fragment) ?? COMMENT_FRAGMENT.exec(fragment)
   const roomKey = read ? decodeKey(read[1] as string) : null
   const publicKey = read ? decodeKey(read[2] as string) : null
-  return roomKey !== null && publicKey !== null ? { roomKey, publicKey } : null
+  const commentSeed = read?.[3] === undefined ? null : decodeKey(read[3])
+  if (roomKey === null || publicKey === null || (read?.[3] !== undefined && commentSeed === null)) return null
+  return { roomKey, publicKey, commentSeed }
 }
 
 /**
@@ -89,7 +112,8 @@ function v2Keys(fragment: string): { root: Uint8Array; roomKey?: undefined } | {
  * open nothing (see `roomLinkProblem` for the words), never an old-style room of that name.
  */
 export function isDamagedV2Link(fragment: string): boolean {
-  return (fragment.startsWith(EDIT_FRAGMENT_PREFIX) || fragment.startsWith(READ_FRAGMENT_PREFIX)) && v2Keys(fragment) === null
+  const prefixed = [EDIT_FRAGMENT_PREFIX, READ_FRAGMENT_PREFIX, COMMENT_FRAGMENT_PREFIX].some((prefix) => fragment.startsWith(prefix))
+  return prefixed && v2Keys(fragment) === null
 }
 
 /** A new v2 room: its edit link fragment, from 32 bytes of the platform's CSPRNG. */
@@ -100,6 +124,11 @@ export function createEditFragment(): string {
 /** The read-only fragment of a v2 room, given its writers' public key. */
 export function readFragment(roomKey: Uint8Array, publicKey: Uint8Array): string {
   return `${READ_FRAGMENT_PREFIX}${toBase64Url(roomKey)}.${toBase64Url(publicKey)}`
+}
+
+/** The comment link fragment of a v2 room: its read link plus the comment seed. */
+export function commentFragment(roomKey: Uint8Array, publicKey: Uint8Array, commentSeed: Uint8Array): string {
+  return `${COMMENT_FRAGMENT_PREFIX}${toBase64Url(roomKey)}.${toBase64Url(publicKey)}.${toBase64Url(commentSeed)}`
 }
 
 /**

@@ -1,5 +1,5 @@
 import { fromBase64UrlEncoded } from 'lib0/buffer'
-import { editSeedOf, readFragment, type RoomAccess } from './roomAccess'
+import { commentFragment, commentSeedOf, editSeedOf, readFragment, type RoomAccess } from './roomAccess'
 
 /**
  * PKCS#8 DER header of an Ed25519 private key (RFC 8410): WebCrypto imports a raw seed only
@@ -37,6 +37,16 @@ export interface RoomSigning {
   readonly signingSeed: Uint8Array | null
   /** The room's read-only link fragment. */
   readonly readFragment: Promise<string>
+  /** Signs this peer's own comments: the edit and comment links have it; null for a reader. */
+  readonly commentSigning: { readonly seed: Uint8Array; readonly privateKey: Promise<CryptoKey>; readonly publicKey: Promise<Uint8Array> } | null
+  /** The room's comment link fragment: only the edit link makes it. */
+  readonly commentFragment: Promise<string> | null
+}
+
+function commentSigning(seed: Uint8Array): NonNullable<RoomSigning['commentSigning']> {
+  const pair = signingKeyPair(seed)
+  pair.catch(() => {})
+  return { seed, privateKey: pair.then(({ privateKey }) => privateKey), publicKey: pair.then(({ publicKey }) => publicKey) }
 }
 
 /** The keys of a v2 room as its link grants them; null for a v1 room (nothing is signed there). */
@@ -48,6 +58,8 @@ export function roomSigning(access: RoomAccess): RoomSigning | null {
       signingKey: null,
       signingSeed: null,
       readFragment: Promise.resolve(readFragment(access.roomKey, access.publicKey)),
+      commentSigning: access.commentSeed === null ? null : commentSigning(access.commentSeed),
+      commentFragment: null,
     }
   }
   const seed = editSeedOf(access.root)
@@ -59,5 +71,7 @@ export function roomSigning(access: RoomAccess): RoomSigning | null {
     signingKey: pair.then(({ privateKey }) => privateKey),
     signingSeed: seed,
     readFragment: pair.then(({ publicKey }) => readFragment(access.roomKey, publicKey)),
+    commentSigning: commentSigning(commentSeedOf(access.root)),
+    commentFragment: pair.then(({ publicKey }) => commentFragment(access.roomKey, publicKey, commentSeedOf(access.root))),
   }
 }

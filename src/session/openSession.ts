@@ -59,8 +59,12 @@ export interface SessionAccess {
   /** 1: a plain `#SECRET` link (edits, nothing signed); 2: a signed room's edit or read-only link. */
   readonly version: 1 | 2
   readonly canEdit: boolean
+  /** Whether this link may add comments: the edit link (any version) and a v2 comment link. */
+  readonly canComment: boolean
   /** A v2 room's read-only link fragment (without `#`); null in a v1 room. */
   readonly readFragment: Promise<string> | null
+  /** A v2 room's comment link fragment (without `#`): only the edit link can make it; null otherwise. */
+  readonly commentFragment: Promise<string> | null
 }
 
 export interface Session {
@@ -70,6 +74,12 @@ export interface Session {
   readonly doc: Y.Doc
   readonly text: Y.Text
   readonly meta: Y.Map<unknown>
+  /**
+   * The document comment records are written to (see `appendCommentRecord`): `doc` itself, or a
+   * reader's or commenter's verified copy, whose updates are stored, signed and sent. Read them
+   * from `doc`, which shows the same records.
+   */
+  readonly commentDoc: Y.Doc
   readonly awareness: Awareness
   /** Which presence states are always-on peers to believe, and this peer's own claim (see `AlwaysOnClaims`). */
   readonly alwaysOn: AlwaysOnClaims
@@ -196,10 +206,17 @@ export function openSession(secret: string, options: SessionOptions): Session {
   return {
     secret,
     topic,
-    access: { version: access.version, canEdit: access.canEdit, readFragment: signing?.readFragment ?? null },
+    access: {
+      version: access.version,
+      canEdit: access.canEdit,
+      canComment: access.canEdit || (access.version === 2 && access.commentSeed !== null),
+      readFragment: signing?.readFragment ?? null,
+      commentFragment: signing?.commentFragment ?? null,
+    },
     doc,
     text: docText(doc),
     meta: docMetaMap(doc),
+    commentDoc: sharedDoc,
     awareness,
     alwaysOn,
     whenLocalLoaded,
