@@ -7,14 +7,16 @@ import {
   accessPassword,
   accessTopic,
   createEditFragment,
+  commentSeedOf,
   editSeedOf,
+  isDamagedV2Link,
   parseRoomAccess,
   roomKeyOf,
   type RoomAccess,
 } from './roomAccess'
-import { roomSigning } from './roomSigning'
+import { roomSigning, verifyKey as verifyKeyOf } from './roomSigning'
 import { roomTopic } from './roomTopic'
-import { signUpdate, verifyUpdate, decodeSignedSync } from '../network/signed/signedSyncMessage'
+import { signComment, signUpdate, verifyUpdate, decodeSignedSync } from '../network/signed/signedSyncMessage'
 
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text)
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
@@ -69,10 +71,11 @@ describe('room links', () => {
     expect(hex(editSeedOf(access.root))).toBe(hex(node(access.root, 'meshpad/v2/edit-seed')))
     expect(accessTopic(access)).toBe(hex(node(access.roomKey, 'meshpad/v2/topic')))
     expect(accessPassword(access)).toBe(b64url(node(access.roomKey, 'meshpad/v2/password')))
-    expect(Object.values(DERIVATION).filter((label) => label !== DERIVATION.salt)).toHaveLength(4)
+    expect(hex(commentSeedOf(access.root))).toBe(hex(node(access.root, 'meshpad/v2/comment-seed')))
+    expect(Object.values(DERIVATION).filter((label) => label !== DERIVATION.salt)).toHaveLength(5)
     // Every derivation is distinct from every other.
-    const outputs = [roomKeyOf(access.root), editSeedOf(access.root), node(access.roomKey, 'meshpad/v2/topic')].map(hex)
-    expect(new Set(outputs).size).toBe(3)
+    const outputs = [roomKeyOf(access.root), editSeedOf(access.root), commentSeedOf(access.root), node(access.roomKey, 'meshpad/v2/topic')].map(hex)
+    expect(new Set(outputs).size).toBe(4)
   })
 
   it('gives both links of one room the same topic and password, and other rooms others', async () => {
@@ -112,6 +115,35 @@ describe('room links', () => {
     expect(await verifyUpdate(await reader.verifyKey, 'topic', message)).toBe(true)
     const other = roomSigning(parseRoomAccess(createEditFragment()))
     expect(await verifyUpdate(await (other as NonNullable<typeof other>).verifyKey, 'topic', message)).toBe(false)
+  })
+
+  it('makes a comment link that reads like the read-only link and signs comments, never edits', async () => {
+    const edit = createEditFragment()
+    const writer = roomSigning(parseRoomAccess(edit))
+    const fragment = await writer?.commentFragment
+    if (writer == null || fragment == null) throw new Error('expected v2 keys')
+    expect(fragment).toMatch(/^c1\.[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}$/)
+    const access = parseRoomAccess(fragment)
+    expect(access).toMatchObject({ version: 2, canEdit: false })
+    expect(roomTopic(fragment)).toBe(roomTopic(edit))
+    expect(fragment).not.toContain(b64url(editAccess(edit).root))
+    expect(fragment).not.toContain(b64url(editSeedOf(editAccess(edit).root)))
+    const commenter = roomSigning(access)
+    expect(commenter?.signingKey).toBeNull()
+    expect(commenter?.commentFragment).toBeNull()
+    expect(await commenter?.readFragment).toBe(await writer.readFragment)
+    const signed = decodeSignedSync(await signComment(await commenter!.commentSigning!.privateKey, 'topic', Uint8Array.of(0, 0)))
+    if (signed?.kind !== 'comment') throw new Error('expected a comment')
+    // The comment key's signature holds as a comment, never as an edit.
+    expect(await verifyUpdate(await verifyKeyOf(await writer.commentSigning!.publicKey), 'topic', signed)).toBe(true)
+    expect(await verifyUpdate(await writer.verifyKey, 'topic', { ...signed, kind: 'update' })).toBe(false)
+    expect(await verifyUpdate(await verifyKeyOf(await writer.commentSigning!.publicKey), 'topic', { ...signed, kind: 'update' })).toBe(false)
+    // A read-only link comments not.
+    expect(roomSigning(parseRoomAccess(await writer.readFragment))?.commentSigning).toBeNull()
+    // Damaged comment links open nothing.
+    for (const damaged of [fragment.slice(0, -1), `${fragment}.x`, fragment.replace('c1.', 'c1..')]) {
+      expect(isDamagedV2Link(damaged)).toBe(true)
+    }
   })
 
   it('opens every other fragment as a v1 edit link, exactly as before', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createEditFragment, readFragment } from './roomAccess'
+import { commentFragment, createEditFragment, readFragment } from './roomAccess'
 import { parseRoomLink } from './parseRoomLink'
 import { roomLinkProblem } from './roomLinkProblem'
 
@@ -9,6 +9,7 @@ describe('roomLinkProblem', () => {
   it('accepts exact v2 links and every old-style secret', () => {
     expect(roomLinkProblem(createEditFragment())).toBeNull()
     expect(roomLinkProblem(readFragment(new Uint8Array(32).fill(1), new Uint8Array(32).fill(2)))).toBeNull()
+    expect(roomLinkProblem(commentFragment(new Uint8Array(32).fill(1), new Uint8Array(32).fill(2), new Uint8Array(32).fill(3)))).toBeNull()
     for (const v1 of ['x4Jb9-QmZ0k2_fTgW1aA2w', 'bench-v1-2-abc', 'e1', 'r1-notes', 'E1.upper']) expect(roomLinkProblem(v1)).toBeNull()
   })
 
@@ -23,6 +24,9 @@ describe('roomLinkProblem', () => {
       [`r1.${KEY}`, /the public key is missing/],
       [`r1.${KEY}.${KEY.slice(3)}`, /the public key has 40 characters/],
       [`r1.${KEY}.${KEY}.${KEY}`, /more than two keys/],
+      [`c1.${KEY}.${KEY}`, /comment link is damaged[\s\S]*the comment key is missing/],
+      [`c1.${KEY}.${KEY}.${KEY.slice(2)}`, /comment link[\s\S]*the comment key has 41 characters/],
+      [`c1.${KEY}.${KEY}.${KEY}.${KEY}`, /more than three keys/],
       // 43 characters that are not the canonical encoding of 32 bytes.
       [`e1.${'A'.repeat(42)}B`, /a key does not decode to 32 bytes/],
     ]

@@ -1,5 +1,6 @@
 import * as Y from 'yjs'
 import { Awareness, removeAwarenessStates } from 'y-protocols/awareness'
+import { publishCommentKey } from '../document/comments/commentRecords'
 import { docMetaMap, docText, ensureSchemaVersion } from '../document/docMeta'
 import { authorsSinceLastVersion } from '../document/history/authorsSinceLastVersion'
 import { AutoVersioner } from '../document/history/autoVersioner'
@@ -14,6 +15,7 @@ import { forgetPeers } from '../presence/forgetPeers'
 import { guardPresence } from '../presence/guardPresence'
 import type { UserIdentity } from '../presence/userIdentity'
 import { accessPassword, accessTopic, parseRoomAccess, isDamagedV2Link } from '../room/roomAccess'
+import { toBase64Url } from '../room/base64Url'
 import { roomSigning } from '../room/roomSigning'
 import type { OpenLocalCopy } from '../storage/localCopy'
 import type { PageLifecycle } from './pageLifecycle'
@@ -195,8 +197,15 @@ export function openSession(secret: string, options: SessionOptions): Session {
 
   const whenLocalLoaded = copy.whenLoaded.then(() => {
     if (destroyed) return
-    // NOTE: a reader writes nothing, not even the schema version.
+    // A reader writes nothing, not even the schema version.
     if (access.canEdit) ensureSchemaVersion(doc)
+    // Readers check comment-link holders' comments with the key a writer published.
+    if (access.canEdit && signing?.commentSigning) {
+      void signing.commentSigning.publicKey.then(
+        (publicKey) => destroyed || publishCommentKey(doc, toBase64Url(publicKey)),
+        () => {},
+      )
+    }
     keeper?.markLoaded()
   })
 

@@ -29,3 +29,21 @@ export function commentRecords(doc: Y.Doc): Y.Array<unknown> {
 export function appendCommentRecord(doc: Y.Doc, record: Readonly<Record<string, unknown>>): void {
   doc.transact(() => commentRecords(doc).push([record]), COMMENT_ORIGIN)
 }
+
+/**
+ * The field of `meta` holding the room's comment public key (base64url), written by writers (so
+ * signed with the edit key): the read-only link does not carry it, and every peer needs it to
+ * check comment-link holders' updates.
+ */
+export const COMMENT_KEY_FIELD = 'commentKey'
+
+/** The room's comment public key as a writer published it; null if none has yet. */
+export function publishedCommentKey(doc: Y.Doc): string | null {
+  const value = doc.getMap('meta').get(COMMENT_KEY_FIELD)
+  return typeof value === 'string' ? value : null
+}
+
+/** Publishes the room's comment public key (a writer, once its copy is loaded), unless it is already there. */
+export function publishCommentKey(doc: Y.Doc, publicKey: string): void {
+  if (publishedCommentKey(doc) !== publicKey) doc.getMap('meta').set(COMMENT_KEY_FIELD, publicKey)
+}

@@ -1,5 +1,7 @@
 import * as Y from 'yjs'
-import { decodeSignedSync, encodeSignedSync, isSignedSyncMessage, verifyMessage, verifyUpdate } from './signedSyncMessage'
+import { COMMENT_ORIGIN } from '../../document/comments/commentRecords'
+import { commentOnlyUpdate } from './commentOnlyUpdate'
+import { decodeSignedSync, encodeSignedSync, isSignedSyncMessage, signComment, verifyUpdate } from './signedSyncMessage'
 import type { SignedLogStore } from '../../storage/localCopy'
 import { SignedLog } from './SignedLog'
 import { UpdateSigner, type PureSignerLoader } from './UpdateSigner'
@@ -17,6 +19,10 @@ export interface SignedDocSyncOptions {
   /** The seed `signingKey` comes from: with it, own updates are signed synchronously (`UpdateSigner`). */
   readonly signingSeed?: Uint8Array | null
   readonly loadSigner?: PureSignerLoader
+  /** Signs this peer's own comments when it holds the comment key but not the edit key (a comment link). */
+  readonly commentSigningKey?: Promise<CryptoKey> | null
+  /** The key that checks comment-link holders' updates, as known now; null while unknown (none published yet). */
+  readonly commentVerifyKey?: () => Promise<CryptoKey | null>
   /** For an update received on link `from`: whether it goes on to link `to` (see `RoomGossip`); asked once per update. */
   readonly relayFrom: (from: string) => (to: string) => boolean
   /** The ignored count or a link's sync state changed. */
@@ -25,6 +31,9 @@ export interface SignedDocSyncOptions {
   readonly onOwnSent?: () => void
   readonly warn?: (message: string) => void
 }
+
+/** The log's name for this peer's own comments (no link is named so). */
+const OWN = '\0own'
 
 interface Link {
   readonly send: (data: Uint8Array) => void
@@ -64,7 +73,7 @@ export class SignedDocSync {
     const { signingKey, topic, verifyKey, warn } = options
     this.signer = signingKey && new UpdateSigner({ topic, privateKey: signingKey, seed: options.signingSeed ?? null, verifyKey, load: options.loadSigner, warn })
     const store = signingKey === null ? options.logStore : undefined
-    this.log = new SignedLog(store ? { store, verify: (data) => verifyMessage(verifyKey, topic, data) } : null)
+    this.log = new SignedLog(store ? { store, verify: (data) => this.verifyStored(data) } : null)
     options.doc.on('update', this.handleUpdate)
   }
 
@@ -154,19 +163,34 @@ export class SignedDocSync {
           this.options.onChange()
         })
         break
-      case 'update': {
-        const verified = this.options.verifyKey.then((key) => verifyUpdate(key, this.options.topic, message))
+      case 'update':
+      case 'comment': {
+        const verified = this.verify(message)
         const copy = data.slice()
         link.chain = link.chain.then(async () => {
           const ok = await verified.catch(() => false)
           if (this.destroyed) return
-          if (!ok) this.ignore('an update without a valid signature')
+          if (!ok) this.ignore(message.kind === 'update' ? 'an update without a valid signature' : 'a comment without a valid signature')
+          // Checked in turn, against the document as the earlier messages left it.
+          else if (message.kind === 'comment' && !commentOnlyUpdate(this.options.doc, message.update)) this.ignore('a comment-link update that changes more than comments')
           else this.applyVerified(id, copy, message.update)
         })
         break
       }
     }
     return true
+  }
+
+  /** Whether a signed message's signature holds: an edit with the edit key, a comment with the comment key. */
+  private async verify(message: { readonly kind: 'update' | 'comment'; readonly signature: Uint8Array; readonly update: Uint8Array }): Promise<boolean> {
+    const key = message.kind === 'update' ? await this.options.verifyKey : await (this.options.commentVerifyKey?.() ?? null)
+    return key !== null && verifyUpdate(key, this.options.topic, message)
+  }
+
+  /** Whether a message read back from storage is a validly signed update or comment of this room. */
+  private async verifyStored(data: Uint8Array): Promise<boolean> {
+    const message = decodeSignedSync(data)
+    return (message?.kind === 'update' || message?.kind === 'comment') && this.verify(message)
   }
 
   private ignore(what: string): void {
@@ -230,8 +254,13 @@ export class SignedDocSync {
       this.applied = true
       return
     }
-    // NOTE: a reader signs nothing: its doc holds only verified updates and what its local copy loaded.
-    if (this.signer === null || this.destroyed) return
+    if (this.destroyed) return
+    // A reader signs nothing: its doc holds only verified updates and what its local copy loaded.
+    // A comment-link holder signs its own comments, with the comment key, and nothing else.
+    if (this.signer === null) {
+      if (origin === COMMENT_ORIGIN) this.sendComment(update)
+      return
+    }
     // NOTE: typing has the editor binding as origin; a new room's schema stamp (on load) has none.
     if (origin !== null) void this.signer.prepare()
     this.pending.push(update)
@@ -269,6 +298,18 @@ export class SignedDocSync {
       this.flushing = false
       if (!this.flushQueued && !this.destroyed) this.options.onOwnSent?.()
     }
+  }
+
+  /** Signs a comment-link holder's own comment and sends it to every link; it is kept to be served, as a reader serves what it holds. */
+  private sendComment(update: Uint8Array): void {
+    const key = this.options.commentSigningKey
+    if (key === null || key === undefined) return
+    this.enqueue(async () => {
+      const message = await signComment(await key, this.options.topic, update)
+      if (this.destroyed) return
+      this.log.add(OWN, message)
+      for (const link of this.links.values()) this.trySend(link, message)
+    })
   }
 
   private requestSnapshot(): void {

@@ -1,5 +1,6 @@
 import * as Y from 'yjs'
 import type { SignedLogStore } from '../../storage/localCopy'
+import { commentVerifyKey, type CommentKeys } from './commentVerifyKey'
 import { SignedDocSync } from './SignedDocSync'
 
 /** The link id of the other tabs of this browser (one BroadcastChannel, see {@link SignedRoom}). */
@@ -14,6 +15,8 @@ export interface SignedRoomKeys {
   readonly signingSeed?: Uint8Array | null
   /** Where a reader keeps its signed log (see `SignedDocSync`). */
   readonly logStore?: SignedLogStore
+  /** The comment key pair, for the edit and comment links; a reader learns the public key from the document. */
+  readonly commentSigning?: CommentKeys | null
 }
 
 export interface SignedRoomOptions {
@@ -60,6 +63,8 @@ export class SignedRoom {
       signingKey: options.keys.signingKey,
       signingSeed: options.keys.signingSeed,
       logStore: options.keys.logStore,
+      commentSigningKey: options.keys.signingKey === null ? (options.keys.commentSigning?.privateKey ?? null) : null,
+      commentVerifyKey: commentVerifyKey(options.doc, options.keys.commentSigning),
       relayFrom: options.relayFrom,
       onChange: options.onChange,
       onOwnSent: options.onOwnSent,

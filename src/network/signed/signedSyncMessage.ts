@@ -6,7 +6,10 @@
  *   {@link signedBytes} (a label, the room's topic and the update), so it is valid in one room only.
  * - `done` (3): every update answering the receiver's last `state` was sent.
  * - `snapshot` (4): "sign your whole document for me" (a reader compacting its log; writers answer).
- * Only `update` changes a document; the others are requests and hints, harmless when forged.
+ * - `comment` (5): as `update`, signed with the room's comment key instead (a comment-link
+ *   holder's own comment); the signature covers {@link signedBytes} under {@link COMMENT_SIGNATURE_LABEL}.
+ *   It changes a document only when the update does nothing but append comment records (see `commentOnlyUpdate`).
+ * Only `update` and `comment` change a document; the others are requests and hints, harmless when forged.
  */
 export const SIGNED_SYNC_TYPE = 0x4d
 
@@ -16,11 +19,14 @@ export const SIGNATURE_BYTES = 64
 /** Domain separation and version of what a writer signs. */
 export const SIGNATURE_LABEL = 'meshpad/v2/update'
 
-const KIND = { state: 1, update: 2, done: 3, snapshot: 4 } as const
+/** Domain separation and version of what a comment-link holder signs: never valid as an edit. */
+export const COMMENT_SIGNATURE_LABEL = 'meshpad/v2/comment'
+
+const KIND = { state: 1, update: 2, done: 3, snapshot: 4, comment: 5 } as const
 
 export type SignedSyncMessage =
   | { readonly kind: 'state'; readonly canEdit: boolean; readonly stateVector: Uint8Array }
-  | { readonly kind: 'update'; readonly signature: Uint8Array; readonly update: Uint8Array }
+  | { readonly kind: 'update' | 'comment'; readonly signature: Uint8Array; readonly update: Uint8Array }
   | { readonly kind: 'done' }
   | { readonly kind: 'snapshot' }
 
@@ -38,10 +44,11 @@ export function encodeSignedSync(message: SignedSyncMessage): Uint8Array {
       out.set(message.stateVector, 3)
       return out
     }
-    case 'update': {
+    case 'update':
+    case 'comment': {
       if (message.signature.length !== SIGNATURE_BYTES) throw new Error('an Ed25519 signature has 64 bytes')
       const out = new Uint8Array(2 + SIGNATURE_BYTES + message.update.length)
-      out.set([SIGNED_SYNC_TYPE, KIND.update])
+      out.set([SIGNED_SYNC_TYPE, KIND[message.kind]])
       out.set(message.signature, 2)
       out.set(message.update, 2 + SIGNATURE_BYTES)
       return out
@@ -60,9 +67,14 @@ export function decodeSignedSync(data: Uint8Array): SignedSyncMessage | null {
     case KIND.state:
       return data.length >= 3 && data[2]! <= 1 ? { kind: 'state', canEdit: data[2] === 1, stateVector: data.subarray(3) } : null
     case KIND.update:
+    case KIND.comment:
       // NOTE: an update has at least its two empty-section counts.
       return data.length >= 2 + SIGNATURE_BYTES + 2
-        ? { kind: 'update', signature: data.subarray(2, 2 + SIGNATURE_BYTES), update: data.subarray(2 + SIGNATURE_BYTES) }
+        ? {
+            kind: data[1] === KIND.update ? 'update' : 'comment',
+            signature: data.subarray(2, 2 + SIGNATURE_BYTES),
+            update: data.subarray(2 + SIGNATURE_BYTES),
+          }
         : null
     case KIND.done:
       return data.length === 2 ? { kind: 'done' } : null
@@ -73,9 +85,9 @@ export function decodeSignedSync(data: Uint8Array): SignedSyncMessage | null {
   }
 }
 
-/** What a writer signs for `update` in room `topic`: the label, the topic and the update. */
-export function signedBytes(topic: string, update: Uint8Array): Uint8Array<ArrayBuffer> {
-  const prefix = new TextEncoder().encode(`${SIGNATURE_LABEL}\0${topic}\0`)
+/** What a writer signs for `update` in room `topic`: the label, the topic and the update (a comment: its own label). */
+export function signedBytes(topic: string, update: Uint8Array, label = SIGNATURE_LABEL): Uint8Array<ArrayBuffer> {
+  const prefix = new TextEncoder().encode(`${label}\0${topic}\0`)
   const out = new Uint8Array(prefix.length + update.length)
   out.set(prefix)
   out.set(update, prefix.length)
@@ -88,14 +100,24 @@ export async function signUpdate(privateKey: CryptoKey, topic: string, update: U
   return encodeSignedSync({ kind: 'update', signature, update })
 }
 
-/** Whether an `update` message's signature is the room's over its update. Never throws. */
+/** A `comment` message for `update`, signed with the room's comment key. */
+export async function signComment(privateKey: CryptoKey, topic: string, update: Uint8Array): Promise<Uint8Array> {
+  const signature = new Uint8Array(await crypto.subtle.sign('Ed25519', privateKey, signedBytes(topic, update, COMMENT_SIGNATURE_LABEL)))
+  return encodeSignedSync({ kind: 'comment', signature, update })
+}
+
+/**
+ * Whether an `update` message's signature is the room's edit key's over its update (a `comment`
+ * message: the comment key's, under its own label). Never throws.
+ */
 export async function verifyUpdate(
   publicKey: CryptoKey,
   topic: string,
-  message: { readonly signature: Uint8Array; readonly update: Uint8Array },
+  message: { readonly kind?: 'update' | 'comment'; readonly signature: Uint8Array; readonly update: Uint8Array },
 ): Promise<boolean> {
+  const label = message.kind === 'comment' ? COMMENT_SIGNATURE_LABEL : SIGNATURE_LABEL
   try {
-    return await crypto.subtle.verify('Ed25519', publicKey, new Uint8Array(message.signature), signedBytes(topic, message.update))
+    return await crypto.subtle.verify('Ed25519', publicKey, new Uint8Array(message.signature), signedBytes(topic, message.update, label))
   } catch {
     return false
   }

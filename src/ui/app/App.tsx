@@ -10,6 +10,7 @@ import { StatusBar } from '../status/StatusBar'
 import { TopBar } from './TopBar'
 import { UpdateBanner } from '../update/UpdateBanner'
 import { storeCopyOf } from '../../library/storeNewDocument'
+import { CommentLinkButton } from '../share/CommentLinkButton'
 import { ReadOnlyLinkButton } from '../share/ReadOnlyLinkButton'
 import { ReadOnlyMark } from '../share/ReadOnlyMark'
 import { useColorScheme } from './useColorScheme'
@@ -88,8 +89,13 @@ export function App({ workspace, library }: { workspace: Workspace; library: Doc
         language={meta.language}
         lineWrapping={lineWrapping}
         disabled={!canEdit}
-        badge={canEdit ? null : <ReadOnlyMark />}
-        share={<ReadOnlyLinkButton session={session} onMoveToNewLink={onMoveToNewLink} />}
+        badge={canEdit ? null : <ReadOnlyMark canComment={session.access.canComment} />}
+        share={
+          <>
+            <CommentLinkButton session={session} />
+            <ReadOnlyLinkButton session={session} onMoveToNewLink={onMoveToNewLink} />
+          </>
+        }
         onTitle={onTitle}
         onLanguage={onLanguage}
         onLineWrapping={setLineWrapping}

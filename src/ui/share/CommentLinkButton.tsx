@@ -1,0 +1,47 @@
+import { useEffect, useState } from 'react'
+import type { Session } from '../../session/openSession'
+import { copyText } from '../app/CopyLinkButton'
+
+/** How long the confirmation stays. */
+const CONFIRM_MS = 2500
+
+/**
+ * "Copy comment link": copies the link that lets people read and comment but not change the text.
+ * Only a signed room's edit link can make it (it derives the comment key); elsewhere it is absent.
+ */
+export function CommentLinkButton({ session }: { readonly session: Session }) {
+  const [result, setResult] = useState<'copied' | 'failed' | null>(null)
+
+  useEffect(() => {
+    if (result === null) return
+    const timer = setTimeout(() => setResult(null), CONFIRM_MS)
+    return () => clearTimeout(timer)
+  }, [result])
+
+  const fragment = session.access.commentFragment
+  if (fragment === null) return null
+
+  const copy = (): void => {
+    fragment
+      .then((value) => {
+        const url = new URL(window.location.href)
+        url.hash = value
+        return copyText(url.href)
+      })
+      .then(
+        () => setResult('copied'),
+        () => setResult('failed'),
+      )
+  }
+
+  return (
+    <span className="copy-link">
+      <button type="button" onClick={copy} title="People with this link can read and comment, not change the text">
+        Copy comment link
+      </button>
+      <span className="copy-result" role="status" aria-live="polite">
+        {result === 'copied' ? 'Comment link copied' : result === 'failed' ? 'Copy failed' : ''}
+      </span>
+    </span>
+  )
+}
