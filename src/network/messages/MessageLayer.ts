@@ -83,6 +83,8 @@ export function linkOf(origin: unknown): string | null {
  */
 export class MessageLayer {
   private readonly links = new Map<string, Link>()
+  /** Connections not up yet when attached, and the listener that attaches each once it is. */
+  private readonly whenUp = new Map<WebrtcConn, () => void>()
   private readonly presence: PresenceGate
   private readonly counts = new Map<string, number>()
   /** Presence changes of this browser held while its own edit is being signed (see `releaseHeld`). */
@@ -113,13 +115,22 @@ export class MessageLayer {
     // A working link through the server's relay gives way only to a connection that is up (an
     // attempt may fail; its messages wait for their owner, see `ownPeerConnection`), and a
     // connection that comes up takes the relay's place, even one the relay replaced meanwhile.
-    if (!conn.connected) {
+    if (!conn.connected && !this.whenUp.has(conn)) {
+      for (const [other, listener] of this.whenUp) {
+        if (!other.closed) continue
+        other.peer.removeListener('connect', listener)
+        this.whenUp.delete(other)
+      }
       const whenUp = (): void => {
         conn.peer.removeListener('connect', whenUp)
+        this.whenUp.delete(conn)
         const link = this.links.get(peerId)
         if (link === undefined || link.transport.path === 'server') this.attach(peerId, conn)
       }
+      this.whenUp.set(conn, whenUp)
       conn.peer.on('connect', whenUp)
+    }
+    if (!conn.connected) {
       const current = this.links.get(peerId)?.transport
       if (current?.path === 'server' && current.up) return
     }
@@ -367,5 +378,8 @@ export class MessageLayer {
     this.options.doc.off('update', this.handleDocUpdate)
     this.options.awareness.off('update', this.handlePresence)
     for (const link of [...this.links.values()]) link.detach()
+    // A connection that never came up keeps no listener of this layer.
+    for (const [conn, whenUp] of this.whenUp) conn.peer.removeListener('connect', whenUp)
+    this.whenUp.clear()
   }
 }
