@@ -92,11 +92,11 @@ export class RoomNetwork {
           keys: options.signed,
           clientID: options.awareness.clientID,
           // NOTE: the relay decision is derived once per update, and only if a peer link may need it.
-          relayFrom: (from) => {
+          relayFrom: (from, update) => {
             let targets: RelayTargets | null = null
             return (to) => {
               if (to === TABS_LINK) return true
-              targets ??= this.relay.relayTargets(from === TABS_LINK ? null : from, null)
+              targets ??= this.relay.relayTargets(from === TABS_LINK ? null : from, null, update)
               return targets === 'all' || targets.has(to)
             }
           },

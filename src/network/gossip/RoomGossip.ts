@@ -1,4 +1,4 @@
-import type * as Y from 'yjs'
+import * as Y from 'yjs'
 import type { Awareness } from 'y-protocols/awareness'
 import type { MeshPresence } from '../MeshRelay'
 import { AwarenessThrottle } from './AwarenessThrottle'
@@ -59,12 +59,33 @@ export class RoomGossip {
     options.doc.on('afterTransaction', this.afterTransaction)
   }
 
-  /** Where an update goes (see `TreeRelay`, `AwarenessThrottle`); `from` null: this browser's own. */
-  readonly relayTargets = (from: string | null, clients: number[] | null): RelayTargets => {
+  /**
+   * Where an update goes (see `TreeRelay`, `AwarenessThrottle`); `from` null: this browser's own.
+   * With a document update from a peer, its author (see `authorOf`) roots the tree it takes.
+   */
+  readonly relayTargets = (from: string | null, clients: number[] | null, update?: Uint8Array): RelayTargets => {
     if (this.destroyed) return 'all'
     if (clients !== null && !this.throttle.allow(from, clients)) return NOBODY
     this.tree.refresh()
-    return this.tree.targets(from)
+    return this.tree.targets(from, from !== null && update !== undefined && this.tree.treeLinks.size > 0 ? this.authorOf(update) : null)
+  }
+
+  /**
+   * The peer id of whoever wrote `update`: its one Yjs client, by the presence state of that
+   * client id; null for an update of several clients, or a client nobody's presence names.
+   * Presence is not signed, so a false answer only picks another tree, which reaches everyone too.
+   */
+  private authorOf(update: Uint8Array): string | null {
+    let clients: Map<number, number>
+    try {
+      clients = Y.parseUpdateMeta(update).from
+    } catch {
+      return null
+    }
+    if (clients.size !== 1) return null
+    const [client] = clients.keys()
+    const peerId = (this.options.awareness.getStates().get(client as number) as { peerId?: unknown } | undefined)?.peerId
+    return typeof peerId === 'string' ? peerId : null
   }
 
   /** y-webrtc's `acceptAnnounce` (see `acceptAnnounce`); `links` comes from the network. */

@@ -35,6 +35,35 @@ describe('TreeRelay', () => {
     expect(resynced).toEqual([['b', 'c']])
   })
 
+  it("takes an author's update along the tree rooted at that author: shortest paths, one message per peer", () => {
+    // A ring a – b – c – d – e – f – a with a chord c – f: not a full mesh. The shared tree's root
+    // is c (most links, then smallest id); an update by e must not climb to c and back.
+    const ring: Record<string, string[]> = { a: ['b', 'f'], b: ['a', 'c'], c: ['b', 'd', 'f'], d: ['c', 'e'], e: ['d', 'f'], f: ['a', 'c', 'e'] }
+    const at = (self: string): TreeRelay =>
+      relay({ peerId: self, links: ring[self]! }, Object.entries(ring).filter(([id]) => id !== self).map(([peerId, links]) => ({ peerId, links }))).relay
+    // From e, breadth-first: e → d, f; d → c; f → a; a → b (the first of its level in id order).
+    expect(at('f').targets('e', 'e')).toEqual(new Set(['a']))
+    expect(at('d').targets('e', 'e')).toEqual(new Set(['c']))
+    // Each peer but the author gets it exactly once: count the sends of a broadcast from e.
+    const received = new Map<string, number>([['e', 1]])
+    const queue: [string, string | null][] = [['e', null]]
+    let messages = 0
+    while (queue.length > 0) {
+      const [peer, from] = queue.shift()!
+      const targets = from === null ? new Set(ring[peer]) : at(peer).targets(from, 'e')
+      for (const next of targets === 'all' ? ring[peer]! : targets) {
+        messages++
+        const seen = received.get(next) ?? 0
+        received.set(next, seen + 1)
+        if (seen === 0) queue.push([next, peer])
+      }
+    }
+    expect(messages).toBe(5)
+    expect([...received.values()].every((count) => count === 1)).toBe(true)
+    // An author nobody's view names: the shared tree, as before.
+    expect(at('f').targets('e', 'stranger')).toEqual(at('f').targets('e'))
+  })
+
   it('asks every direct peer for what it lacks when the mesh stops being full', () => {
     const states: MeshPresence[] = [{ peerId: 'b', links: ['a'] }]
     const self = { peerId: 'a', links: ['b'] }

@@ -1,5 +1,5 @@
 import { meshNeedsRelay, type MeshPresence } from '../MeshRelay'
-import { linkGraph, mutualLinks, treeNeighbours } from './spanningTree'
+import { linkGraph, mutualLinks, treeNeighbours, treeNeighboursFrom, type LinkGraph } from './spanningTree'
 
 /** Where an update goes: every direct peer, or only these peer ids. */
 export type RelayTargets = 'all' | ReadonlySet<string>
@@ -20,9 +20,11 @@ export interface TreeRelayOptions {
  * n − 1 messages at any room size:
  * - no peer id yet: every direct peer (y-webrtc's own behaviour);
  * - a mesh known to be full (see `meshNeedsRelay`): the author sends to everyone, nobody forwards;
- * - otherwise the broadcast tree (`treeNeighbours`) that every peer derives from the same
- *   awareness view (`links`): an update goes to the tree neighbours but the one it came from,
- *   plus any direct peer whose link the view does not show as mutual yet (just connected);
+ * - otherwise a broadcast tree that every peer derives from the same awareness view (`links`):
+ *   rooted at the update's author when the receiver can tell who that is (`treeNeighboursFrom`:
+ *   the author's own links carry it first, then shortest paths), else the room's one shared tree
+ *   (`treeNeighbours`). An update goes to the tree neighbours but the one it came from, plus any
+ *   direct peer whose link the view does not show as mutual yet (just connected);
  * - but an author linked to every peer it knows of sends its own updates to all of them: views
  *   disagree while links come and go, and a peer whose view is full forwards nothing, so a tree
  *   that ran through it would stop there.
@@ -45,18 +47,37 @@ export class TreeRelay {
   private extra: ReadonlySet<string> = NOBODY
   private known = false
   private key = ''
+  private graph: LinkGraph = new Map()
+  private selfId = ''
+  /** Trees rooted at authors, for the current view (null: this peer is not in that author's part). */
+  private readonly byAuthor = new Map<string, ReadonlySet<string> | null>()
 
   constructor(private readonly options: TreeRelayOptions) {}
 
-  /** The direct peers to send an update to: `from` is the peer it came from, null for a local one. */
-  targets(from: string | null): RelayTargets {
+  /**
+   * The direct peers to send an update to: `from` is the peer it came from, null for a local one;
+   * `author` the peer id of who wrote it, where the receiver can tell (a local one is this peer's).
+   */
+  targets(from: string | null, author: string | null = null): RelayTargets {
     if (!this.known) return 'all'
     if (this.full) return from === null ? 'all' : NOBODY
     if (from === null && this.linkedToAll) return 'all'
     const targets = new Set<string>()
-    for (const peer of this.tree) if (peer !== from) targets.add(peer)
+    for (const peer of this.treeOf(from === null ? this.selfId : author)) if (peer !== from) targets.add(peer)
     for (const peer of this.extra) if (peer !== from) targets.add(peer)
     return targets
+  }
+
+  /** This peer's neighbours in the tree rooted at `author`, or in the shared tree. */
+  private treeOf(author: string | null): ReadonlySet<string> {
+    if (author === null) return this.tree
+    let tree = this.byAuthor.get(author)
+    if (tree === undefined) {
+      // The view is bounded (see `linkGraph`), and so are the trees kept for it.
+      tree = this.byAuthor.size < this.graph.size ? treeNeighboursFrom(this.graph, this.selfId, author) : null
+      this.byAuthor.set(author, tree)
+    }
+    return tree ?? this.tree
   }
 
   /** This peer's tree neighbours in the last view (empty in a full mesh). */
@@ -76,6 +97,9 @@ export class TreeRelay {
     const key = [...graph].map(([peer, links]) => `${peer}>${[...links].sort().join()}`).sort().join(';')
     if (this.known && key === this.key) return
     this.key = key
+    this.graph = graph
+    this.selfId = self.peerId
+    this.byAuthor.clear()
     const wasFull = this.full
     const wasKnown = this.known
     const before = this.treeLinks

@@ -76,7 +76,17 @@ export function treeRoot(graph: LinkGraph, self: string): string {
  * one message per peer but the author, and takes at most twice the tree's depth in hops.
  */
 export function treeNeighbours(graph: LinkGraph, self: string): Set<string> {
-  const root = treeRoot(graph, self)
+  return treeNeighboursFrom(graph, self, treeRoot(graph, self)) ?? new Set()
+}
+
+/**
+ * `self`'s neighbours in the breadth-first tree of the graph rooted at `root` (the same rule as
+ * {@link treeNeighbours}); null when `self` is not in `root`'s part of the graph. Rooted at an
+ * update's author, the tree takes every update along shortest paths (in hops): the author's own
+ * links carry it first, and still one message reaches each peer.
+ */
+export function treeNeighboursFrom(graph: LinkGraph, self: string, root: string): Set<string> | null {
+  if (!graph.has(root)) return null
   const parent = new Map<string, string | null>([[root, null]])
   let level = [root]
   while (level.length > 0) {
@@ -90,6 +100,7 @@ export function treeNeighbours(graph: LinkGraph, self: string): Set<string> {
     }
     level = next
   }
+  if (!parent.has(self)) return null
   const neighbours = new Set<string>()
   const own = parent.get(self)
   if (own) neighbours.add(own)

@@ -20,7 +20,8 @@ export interface MessageLayerOptions {
   /** This peer's y-webrtc peer id, once its room is open. */
   readonly selfPeerId: () => string | null
   /** Where a document update (`clients` null) or a presence update from `from` (null: this browser) goes. */
-  readonly relayTargets: (from: string | null, clients: number[] | null) => RelayTargets
+  /** Where an update goes: `clients` for presence, `update` for a document update (its author may root the tree). */
+  readonly relayTargets: (from: string | null, clients: number[] | null, update?: Uint8Array) => RelayTargets
   /** Whether presence travels through neighbours now (see `PresenceGateOptions.relayed`). */
   readonly relayedPresence: () => boolean
   /** A link's sync state changed, or it was closed for breaking a budget. */
@@ -297,7 +298,7 @@ export class MessageLayer {
 
   private readonly handleDocUpdate = (update: Uint8Array, origin: unknown): void => {
     if (this.options.signed || this.destroyed) return
-    this.relay(linkOf(origin), null, () => syncMessage(SYNC.update, update))
+    this.relay(linkOf(origin), null, () => syncMessage(SYNC.update, update), update)
   }
 
   private readonly handlePresence = (
@@ -324,9 +325,9 @@ export class MessageLayer {
     this.relay(null, clients, () => presenceMessage(this.options.awareness, clients))
   }
 
-  private relay(from: string | null, clients: number[] | null, message: () => Uint8Array): void {
+  private relay(from: string | null, clients: number[] | null, message: () => Uint8Array, update?: Uint8Array): void {
     if (this.links.size === 0) return
-    const targets = this.options.relayTargets(from, clients)
+    const targets = this.options.relayTargets(from, clients, update)
     let data: Uint8Array | null = null
     for (const link of this.links.values()) {
       if (link.id === from || !link.transport.up || (targets !== 'all' && !targets.has(link.id))) continue

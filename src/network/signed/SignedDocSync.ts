@@ -23,8 +23,8 @@ export interface SignedDocSyncOptions {
   readonly commentSigningKey?: Promise<CryptoKey> | null
   /** The key that checks comment-link holders' updates, as known now; null while unknown (none published yet). */
   readonly commentVerifyKey?: () => Promise<CryptoKey | null>
-  /** For an update received on link `from`: whether it goes on to link `to` (see `RoomGossip`); asked once per update. */
-  readonly relayFrom: (from: string) => (to: string) => boolean
+  /** For `update` received on link `from`: whether it goes on to link `to` (see `RoomGossip`); asked once per update. */
+  readonly relayFrom: (from: string, update: Uint8Array) => (to: string) => boolean
   /** The ignored count or a link's sync state changed. */
   readonly onChange: () => void
   /** This peer's own updates queued so far are sent (or failed to sign): see `signingOwn`. */
@@ -217,7 +217,7 @@ export class SignedDocSync {
       if (this.log.wantsSnapshot) this.requestSnapshot()
     }
     if (!changed) return
-    const relayTo = this.options.relayFrom(from)
+    const relayTo = this.options.relayFrom(from, update)
     for (const [id, link] of this.links) if (id !== from && relayTo(id)) this.trySend(link, data)
   }
 

@@ -27,7 +27,7 @@ export interface SignedRoomOptions {
   /** The awareness's client id: y-webrtc reads its own presence entry under its doc's client id. */
   readonly clientID: number
   /** For a verified update received from one link (a peer id, or the tabs): whether it goes on to another. */
-  readonly relayFrom: (from: string) => (to: string) => boolean
+  readonly relayFrom: (from: string, update: Uint8Array) => (to: string) => boolean
   readonly onChange: () => void
   /** This peer's own updates queued so far are sent (see `SignedDocSync.signingOwn`). */
   readonly onOwnSent: () => void

@@ -249,6 +249,11 @@ export class SimNetwork implements SimHost {
     this.onDelivered(peer, hops)
   }
 
+  peerOfClient(client: number): string | null {
+    for (const peer of this.peers.values()) if (peer.doc.clientID === client) return peer.id
+    return null
+  }
+
   /** Whether the live peers' links connect them all. */
   connected(): boolean {
     const first = this.peers.keys().next().value as string | undefined

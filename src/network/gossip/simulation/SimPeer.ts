@@ -9,10 +9,11 @@ import { TreeRelay, type RelayTargets } from '../TreeRelay'
 
 /**
  * Which forwarding rule a simulated peer runs: stock y-webrtc (every update to every link, the
- * sender included), the `MeshRelay` of earlier releases (a baseline), or the `TreeRelay` with
- * `GossipRepair`.
+ * sender included), the `MeshRelay` of earlier releases (a baseline), the `TreeRelay` with
+ * `GossipRepair` on one shared tree for every update (the previous release), or on a tree rooted
+ * at each update's author (today's).
  */
-export type RelayPolicy = 'flood' | 'mesh' | 'tree'
+export type RelayPolicy = 'flood' | 'mesh' | 'sharedTree' | 'tree'
 
 /** What a simulated peer needs from the network it lives in. */
 export interface SimHost {
@@ -24,6 +25,8 @@ export interface SimHost {
   states(peer: SimPeer): Iterable<unknown>
   /** Called when `peer`'s copy gained content from `from` (null: local), after `hops` hops. */
   delivered(peer: SimPeer, hops: number): void
+  /** The peer whose document has Yjs client id `client` (what presence tells a real peer). */
+  peerOfClient(client: number): string | null
 }
 
 /** The transaction origin of an update applied from a peer (y-webrtc uses its room). */
@@ -82,28 +85,38 @@ export class SimPeer {
     if (last === undefined || last[1].join() !== links.join()) this.published.push([this.host.now(), links])
   }
 
-  /** Which direct peers an update goes to. */
-  targets(from: string | null): RelayTargets {
+  /** Which direct peers `update` goes to. */
+  targets(from: string | null, update: Uint8Array): RelayTargets {
     switch (this.policy) {
       case 'flood':
         return 'all'
       case 'mesh':
         return from === null || this.mesh.shouldRelay() ? 'all' : new Set()
-      case 'tree':
+      case 'sharedTree':
         this.tree.refresh()
         return this.tree.targets(from)
+      case 'tree': {
+        this.tree.refresh()
+        const clients = Y.parseUpdateMeta(update).from
+        const author = clients.size === 1 ? this.host.peerOfClient(clients.keys().next().value as number) : null
+        return this.tree.targets(from, author)
+      }
     }
+  }
+
+  private get treePolicy(): boolean {
+    return this.policy === 'tree' || this.policy === 'sharedTree'
   }
 
   /** Whether a repair round is due here: as `RoomGossip`, only off a full mesh. */
   get repairs(): boolean {
-    return this.policy === 'tree' && this.tree.treeLinks.size > 0
+    return this.treePolicy && this.tree.treeLinks.size > 0
   }
 
   /** Re-derives the relay decision (y-webrtc peers do on every awareness or link change). */
   refresh(): void {
     if (this.policy === 'mesh') this.mesh.refresh()
-    if (this.policy === 'tree') this.tree.refresh()
+    if (this.treePolicy) this.tree.refresh()
   }
 
   /** A link came up: y-webrtc sends sync step 1 on `connect`. */
@@ -138,7 +151,7 @@ export class SimPeer {
     encoding.writeVarUint(reply, MESSAGE.sync)
     const type = syncProtocol.readSyncMessage(decoder, reply, this.doc, new FromPeer(from, hops))
     if (type === syncProtocol.messageYjsSyncStep1) this.sendTo(from, encoding.toUint8Array(reply), 1)
-    else if (this.policy === 'tree') this.repair.afterUpdateFrom(from)
+    else if (this.treePolicy) this.repair.afterUpdateFrom(from)
   }
 
   private resync(peerIds: readonly string[]): void {
@@ -154,7 +167,7 @@ export class SimPeer {
   private readonly onUpdate = (update: Uint8Array, origin: unknown): void => {
     const from = origin instanceof FromPeer ? origin : null
     this.host.delivered(this, from?.hops ?? 0)
-    const targets = this.targets(from?.peerId ?? null)
+    const targets = this.targets(from?.peerId ?? null, update)
     const encoder = encoding.createEncoder()
     encoding.writeVarUint(encoder, MESSAGE.sync)
     syncProtocol.writeUpdate(encoder, update)
