@@ -31,11 +31,13 @@ export const SNAPSHOT_INTERVAL_MS = 10_000
 /**
  * Bytes of answers one link earns per byte it sent, and per second it is open: after the first
  * answer on a link (a newcomer's whole document), answers go out only while they stay within
- * this credit, so flooding requests buys at most twice its own size back, plus a trickle that
- * lets a quiet honest peer catch up.
+ * this credit, so flooding requests buys back less than twice its own size, plus a trickle (saved
+ * up to {@link ANSWER_TRICKLE_MAX_BYTES}) that lets a quiet honest peer catch up on what a
+ * repair finds missing.
  */
-export const ANSWER_BYTES_PER_BYTE = 2
-export const ANSWER_BYTES_PER_SECOND = 32 * 1024
+export const ANSWER_BYTES_PER_BYTE = 1.5
+export const ANSWER_BYTES_PER_SECOND = 2 * 1024
+export const ANSWER_TRICKLE_MAX_BYTES = 2 ** 20
 
 /** Presence states one link may introduce (itself, its tabs, and in a room past a full mesh, those it relays). */
 export const MAX_PRESENCE_CLIENTS_PER_LINK = 256
