@@ -140,7 +140,7 @@ export class AlwaysOnRoom {
     } catch {
       return this.armQuiet()
     }
-    // NOTE: a peer or an update that came while the copy was written started a new period.
+    // A peer or an update that came while the copy was written started a new period.
     if (this.destroyed || this.quietTimer !== null || !this.isAlone()) return
     sleep.onQuiet()
   }

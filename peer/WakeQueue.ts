@@ -7,8 +7,8 @@ export interface WakeLimits {
 }
 
 /**
- * Eight rooms wake at once; at most 1,000 are awake (about a quarter of a GiB at the memory of an
- * open session), so whoever publishes on every topic the peer keeps cannot make it open them all.
+ * Eight rooms wake at once and at most 1,000 are awake, so that whoever publishes on every topic
+ * the peer keeps cannot make it open them all: open sessions stay a bounded share of its memory.
  */
 export const WAKE_LIMITS: WakeLimits = { concurrent: 8, awake: 1_000 }
 
@@ -19,7 +19,7 @@ export const WAKE_LIMITS: WakeLimits = { concurrent: 8, awake: 1_000 }
  */
 export class WakeQueue {
   private readonly waiting = new Set<string>()
-  private running = 0
+  private readonly running = new Set<string>()
   private destroyed = false
 
   constructor(
@@ -37,12 +37,12 @@ export class WakeQueue {
 
   /** Rooms waking now. */
   get inFlight(): number {
-    return this.running
+    return this.running.size
   }
 
-  /** Asks for `topic`'s room to wake; asking again while it waits changes nothing. */
+  /** Asks for `topic`'s room to wake; asking again while it waits or wakes changes nothing. */
   request(topic: string): void {
-    if (this.destroyed) return
+    if (this.destroyed || this.running.has(topic)) return
     this.waiting.add(topic)
     this.pump()
   }
@@ -54,14 +54,14 @@ export class WakeQueue {
 
   /** Starts every wake the bounds allow now. */
   pump(): void {
-    while (!this.destroyed && this.waiting.size > 0 && this.running < this.limits.concurrent && this.awake() < this.limits.awake) {
+    while (!this.destroyed && this.waiting.size > 0 && this.running.size < this.limits.concurrent && this.awake() < this.limits.awake) {
       const topic = this.waiting.values().next().value as string
       this.waiting.delete(topic)
-      this.running++
+      this.running.add(topic)
       void this.wake(topic)
         .catch(() => {})
         .finally(() => {
-          this.running--
+          this.running.delete(topic)
           this.pump()
         })
     }

@@ -85,7 +85,7 @@ describe('sleeping rooms', () => {
     const kept = keep()
     await kept.apply([a!, b!])
     await waitFor(() => kept.get(a!.topic) !== undefined, WAIT_MS)
-    // NOTE: the watch reads `connected` only after the pong that follows its probes' echoes.
+    // The watch reads `connected` only after the pong that follows its probes' echoes.
     await waitFor(() => kept.health().find((row) => row.storage === 'asleep')?.signaling === 'connected', WAIT_MS)
     expect(kept.awake).toBe(1)
     expect(kept.get(b!.topic)).toBeUndefined()
@@ -108,7 +108,7 @@ describe('sleeping rooms', () => {
     other.setLocalState({ user: { name: 'Ben' } })
     applyAwarenessUpdate(room.session.awareness, encodeAwarenessUpdate(other, [other.clientID]), 'peer')
     room.session.text.insert(0, 'Written while awake.')
-    // NOTE: a check that something does not happen: four quiet periods pass, the room stays.
+    // A check that something does not happen: four quiet periods pass and the room stays.
     await new Promise((resolve) => setTimeout(resolve, 800))
     expect(kept.get(a!.topic)).toBe(room)
 
