@@ -41,14 +41,10 @@ function smallDocument(i: number): Uint8Array {
 
 const vectorOf = (update: Uint8Array) => Object.fromEntries([...Y.decodeStateVector(Y.encodeStateVectorFromUpdate(update))].map(([c, k]) => [String(c), k]))
 
-interface Health extends PeerHealth {
-  readonly awake: number
-}
-
-async function until(peer: AlwaysOnPeerProcess, done: (health: Health) => boolean, every = 10): Promise<void> {
+async function until(peer: AlwaysOnPeerProcess, done: (health: PeerHealth) => boolean, every = 10): Promise<void> {
   const deadline = Date.now() + TIMEOUT_MS
   while (Date.now() < deadline) {
-    const health = (await peer.health().catch(() => null)) as Health | null
+    const health = await peer.health().catch(() => null)
     if (health !== null && done(health)) return
     await pause(every)
   }

@@ -104,7 +104,7 @@ async function start(): Promise<void> {
           host: process.env.PEER_HOST?.trim() || undefined,
           health,
           metrics: Registry.merge([
-            peerMetrics({ rooms: () => rooms.size, connectedPeers: () => rooms.connectedPeers(), storedBytes: () => store.bytesOnDisk(), lastWriteAt: () => rooms.lastWriteAt() }),
+            peerMetrics({ rooms: () => rooms.size, awakeRooms: () => rooms.awake, connectedPeers: () => rooms.connectedPeers(), storedBytes: () => store.bytesOnDisk(), lastWriteAt: () => rooms.lastWriteAt() }),
             countersRegistry,
           ]),
         })

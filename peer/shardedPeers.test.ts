@@ -61,6 +61,7 @@ describe('several always-on peers split one rooms list by shard', () => {
     expect(await Promise.all(processes.map((peer) => peer.rooms()))).toEqual(expected)
     await waitUntil(() => signaling.stats().subscriptions === links.length, () => JSON.stringify(signaling.stats()))
     expect(signaling.stats()).toMatchObject({ connections: 2, topics: links.length })
+    expect(await Promise.all(processes.map((peer) => peer.metric('meshpad_peer_rooms_awake')))).toEqual([0, 0])
   }, 60_000)
 
   it('the shard of a room depends on its topic alone, and one shard of one keeps everything', () => {

@@ -123,6 +123,21 @@ describe('sleeping rooms', () => {
     expect(kept.get(a!.topic)).not.toBe(room)
   })
 
+  it('after the signaling server restarts, the watch subscribes again by itself and a newcomer still wakes the room', async () => {
+    const [a] = roomsOf('through-a-restart')
+    const kept = keep()
+    await kept.apply([a!])
+    await waitFor(asleepAndSubscribed(kept), WAIT_MS)
+    const port = Number(new URL(server.http).port)
+    await server.signaling.close()
+    await waitFor(() => kept.health()[0]!.signaling !== 'connected', WAIT_MS)
+    server = await harness.start({ port })
+    await waitFor(asleepAndSubscribed(kept), WAIT_MS)
+    expect(server.signaling.stats()).toMatchObject({ connections: 1, subscriptions: 1 })
+    await arrive(a!.topic)
+    await waitFor(() => kept.get(a!.topic) !== undefined, WAIT_MS)
+  })
+
   it("a room that wakes uses the ICE servers of its server's /ice-servers, asked when the room was first kept", async () => {
     const stun = 'stun:stun.example.test:3478'
     server = await harness.start({ ice: { stunUrls: [stun], turnUrls: [], turn: undefined } })
