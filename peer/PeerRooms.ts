@@ -4,7 +4,7 @@ import { deriveRoomEncryptionKey } from '../src/network/roomEncryptionKey'
 import { accessPassword, parseRoomAccess } from '../src/room/roomAccess'
 import type { SignalingState } from '../src/network/signalingState'
 import type { OpenLocalCopy } from '../src/storage/localCopy'
-import { AlwaysOnRoom } from './AlwaysOnRoom'
+import type { AlwaysOnRoom } from './AlwaysOnRoom'
 import type { PeerRoom } from './roomLinks'
 import { SignalingWatch } from './SignalingWatch'
 import { WAKE_LIMITS, WakeQueue, type WakeLimits } from './WakeQueue'
@@ -50,6 +50,15 @@ interface Kept {
 
 const STATE_RANK: readonly SignalingState[] = ['connected', 'reconnecting', 'connecting', 'unreachable']
 
+let sessionStack: Promise<typeof import('./AlwaysOnRoom')> | null = null
+/**
+ * The session stack (WebRTC, y-webrtc, the session core), loaded once: at the first wake, or as
+ * soon as every signaling watch is subscribed, so that sleeping rooms do not wait for it to start.
+ */
+function loadSessionStack(): Promise<typeof import('./AlwaysOnRoom')> {
+  return (sessionStack ??= import('./AlwaysOnRoom'))
+}
+
 /**
  * The rooms an always-on peer keeps, by topic. A room sleeps (its topic subscribed on one shared
  * {@link SignalingWatch} per signaling server, nothing else in memory, its document in storage)
@@ -93,7 +102,13 @@ export class PeerRooms {
   private watchOf(url: string): SignalingWatch {
     let watch = this.watches.get(url)
     if (watch === undefined) {
-      watch = new SignalingWatch(url, (topic) => this.queue.request(topic))
+      watch = new SignalingWatch(
+        url,
+        (topic) => this.queue.request(topic),
+        () => {
+          if ([...this.watches.values()].every((each) => each.state === 'connected')) void loadSessionStack()
+        },
+      )
       this.watches.set(url, watch)
     }
     return watch
@@ -145,7 +160,7 @@ export class PeerRooms {
     try {
       await kept.leaving
       const { link, label } = kept.room
-      const key = await deriveRoomEncryptionKey(accessPassword(parseRoomAccess(link.secret)), topic)
+      const [key, { AlwaysOnRoom }] = await Promise.all([deriveRoomEncryptionKey(accessPassword(parseRoomAccess(link.secret)), topic), loadSessionStack()])
       if (this.rooms.get(topic) !== kept || this.closing !== null) {
         this.awakeCount--
         return
