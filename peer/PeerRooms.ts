@@ -132,7 +132,11 @@ export class PeerRooms {
     for (const room of joining) {
       this.rooms.set(room.topic, { room, awake: null, waking: false, leaving: Promise.resolve(), lastWriteAt: null })
       this.iceSourceOf(room.link.origin)
-      for (const url of room.link.signaling) byUrl.set(url, [...(byUrl.get(url) ?? []), room.topic])
+      for (const url of room.link.signaling) {
+        const topicsOfUrl = byUrl.get(url)
+        if (topicsOfUrl === undefined) byUrl.set(url, [room.topic])
+        else topicsOfUrl.push(room.topic)
+      }
     }
     for (const [url, joined] of byUrl) this.watchOf(url).watch(joined, true)
     this.dropUnusedWatches()
