@@ -14,14 +14,16 @@ const UNREACHABLE_AFTER = 3
  * One WebSocket to one signaling server that keeps the topics of sleeping rooms subscribed, in
  * y-webrtc's protocol, and says when someone else is in one of them.
  *
- * Wake rule: a `publish` on a watched topic whose `clients` (the server's count of the topic's
- * subscribers, this watch included) is above 1. Such a publish is either someone's message in the
- * room (a newcomer's announce) or the echo of this watch's own probe: whenever topics are
- * subscribed because the watch (re)connected or rooms were added, it publishes `data: null` on
- * each, which y-webrtc ignores in a room with a password (it decrypts only strings), so that
- * people already in a room are noticed too. A server that adds no `clients` (the stock one): any
- * publish but a probe's echo. Topics handed back by a room going to sleep are not
- * probed: that room's own session is still subscribed at that moment and would count.
+ * Wake rule: a `publish` on a watched topic that is someone's message (its `data` is not null:
+ * y-webrtc's are encrypted strings, such as a newcomer's announce), or whose `clients` (the
+ * server's count of the topic's subscribers, this watch included) is above 1. The second catches
+ * the echo of this watch's own probe: whenever topics are subscribed because the watch
+ * (re)connected or rooms were added, it publishes `data: null` on each, which y-webrtc ignores
+ * (it reads only string payloads in a room with a password), so that people already in a room are
+ * noticed too. Someone's message counts whatever `clients` says: a message relayed from another
+ * instance of a scaled-out server carries the count of the instance that delivers it. Topics
+ * handed back by a room going to sleep are not probed: that room's own session is still
+ * subscribed at that moment and would count.
  *
  * It never reads or sends anything of a room but its topic. It reconnects by itself; `destroy()`
  * (idempotent) closes the socket and stops every timer.
@@ -133,8 +135,7 @@ export class SignalingWatch {
       return
     }
     if (message.type !== 'publish' || typeof message.topic !== 'string' || !this.topics.has(message.topic)) return
-    // A server without counts (stock y-webrtc's): anything but a probe's echo is someone else.
-    if (typeof message.clients === 'number' ? message.clients > 1 : message.data !== null) this.onSomeone(message.topic)
+    if (message.data !== null || (typeof message.clients === 'number' && message.clients > 1)) this.onSomeone(message.topic)
   }
 
   private setState(state: SignalingState): void {
