@@ -56,8 +56,12 @@ test('the peer is SIGKILLed right after it published that it stored an edit: aft
     await ana.context.close()
 
     await peer.start()
+    // Nobody is in the room: it sleeps, a subscription at the signaling server, until Ben comes.
+    await expect.poll(async () => (await peer.health()).signaling.connected, { timeout: 30_000 }).toBe(1)
+    expect(await peer.health()).toMatchObject({ awake: 0, waitingToWake: 0 })
     const ben = await openLink(browser, link, 1)
     await expectDocumentText(ben.page, acknowledged)
+    expect((await peer.health()).awake).toBe(1)
     await expectWebrtcPath(ben.page, 1)
     await ben.context.close()
   } finally {

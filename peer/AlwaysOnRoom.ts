@@ -12,6 +12,21 @@ import type { PeerRoom } from './roomLinks'
 /** The always-on peer's presence: a name that says what it is, a neutral color, no cursor. */
 export const ALWAYS_ON_USER = userWithColor(ALWAYS_ON_NAME, '#6e7781')
 
+/** How an awake room is told to go back to sleep (see `PeerRooms`). */
+export interface RoomSleep {
+  /** Quiet this long (no peer, nobody else's presence, no update) and saved: `onQuiet` runs once. */
+  readonly afterMs: number
+  readonly onQuiet: () => void
+}
+
+export interface AlwaysOnRoomOptions {
+  readonly iceServerSource?: IceServerSource
+  /** The room's encryption key, derived ahead. */
+  readonly encryptionKey?: PromiseLike<CryptoKey | null>
+  /** Absent: the room stays awake until destroyed. */
+  readonly sleep?: RoomSleep
+}
+
 /**
  * One room an always-on peer keeps: a session like a browser's (the session core, WebRTC from
  * @roamhq/wrtc, the given storage) that publishes in its presence what it has durably written
@@ -27,30 +42,34 @@ export class AlwaysOnRoom {
   private closing: Promise<void> | null = null
   private previous: SessionStatus
   private readonly unsubscribe: () => void
+  private quietTimer: NodeJS.Timeout | null = null
 
   constructor(
     readonly room: PeerRoom,
     storage: OpenLocalCopy,
     private readonly log: Logger,
-    iceServerSource?: IceServerSource,
+    private readonly options: AlwaysOnRoomOptions = {},
   ) {
     let copy: LocalCopy | null = null
     const keep: OpenLocalCopy = (topic, doc) => (copy = storage(topic, doc))
-    this.session = openNodeSession(room.link, { user: ALWAYS_ON_USER, storage: keep, iceServerSource })
+    this.session = openNodeSession(room.link, { user: ALWAYS_ON_USER, storage: keep, iceServerSource: options.iceServerSource, encryptionKey: options.encryptionKey })
     if (copy === null) throw new Error('the session opened no local copy')
     this.copy = copy
     this.previous = this.session.status
-    this.unsubscribe = this.session.onStatus(this.logStatus)
-    this.session.doc.on('update', this.schedulePublish)
+    this.unsubscribe = this.session.onStatus(this.onStatus)
+    this.session.doc.on('update', this.onUpdate)
     void this.session.whenLocalLoaded.then(this.schedulePublish)
+    this.armQuiet()
   }
 
   /** Resolves once the room has left, its pending writes done. Idempotent. */
   destroy(): Promise<void> {
     if (this.closing === null) {
       this.destroyed = true
+      if (this.quietTimer !== null) clearTimeout(this.quietTimer)
+      this.quietTimer = null
       this.unsubscribe()
-      this.session.doc.off('update', this.schedulePublish)
+      this.session.doc.off('update', this.onUpdate)
       this.session.destroy()
       this.closing = this.session.closed
     }
@@ -86,7 +105,47 @@ export class AlwaysOnRoom {
     this.session.awareness.setLocalStateField(ALWAYS_ON_FIELD, claim)
   }
 
-  private readonly logStatus = (): void => {
+  private readonly onUpdate = (): void => {
+    this.schedulePublish()
+    this.armQuiet()
+  }
+
+  private readonly onStatus = (): void => {
+    const peersBefore = this.previous.peers
+    this.logStatus()
+    if (this.session.status.peers !== peersBefore) this.armQuiet()
+  }
+
+  /** (Re)starts the quiet period: an update or a change in the peers connected starts it again. */
+  private armQuiet(): void {
+    const sleep = this.options.sleep
+    if (sleep === undefined || this.destroyed) return
+    if (this.quietTimer !== null) clearTimeout(this.quietTimer)
+    this.quietTimer = setTimeout(() => void this.checkQuiet(sleep), sleep.afterMs)
+    this.quietTimer.unref()
+  }
+
+  private isAlone(): boolean {
+    return this.session.status.peers === 0 && this.session.awareness.getStates().size <= 1
+  }
+
+  /** At the end of a quiet period: sleeps if alone and saved, otherwise waits another period. */
+  private async checkQuiet(sleep: RoomSleep): Promise<void> {
+    this.quietTimer = null
+    if (this.destroyed) return
+    if (!this.isAlone()) return this.armQuiet()
+    try {
+      await this.copy.whenLoaded
+      await this.copy.whenSaved()
+    } catch {
+      return this.armQuiet()
+    }
+    // A peer or an update that came while the copy was written started a new period.
+    if (this.destroyed || this.quietTimer !== null || !this.isAlone()) return
+    sleep.onQuiet()
+  }
+
+  private logStatus(): void {
     const now = this.session.status
     const before = this.previous
     this.previous = now

@@ -18,6 +18,7 @@ import { RateLimitedLog } from './RateLimitedLog'
 import { readStdinLinks } from './readStdinLinks'
 import { parseRoomLinks, type LinkSource, type PeerRoom } from './roomLinks'
 import { readRoomsFile, RoomsFileError } from './roomsFile'
+import { inShard } from './roomShard'
 
 /** How long SIGTERM may take to write every room and close. */
 export const SHUTDOWN_BOUND_MS = 5_000
@@ -44,7 +45,7 @@ async function wantedRooms(options: PeerOptions, given: readonly LinkSource[]): 
       throw error
     }
   }
-  return parseRoomLinks(sources)
+  return parseRoomLinks(sources).filter((room) => inShard(room.topic, options.shard))
 }
 
 async function openStore(dir: string): Promise<LevelStore> {
@@ -84,8 +85,11 @@ async function start(): Promise<void> {
     return {
       ok: storageErrors.length === 0,
       rooms: rows.length,
-      /** Rooms whose stored document is read (the others are still loading). */
+      /** Rooms not still loading: asleep (the document waits in LevelDB) or awake with it read. */
       loaded: rows.filter((row) => row.storage !== 'loading').length,
+      /** Rooms with an open session (waking included), and rooms waiting to wake past the bounds. */
+      awake: rooms.awake,
+      waitingToWake: rooms.waitingToWake,
       peers: rooms.connectedPeers(),
       signaling: { connected: count('connected'), connecting: count('connecting'), reconnecting: count('reconnecting'), unreachable: count('unreachable') },
       storageErrors,
@@ -100,7 +104,7 @@ async function start(): Promise<void> {
           host: process.env.PEER_HOST?.trim() || undefined,
           health,
           metrics: Registry.merge([
-            peerMetrics({ rooms: () => rooms.size, connectedPeers: () => rooms.connectedPeers(), storedBytes: () => store.bytesOnDisk(), lastWriteAt: () => rooms.lastWriteAt() }),
+            peerMetrics({ rooms: () => rooms.size, awakeRooms: () => rooms.awake, connectedPeers: () => rooms.connectedPeers(), storedBytes: () => store.bytesOnDisk(), lastWriteAt: () => rooms.lastWriteAt() }),
             countersRegistry,
           ]),
         })

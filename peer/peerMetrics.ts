@@ -3,6 +3,8 @@ import { collectDefaultMetrics, Gauge, Registry } from 'prom-client'
 /** Live values read when `/metrics` is scraped. */
 export interface PeerMetricSources {
   rooms(): number
+  /** Rooms with an open session (waking included); the others sleep. */
+  awakeRooms(): number
   connectedPeers(): number
   storedBytes(): Promise<number>
   /** `Date.now()` of the last confirmed write, or null. */
@@ -21,6 +23,14 @@ export function peerMetrics(sources: PeerMetricSources): Registry {
     registers: [registry],
     collect() {
       this.set(sources.rooms())
+    },
+  })
+  new Gauge({
+    name: `${PREFIX}rooms_awake`,
+    help: 'Rooms with an open session (waking included); the others sleep until someone comes.',
+    registers: [registry],
+    collect() {
+      this.set(sources.awakeRooms())
     },
   })
   new Gauge({

@@ -1,3 +1,5 @@
+import type { RoomShard } from './roomShard'
+
 /** Exit codes of `npm run peer`, so a service manager can tell what went wrong. */
 export const EXIT = {
   /** A bad argument or a malformed room link. */
@@ -33,20 +35,23 @@ export interface PeerOptions {
   readonly links: readonly string[]
   /** The HTTP port of `/healthz` and `/metrics`, or null for none. */
   readonly port: number | null
+  /** Keep only this share of the rooms given (see `inShard`); null: all of them. */
+  readonly shard: RoomShard | null
 }
 
-export const USAGE = 'usage: npm run peer -- [--data DIR] [--rooms FILE] [--stdin] [LINK…]'
+export const USAGE = 'usage: npm run peer -- [--data DIR] [--rooms FILE] [--stdin] [--shard I/N] [LINK…]'
 
 export const DEFAULT_DATA_DIR = './meshpad-peer-data'
 
 /**
- * Reads the command line (`[--data DIR] [--rooms FILE] [--stdin] [LINK…]`, `--opt=value` too) and the
- * environment (`PEER_DATA_DIR`, `PEER_PORT`). Throws {@link PeerStartError} on anything unknown.
+ * Reads the command line (`[--data DIR] [--rooms FILE] [--stdin] [--shard I/N] [LINK…]`, `--opt=value`
+ * too) and the environment (`PEER_DATA_DIR`, `PEER_PORT`). Throws {@link PeerStartError} on anything unknown.
  */
 export function readPeerOptions(argv: readonly string[], env: NodeJS.ProcessEnv): PeerOptions {
   let dataDir = env.PEER_DATA_DIR?.trim() || DEFAULT_DATA_DIR
   let roomsFile: string | null = null
   let stdin = false
+  let shard: RoomShard | null = null
   const links: string[] = []
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? ''
@@ -63,10 +68,11 @@ export function readPeerOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
     if (value === undefined || value === '') throw new PeerStartError(`${flag} needs a value\n${USAGE}`, EXIT.usage)
     if (flag === '--data') dataDir = value
     else if (flag === '--rooms') roomsFile = value
+    else if (flag === '--shard') shard = parseShard(value)
     else throw new PeerStartError(`unknown option ${flag}\n${USAGE}`, EXIT.usage)
   }
   if (links.length === 0 && roomsFile === null && !stdin) throw new PeerStartError(`no room to keep: give --rooms FILE or --stdin\n${USAGE}`, EXIT.usage)
-  return { dataDir, roomsFile, stdin, links, port: readPort(env.PEER_PORT) }
+  return { dataDir, roomsFile, stdin, links, port: readPort(env.PEER_PORT), shard }
 }
 
 function splitFlag(arg: string): [string, string | null] {
@@ -81,4 +87,15 @@ function readPort(raw: string | undefined): number | null {
     throw new PeerStartError(`PEER_PORT must be a port number (0–65535), got ${JSON.stringify(raw)}`, EXIT.usage)
   }
   return port
+}
+
+/** Reads `--shard I/N` (0 ≤ I < N ≤ 1024); throws {@link PeerStartError} (usage) otherwise. */
+export function parseShard(value: string): RoomShard {
+  const match = /^(\d{1,4})\/(\d{1,4})$/.exec(value.trim())
+  const index = Number(match?.[1])
+  const count = Number(match?.[2])
+  if (match === null || count < 1 || count > 1024 || index >= count) {
+    throw new PeerStartError(`--shard must be I/N with 0 ≤ I < N ≤ 1024 (e.g. 0/2), got ${JSON.stringify(value)}`, EXIT.usage)
+  }
+  return { index, count }
 }

@@ -8,13 +8,14 @@ import { readRoomsFile } from './roomsFile'
 
 describe('readPeerOptions', () => {
   it('reads flags, links and the environment', () => {
-    expect(readPeerOptions(['--data', 'd', '--rooms=r', 'https://a/#x'], { PEER_PORT: '9464' })).toEqual({ dataDir: 'd', roomsFile: 'r', stdin: false, links: ['https://a/#x'], port: 9464 })
+    expect(readPeerOptions(['--data', 'd', '--rooms=r', 'https://a/#x'], { PEER_PORT: '9464' })).toEqual({ dataDir: 'd', roomsFile: 'r', stdin: false, links: ['https://a/#x'], port: 9464, shard: null })
+    expect(readPeerOptions(['--shard', '1/2', 'https://a/#x'], {}).shard).toEqual({ index: 1, count: 2 })
     expect(readPeerOptions(['https://a/#x'], { PEER_DATA_DIR: '/var/lib/p' })).toMatchObject({ dataDir: '/var/lib/p', port: null })
     expect(readPeerOptions(['https://a/#x'], {}).dataDir).toBe(DEFAULT_DATA_DIR)
   })
 
   it('refuses what it does not know, with the usage', () => {
-    for (const [argv, env] of [[['--nope', 'x', 'https://a/#x'], {}], [['--data'], {}], [[], {}], [['https://a/#x'], { PEER_PORT: 'http' }]] as const) {
+    for (const [argv, env] of [[['--nope', 'x', 'https://a/#x'], {}], [['--data'], {}], [[], {}], [['https://a/#x'], { PEER_PORT: 'http' }], [['--shard=2/2', 'https://a/#x'], {}], [['--shard', 'half', 'https://a/#x'], {}]] as const) {
       expect(() => readPeerOptions(argv, env)).toThrow(expect.objectContaining({ exitCode: EXIT.usage }))
     }
   })

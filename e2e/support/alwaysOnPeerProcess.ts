@@ -19,6 +19,9 @@ export interface PeerHealth {
   readonly ok: boolean
   readonly rooms: number
   readonly loaded: number
+  /** Rooms with an open session (waking included); the others sleep until someone comes. */
+  readonly awake: number
+  readonly waitingToWake: number
   readonly peers: number
   readonly signaling: Readonly<Record<'connected' | 'connecting' | 'reconnecting' | 'unreachable', number>>
   readonly lastWriteAt: number | null

@@ -85,15 +85,26 @@ describe('per-address budgets', () => {
     await honestPeopleMeet(ws)
   })
 
-  it("the operator's exempt address keeps thousands of rooms on one connection", async () => {
+  it("the operator's exempt address keeps 10,000 rooms on one connection; a stranger's connection asking as much keeps its 256", async () => {
     const { ws, signaling } = await harness.start({ ...BEHIND_PROXY, exemptAddresses: ['203.0.113.5'] })
+    // Topics as Meshpad's (64 hex characters), 500 to a frame as the always-on peer sends them.
+    const topic = (owner: string, n: number) => `${owner}${'0'.repeat(56)}${String(n).padStart(8 - owner.length, '0')}`
+    const subscribeAll = (client: TestClient, owner: string) => {
+      for (let batch = 0; batch < 20; batch++) client.send({ type: 'subscribe', topics: Array.from({ length: 500 }, (_, i) => topic(owner, batch * 500 + i)) })
+    }
     const peer = await clientFrom(ws, '203.0.113.5')
-    for (let batch = 0; batch < 20; batch++) peer.send({ type: 'subscribe', topics: Array.from({ length: 250 }, (_, i) => `kept-${batch}-${i}`) })
+    subscribeAll(peer, 'a')
     await peer.expectNothingElse(10_000)
-    expect(signaling.stats()).toMatchObject({ subscriptions: 5000, subscriptionsRefused: { too_many_topics: 0, address_topics: 0 } })
+    expect(signaling.stats()).toMatchObject({ subscriptions: 10_000, subscriptionsRefused: { too_many_topics: 0, address_topics: 0 } })
+
+    const stranger = await clientFrom(ws, '198.51.100.31')
+    subscribeAll(stranger, 'b')
+    await stranger.expectNothingElse(10_000)
+    expect(signaling.stats()).toMatchObject({ subscriptions: 10_000 + DEFAULTS.maxTopicsPerConnection, subscriptionsRefused: { too_many_topics: 10_000 - DEFAULTS.maxTopicsPerConnection } })
+
     const visitor = await clientFrom(ws, '198.51.100.30')
-    await visitor.subscribe('kept-19-249')
-    visitor.send({ type: 'publish', topic: 'kept-19-249', data: 'hi' })
-    expect(await peer.nextMessage()).toEqual({ type: 'publish', topic: 'kept-19-249', data: 'hi', clients: 2 })
+    await visitor.subscribe(topic('a', 9_999))
+    visitor.send({ type: 'publish', topic: topic('a', 9_999), data: 'hi' })
+    expect(await peer.nextMessage()).toEqual({ type: 'publish', topic: topic('a', 9_999), data: 'hi', clients: 2 })
   })
 })

@@ -16,6 +16,8 @@ export interface NodeSessionOptions {
   readonly iceServerSource?: IceServerSource
   /** y-webrtc's `maxConns` (tests); default y-webrtc's own. */
   readonly maxConns?: number
+  /** The room's encryption key, derived ahead (see `SessionOptions.encryptionKey`). */
+  readonly encryptionKey?: PromiseLike<CryptoKey | null>
 }
 
 /**
@@ -32,6 +34,7 @@ export function openNodeSession(link: ParsedRoomLink, options: NodeSessionOption
     iceServers: options.iceServers,
     iceServerSource: options.iceServerSource,
     maxConns: options.maxConns,
+    encryptionKey: options.encryptionKey,
     rtc: chunkingRtc(wrtc),
   })
 }
