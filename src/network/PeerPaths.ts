@@ -1,7 +1,6 @@
 import { coalescedRunner } from './coalescedRunner'
 import type { WebrtcConn } from './PeerLinks'
 import { readPeerPath, type PeerPath, type PeerPathInfo } from './peerPath'
-import { latencyBucket } from './gossip/spanningTree'
 
 /** How often paths are re-read while any connection exists. */
 export const PATH_POLL_MS = 2_000
@@ -70,9 +69,8 @@ export class PeerPaths {
   }
 
   /**
-   * The round-trip time to `peerId` as this peer publishes it for gossip trees: rounded up to a
-   * power of two (at least 8 ms), and changed only when it moves by two powers or more (so load
-   * and jitter do not reshape the trees, each change being a presence update to the whole room);
+   * The round-trip time to `peerId` as this peer publishes it for gossip trees: rounded up to
+   * 10 ms, and changed only when it moves by more than 10 ms (so jitter does not reshape the trees);
    * 0 while unknown.
    */
   linkMs(peerId: string): number {
@@ -187,9 +185,9 @@ export class PeerPaths {
     }
     for (const [peerId, info] of this.current) {
       if (info.rttMs === undefined) continue
-      const rounded = latencyBucket(info.rttMs)
+      const rounded = Math.max(10, Math.ceil(info.rttMs / 10) * 10)
       const before = this.published.get(peerId)
-      if (before !== undefined && Math.abs(Math.log2(before) - Math.log2(rounded)) < 2) continue
+      if (before !== undefined && Math.abs(before - rounded) <= 10) continue
       this.published.set(peerId, rounded)
       latencyMoved = true
     }

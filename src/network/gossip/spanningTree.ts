@@ -24,11 +24,6 @@ export function linkGraph(self: string, selfLinks: readonly string[], states: It
   return graph
 }
 
-/** A round-trip time as trees weigh it (and peers publish it): rounded up to a power of two, at least 8 ms. */
-export function latencyBucket(rttMs: number): number {
-  return 2 ** Math.ceil(Math.log2(Math.max(8, rttMs)))
-}
-
 /**
  * The round-trip time of each link in milliseconds, as awareness states describe it (`linkMs`,
  * aligned with `links`; see `MeshPresence`), keyed `a|b` with `a < b`: the larger of what the two

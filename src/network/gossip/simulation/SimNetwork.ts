@@ -1,7 +1,6 @@
 import * as prng from 'lib0/prng'
 import * as Y from 'yjs'
 import { acceptAnnounce } from '../membership'
-import { latencyBucket } from '../spanningTree'
 import { SimPeer, type RelayPolicy, type SimHost } from './SimPeer'
 
 /** How a simulated network behaves; times are simulated milliseconds. */
@@ -250,9 +249,9 @@ export class SimNetwork implements SimHost {
     this.onDelivered(peer, hops)
   }
 
-  /** Twice the link's one-way delay, rounded as `PeerPaths` publishes it. */
+  /** Twice the link's one-way delay, rounded up to 10 ms as `RoomNetwork` publishes it. */
   linkMs(a: string, b: string): number {
-    return latencyBucket(2 * this.delayOf(a, b))
+    return Math.ceil((2 * this.delayOf(a, b)) / 10) * 10
   }
 
   peerOfClient(client: number): string | null {
