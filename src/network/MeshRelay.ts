@@ -6,8 +6,6 @@
 export interface MeshPresence {
   readonly peerId: string
   readonly links: readonly string[]
-  /** Each link's round-trip time in ms (aligned with `links`; 0 where unknown), as gossip trees weigh them. */
-  readonly linkMs?: readonly number[]
 }
 
 /**

@@ -48,8 +48,6 @@ export class PeerPaths {
   private readonly failedAt = new Map<string, number>()
   private current = new Map<string, PeerPathInfo>()
   private summaryNow: PathSummary = NO_PATHS
-  /** Each peer's round-trip time as published (see `linkMs`). */
-  private readonly published = new Map<string, number>()
   private relayErrors = 0
   private turnConfigured = false
   private timer: ReturnType<typeof setInterval> | null = null
@@ -66,15 +64,6 @@ export class PeerPaths {
   /** The path to `peerId` (y-webrtc's peer id), or undefined for a peer this page never tried. */
   pathOf(peerId: string): PeerPathInfo | undefined {
     return this.current.get(peerId)
-  }
-
-  /**
-   * The round-trip time to `peerId` as this peer publishes it for gossip trees: rounded up to
-   * 10 ms, and changed only when it moves by more than 10 ms (so jitter does not reshape the trees);
-   * 0 while unknown.
-   */
-  linkMs(peerId: string): number {
-    return this.published.get(peerId) ?? 0
   }
 
   /** Every peer's path, by y-webrtc peer id. */
@@ -177,20 +166,6 @@ export class PeerPaths {
   }
 
   private publish(): void {
-    let latencyMoved = false
-    for (const peerId of this.published.keys()) {
-      if (this.current.get(peerId)?.rttMs !== undefined) continue
-      this.published.delete(peerId)
-      latencyMoved = true
-    }
-    for (const [peerId, info] of this.current) {
-      if (info.rttMs === undefined) continue
-      const rounded = Math.max(10, Math.ceil(info.rttMs / 10) * 10)
-      const before = this.published.get(peerId)
-      if (before !== undefined && Math.abs(before - rounded) <= 10) continue
-      this.published.set(peerId, rounded)
-      latencyMoved = true
-    }
     const count = (path: PeerPath): number => [...this.current.values()].filter((info) => info.path === path).length
     const next: PathSummary = {
       direct: count('direct'),
@@ -203,7 +178,7 @@ export class PeerPaths {
     }
     const changed = (Object.keys(next) as (keyof PathSummary)[]).some((key) => next[key] !== this.summaryNow[key])
     this.summaryNow = next
-    if (changed || latencyMoved) this.onChange()
+    if (changed) this.onChange()
   }
 
   private schedule(active: boolean): void {

@@ -76,11 +76,7 @@ export class RoomNetwork {
     this.relay = new RoomGossip({
       doc: options.doc,
       awareness: options.awareness,
-      self: () => {
-        if (!this.provider?.room) return null
-        const links = this.directLinks()
-        return { peerId: this.provider.room.peerId, links, linkMs: links.map((peer) => this.paths.linkMs(peer)) }
-      },
+      self: () => (this.provider?.room ? { peerId: this.provider.room.peerId, links: this.directLinks() } : null),
       senderOf: linkOf,
       resync: this.resync,
       announce: (links) => this.provider?.room?.announce(links),
@@ -313,17 +309,12 @@ export class RoomNetwork {
     if (changed) this.options.onChange()
   }
 
-  /** Publishes this peer's direct links and their round-trip times (see `MeshPresence`) when either changed. */
   private publishLinks(): void {
     if (!this.provider?.room) return
     const links = this.directLinks()
-    const linkMs = links.map((peer) => this.paths.linkMs(peer))
-    const key = `${links.join()}|${linkMs.join()}`
-    if (key === this.publishedLinks) return
-    this.publishedLinks = key
-    // As `setLocalStateField`: a page that left the room's presence (hidden) does not rejoin it here.
-    const state = this.options.awareness.getLocalState()
-    if (state !== null) this.options.awareness.setLocalState({ ...state, links, linkMs })
+    if (links.join() === this.publishedLinks) return
+    this.publishedLinks = links.join()
+    this.options.awareness.setLocalStateField('links', links)
   }
 
   debug(): NetworkDebugInfo {

@@ -1,5 +1,5 @@
 import { meshNeedsRelay, type MeshPresence } from '../MeshRelay'
-import { linkGraph, linkLatencies, mutualLinks, treeNeighbours, treeNeighboursFrom, type LinkGraph } from './spanningTree'
+import { linkGraph, mutualLinks, treeNeighbours, treeNeighboursFrom, type LinkGraph } from './spanningTree'
 
 /** Where an update goes: every direct peer, or only these peer ids. */
 export type RelayTargets = 'all' | ReadonlySet<string>
@@ -48,7 +48,6 @@ export class TreeRelay {
   private known = false
   private key = ''
   private graph: LinkGraph = new Map()
-  private latencies: ReadonlyMap<string, number> = new Map()
   private selfId = ''
   /** Trees rooted at authors, for the current view (null: this peer is not in that author's part). */
   private readonly byAuthor = new Map<string, ReadonlySet<string> | null>()
@@ -75,7 +74,7 @@ export class TreeRelay {
     let tree = this.byAuthor.get(author)
     if (tree === undefined) {
       // The view is bounded (see `linkGraph`), and so are the trees kept for it.
-      tree = this.byAuthor.size < this.graph.size ? treeNeighboursFrom(this.graph, this.selfId, author, this.latencies) : null
+      tree = this.byAuthor.size < this.graph.size ? treeNeighboursFrom(this.graph, this.selfId, author) : null
       this.byAuthor.set(author, tree)
     }
     return tree ?? this.tree
@@ -95,12 +94,10 @@ export class TreeRelay {
     }
     const states = [...this.options.states()]
     const graph = linkGraph(self.peerId, self.links, states)
-    const latencies = linkLatencies(self.peerId, self.links, self.linkMs, states)
-    const key = [...graph].map(([peer, links]) => `${peer}>${[...links].sort().join()}`).sort().join(';') + [...latencies].sort().join(';')
+    const key = [...graph].map(([peer, links]) => `${peer}>${[...links].sort().join()}`).sort().join(';')
     if (this.known && key === this.key) return
     this.key = key
     this.graph = graph
-    this.latencies = latencies
     this.selfId = self.peerId
     this.byAuthor.clear()
     const wasFull = this.full

@@ -234,7 +234,7 @@ export class SimNetwork implements SimHost {
       const asOf = this.time - this.lagOf(viewer.id, other.id)
       let links: string[] | undefined
       for (const [at, published] of other.published) if (at <= asOf) links = published
-      if (links !== undefined) states.push({ peerId: other.id, links, linkMs: links.map((peer) => this.linkMs(other.id, peer)) })
+      if (links !== undefined) states.push({ peerId: other.id, links })
     }
     for (const [id, at] of this.left) {
       const lag = this.lagOf(viewer.id, id)
@@ -247,11 +247,6 @@ export class SimNetwork implements SimHost {
 
   delivered(peer: SimPeer, hops: number): void {
     this.onDelivered(peer, hops)
-  }
-
-  /** Twice the link's one-way delay, rounded up to 10 ms as `RoomNetwork` publishes it. */
-  linkMs(a: string, b: string): number {
-    return Math.ceil((2 * this.delayOf(a, b)) / 10) * 10
   }
 
   peerOfClient(client: number): string | null {

@@ -27,8 +27,6 @@ export interface SimHost {
   delivered(peer: SimPeer, hops: number): void
   /** The peer whose document has Yjs client id `client` (what presence tells a real peer). */
   peerOfClient(client: number): string | null
-  /** The round-trip time of the link `a`–`b` as a peer would publish it (see `MeshPresence.linkMs`). */
-  linkMs(a: string, b: string): number
 }
 
 /** The transaction origin of an update applied from a peer (y-webrtc uses its room). */
@@ -64,10 +62,7 @@ export class SimPeer {
     readonly policy: RelayPolicy,
     private readonly host: SimHost,
   ) {
-    const self = (): { peerId: string; links: string[]; linkMs: number[] } => {
-      const links = this.upLinks()
-      return { peerId: id, links, linkMs: links.map((peer) => host.linkMs(id, peer)) }
-    }
+    const self = (): { peerId: string; links: string[] } => ({ peerId: id, links: this.upLinks() })
     const states = (): Iterable<unknown> => host.states(this)
     this.mesh = new MeshRelay({ self, states, resync: () => this.resync(this.upLinks()) })
     this.tree = new TreeRelay({ self, states, resync: (peers) => this.resync(peers) })
