@@ -185,11 +185,17 @@ test('keyboard only, in a narrow window where the panel is a sheet; a reader see
   expect(sheet!.width).toBe(600)
   expect(Math.round(sheet!.y + sheet!.height)).toBe(800)
 
-  // Tab reaches the thread's controls, with a visible focus ring; Enter on its words goes to them.
+  // Focus moves to the new thread; Tab reaches its controls, with a visible focus ring; Enter on
+  // its words goes to them in the editor.
   const quote = thread.getByRole('button', { name: /comment too/ })
-  for (let i = 0; i < 40 && !(await quote.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab')
   await expect(quote).toBeFocused()
-  expect(await quote.evaluate((el) => getComputedStyle(el).outlineStyle)).not.toBe('none')
+  await page.keyboard.press('Tab')
+  const edit = thread.getByRole('button', { name: 'Edit' })
+  await expect(edit).toBeFocused()
+  expect(await edit.evaluate((el) => getComputedStyle(el).outlineStyle)).toBe('solid')
+  await page.keyboard.press('Shift+Tab')
+  await expect(quote).toBeFocused()
+  expect(await quote.evaluate((el) => getComputedStyle(el).outlineStyle)).toBe('solid')
   await page.keyboard.press('Enter')
   await expect(page.locator(EDITOR)).toBeFocused()
   expect(await page.evaluate(() => document.getSelection()?.toString())).toBe('comment too')

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { useCallback, useEffect, useRef, useState, type RefObject } from 'react'
 import { EditorSelection } from '@codemirror/state'
 import { EditorView } from '@codemirror/view'
 import type { ThreadView } from '../../document/comments/Comments'
@@ -7,6 +7,16 @@ import { ThreadItem } from './ThreadItem'
 import type { CommentsUi } from './useComments'
 import type { EditorViewSlot } from '../app/EditorViewSlot'
 import './comments.css'
+
+/** Threads listed at first and added by each "Show more": a long list opens at once. */
+const PAGE = 50
+
+/** Moves focus to a thread just written, once it is listed (within a few frames). */
+function focusWhenListed(list: RefObject<HTMLOListElement | null>, id: string, frames = 20): void {
+  const quote = list.current?.querySelector<HTMLElement>(`[data-thread-id="${CSS.escape(id)}"] .thread-quote`)
+  if (quote) quote.focus()
+  else if (frames > 0) requestAnimationFrame(() => focusWhenListed(list, id, frames - 1))
+}
 
 interface Props {
   readonly ui: CommentsUi
@@ -22,11 +32,15 @@ interface Props {
  */
 export function CommentsPanel({ ui, viewSlot, canComment }: Props) {
   const [showResolved, setShowResolved] = useState(false)
+  const [listed, setListed] = useState(PAGE)
   const list = useRef<HTMLOListElement>(null)
   const { attached, state, draft, active } = ui
   const threads = state?.threads ?? []
   const resolved = threads.filter((thread) => thread.resolved).length
-  const shown = showResolved ? threads : threads.filter((thread) => !thread.resolved)
+  const all = showResolved ? threads : threads.filter((thread) => !thread.resolved)
+  // The chosen thread is always listed, even past the threads shown so far.
+  const chosen = active === null ? -1 : all.findIndex((thread) => thread.id === active)
+  const shown = all.slice(0, Math.max(listed, chosen + 1))
 
   const choose = useCallback(
     (thread: ThreadView) => {
@@ -41,6 +55,7 @@ export function CommentsPanel({ ui, viewSlot, canComment }: Props) {
     },
     [ui, viewSlot],
   )
+
 
   // The thread under the editor's cursor comes into view here.
   useEffect(() => {
@@ -78,7 +93,10 @@ export function CommentsPanel({ ui, viewSlot, canComment }: Props) {
             onSubmit={async (text) => {
               const id = await attached.store.addThread(draft.from, draft.to, text)
               ui.cancelDraft()
-              if (id !== null) ui.setActive(id)
+              if (id !== null) {
+                ui.setActive(id)
+                focusWhenListed(list, id)
+              }
             }}
             onCancel={() => {
               ui.cancelDraft()
@@ -92,11 +110,18 @@ export function CommentsPanel({ ui, viewSlot, canComment }: Props) {
       ) : shown.length === 0 ? (
         <p className="muted comments-note">{threads.length === 0 ? 'No comments yet.' : 'No open comments.'}</p>
       ) : (
-        <ol className="threads" ref={list}>
-          {shown.map((thread) => (
-            <ThreadItem key={thread.id} thread={thread} store={attached!.store} canComment={canComment} active={thread.id === active} onChoose={choose} />
-          ))}
-        </ol>
+        <>
+          <ol className="threads" ref={list}>
+            {shown.map((thread) => (
+              <ThreadItem key={thread.id} thread={thread} store={attached!.store} canComment={canComment} active={thread.id === active} onChoose={choose} />
+            ))}
+          </ol>
+          {all.length > shown.length && (
+            <button type="button" className="more-threads" onClick={() => setListed(shown.length + PAGE)}>
+              Show more comments ({all.length - shown.length} more)
+            </button>
+          )}
+        </>
       )}
     </aside>
   )
