@@ -61,6 +61,8 @@ export class Comments {
   private current: CommentsState = { threads: [], ignored: this.folded.ignored, pending: 0 }
   private myKey: string | null = null
   private timer: ReturnType<typeof setTimeout> | null = null
+  /** What the published state was made from: the fold's threads, this browser's key, the places. */
+  private shown: { fold: readonly FoldedThread[] | null; key: string | null; places: readonly AnchorPlace[] } = { fold: null, key: null, places: [] }
   private destroyed = false
 
   constructor(private readonly options: CommentsOptions) {
@@ -209,6 +211,9 @@ export class Comments {
       return anchor
     })
     const places = resolveAnchors(this.options.text, decoded)
+    // NOTE: the text rested but no thread moved: nothing to tell (the editor mapped its marks).
+    if (threads === this.shown.fold && this.myKey === this.shown.key && places.every((place, i) => samePlace(place, this.shown.places[i]))) return
+    this.shown = { fold: threads, key: this.myKey, places }
     const views: ThreadView[] = threads.map((thread, i) => ({
       ...thread,
       comments: thread.comments.map((comment) => ({ ...comment, mine: comment.key === this.myKey })),
@@ -219,6 +224,11 @@ export class Comments {
     this.current = { threads: views, ignored, pending }
     for (const listener of this.listeners) listener()
   }
+}
+
+function samePlace(a: AnchorPlace, b: AnchorPlace | undefined): boolean {
+  if (b === undefined || a.status !== b.status) return false
+  return a.status === 'missing' || (b.status !== 'missing' && a.from === b.from && a.to === b.to)
 }
 
 /** Comment text as stored: plain text, trimmed, bounded, without controls that hide or reorder. */

@@ -1,11 +1,18 @@
-import type { CommentsUi } from './useComments'
+import { useEffect } from 'react'
+import { preloadCommentsPanel } from './LazyCommentsPanel'
+import { useCommentsState, type CommentsUi } from './useComments'
 
 /**
  * "Comment" (on the editor's selection; Ctrl/⌘+Alt+M in the editor) and the toggle of the
  * comments panel, with the number of open threads. Readers get the toggle only.
  */
 export function CommentControls({ ui, canComment }: { ui: CommentsUi; canComment: boolean }) {
-  const open = ui.state?.threads.filter((thread) => !thread.resolved).length ?? 0
+  const state = useCommentsState(ui.attached)
+  const open = state?.threads.filter((thread) => !thread.resolved).length ?? 0
+  const any = (state?.threads.length ?? 0) > 0
+  useEffect(() => {
+    if (any) preloadCommentsPanel()
+  }, [any])
   return (
     <>
       {canComment && (

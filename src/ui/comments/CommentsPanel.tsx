@@ -4,12 +4,12 @@ import { EditorView } from '@codemirror/view'
 import type { ThreadView } from '../../document/comments/Comments'
 import { CommentComposer } from './CommentComposer'
 import { ThreadItem } from './ThreadItem'
-import type { CommentsUi } from './useComments'
+import { useCommentsState, type CommentsUi } from './useComments'
 import type { EditorViewSlot } from '../app/EditorViewSlot'
 import './comments.css'
 
 /** Threads listed at first and added by each "Show more": a long list opens at once. */
-const PAGE = 50
+const PAGE = 20
 
 /** Moves focus to a thread just written, once it is listed (within a few frames). */
 function focusWhenListed(list: RefObject<HTMLOListElement | null>, id: string, frames = 20): void {
@@ -34,7 +34,8 @@ export function CommentsPanel({ ui, viewSlot, canComment }: Props) {
   const [showResolved, setShowResolved] = useState(false)
   const [listed, setListed] = useState(PAGE)
   const list = useRef<HTMLOListElement>(null)
-  const { attached, state, draft, active } = ui
+  const { attached, draft, active } = ui
+  const state = useCommentsState(attached)
   const threads = state?.threads ?? []
   const resolved = threads.filter((thread) => thread.resolved).length
   const all = showResolved ? threads : threads.filter((thread) => !thread.resolved)

@@ -15,7 +15,6 @@ export interface CommentDraft {
 export interface CommentsUi {
   /** Null until the comments module has loaded. */
   readonly attached: AttachedComments | null
-  readonly state: CommentsState | null
   readonly panelOpen: boolean
   setPanelOpen(open: boolean): void
   /** The new thread being written; 'empty': "Comment" was chosen with nothing selected. */
@@ -94,11 +93,18 @@ export function useComments(session: Session, slot: EditorViewSlot, userName: st
 
   useEffect(() => attached?.setActive(active), [attached, active])
 
+  const cancelDraft = useCallback(() => setDraft(null), [])
+  return { attached, panelOpen, setPanelOpen, draft, startComment, cancelDraft, active, setActive: setActiveState }
+}
+
+/**
+ * The comments' state, re-rendering only the component that reads it (the page does not
+ * re-render when comments change); null until they are loaded.
+ */
+export function useCommentsState(attached: AttachedComments | null): CommentsState | null {
   const source = useMemo(
     () => (attached ? { subscribe: (listener: () => void) => attached.store.subscribe(listener), get: () => attached.store.state } : { subscribe: NO_SUBSCRIBE, get: NO_STATE }),
     [attached],
   )
-  const state = useSyncExternalStore(source.subscribe, source.get)
-  const cancelDraft = useCallback(() => setDraft(null), [])
-  return { attached, state, panelOpen, setPanelOpen, draft, startComment, cancelDraft, active, setActive: setActiveState }
+  return useSyncExternalStore(source.subscribe, source.get)
 }
