@@ -39,9 +39,9 @@ export function CommentsPanel({ ui, viewSlot, canComment }: Props) {
   const threads = state?.threads ?? []
   const resolved = threads.filter((thread) => thread.resolved).length
   const all = showResolved ? threads : threads.filter((thread) => !thread.resolved)
-  // The chosen thread is always listed, even past the threads shown so far.
+  // The chosen thread is always listed: after the threads shown so far when it is further on.
   const chosen = active === null ? -1 : all.findIndex((thread) => thread.id === active)
-  const shown = all.slice(0, Math.max(listed, chosen + 1))
+  const shown = chosen >= listed ? [...all.slice(0, listed), all[chosen]!] : all.slice(0, listed)
 
   const choose = useCallback(
     (thread: ThreadView) => {
@@ -118,7 +118,7 @@ export function CommentsPanel({ ui, viewSlot, canComment }: Props) {
             ))}
           </ol>
           {all.length > shown.length && (
-            <button type="button" className="more-threads" onClick={() => setListed(shown.length + PAGE)}>
+            <button type="button" className="more-threads" onClick={() => setListed(listed + PAGE)}>
               Show more comments ({all.length - shown.length} more)
             </button>
           )}
