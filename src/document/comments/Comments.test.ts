@@ -135,6 +135,18 @@ describe('Comments', () => {
     expect(longest).toBeLessThan(1_000)
   }, 30_000)
 
+  test('a thread started on an anchor taken earlier stays on those words, whatever was typed meanwhile', async () => {
+    const doc = newDoc('pick these words')
+    const comments = open(doc)
+    const anchor = commentAnchor(doc.getText('content'), 5, 10)!
+    doc.getText('content').insert(0, 'Meanwhile someone typed. ')
+    await comments.addThreadAt(anchor, 'On these')
+    comments.placeNow()
+    const state = await until(comments, (s) => s.threads.length === 1)
+    expect(state.threads[0]!.place).toEqual({ status: 'anchored', from: 30, to: 35 })
+    expect(doc.getText('content').toString().slice(30, 35)).toBe('these')
+  })
+
   test('destroy is idempotent and stops listening', async () => {
     const doc = newDoc()
     const comments = open(doc)

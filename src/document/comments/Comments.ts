@@ -1,7 +1,7 @@
 import type * as Y from 'yjs'
 import type { DeviceKey } from '../../presence/deviceKey'
 import { toBase64Url } from '../../room/base64Url'
-import { commentAnchor, decodeAnchorPosition } from './commentAnchor'
+import { commentAnchor, decodeAnchorPosition, type CommentAnchor } from './commentAnchor'
 import { COMMENT_LIMITS } from './commentLimits'
 import { parseCommentRecord, UNSAFE_IN_TEXT, type CommentRecord } from './commentRecord'
 import { appendCommentRecord, commentRecords } from './commentRecords'
@@ -90,12 +90,19 @@ export class Comments {
     return () => this.listeners.delete(listener)
   }
 
-  /** Starts a thread on `text[from, to)`; false when the selection is empty or the text blank. */
+  /** Starts a thread on `text[from, to)`; null when the selection is empty or the text blank. */
   async addThread(from: number, to: number, body: string): Promise<string | null> {
     const anchor = commentAnchor(this.options.text, from, to)
+    return anchor === null ? null : this.addThreadAt(anchor, body)
+  }
+
+  /**
+   * Starts a thread on an anchor taken earlier (when the person chose "Comment"): the words stay
+   * the ones chosen, whatever others typed meanwhile. Null when the text is blank.
+   */
+  async addThreadAt(anchor: CommentAnchor, body: string): Promise<string | null> {
     const text = cleanText(body)
-    if (anchor === null || text === '') return null
-    return this.append({ kind: 'thread', text, ...anchor })
+    return text === '' ? null : this.append({ kind: 'thread', text, ...anchor })
   }
 
   async reply(threadId: string, body: string): Promise<string | null> {

@@ -86,13 +86,16 @@ export function CommentsPanel({ ui, viewSlot, canComment }: Props) {
       )}
       {canComment && draft !== null && draft !== 'empty' && attached && (
         <section className="new-thread" aria-label="New comment">
-          <p className="thread-quote-text">“{draft.quote}”</p>
+          <p className="thread-quote-text">
+            “{draft.anchor.quote}
+            {draft.anchor.quote.length < draft.anchor.len ? '…' : ''}”
+          </p>
           <CommentComposer
             label="Comment"
             submit="Add comment"
             autoFocus
             onSubmit={async (text) => {
-              const id = await attached.store.addThread(draft.from, draft.to, text)
+              const id = await attached.store.addThreadAt(draft.anchor, text)
               ui.cancelDraft()
               if (id !== null) {
                 ui.setActive(id)

@@ -3,13 +3,12 @@ import type { EditorView } from '@codemirror/view'
 import type { EditorViewSlot } from '../app/EditorViewSlot'
 import type { Session } from '../../session/openSession'
 import type { CommentsState } from '../../document/comments/Comments'
+import { commentAnchor, type CommentAnchor } from '../../document/comments/commentAnchor'
 import type { AttachedComments } from './attachComments'
 
-/** The words a new thread will be on, taken from the editor's selection when "Comment" was chosen. */
+/** The words a new thread will be on, anchored when "Comment" was chosen (others may type meanwhile). */
 export interface CommentDraft {
-  readonly from: number
-  readonly to: number
-  readonly quote: string
+  readonly anchor: CommentAnchor
 }
 
 export interface CommentsUi {
@@ -51,8 +50,9 @@ export function useComments(session: Session, slot: EditorViewSlot, userName: st
     if (view === null || !canComment) return
     const { from, to } = view.state.selection.main
     setPanelOpen(true)
-    setDraft(from === to ? 'empty' : { from, to, quote: view.state.sliceDoc(from, Math.min(to, from + 300)) })
-  }, [slot, canComment])
+    const anchor = commentAnchor(session.text, from, to)
+    setDraft(anchor === null ? 'empty' : { anchor })
+  }, [slot, canComment, session])
   const startRef = useRef(startComment)
   useEffect(() => {
     startRef.current = startComment
