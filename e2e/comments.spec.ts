@@ -215,7 +215,11 @@ test('keyboard only, in a narrow window where the panel is a sheet; a reader see
   await expect(reader.page.getByText('You have a read-only link: you can read comments, not add them.', { exact: false })).toBeVisible()
   await expect(reader.page.getByRole('button', { name: 'Comment', exact: true })).toHaveCount(0)
   for (const name of ['Reply', 'Resolve', 'Edit', 'Delete']) await expect(reader.page.getByRole('button', { name })).toHaveCount(0)
-  await reader.page.locator(EDITOR).focus()
+  // Its editor takes the keyboard (to select and copy), and the shortcut opens no composer.
+  await selectWords(reader.page, 'comment too')
+  await expect(reader.page.locator(EDITOR)).toBeFocused()
+  // (Without the word joiners around the writer's cursor, drawn inside the text.)
+  expect(await reader.page.evaluate(() => document.getSelection()?.toString().replace(/\u2060/g, ''))).toBe('comment too')
   await reader.page.keyboard.press('Control+Alt+m')
   await expect(reader.page.getByRole('textbox', { name: 'Comment', exact: true })).toHaveCount(0)
   await reader.context.close()
