@@ -3,6 +3,7 @@ import { fromBase64, toBase64, toHexString } from 'lib0/buffer'
 import { digest } from 'lib0/hash/sha256'
 import { docMetaMap, docText, readDocMeta, SCHEMA_VERSION } from './docMeta'
 import { importUpdate } from './importUpdate'
+import { commentRecords } from './comments/commentRecords'
 
 /** The `format` of a Meshpad document file. */
 export const DOCUMENT_FILE_FORMAT = 'meshpad-document'
@@ -60,8 +61,8 @@ export function mergeImportedDocument(doc: Y.Doc, imported: ImportedDocument): {
   return { withheldDeletions }
 }
 
-/** The shared types a version 1 document holds (see docMeta.ts). */
-const KNOWN_SHARES = new Set(['content', 'meta', 'versions'])
+/** The shared types a version 1 document holds (see docMeta.ts; `comments`: commentRecords.ts). */
+const KNOWN_SHARES = new Set(['content', 'meta', 'versions', 'comments'])
 
 /** Writes the whole document as a document file (JSON text). */
 export function encodeDocumentFile(doc: Y.Doc, exportedAt: Date = new Date()): string {
@@ -143,7 +144,7 @@ export function decodeDocumentFile(contents: string): ImportedDocument {
       const meta = docMetaMap(scratch)
       // NOTE: a root type takes whatever shape it is first asked for; keyed entries in the text,
       // or a list in the map, mean the file was written by something else under the same names.
-      if (content._map.size > 0 || meta._start !== null) throw new Error('foreign shape')
+      if (content._map.size > 0 || meta._start !== null || commentRecords(scratch)._map.size > 0) throw new Error('foreign shape')
       text = content.toString()
     } catch {
       refuse('This file holds a document Meshpad does not know how to open.')

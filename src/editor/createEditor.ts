@@ -101,7 +101,8 @@ export function createEditor(
     language.of([]),
     wrapping.extension,
     theme.extension,
-    access.of(options.readOnly === true ? [EditorState.readOnly.of(true), EditorView.editable.of(false)] : []),
+    // NOTE: a reader's editor stays focusable, so the keyboard can move and select in it (to copy, or to comment with a comment link).
+    access.of(options.readOnly === true ? [EditorState.readOnly.of(true), EditorView.editable.of(false), EditorView.contentAttributes.of({ tabindex: '0' })] : []),
     EditorView.contentAttributes.of({ 'aria-label': 'Document text' }),
   ]
 

@@ -24,6 +24,9 @@ import { EditorViewSlot } from './EditorViewSlot'
 import { LazyPreviewPane } from '../preview/LazyPreviewPane'
 import { PreviewToggle } from '../preview/PreviewToggle'
 import { usePreviewChoice } from '../preview/usePreviewChoice'
+import { CommentControls } from '../comments/CommentControls'
+import { LazyCommentsPanel } from '../comments/LazyCommentsPanel'
+import { useComments } from '../comments/useComments'
 
 // NOTE: History (and @codemirror/merge) loads as its own chunk the first time it is opened.
 const HistoryDialog = lazy(() => import('../history/HistoryDialog'))
@@ -42,6 +45,7 @@ export function App({ workspace, library }: { workspace: Workspace; library: Doc
   // Markdown preview (issue 13): the toggle, the editor view it follows.
   const preview = usePreviewChoice(meta.language)
   const [viewSlot] = useState(() => new EditorViewSlot())
+  const comments = useComments(session, viewSlot, user.name)
 
   useEffect(() => workspace.setUser(user), [workspace, user])
 
@@ -102,11 +106,17 @@ export function App({ workspace, library }: { workspace: Workspace; library: Doc
         onNewDocument={onNewDocument}
         onShowDocuments={onShowDocuments}
         onShowHistory={onShowHistory}
-        extra={preview.available && <PreviewToggle on={preview.chosen} onChange={preview.choose} />}
+        extra={
+          <>
+            {preview.available && <PreviewToggle on={preview.chosen} onChange={preview.choose} />}
+            <CommentControls ui={comments} canComment={session.access.canComment} />
+          </>
+        }
       />
       <main className="workspace" data-preview={preview.shown ? 'on' : 'off'}>
         <EditorPane session={session} language={meta.language} lineWrapping={lineWrapping} colorScheme={colorScheme} onView={viewSlot.set} />
         {preview.shown && <LazyPreviewPane session={session} viewSlot={viewSlot} colorScheme={colorScheme} />}
+        {comments.panelOpen && <LazyCommentsPanel ui={comments} viewSlot={viewSlot} canComment={session.access.canComment} />}
         <PeopleList people={people} selfName={user.name} onRename={rename} />
       </main>
       <StatusBar session={session} />

@@ -179,7 +179,7 @@ export default function HistoryDialog({ open, session, userName, title, language
                 </ul>
               )}
               <p className="muted legend">
-                The document as it was on {versionTime(version.time)}. Highlighted: what changed since; the red lines are what the document has now instead.
+                The document as it was on {versionTime(version.time)}. Highlighted: what changed since; the red lines are what the document has now instead. Comments are not shown for earlier versions; restoring one keeps today's comments.
               </p>
               <VersionView text={shown.text} now={shown.now} authors={marks} language={language} colorScheme={colorScheme} lineWrapping={lineWrapping} />
             </>
