@@ -98,6 +98,29 @@ test('a comment link reads and comments; its tampered page changes no text anywh
   await typeAtEnd(a.page, ' Fixed.')
   for (const page of [a.page, r]) await expectDocumentText(page, 'Draft by A. Fixed.')
   expect(await editorText(a.page)).not.toContain('INJECTED')
+
+  // Through the page as shipped: the comment link's page comments on A's words; writer and reader
+  // see the thread. The reader has no way to add one.
+  await expect(r.getByRole('button', { name: 'Comment', exact: true })).toHaveCount(0)
+  const at = (await editorText(c)).indexOf('Fixed')
+  await c.locator(EDITOR).focus()
+  await c.keyboard.press('Control+Home')
+  for (let i = 0; i < at; i++) await c.keyboard.press('ArrowRight')
+  for (let i = 0; i < 'Fixed'.length; i++) await c.keyboard.press('Shift+ArrowRight')
+  await c.getByRole('button', { name: 'Comment', exact: true }).click()
+  await c.getByRole('textbox', { name: 'Comment', exact: true }).fill('Is it, though?')
+  await c.getByRole('button', { name: 'Add comment' }).click()
+  for (const page of [a.page, r]) {
+    const toggle = page.getByRole('button', { name: /^Comments/ })
+    await expect(toggle).toHaveText(/1/)
+    await toggle.click()
+    const thread = page.getByTestId('comment-thread')
+    await expect(thread).toHaveCount(1)
+    await expect(thread).toContainText('“Fixed”')
+    await expect(thread).toContainText('Is it, though?')
+  }
+  await expect(a.page.getByTestId('status-ignored')).toHaveText('Ignored 2 changes from someone without edit rights')
+  await expectDocumentText(a.page, 'Draft by A. Fixed.')
   for (const page of [c, r]) await page.context().close()
   await a.context.close()
 })
