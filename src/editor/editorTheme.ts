@@ -1,7 +1,7 @@
 import { EditorView } from '@codemirror/view'
 import { defaultHighlightStyle, syntaxHighlighting } from '@codemirror/language'
 import type { Extension } from '@codemirror/state'
-import { oneDark } from '@codemirror/theme-one-dark'
+import { loadDarkTheme, loadedDarkTheme } from './darkTheme'
 
 export type ColorScheme = 'light' | 'dark'
 
@@ -20,7 +20,14 @@ const light = [
   syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
 ]
 
-/** The editor's look for a color scheme; swap it through a compartment, never a new view. */
+/**
+ * The editor's look for a color scheme; swap it through a compartment, never a new view. The dark
+ * one loads on demand (see `loadDarkTheme`): until it has, 'dark' starts its load and looks light,
+ * and the caller asks again once `loadDarkTheme()` resolves.
+ */
 export function editorTheme(scheme: ColorScheme): Extension {
-  return [base, scheme === 'dark' ? oneDark : light]
+  if (scheme === 'light') return [base, light]
+  const dark = loadedDarkTheme()
+  if (dark === null) void loadDarkTheme().catch(() => {})
+  return [base, dark ?? light]
 }
