@@ -72,17 +72,31 @@ function serviceWorker() {
 }
 
 /**
- * React's API, Preact's implementation: `preact/compat` stands in for `react` and `react-dom`
- * (about 60 kB of gzipped JavaScript less on a first visit). The code, its types and its JSX stay
- * React's. Each pattern matches one whole module name.
+ * The UI's chunk: every module the UI's entry (src/ui/app/mountApp.tsx, loaded by src/loadUi.ts)
+ * imports statically and the page's first script does not hold. One file, so a first visit
+ * fetches the UI in one request and gzip shares one dictionary across React, CodeMirror and the
+ * app, as it did when they were in the first script. The plugin reads the module graph once it
+ * is complete; `test` is asked only after that, when the chunks are made.
  */
-const PREACT_FOR_REACT = [
-  { find: /^react-dom\/client$/, replacement: 'preact/compat/client' },
-  { find: /^react-dom$/, replacement: 'preact/compat' },
-  { find: /^react\/jsx-runtime$/, replacement: 'preact/jsx-runtime' },
-  { find: /^react\/jsx-dev-runtime$/, replacement: 'preact/jsx-dev-runtime' },
-  { find: /^react$/, replacement: 'preact/compat' },
-]
+function uiChunk(): { plugin: Plugin; test: (id: string) => boolean } {
+  const entry = fileURLToPath(new URL('./src/ui/app/mountApp.tsx', import.meta.url))
+  const modules = new Set<string>()
+  const plugin: Plugin = {
+    name: 'meshpad:ui-chunk',
+    apply: 'build',
+    buildEnd() {
+      modules.clear()
+      const pending = [entry]
+      for (let id = pending.pop(); id !== undefined; id = pending.pop()) {
+        if (modules.has(id)) continue
+        modules.add(id)
+        pending.push(...(this.getModuleInfo(id)?.importedIds ?? []))
+      }
+    },
+  }
+  return { plugin, test: (id) => modules.has(id) }
+}
+const UI_CHUNK = uiChunk()
 
 /**
  * y-webrtc's peer connection without Node's stream polyfills: see src/network/browserPeer.ts.
@@ -93,9 +107,9 @@ const LIGHT_PEER = [
 ]
 
 export default defineConfig({
-  plugins: [react(), earlyScripts(), serviceWorker()],
+  plugins: [react(), earlyScripts(), serviceWorker(), UI_CHUNK.plugin],
   resolve: {
-    alias: [...PREACT_FOR_REACT, ...LIGHT_PEER],
+    alias: LIGHT_PEER,
     // NOTE: two copies of either break Meshpad (Yjs's `instanceof` checks, CodeMirror's facets).
     dedupe: ['yjs', '@codemirror/state', '@codemirror/view', 'lib0'],
   },
@@ -104,11 +118,20 @@ export default defineConfig({
   build: {
     target: 'es2022',
     sourcemap: true,
+    // Browsers without `<link rel="modulepreload">` still load every chunk, only without the
+    // preload: no polyfill in the page's first script.
+    modulePreload: { polyfill: false },
     rolldownOptions: {
       output: {
-        // NOTE: everything the page imports at once in one chunk: a common chunk split off for
-        // the lazy ones would cost a request and gzip's shared dictionary on every first visit.
-        codeSplitting: { groups: [{ name: 'app', tags: ['$initial'] }] },
+        // Everything the page imports at once in one chunk (a common chunk split off for the lazy
+        // ones would cost a request and gzip's shared dictionary on every first visit); then the
+        // UI's in one more (see `uiChunk`). src/main.test.ts checks the first.
+        codeSplitting: {
+          groups: [
+            { name: 'app', tags: ['$initial'] },
+            { name: 'ui', test: UI_CHUNK.test },
+          ],
+        },
       },
     },
   },

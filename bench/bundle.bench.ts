@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { SourceMapConsumer, type RawSourceMap } from 'source-map-js'
 import { writeBenchResult, type BenchRow } from './support/benchResult.ts'
-import { STOCK_DIST } from './support/stockStack.ts'
+import { STOCK_DIST, STOCK_WITH_REACT_DIST } from './support/stockStack.ts'
 
 /**
  * Bundle: what a first visit downloads before Meshpad can run (the scripts, module preloads and
@@ -58,13 +58,39 @@ function bytesByPackage(file: string): Map<string, number> {
 const assets = readdirSync(`${DIST}assets`).map((file) => `assets/${file}`)
 const initialJs = initialScripts.map((file) => ({ file, gz: gz(file), raw: readFileSync(`${DIST}${file}`).byteLength }))
 const initialCss = initialStyles.map((file) => ({ file, gz: gz(file) }))
+/**
+ * The UI's chunks: the one the first script imports on demand for the UI (src/loadUi.ts:
+ * `mountApp`), and every chunk that one imports statically. A page loads them as soon as it shows
+ * a document; a first visit to a shared link, once the join is done.
+ */
+function uiChunks(): string[] {
+  const entry = assets.find((file) => /^assets\/mountApp-[\w-]+\.js$/.test(file))
+  if (entry === undefined) throw new Error('no mountApp chunk in dist/assets: the UI is no longer loaded by src/loadUi.ts')
+  const files: string[] = []
+  const pending = [entry]
+  for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
+    if (files.includes(file)) continue
+    files.push(file)
+    const code = readFileSync(`${DIST}${file}`, 'utf8')
+    for (const match of code.matchAll(/(?:\bfrom|\bimport)\s*"\.\/([\w-]+\.js)"/g)) {
+      const imported = `assets/${match[1] as string}`
+      if (!initialScripts.includes(imported)) pending.push(imported)
+    }
+  }
+  return files
+}
+const ui = uiChunks().map((file) => ({ file, gz: gz(file) }))
+const uiGz = ui.reduce((sum, f) => sum + f.gz, 0)
+const uiFiles = new Set(ui.map((f) => f.file))
+
 const lazy = assets
-  .filter((file) => file.endsWith('.js') && !initialScripts.includes(file))
+  .filter((file) => file.endsWith('.js') && !initialScripts.includes(file) && !uiFiles.has(file))
   .map((file) => {
     const packages = [...bytesByPackage(file)].sort((a, b) => b[1] - a[1])
     return { file, gz: gz(file), mainly: packages.slice(0, 2).map(([name]) => name).join(', ') }
   })
   .sort((a, b) => b.gz - a.gz)
+
 
 const jsGz = initialJs.reduce((sum, f) => sum + f.gz, 0)
 const cssGz = initialCss.reduce((sum, f) => sum + f.gz, 0)
@@ -73,12 +99,25 @@ for (const { file } of initialJs) for (const [name, bytes] of bytesByPackage(fil
 const attributedTotal = [...attribution.values()].reduce((a, b) => a + b, 0)
 const topPackages = [...attribution].sort((a, b) => b[1] - a[1]).slice(0, 10)
 
-// The stock stack's page (bench/stock/, `npm run build:stock`), read the same way.
-const stockJsGz = existsSync(`${STOCK_DIST}index.html`) ? referencedBy(STOCK_DIST).scripts.reduce((sum, file) => sum + gz(file, STOCK_DIST), 0) : null
-const anchor = stockJsGz === null ? 'stock stack: not built (`npm run build:stock`)' : `stock stack's page, built the same way: ${kB(stockJsGz)}`
+// The stock stack's pages (bench/stock/, `npm run build:stock`), read the same way: as the Yjs
+// demos build it, and the same plus React and ReactDOM (bench/stock/react/).
+// Both are served from STOCK_DIST: their pages name their scripts from there.
+const initialJsOf = (dist: string): number | null => (existsSync(`${dist}index.html`) ? referencedBy(dist).scripts.reduce((sum, file) => sum + gz(file, STOCK_DIST), 0) : null)
+const stockJsGz = initialJsOf(STOCK_DIST)
+const stockWithReactJsGz = initialJsOf(STOCK_WITH_REACT_DIST)
+const notBuilt = 'not built (`npm run build:stock`)'
+const anchor =
+  `stock page plus React and ReactDOM, built the same way: ${stockWithReactJsGz === null ? notBuilt : kB(stockWithReactJsGz)}` +
+  ` (the stock page alone: ${stockJsGz === null ? notBuilt : kB(stockJsGz)})`
 
 const rows: BenchRow[] = [
-  { figure: `initial JavaScript, gzipped (${initialJs.length} file${initialJs.length === 1 ? '' : 's'})`, meshpad: kB(jsGz), anchor, target: "≤ the stock stack's" },
+  { figure: `before the join: the page's first script and its early scripts, gzipped (${initialJs.length} files)`, meshpad: kB(jsGz), anchor: '—', target: '—' },
+  {
+    figure: `initial JavaScript: those and the UI's chunks (${ui.length} file${ui.length === 1 ? '' : 's'}, ${kB(uiGz)}), gzipped`,
+    meshpad: kB(jsGz + uiGz),
+    anchor,
+    target: '≤ the stock page plus React and ReactDOM',
+  },
   { figure: 'initial CSS, gzipped', meshpad: kB(cssGz), anchor: '—', target: '—' },
   { figure: 'largest lazy chunks, gzipped', meshpad: lazy.slice(0, 4).map((c) => `${kB(c.gz)} (${c.mainly})`).join('; ') || 'none', anchor: '—', target: '—' },
   {
@@ -93,10 +132,10 @@ writeBenchResult({
   name: 'bundle',
   title: 'Bundle size',
   rows,
-  summary: { initialJsGzip: jsGz, stockInitialJsGzip: stockJsGz, initialCssGzip: cssGz, initialJs, initialCss, lazy, byPackage: Object.fromEntries(topPackages) },
+  summary: { initialJsGzip: jsGz, uiJsGzip: uiGz, ui, stockInitialJsGzip: stockJsGz, stockWithReactInitialJsGzip: stockWithReactJsGz, initialCssGzip: cssGz, initialJs, initialCss, lazy, byPackage: Object.fromEntries(topPackages) },
   samples: {},
   notes: [
-    'Initial: every `<script src>`, `<link rel="modulepreload">` and stylesheet in dist/index.html. Lazy: every other JavaScript chunk (languages and “My documents” load on demand). What a first visit really fetches (these plus what the page imports at once) is in “Meshpad beside the stock stack”.',
+    'The first script and the early scripts: every `<script src>`, `<link rel="modulepreload">` and stylesheet in dist/index.html. The UI’s chunks: what src/loadUi.ts loads (the `mountApp` chunk and the chunks it imports statically), as soon as the page shows a document. Lazy: every other JavaScript chunk (languages, History, the preview and “My documents” load on demand). What a first visit really fetches (these plus what the page imports at once) is in “Meshpad beside the stock stack”.',
     'By package: minified bytes mapped to each package through the source maps; gzip shares are close to these.',
   ],
 })

@@ -1,11 +1,14 @@
-// NOTE: in this order: the session opens before the UI's modules are evaluated (see pageWorkspace),
-// and the UI is built once the document is worth showing (see untilWorthShowing).
+// In this order: the session opens before anything else is evaluated (see pageWorkspace), and the
+// UI, a chunk of its own (see loadUi), is mounted once the document is worth showing (see
+// untilWorthShowing, whose top-level await holds back the rest of this module).
 import { pageWorkspace } from './pageWorkspace'
 import './untilWorthShowing'
-import { mountApp } from './ui/app/mountApp'
+import { loadUi } from './loadUi'
 
 if (pageWorkspace !== null) {
   const root = document.getElementById('root')
   if (root === null) throw new Error('index.html has no #root element')
-  mountApp(root, pageWorkspace.workspace, pageWorkspace.library)
+  const { workspace, library } = pageWorkspace
+  // Not awaited here: the UI's chunks wait for this module to finish evaluating.
+  void loadUi().then(({ mountApp }) => mountApp(root, workspace, library))
 }

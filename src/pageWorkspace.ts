@@ -27,7 +27,7 @@ export interface PageWorkspace {
 
 // NOTE: this module opens the page's workspace, and with it the session, when it is evaluated. The
 // entry module imports it first, so the signaling connection, the room's keys and the local copy
-// start before the UI's modules (CodeMirror, Preact) are evaluated, and while the page renders.
+// start before the UI's modules (CodeMirror, React) are loaded, and while the page renders.
 // It imports nothing of the UI. One workspace per page, for as long as it lives.
 
 function openPageWorkspace(): PageWorkspace {

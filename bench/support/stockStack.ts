@@ -4,6 +4,8 @@ import { MeshpadServer } from '../../e2e/support/meshpadServer.ts'
 
 /** The stock stack's built page (`npm run build:stock`): see bench/stock/main.ts. */
 export const STOCK_DIST = fileURLToPath(new URL('../stock/dist/', import.meta.url))
+/** The stock page plus React and ReactDOM (bench/stock/react/), built beside it and served by the same server at `/react/`. */
+export const STOCK_WITH_REACT_DIST = `${STOCK_DIST}react/`
 
 /**
  * A server process serving the stock page: the same server program as Meshpad's (the same static

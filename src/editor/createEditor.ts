@@ -18,6 +18,7 @@ import { yCollab, yUndoManagerKeymap } from 'y-codemirror.next'
 import * as Y from 'yjs'
 import type { Awareness } from 'y-protocols/awareness'
 import { closeBracketsOnDemand } from './closeBracketsOnDemand'
+import { loadDarkTheme, loadedDarkTheme } from './darkTheme'
 import { editorTheme, type ColorScheme } from './editorTheme'
 import { languageInfo } from './languages'
 import { searchOnDemand } from './searchOnDemand'
@@ -120,6 +121,10 @@ export function createEditor(
         current = value
         view.dispatch({ effects: compartment.reconfigure(toExtension(value)) })
       },
+      /** Builds the current value's extension again (it may have loaded meanwhile). */
+      refresh(): void {
+        if (!destroyed) view.dispatch({ effects: compartment.reconfigure(toExtension(current)) })
+      },
     }
   }
 
@@ -127,6 +132,12 @@ export function createEditor(
     parent,
     state: EditorState.create({ doc: text.toString(), extensions }),
   })
+
+  /** Shows the dark theme once it has loaded, if it has not yet (see `editorTheme`). */
+  function whenDarkThemeLoaded(): void {
+    if (loadedDarkTheme() === null) void loadDarkTheme().then(theme.refresh, () => {})
+  }
+  if (options.colorScheme === 'dark') whenDarkThemeLoaded()
 
   /** The language last asked for (while it loads, and after); asking for it again is a no-op. */
   let languageWanted: { id: string; applied: Promise<void> } | null = null
@@ -162,7 +173,10 @@ export function createEditor(
       return wanted.applied
     },
     setLineWrapping: wrapping.set,
-    setColorScheme: theme.set,
+    setColorScheme(scheme) {
+      theme.set(scheme)
+      if (scheme === 'dark') whenDarkThemeLoaded()
+    },
     setPlaceholder: hint.set,
     destroy() {
       if (destroyed) return

@@ -1,7 +1,7 @@
 import { EditorView } from '@codemirror/view'
 import { defaultHighlightStyle, syntaxHighlighting } from '@codemirror/language'
 import type { Extension } from '@codemirror/state'
-import { oneDark } from '@codemirror/theme-one-dark'
+import { loadDarkTheme, loadedDarkTheme } from './darkTheme'
 
 export type ColorScheme = 'light' | 'dark'
 
@@ -10,9 +10,21 @@ const base = EditorView.theme({
   '&': { height: '100%', fontSize: '14px' },
   '.cm-scroller': { fontFamily: 'var(--mono-font)', lineHeight: '1.55' },
   '.cm-content': { padding: '12px 0' },
-  '.cm-placeholder': { fontStyle: 'italic' },
-  // y-codemirror.next's name labels: always visible, so a glance tells who is where.
-  '.cm-ySelectionInfo': { opacity: '1', fontFamily: 'var(--ui-font)', fontSize: '11px', padding: '1px 4px' },
+  // CodeMirror's own placeholder grey (#888) is below WCAG AA's 4.5:1 on a light background.
+  '.cm-placeholder': { fontStyle: 'italic', color: 'var(--muted)' },
+  // y-codemirror.next's name labels: always visible, so a glance tells who is where. White text on
+  // the person's color (its default) is unreadable on light colors, and the color is whatever
+  // their awareness says: the label takes the page's colors, framed in theirs (the caret's).
+  '.cm-ySelectionInfo': {
+    opacity: '1',
+    fontFamily: 'var(--ui-font)',
+    fontSize: '11px',
+    padding: '0 4px',
+    backgroundColor: 'var(--bg)',
+    color: 'var(--fg)',
+    border: '1px solid',
+    borderColor: 'inherit',
+  },
 })
 
 const light = [
@@ -20,7 +32,14 @@ const light = [
   syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
 ]
 
-/** The editor's look for a color scheme; swap it through a compartment, never a new view. */
+/**
+ * The editor's look for a color scheme; swap it through a compartment, never a new view. The dark
+ * one loads on demand (see `loadDarkTheme`): until it has, 'dark' starts its load and looks light,
+ * and the caller asks again once `loadDarkTheme()` resolves.
+ */
 export function editorTheme(scheme: ColorScheme): Extension {
-  return [base, scheme === 'dark' ? oneDark : light]
+  if (scheme === 'light') return [base, light]
+  const dark = loadedDarkTheme()
+  if (dark === null) void loadDarkTheme().catch(() => {})
+  return [base, dark ?? light]
 }

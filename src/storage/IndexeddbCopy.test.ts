@@ -88,26 +88,6 @@ describe('IndexeddbCopy', () => {
     await copy.destroy()
   })
 
-  it('writes what is pending when destroyed in the same task as the edit', async () => {
-    const { doc, copy } = open('writer-destroy')
-    await copy.whenLoaded
-    doc.getText('content').insert(0, 'last words')
-    const closed = copy.destroy()
-    expect(copy.destroy()).toBe(closed)
-    await closed
-    expect(await reopenText('writer-destroy')).toBe('last words')
-  })
-
-  it('keeps edits made while the stored copy loads', async () => {
-    const { doc, copy, states } = open('writer-early')
-    doc.getText('content').insert(0, 'early ')
-    await copy.whenLoaded
-    doc.getText('content').insert(6, 'and late')
-    await waitFor(() => states.at(-1) === 'saved')
-    await copy.destroy()
-    expect(await reopenText('writer-early')).toBe('early and late')
-  })
-
   it('compacts the stored copy once the bytes written reach the size of the document', async () => {
     const { doc, copy, states } = open('writer-compact')
     await copy.whenLoaded

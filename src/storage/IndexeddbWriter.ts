@@ -70,6 +70,9 @@ export class IndexeddbWriter {
     if (this.destroyed || this.store !== null) return
     this.store = store
     this.watch(store.db)
+    // The stored copy is read: from here the copy is writing (what reached the doc before it was
+    // read) until the check below confirms it, not loading.
+    if (this.state === 'loading') this.set('saving', null)
     this.latest++
     this.confirmLatest()
   }

@@ -27,57 +27,19 @@ async function reopen(): Promise<LevelStore> {
 }
 
 describe('LevelCopy', () => {
-  it('says saved only once the edit is in the database, and reads it back after a restart', async () => {
-    const level = await reopen()
-    const doc = new Y.Doc()
-    const copy = level.openCopy('topic-a', doc)
-    // An edit while the stored copy is read: saved only once its write is done too.
-    doc.getText('content').insert(0, 'hello ')
-    await copy.whenSaved()
-    expect(await level.topics()).toEqual(['topic-a'])
-    expect(copy.state).toBe('saved')
-    doc.getText('content').insert(6, 'from Ana')
-    expect(copy.state).toBe('saving')
-    await copy.whenSaved()
-    expect(copy.state).toBe('saved')
-    const stored = new Y.Doc()
-    Y.applyUpdate(stored, await level.read('topic-a'))
-    expect(stored.getText('content').toString()).toBe('hello from Ana')
-
-    const restarted = await reopen()
-    const again = new Y.Doc()
-    const reopened = restarted.openCopy('topic-a', again)
-    await reopened.whenLoaded
-    expect(again.getText('content').toString()).toBe('hello from Ana')
-    expect(reopened.state).toBe('saved')
-  })
-
-  it('keeps rooms apart in one database, named by topic', async () => {
+  it('lists the topics it stores, and reads each one back as one update', async () => {
     const level = await reopen()
     const a = new Y.Doc()
     const b = new Y.Doc()
     const copyA = level.openCopy('topic-a', a)
     const copyB = level.openCopy('topic-b', b)
-    a.getText('content').insert(0, 'A')
+    a.getText('content').insert(0, 'hello from Ana')
     b.getText('content').insert(0, 'B')
     await Promise.all([copyA.whenSaved(), copyB.whenSaved()])
     expect((await level.topics()).sort()).toEqual(['topic-a', 'topic-b'])
-    const restarted = await reopen()
-    const readA = new Y.Doc()
-    await restarted.openCopy('topic-a', readA).whenLoaded
-    expect(readA.getText('content').toString()).toBe('A')
-  })
-
-  it('writes what is pending when destroyed', async () => {
-    const level = await reopen()
-    const doc = new Y.Doc()
-    const copy = level.openCopy('topic-a', doc)
-    doc.getText('content').insert(0, 'last words')
-    await copy.destroy()
-    await copy.destroy()
     const stored = new Y.Doc()
     Y.applyUpdate(stored, await level.read('topic-a'))
-    expect(stored.getText('content').toString()).toBe('last words')
+    expect(stored.getText('content').toString()).toBe('hello from Ana')
   })
 
   it('stays within twice the encoded document on disk after long editing', async () => {
@@ -135,19 +97,13 @@ function logOf(copy: LocalCopy): SignedLogStore {
 }
 
 describe('LevelCopy.signedLog', () => {
-  it("keeps a reader's signed log beside the document across a restart; unreadable bytes read as none", async () => {
-    let level = await reopen()
+  it('reads unreadable stored bytes as no log', async () => {
+    const level = await reopen()
     const copy = level.openCopy('topic-log', new Y.Doc())
-    expect(await logOf(copy).load()).toEqual([])
-    const messages = [Uint8Array.of(0x4d, 2, 1, 2, 3), Uint8Array.of(0x4d, 2, 9)]
-    await logOf(copy).save(messages)
-    await copy.destroy()
-    level = await reopen()
-    const again = level.openCopy('topic-log', new Y.Doc())
-    expect(await logOf(again).load()).toEqual(messages)
+    await logOf(copy).save([Uint8Array.of(0x4d, 2, 9)])
     await level.writeMeta('topic-log', 'meshpad/v2/signed-log', Uint8Array.of(5, 1))
-    expect(await logOf(again).load()).toEqual([])
-    await again.destroy()
+    expect(await logOf(copy).load()).toEqual([])
+    await copy.destroy()
   })
 })
 

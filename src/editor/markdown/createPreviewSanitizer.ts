@@ -100,13 +100,17 @@ function guardImage(image: Element, hosts: ReadonlySet<string>): void {
   }
 }
 
-/** Only task-list checkboxes exist in a preview: whatever the text says, no field, no image input. */
+/**
+ * Only task-list checkboxes exist in a preview: whatever the text says, no field, no image input.
+ * Each is named "Task" (a form control needs a name; its state says whether it is done).
+ */
 function inertCheckbox(input: Element): void {
   for (const name of input.getAttributeNames()) {
     if (name !== 'checked' && name !== 'class') input.removeAttribute(name)
   }
   input.setAttribute('type', 'checkbox')
   input.setAttribute('disabled', '')
+  input.setAttribute('title', 'Task')
 }
 
 /**
