@@ -54,6 +54,23 @@ test('every screen passes axe-core’s WCAG 2.1 A and AA rules with no violation
     expect(await wcagViolations(a)).toEqual([])
   })
 
+  await test.step('comments: the composer, and the panel with a thread', async () => {
+    await a.locator(EDITOR).focus()
+    await a.keyboard.press('Control+Home')
+    for (let i = 0; i < 'function'.length; i++) await a.keyboard.press('Shift+ArrowRight')
+    await a.getByRole('button', { name: 'Comment', exact: true }).click()
+    await a.getByRole('textbox', { name: 'Comment', exact: true }).fill('Should this be an arrow function?')
+    expect(await wcagViolations(a)).toEqual([])
+    await a.getByRole('button', { name: 'Add comment' }).click()
+    const panel = a.getByRole('complementary', { name: 'Comments' })
+    const toggle = a.getByRole('button', { name: /^Comments/ })
+    if ((await toggle.getAttribute('aria-pressed')) !== 'true') await toggle.click()
+    await expect(panel.getByTestId('comment-thread')).toHaveCount(1)
+    expect(await wcagViolations(a)).toEqual([])
+    await toggle.click()
+    await expect(panel).toBeHidden()
+  })
+
   await test.step('the “My documents” dialog', async () => {
     const dialog = await openMyDocuments(a)
     expect(await wcagViolations(a)).toEqual([])

@@ -15,13 +15,17 @@ export interface AttachedComments {
 
 let deviceKey: ReturnType<typeof storedDeviceKey> | null = null
 
+/** A read-only link writes no comment: its page neither creates nor opens the device key's database. */
+const NO_DEVICE_KEY: ReturnType<typeof storedDeviceKey> = Promise.reject(new Error('a read-only link writes no comments'))
+NO_DEVICE_KEY.catch(() => {})
+
 /**
  * Opens the comments of `session` (this browser's device key, from IndexedDB, signs what it
  * writes) and marks their ranges in `view`. Loaded apart from the first visit's JavaScript.
  */
 export function attachComments(session: Session, view: EditorView, name: () => string, handlers: CommentMarksHandlers): AttachedComments {
-  deviceKey ??= storedDeviceKey(indexedDB)
-  const store = new Comments({ doc: session.doc, text: session.text, writeDoc: session.commentDoc, topic: session.topic, device: deviceKey, name })
+  const device = session.access.canComment ? (deviceKey ??= storedDeviceKey(indexedDB)) : NO_DEVICE_KEY
+  const store = new Comments({ doc: session.doc, text: session.text, writeDoc: session.commentDoc, topic: session.topic, device, name })
   view.dispatch({ effects: StateEffect.appendConfig.of(commentMarks(handlers)) })
   let active: string | null = null
   let destroyed = false
