@@ -1,7 +1,4 @@
-import { useEffect, useState } from 'react'
-
-/** How long the confirmation stays. */
-const CONFIRM_MS = 2500
+import { useCopyResult } from './useCopyResult'
 
 /** Copies `text` to the clipboard, with the selection fallback where the Clipboard API is refused. */
 export async function copyText(text: string): Promise<void> {
@@ -28,13 +25,7 @@ export async function copyText(text: string): Promise<void> {
 
 /** Copies the room link (the full URL, fragment included) and confirms it visibly. */
 export function CopyLinkButton({ readOnly = false }: { readOnly?: boolean }) {
-  const [result, setResult] = useState<'copied' | 'failed' | null>(null)
-
-  useEffect(() => {
-    if (result === null) return
-    const timer = setTimeout(() => setResult(null), CONFIRM_MS)
-    return () => clearTimeout(timer)
-  }, [result])
+  const [result, setResult] = useCopyResult()
 
   const copy = (): void => {
     copyText(window.location.href).then(

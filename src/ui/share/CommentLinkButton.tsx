@@ -1,23 +1,13 @@
-import { useEffect, useState } from 'react'
 import type { Session } from '../../session/openSession'
 import { copyText } from '../app/CopyLinkButton'
-
-/** How long the confirmation stays. */
-const CONFIRM_MS = 2500
+import { useCopyResult } from '../app/useCopyResult'
 
 /**
  * "Copy comment link": copies the link that lets people read and comment but not change the text.
  * Only a signed room's edit link can make it (it derives the comment key); elsewhere it is absent.
  */
 export function CommentLinkButton({ session }: { readonly session: Session }) {
-  const [result, setResult] = useState<'copied' | 'failed' | null>(null)
-
-  useEffect(() => {
-    if (result === null) return
-    const timer = setTimeout(() => setResult(null), CONFIRM_MS)
-    return () => clearTimeout(timer)
-  }, [result])
-
+  const [result, setResult] = useCopyResult()
   const fragment = session.access.commentFragment
   if (fragment === null) return null
 
