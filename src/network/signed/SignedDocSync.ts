@@ -1,36 +1,13 @@
 import * as Y from 'yjs'
 import { COMMENT_ORIGIN } from '../../document/comments/commentRecords'
 import { commentOnlyUpdate } from './commentOnlyUpdate'
-import { decodeSignedSync, encodeSignedSync, isSignedSyncMessage, signComment, verifyUpdate } from './signedSyncMessage'
-import type { SignedLogStore } from '../../storage/localCopy'
+import { decodeSignedSync, encodeSignedSync, isSignedSyncMessage, signComment } from './signedSyncMessage'
 import { SignedLog } from './SignedLog'
-import { UpdateSigner, type PureSignerLoader } from './UpdateSigner'
+import type { SignedDocSyncOptions } from './SignedDocSyncOptions'
+import { verifySigned, verifyStored } from './verifySigned'
+import { UpdateSigner } from './UpdateSigner'
 
-export interface SignedDocSyncOptions {
-  /** The document that verified updates go into (for a reader: the copy nobody else writes). */
-  readonly doc: Y.Doc
-  readonly topic: string
-  /** Checks every update a peer sends. */
-  readonly verifyKey: Promise<CryptoKey>
-  /** Signs this peer's own updates; null for a reader, which sends none of its own. */
-  readonly signingKey: Promise<CryptoKey> | null
-  /** Where a reader keeps its signed log across reloads (see `SignedLog`); none: memory only. */
-  readonly logStore?: SignedLogStore
-  /** The seed `signingKey` comes from: with it, own updates are signed synchronously (`UpdateSigner`). */
-  readonly signingSeed?: Uint8Array | null
-  readonly loadSigner?: PureSignerLoader
-  /** Signs this peer's own comments when it holds the comment key but not the edit key (a comment link). */
-  readonly commentSigningKey?: Promise<CryptoKey> | null
-  /** The key that checks comment-link holders' updates, as known now; null while unknown (none published yet). */
-  readonly commentVerifyKey?: () => Promise<CryptoKey | null>
-  /** For `update` received on link `from`: whether it goes on to link `to` (see `RoomGossip`); asked once per update. */
-  readonly relayFrom: (from: string, update: Uint8Array) => (to: string) => boolean
-  /** The ignored count or a link's sync state changed. */
-  readonly onChange: () => void
-  /** This peer's own updates queued so far are sent (or failed to sign): see `signingOwn`. */
-  readonly onOwnSent?: () => void
-  readonly warn?: (message: string) => void
-}
+export type { SignedDocSyncOptions } from './SignedDocSyncOptions'
 
 /** The log's name for this peer's own comments (no link is named so). */
 const OWN = '\0own'
@@ -43,15 +20,15 @@ interface Link {
 }
 
 /**
- * The document sync of a v2 room (see `signedSyncMessage` for the wire protocol). It is
- * responsible for: signing this peer's own updates when it holds the edit key (all updates of a
- * task in one signature, in order); checking every update a peer sends before applying it, and
- * counting what fails (`ignored`); forwarding verified updates verbatim, signature included, so
- * a reader relays what it cannot sign; answering a newcomer's state vector — a writer with one
- * freshly signed diff, a reader with the signed updates it holds (its log). It knows links only
- * as ids with a `send`; the transports (data channels, tabs) feed `receive`. It does not own the
- * doc. NOTE: a reader serves only what it holds signed: updates it received in this session (compacted
- * onto a writer's signed snapshot), not what its local copy loaded, which carries no signatures.
+ * The document sync of a v2 room (see `signedSyncMessage` for the wire protocol). It signs this
+ * peer's own updates with the edit key (a task's updates in one signature, in order), or, holding
+ * only the comment key, its own comment records; checks every update and comment a peer sends
+ * before applying it (a comment only if it just appends comment records), counting what fails
+ * (`ignored`); forwards what it verified verbatim, so a reader relays what it cannot sign; answers
+ * a newcomer's state vector: a writer with one freshly signed diff, others with the signed
+ * messages they hold (their log). It knows links only as ids with a `send`; the transports feed
+ * `receive`. It does not own the doc. A reader serves only what it holds signed: what it received
+ * (compacted onto a writer's signed snapshot) and its own comments, not what its local copy loaded.
  */
 export class SignedDocSync {
   private readonly links = new Map<string, Link>()
@@ -73,7 +50,7 @@ export class SignedDocSync {
     const { signingKey, topic, verifyKey, warn } = options
     this.signer = signingKey && new UpdateSigner({ topic, privateKey: signingKey, seed: options.signingSeed ?? null, verifyKey, load: options.loadSigner, warn })
     const store = signingKey === null ? options.logStore : undefined
-    this.log = new SignedLog(store ? { store, verify: (data) => this.verifyStored(data) } : null)
+    this.log = new SignedLog(store ? { store, verify: (data) => verifyStored(options, data) } : null)
     options.doc.on('update', this.handleUpdate)
   }
 
@@ -165,7 +142,7 @@ export class SignedDocSync {
         break
       case 'update':
       case 'comment': {
-        const verified = this.verify(message)
+        const verified = verifySigned(this.options, message)
         const copy = data.slice()
         link.chain = link.chain.then(async () => {
           const ok = await verified.catch(() => false)
@@ -179,18 +156,6 @@ export class SignedDocSync {
       }
     }
     return true
-  }
-
-  /** Whether a signed message's signature holds: an edit with the edit key, a comment with the comment key. */
-  private async verify(message: { readonly kind: 'update' | 'comment'; readonly signature: Uint8Array; readonly update: Uint8Array }): Promise<boolean> {
-    const key = message.kind === 'update' ? await this.options.verifyKey : await (this.options.commentVerifyKey?.() ?? null)
-    return key !== null && verifyUpdate(key, this.options.topic, message)
-  }
-
-  /** Whether a message read back from storage is a validly signed update or comment of this room. */
-  private async verifyStored(data: Uint8Array): Promise<boolean> {
-    const message = decodeSignedSync(data)
-    return (message?.kind === 'update' || message?.kind === 'comment') && this.verify(message)
   }
 
   private ignore(what: string): void {

@@ -122,9 +122,3 @@ export async function verifyUpdate(
     return false
   }
 }
-
-/** Whether `data` is an `update` message validly signed for room `topic` (e.g. one read back from storage). */
-export async function verifyMessage(verifyKey: Promise<CryptoKey>, topic: string, data: Uint8Array): Promise<boolean> {
-  const message = decodeSignedSync(data)
-  return message?.kind === 'update' && verifyUpdate(await verifyKey, topic, message)
-}
