@@ -10,5 +10,14 @@ if (pageWorkspace !== null) {
   if (root === null) throw new Error('index.html has no #root element')
   const { workspace, library } = pageWorkspace
   // Not awaited here: the UI's chunks wait for this module to finish evaluating.
-  void loadUi().then(({ mountApp }) => mountApp(root, workspace, library))
+  loadUi().then(
+    ({ mountApp }) => mountApp(root, workspace, library),
+    (error: unknown) => {
+      // The page must not stay blank: say what failed and what helps. The session keeps the copy.
+      const message = document.createElement('p')
+      message.setAttribute('role', 'alert')
+      message.textContent = `Meshpad could not load its editor (${String(error)}). Your document is kept in this browser: reload the page to try again.`
+      root.replaceChildren(message)
+    },
+  )
 }
