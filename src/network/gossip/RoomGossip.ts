@@ -1,6 +1,6 @@
 import * as Y from 'yjs'
 import type { Awareness } from 'y-protocols/awareness'
-import type { MeshPresence } from '../MeshRelay'
+import type { MeshPresence } from './meshNeedsRelay'
 import { AwarenessThrottle } from './AwarenessThrottle'
 import { GossipRepair, REPAIR_INTERVAL_MS } from './GossipRepair'
 import { LONELY_ANNOUNCE_MS, LONELY_LINKS, acceptAnnounce } from './membership'

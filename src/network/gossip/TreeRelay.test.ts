@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { TreeRelay } from './TreeRelay'
-import type { MeshPresence } from '../MeshRelay'
+import type { MeshPresence } from './meshNeedsRelay'
 
 function relay(self: MeshPresence | null, states: MeshPresence[]): { relay: TreeRelay; resynced: string[][] } {
   const resynced: string[][] = []

@@ -1,4 +1,4 @@
-import { meshNeedsRelay, type MeshPresence } from '../MeshRelay'
+import { meshNeedsRelay, type MeshPresence } from './meshNeedsRelay'
 import { linkGraph, mutualLinks, treeNeighbours, treeNeighboursFrom, type LinkGraph } from './spanningTree'
 
 /** Where an update goes: every direct peer, or only these peer ids. */

@@ -5,18 +5,17 @@ import { DEFAULT_LANGUAGE, readDocMeta, type DocMeta } from '../../document/docM
 const EMPTY: DocMeta = { title: '', language: DEFAULT_LANGUAGE }
 
 /** The shared title and language of the session's document, updated as anyone changes them. */
-export function useDocMeta(session: Session | null): DocMeta {
+export function useDocMeta(session: Session): DocMeta {
   const cache = useRef<DocMeta>(EMPTY)
   const subscribe = useCallback(
     (onChange: () => void) => {
-      if (session === null) return () => {}
       session.meta.observe(onChange)
       return () => session.meta.unobserve(onChange)
     },
     [session],
   )
   const snapshot = (): DocMeta => {
-    const next = session === null ? EMPTY : readDocMeta(session.doc)
+    const next = readDocMeta(session.doc)
     const prev = cache.current
     if (prev.title !== next.title || prev.language !== next.language) cache.current = next
     return cache.current

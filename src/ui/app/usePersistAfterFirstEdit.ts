@@ -7,10 +7,10 @@ import { requestPersistentStorage } from '../../storage/persistentStorage'
  * change to a document in this page, not on load. NOTE: some browsers (Firefox) ask the person;
  * a page that was only looked at has nothing worth the question yet.
  */
-export function usePersistAfterFirstEdit(session: Session | null): void {
+export function usePersistAfterFirstEdit(session: Session): void {
   const asked = useRef(false)
   useEffect(() => {
-    if (session === null || asked.current) return
+    if (asked.current) return
     let loaded = false
     const handleUpdate = (): void => {
       if (!loaded || asked.current) return

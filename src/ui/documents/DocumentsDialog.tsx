@@ -21,7 +21,7 @@ import { saveFile } from './saveFile'
 
 interface Props {
   readonly open: boolean
-  readonly session: Session | null
+  readonly session: Session
   readonly library: DocumentLibrary
   readonly title: string
   readonly language: string
@@ -95,15 +95,12 @@ export function DocumentsDialog({ open, session, library, title, language, onClo
   }
 
   const downloadText = (): void => {
-    if (session === null) return
     saveFile(textFileName(title, language), new Blob([session.text.toString()], { type: 'text/plain;charset=utf-8' }))
   }
   const exportDocument = (): void => {
-    if (session === null) return
     saveFile(documentFileName(title), new Blob([encodeDocumentFile(session.doc)], { type: 'application/json' }))
   }
   const makeCopy = (): void => {
-    if (session === null) return
     void run(async () => onOpen(await storeCopyOf(session.doc, library)))
   }
 
@@ -128,7 +125,6 @@ export function DocumentsDialog({ open, session, library, title, language, onClo
     })
   }
   const importByMerging = (imported: ImportedDocument): void => {
-    if (session === null) return
     const { withheldDeletions } = mergeImportedDocument(session.doc, imported)
     setPending(null)
     // NOTE: a merge never deletes text this document already had (see importUpdate.ts); say so.
@@ -159,16 +155,16 @@ export function DocumentsDialog({ open, session, library, title, language, onClo
       <section aria-labelledby="this-document">
         <h3 id="this-document">This document</h3>
         <div className="buttons">
-          <button type="button" disabled={session === null} onClick={downloadText}>
+          <button type="button" onClick={downloadText}>
             Download text (.{languageInfo(language).extension})
           </button>
-          <button type="button" disabled={session === null} onClick={exportDocument} title="The whole document, to import in any Meshpad">
+          <button type="button" onClick={exportDocument} title="The whole document, to import in any Meshpad">
             Export document
           </button>
-          <button type="button" disabled={session === null || busy} onClick={makeCopy} title="A new document with a new link, with this content">
+          <button type="button" disabled={busy} onClick={makeCopy} title="A new document with a new link, with this content">
             Make a copy
           </button>
-          <button type="button" disabled={session === null || busy} onClick={() => fileInput.current?.click()}>
+          <button type="button" disabled={busy} onClick={() => fileInput.current?.click()}>
             Import a file…
           </button>
           <input

@@ -53,10 +53,9 @@ function samePeople(a: readonly Person[], b: readonly Person[]): boolean {
 }
 
 /** The people in the room (awareness states with a user), yourself first. */
-export function usePeople(session: Session | null): readonly Person[] {
+export function usePeople(session: Session): readonly Person[] {
   const [people, setPeople] = useState<readonly Person[]>([])
   useEffect(() => {
-    if (session === null) return
     // NOTE: awareness `change` fires on joins, leaves and renames, not on every cursor move.
     const refresh = (): void => setPeople((prev) => {
       const next = readPeople(session)
@@ -73,5 +72,5 @@ export function usePeople(session: Session | null): readonly Person[] {
       offClaims()
     }
   }, [session])
-  return session === null ? [] : people
+  return people
 }

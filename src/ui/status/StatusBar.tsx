@@ -11,7 +11,7 @@ import { pathText } from './pathText'
  * NOTE: it subscribes to the status itself: storage flips "saving" → "saved" on every keystroke,
  * and only this line should re-render for it, not the whole App (about 2 ms per key).
  */
-export function StatusBar({ session }: { session: Session | null }) {
+export function StatusBar({ session }: { session: Session }) {
   const status = useSessionStatus(session)
   const coverage = useAlwaysOnCoverage(session)
   const text = statusText(status, coverage.keeping)

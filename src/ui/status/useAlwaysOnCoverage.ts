@@ -3,10 +3,9 @@ import { AlwaysOnCoverage, NO_COVERAGE, type Coverage } from '../../presence/Alw
 import type { Session } from '../../session/openSession'
 
 /** How many always-on peers keep this copy's latest state (see `AlwaysOnCoverage`). */
-export function useAlwaysOnCoverage(session: Session | null): Coverage {
+export function useAlwaysOnCoverage(session: Session): Coverage {
   const [coverage, setCoverage] = useState<Coverage>(NO_COVERAGE)
   useEffect(() => {
-    if (session === null) return
     const tracker = new AlwaysOnCoverage(session.doc, session.awareness, session.alwaysOn)
     const update = (): void => setCoverage(tracker.coverage)
     update()

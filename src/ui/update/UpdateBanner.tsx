@@ -7,7 +7,7 @@ import { useAppUpdate } from './useAppUpdate'
  * "A new version is available — Reload": a banner that never blocks typing. Reloading waits until
  * this device holds the latest edit, and refuses (saying why) if it cannot.
  */
-export function UpdateBanner({ session }: { session: Session | null }) {
+export function UpdateBanner({ session }: { session: Session }) {
   const update = useAppUpdate()
   const [phase, setPhase] = useState<'idle' | 'saving' | 'unsaved'>('idle')
   const sessionRef = useRef(session)
