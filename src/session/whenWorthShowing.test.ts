@@ -51,7 +51,9 @@ afterEach(() => vi.useRealTimers())
 /** Opens the gate on a first visit (a shared link, nothing stored) and returns its parts. */
 function firstVisit(): { session: FakeSession; workspace: FakeWorkspace; cancel: () => void } {
   const session = new FakeSession()
+  // What a writer's copy stamps on load, before any peer's copy arrives.
   session.meta.set('schemaVersion', 1)
+  session.meta.set('commentKey', 'A'.repeat(43))
   const workspace = new FakeWorkspace(session)
   const cancel = whenWorthShowing(workspace, () => false, show)
   return { session, workspace, cancel }

@@ -1,3 +1,4 @@
+import { COMMENT_KEY_FIELD } from '../document/comments/commentRecords'
 import type { Session } from './openSession'
 import type { Workspace } from './Workspace'
 
@@ -84,9 +85,12 @@ export function whenWorthShowing(workspace: ShownWorkspace, storedHere: (topic: 
   return () => finish(false)
 }
 
-/** Text, or a title or language someone set (every copy stamps its schema version on load). */
+/** What a writer's copy stamps on load, before anything arrives: not content. */
+const STAMPED_ON_LOAD: ReadonlySet<string> = new Set(['schemaVersion', COMMENT_KEY_FIELD])
+
+/** Text, or a title or language someone set (not what every writer stamps on load). */
 function holdsAnything(session: ShownSession): boolean {
   if (session.text.length > 0) return true
-  for (const key of session.meta.keys()) if (key !== 'schemaVersion') return true
+  for (const key of session.meta.keys()) if (!STAMPED_ON_LOAD.has(key)) return true
   return false
 }
