@@ -2,6 +2,7 @@ import AxeBuilder from '@axe-core/playwright'
 import type { Browser, Page } from '@playwright/test'
 import { expect, test } from './support/test.js'
 import { EDITOR, expectDocumentText, openPeer, waitForWebrtcPeers } from './support/peer.js'
+import { selectWords } from './support/comments.js'
 import { openMyDocuments } from './support/documents.js'
 
 /** WCAG 2.0 and 2.1, levels A and AA: every rule axe-core tags so. */
@@ -55,9 +56,7 @@ test('every screen passes axe-core’s WCAG 2.1 A and AA rules with no violation
   })
 
   await test.step('comments: the composer, and the panel with a thread', async () => {
-    await a.locator(EDITOR).focus()
-    await a.keyboard.press('Control+Home')
-    for (let i = 0; i < 'function'.length; i++) await a.keyboard.press('Shift+ArrowRight')
+    await selectWords(a, 'function')
     await a.getByRole('button', { name: 'Comment', exact: true }).click()
     await a.getByRole('textbox', { name: 'Comment', exact: true }).fill('Should this be an arrow function?')
     expect(await wcagViolations(a)).toEqual([])

@@ -1,5 +1,6 @@
 import { expect, test } from './support/test.js'
 import type { Page } from '@playwright/test'
+import { comment } from './support/comments.js'
 import { captureDataChannels } from './support/rawChannels.js'
 import { EDITOR, editorText, expectDocumentText, openPeer, typeAtEnd, waitForWebrtcPeers } from './support/peer.js'
 
@@ -102,14 +103,7 @@ test('a comment link reads and comments; its tampered page changes no text anywh
   // Through the page as shipped: the comment link's page comments on A's words; writer and reader
   // see the thread. The reader has no way to add one.
   await expect(r.getByRole('button', { name: 'Comment', exact: true })).toHaveCount(0)
-  const at = (await editorText(c)).indexOf('Fixed')
-  await c.locator(EDITOR).focus()
-  await c.keyboard.press('Control+Home')
-  for (let i = 0; i < at; i++) await c.keyboard.press('ArrowRight')
-  for (let i = 0; i < 'Fixed'.length; i++) await c.keyboard.press('Shift+ArrowRight')
-  await c.getByRole('button', { name: 'Comment', exact: true }).click()
-  await c.getByRole('textbox', { name: 'Comment', exact: true }).fill('Is it, though?')
-  await c.getByRole('button', { name: 'Add comment' }).click()
+  await comment(c, 'Fixed', 'Is it, though?')
   for (const page of [a.page, r]) {
     const toggle = page.getByRole('button', { name: /^Comments/ })
     await expect(toggle).toHaveText(/1/)

@@ -49,3 +49,12 @@ export function ensureSchemaVersion(doc: Y.Doc): void {
   const meta = docMetaMap(doc)
   if (meta.get('schemaVersion') === undefined) meta.set('schemaVersion', SCHEMA_VERSION)
 }
+
+/**
+ * Whether a document holds anything a person would miss: text, a title, a chosen language. What a
+ * copy stamps on load (the schema version, a writer's comment key) is not.
+ */
+export function hasContent(doc: Y.Doc): boolean {
+  const meta = readDocMeta(doc)
+  return docText(doc).length > 0 || meta.title !== '' || meta.language !== DEFAULT_LANGUAGE
+}

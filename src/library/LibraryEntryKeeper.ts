@@ -1,15 +1,9 @@
 import type * as Y from 'yjs'
-import { DEFAULT_LANGUAGE, docText, readDocMeta } from '../document/docMeta'
+import { docText, hasContent, readDocMeta } from '../document/docMeta'
 import type { DocumentLibrary } from './DocumentLibrary'
 
 /** Edits within this window are recorded in one write. */
 export const RECORD_DEBOUNCE_MS = 1_000
-
-/** Whether a document holds anything a person would miss: text, a title, a chosen language. */
-export function hasContent(doc: Y.Doc): boolean {
-  const meta = readDocMeta(doc)
-  return docText(doc).length > 0 || meta.title !== '' || meta.language !== DEFAULT_LANGUAGE
-}
 
 /**
  * Keeps one open document's entry in the {@link DocumentLibrary} up to date: title, language and

@@ -1,9 +1,9 @@
-import { COMMENT_KEY_FIELD } from '../document/comments/commentRecords'
+import { hasContent } from '../document/docMeta'
 import type { Session } from './openSession'
 import type { Workspace } from './Workspace'
 
 /** What of the session is read to decide. */
-type ShownSession = Pick<Session, 'topic' | 'text' | 'meta' | 'status' | 'onStatus' | 'whenLocalLoaded'>
+type ShownSession = Pick<Session, 'topic' | 'doc' | 'text' | 'meta' | 'status' | 'onStatus' | 'whenLocalLoaded'>
 /** What of the workspace is read to decide. */
 type ShownWorkspace = Pick<Workspace, 'startedNew' | 'subscribe'> & { readonly session: ShownSession }
 
@@ -35,7 +35,7 @@ export const CONNECTING_WAIT_MS = 4000
  */
 export function whenWorthShowing(workspace: ShownWorkspace, storedHere: (topic: string) => boolean, show: () => void, now: () => number = () => performance.now()): () => void {
   const session = workspace.session
-  if (workspace.startedNew || holdsAnything(session)) {
+  if (workspace.startedNew || hasContent(session.doc)) {
     show()
     return () => {}
   }
@@ -56,7 +56,7 @@ export function whenWorthShowing(workspace: ShownWorkspace, storedHere: (topic: 
   const check = (): void => {
     if (done) return
     const { status } = session
-    if (workspace.session !== session || holdsAnything(session) || status.syncedPeers > 0 || (held && loaded)) return finish(true)
+    if (workspace.session !== session || hasContent(session.doc) || status.syncedPeers > 0 || (held && loaded)) return finish(true)
     if (status.signaling === 'unreachable' || status.signaling === 'reconnecting') return finish(true)
     if (status.signaling === 'connected') signalingSince ??= now()
     const connecting = status.peers > 0 || status.paths.connecting > 0
@@ -83,14 +83,4 @@ export function whenWorthShowing(workspace: ShownWorkspace, storedHere: (topic: 
   })
   check()
   return () => finish(false)
-}
-
-/** What a writer's copy stamps on load, before anything arrives: not content. */
-const STAMPED_ON_LOAD: ReadonlySet<string> = new Set(['schemaVersion', COMMENT_KEY_FIELD])
-
-/** Text, or a title or language someone set (not what every writer stamps on load). */
-function holdsAnything(session: ShownSession): boolean {
-  if (session.text.length > 0) return true
-  for (const key of session.meta.keys()) if (!STAMPED_ON_LOAD.has(key)) return true
-  return false
 }

@@ -95,15 +95,21 @@ export function signedBytes(topic: string, update: Uint8Array, label = SIGNATURE
 }
 
 /** An `update` message for `update`, signed with the room's private key. */
-export async function signUpdate(privateKey: CryptoKey, topic: string, update: Uint8Array): Promise<Uint8Array> {
-  const signature = new Uint8Array(await crypto.subtle.sign('Ed25519', privateKey, signedBytes(topic, update)))
-  return encodeSignedSync({ kind: 'update', signature, update })
+export function signUpdate(privateKey: CryptoKey, topic: string, update: Uint8Array): Promise<Uint8Array> {
+  return signAs('update', privateKey, topic, update)
 }
 
 /** A `comment` message for `update`, signed with the room's comment key. */
-export async function signComment(privateKey: CryptoKey, topic: string, update: Uint8Array): Promise<Uint8Array> {
-  const signature = new Uint8Array(await crypto.subtle.sign('Ed25519', privateKey, signedBytes(topic, update, COMMENT_SIGNATURE_LABEL)))
-  return encodeSignedSync({ kind: 'comment', signature, update })
+export function signComment(privateKey: CryptoKey, topic: string, update: Uint8Array): Promise<Uint8Array> {
+  return signAs('comment', privateKey, topic, update)
+}
+
+/** What a message of `kind` is signed under: an edit's signature is never valid as a comment's, nor the reverse. */
+const labelOf = (kind: 'update' | 'comment' = 'update'): string => (kind === 'comment' ? COMMENT_SIGNATURE_LABEL : SIGNATURE_LABEL)
+
+async function signAs(kind: 'update' | 'comment', privateKey: CryptoKey, topic: string, update: Uint8Array): Promise<Uint8Array> {
+  const signature = new Uint8Array(await crypto.subtle.sign('Ed25519', privateKey, signedBytes(topic, update, labelOf(kind))))
+  return encodeSignedSync({ kind, signature, update })
 }
 
 /**
@@ -115,9 +121,8 @@ export async function verifyUpdate(
   topic: string,
   message: { readonly kind?: 'update' | 'comment'; readonly signature: Uint8Array; readonly update: Uint8Array },
 ): Promise<boolean> {
-  const label = message.kind === 'comment' ? COMMENT_SIGNATURE_LABEL : SIGNATURE_LABEL
   try {
-    return await crypto.subtle.verify('Ed25519', publicKey, new Uint8Array(message.signature), signedBytes(topic, message.update, label))
+    return await crypto.subtle.verify('Ed25519', publicKey, new Uint8Array(message.signature), signedBytes(topic, message.update, labelOf(message.kind)))
   } catch {
     return false
   }

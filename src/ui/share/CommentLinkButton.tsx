@@ -1,6 +1,7 @@
 import type { Session } from '../../session/openSession'
 import { copyText } from '../app/CopyLinkButton'
 import { useCopyResult } from '../app/useCopyResult'
+import { linkWith } from './ReadOnlyLinkButton'
 
 /**
  * "Copy comment link": copies the link that lets people read and comment but not change the text.
@@ -13,11 +14,7 @@ export function CommentLinkButton({ session }: { readonly session: Session }) {
 
   const copy = (): void => {
     fragment
-      .then((value) => {
-        const url = new URL(window.location.href)
-        url.hash = value
-        return copyText(url.href)
-      })
+      .then((value) => copyText(linkWith(value)))
       .then(
         () => setResult('copied'),
         () => setResult('failed'),

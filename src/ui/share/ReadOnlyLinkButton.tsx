@@ -20,7 +20,7 @@ interface Props {
 type Result = 'copied' | 'failed' | 'moving' | 'move-failed' | null
 
 /** This page's address with another fragment. */
-function linkWith(fragment: string): string {
+export function linkWith(fragment: string): string {
   const url = new URL(window.location.href)
   url.hash = fragment
   return url.href
