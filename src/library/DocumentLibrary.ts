@@ -59,6 +59,11 @@ export interface DocumentLibrary {
    * other tabs are told (`removing`) and must leave it, or the deletion waits for them.
    */
   remove(topic: string): Promise<void>
+  /**
+   * Takes a document off the list and keeps its copy: a moved document's old copy holds the record
+   * that sends its old link on to the new room.
+   */
+  forget(topic: string): Promise<void>
   /** Calls `listener` after each change, made in this tab or another; returns the unsubscribe. */
   onChange(listener: (change: LibraryChange) => void): () => void
   /** Idempotent. Closes the database and the channel; later calls reject. */
@@ -176,6 +181,12 @@ export function openDocumentLibrary(name: string = DOCUMENT_LIBRARY_NAME, topics
       announce({ topic, kind: 'removing' })
       topics?.remove(topic)
       await deleteDatabase(roomDatabaseName(topic))
+      const [documents, done] = await store('readwrite')
+      documents.delete(topic)
+      await done
+      announce({ topic, kind: 'removed' })
+    },
+    async forget(topic) {
       const [documents, done] = await store('readwrite')
       documents.delete(topic)
       await done

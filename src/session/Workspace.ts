@@ -1,4 +1,6 @@
+import * as Y from 'yjs'
 import type { DocumentLibrary } from '../library/DocumentLibrary'
+import type { MoveState } from '../removal/RoomMover'
 import type { UserIdentity } from '../presence/userIdentity'
 import { createEditFragment, isDamagedV2Link } from '../room/roomAccess'
 import type { Session } from './openSession'
@@ -39,6 +41,7 @@ export class Workspace {
   private readonly listeners = new Set<() => void>()
   private readonly disposables: (() => void)[] = []
   private destroyed = false
+  private stopMoveWatch: (() => void) | null = null
   /** Whether the address named no room when the workspace opened, so it made a new document. */
   readonly startedNew: boolean
 
@@ -51,6 +54,7 @@ export class Workspace {
       options.address.show(secret, 'replace')
     }
     this.current = { session: options.openSession(secret, this.user), notice: null }
+    this.watchMove()
     this.disposables.push(
       options.address.onChange(() => {
         const next = options.address.read()
@@ -134,6 +138,45 @@ export class Workspace {
     }
     this.current.session.destroy()
     this.set({ session: this.options.openSession(secret, this.user), notice })
+    this.watchMove()
+  }
+
+  /** Follows the open session's removal: moves to the new link sealed to this device, or says the document moved without it. */
+  private watchMove(): void {
+    this.stopMoveWatch?.()
+    this.stopMoveWatch = null
+    const session = this.current.session
+    const removal = session.removal
+    if (removal === null) return
+    const check = (): void => {
+      const move = removal.move
+      if (this.destroyed || this.current.session !== session || move.kind === 'none') return
+      const self = removal.people().find((person) => person.self)?.sign
+      if (move.kind === 'removed') {
+        const notice = `${move.by} moved this document to a new link, and this browser no longer has access. What it held until then stays here.`
+        if (this.current.notice !== notice) this.set({ ...this.current, notice })
+        return
+      }
+      this.followMove(session, move, move.record.by.device === self)
+    }
+    this.stopMoveWatch = removal.onChange(check)
+    check()
+  }
+
+  private followMove(old: Session, move: Extract<MoveState, { kind: 'moved' }>, byMe: boolean): void {
+    // A writer carries its whole copy across, so nothing typed before the move is lost.
+    const update = old.access.canEdit ? Y.encodeStateAsUpdate(old.doc) : null
+    const removedDevices = move.record.removed.map(({ device }) => device)
+    const names = listOfNames(move.removed)
+    const notice = byMe
+      ? `You removed ${names} from this document; it now has a new link. Anyone who had the link but never opened the document needs the new one: share it by hand.`
+      : `${move.by} removed ${names} from this document; it now has a new link.`
+    this.options.address.show(move.link, 'replace')
+    this.switchTo(move.link, notice)
+    const next = this.current.session
+    if (update !== null && next !== old) void next.whenLocalLoaded.then(() => next.removal?.adopt(update, removedDevices))
+    // The old copy stays (it sends the old link on); only its entry leaves the list.
+    void old.closed.then(() => this.options.library.forget(old.topic)).catch(() => {})
   }
 
   private set(state: WorkspaceState): void {
@@ -146,7 +189,15 @@ export class Workspace {
     if (this.destroyed) return
     this.destroyed = true
     for (const dispose of this.disposables) dispose()
+    this.stopMoveWatch?.()
     this.listeners.clear()
     this.current.session.destroy()
   }
+}
+
+/** "A", "A and B", "A, B and C"; "no one" for none. */
+export function listOfNames(names: readonly string[]): string {
+  if (names.length === 0) return 'no one'
+  if (names.length === 1) return names[0] as string
+  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] as string}`
 }

@@ -4,6 +4,7 @@ import { fetchIceServers, iceServersUrl, type IceServerSource } from '../network
 import { maxConnsFromSearch } from '../network/gossip/maxConnsParam'
 import { signalingUrls } from '../network/signalingUrls'
 import type { UserIdentity } from '../presence/userIdentity'
+import { storedDeviceIdentity, type DeviceIdentity } from '../presence/storedDeviceKey'
 import { roomSecretFromHash } from '../room/roomLink'
 import { openIndexeddbCopy } from '../storage/IndexeddbCopy'
 import { takeEarlyRoomKey, withEarlyIceServers, withEarlySignaling } from './earlySignaling'
@@ -13,9 +14,14 @@ import type { RoomAddress } from './Workspace'
 
 // issue 10: one source per page, asked once and renewed, shared by every session the page opens.
 let pageIceServers: IceServerSource | undefined
+let pageDevice: Promise<DeviceIdentity> | undefined
+
+/** How long after the page's first session opens the device keys are read: the join goes first. */
+const DEVICE_KEYS_AFTER_MS = 300
 
 /** Opens a session in this page: IndexedDB, the browser's WebRTC, the page's signaling servers. */
 export function openBrowserSession(secret: string, user: UserIdentity, library: DocumentLibrary): Session {
+  pageDevice ??= new Promise((resolve) => setTimeout(resolve, DEVICE_KEYS_AFTER_MS)).then(() => storedDeviceIdentity(indexedDB))
   pageIceServers ??= fetchIceServers({ url: iceServersUrl(window.location.origin), fetch: withEarlyIceServers(window.fetch.bind(window)) })
   // NOTE: the page's first session takes the signaling socket, the room key and the ICE servers'
   // answer the page asked for while it loaded.
@@ -31,6 +37,7 @@ export function openBrowserSession(secret: string, user: UserIdentity, library: 
       library,
       encryptionKey: takeEarlyRoomKey(secret),
       announcedAhead,
+      device: pageDevice,
     }),
   )
 }

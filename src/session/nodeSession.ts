@@ -2,6 +2,7 @@ import wrtc from '@roamhq/wrtc'
 import WebSocket from 'ws'
 import { chunkingRtc } from '../network/chunkingRtc'
 import type { IceServerSource } from '../network/iceServers'
+import type { DeviceIdentity } from '../presence/storedDeviceKey'
 import type { UserIdentity } from '../presence/userIdentity'
 import type { ParsedRoomLink } from '../room/parseRoomLink'
 import type { OpenLocalCopy } from '../storage/localCopy'
@@ -18,6 +19,8 @@ export interface NodeSessionOptions {
   readonly maxConns?: number
   /** The room's encryption key, derived ahead (see `SessionOptions.encryptionKey`). */
   readonly encryptionKey?: PromiseLike<CryptoKey | null>
+  /** This peer's device keys (see `SessionOptions.device`). */
+  readonly device?: Promise<DeviceIdentity>
 }
 
 /**
@@ -35,6 +38,7 @@ export function openNodeSession(link: ParsedRoomLink, options: NodeSessionOption
     iceServerSource: options.iceServerSource,
     maxConns: options.maxConns,
     encryptionKey: options.encryptionKey,
+    device: options.device,
     rtc: chunkingRtc(wrtc),
   })
 }

@@ -19,6 +19,9 @@ import { toBase64Url } from '../room/base64Url'
 import { roomSigning } from '../room/roomSigning'
 import type { OpenLocalCopy } from '../storage/localCopy'
 import type { PageLifecycle } from './pageLifecycle'
+import type { DeviceIdentity } from '../presence/storedDeviceKey'
+import { DEVICE_FIELD } from '../removal/devicePresence'
+import { sessionRemoval, type SessionRemoval } from '../removal/sessionRemoval'
 import { readerCopy } from './readerCopy'
 import { INITIAL_STATUS, sameStatus, type SessionStatus } from './sessionStatus'
 
@@ -44,6 +47,8 @@ export interface SessionOptions {
   readonly encryptionKey?: PromiseLike<CryptoKey | null>
   /** This peer's announce in the room, made ahead (see `RoomNetworkOptions.announcedAhead`). */
   readonly announcedAhead?: AnnouncedAhead
+  /** This device's keys (see `storedDeviceIdentity`): without them a v2 room can neither remove people nor follow a removal. */
+  readonly device?: Promise<DeviceIdentity>
 }
 
 /** What a test or a curious person can read off a live session (`window.meshpad.session.debug()`). */
@@ -85,6 +90,8 @@ export interface Session {
   readonly awareness: Awareness
   /** Which presence states are always-on peers to believe, and this peer's own claim (see `AlwaysOnClaims`). */
   readonly alwaysOn: AlwaysOnClaims
+  /** Removing people, and following a removal: a v2 room on a device with keys; null otherwise. */
+  readonly removal: SessionRemoval | null
   /**
    * Resolves once the stored copy (if any) is in `doc`; a new room resolves as soon as its empty
    * storage is open; a session destroyed before that resolves it without loading.
@@ -145,6 +152,28 @@ export function openSession(secret: string, options: SessionOptions): Session {
   const disposables: (() => void)[] = [guardPresence(awareness)]
   const alwaysOn = new AlwaysOnClaims(awareness, signing && { topic, verifyKey: signing.verifyKey, signingKey: signing.signingKey })
   disposables.push(() => alwaysOn.destroy())
+  const publishOwnCommentKey = (): void => {
+    if (!access.canEdit || !signing?.commentSigning) return
+    void signing.commentSigning.publicKey.then(
+      (publicKey) => destroyed || publishCommentKey(doc, toBase64Url(publicKey)),
+      () => {},
+    )
+  }
+  const removal =
+    signing === null || options.device === undefined
+      ? null
+      : sessionRemoval({
+          topic,
+          canEdit: access.canEdit,
+          signing,
+          doc,
+          awareness,
+          identity: options.device,
+          isAlwaysOn: (clientId) => alwaysOn.isAlwaysOn(clientId),
+          onAlwaysOnChange: (listener) => alwaysOn.onChange(listener),
+          afterAdopt: publishOwnCommentKey,
+        })
+  disposables.push(() => removal?.destroy())
   const keeper = options.library ? new LibraryEntryKeeper({ secret, topic, doc }, options.library) : null
   disposables.push(() => keeper?.destroy())
 
@@ -191,7 +220,10 @@ export function openSession(secret: string, options: SessionOptions): Session {
         removeAwarenessStates(awareness, [doc.clientID], 'page hide')
         keeper?.flush()
       }),
-      options.lifecycle.onRestore(() => awareness.setLocalState({ user, ...network.presence() })),
+      options.lifecycle.onRestore(() => {
+        const device = removal?.presenceField()
+        awareness.setLocalState({ user, ...network.presence(), ...(device ? { [DEVICE_FIELD]: device } : {}) })
+      }),
     )
   }
 
@@ -200,12 +232,7 @@ export function openSession(secret: string, options: SessionOptions): Session {
     // A reader writes nothing, not even the schema version.
     if (access.canEdit) ensureSchemaVersion(doc)
     // Readers check comment-link holders' comments with the key a writer published.
-    if (access.canEdit && signing?.commentSigning) {
-      void signing.commentSigning.publicKey.then(
-        (publicKey) => destroyed || publishCommentKey(doc, toBase64Url(publicKey)),
-        () => {},
-      )
-    }
+    publishOwnCommentKey()
     keeper?.markLoaded()
   })
 
@@ -228,6 +255,7 @@ export function openSession(secret: string, options: SessionOptions): Session {
     commentDoc: sharedDoc,
     awareness,
     alwaysOn,
+    removal,
     whenLocalLoaded,
     closed,
     get status() {

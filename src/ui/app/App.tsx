@@ -30,6 +30,7 @@ import { useComments } from '../comments/useComments'
 
 // NOTE: History (and @codemirror/merge) loads as its own chunk the first time it is opened.
 const HistoryDialog = lazy(() => import('../history/HistoryDialog'))
+const RemoveDialog = lazy(() => import('../removal/RemoveDialog'))
 
 /** The whole page: the workspace's open document. */
 export function App({ workspace, library }: { workspace: Workspace; library: DocumentLibrary }) {
@@ -41,6 +42,7 @@ export function App({ workspace, library }: { workspace: Workspace; library: Doc
   const [lineWrapping, setLineWrapping] = useLocalPreference('meshpad/v1/lineWrapping', true)
   const [showDocuments, setShowDocuments] = useState(false)
   const [showHistory, setShowHistory] = useState(false)
+  const [showRemove, setShowRemove] = useState(false)
   usePersistAfterFirstEdit(session)
   // Markdown preview (issue 13): the toggle, the editor view it follows.
   const preview = usePreviewChoice(meta.language)
@@ -68,6 +70,7 @@ export function App({ workspace, library }: { workspace: Workspace; library: Doc
   const onCloseDocuments = useCallback(() => setShowDocuments(false), [])
   const onShowHistory = useCallback(() => setShowHistory(true), [])
   const onCloseHistory = useCallback(() => setShowHistory(false), [])
+  const onCloseRemove = useCallback(() => setShowRemove(false), [])
   const onDismissNotice = useCallback(() => workspace.dismissNotice(), [workspace])
   // NOTE: a v1 room gets a read-only link by moving to a new (v2) room.
   const onMoveToNewLink = useCallback(async () => {
@@ -98,6 +101,11 @@ export function App({ workspace, library }: { workspace: Workspace; library: Doc
           <>
             <CommentLinkButton session={session} />
             <ReadOnlyLinkButton session={session} onMoveToNewLink={onMoveToNewLink} />
+            {session.removal?.canRemove && (
+              <button type="button" aria-haspopup="dialog" onClick={() => setShowRemove(true)} title="Move this document to a new link without some of the people who have it">
+                Remove someone…
+              </button>
+            )}
           </>
         }
         onTitle={onTitle}
@@ -132,6 +140,11 @@ export function App({ workspace, library }: { workspace: Workspace; library: Doc
             lineWrapping={lineWrapping}
             onClose={onCloseHistory}
           />
+        </Suspense>
+      )}
+      {showRemove && session.removal && (
+        <Suspense fallback={null}>
+          <RemoveDialog key={session.topic} removal={session.removal} onClose={onCloseRemove} />
         </Suspense>
       )}
       <LazyDocumentsDialog

@@ -1,0 +1,172 @@
+import type * as Y from 'yjs'
+import { fromBase64Url, toBase64Url } from '../room/base64Url'
+import { accessTopic, parseRoomAccess } from '../room/roomAccess'
+import type { DeviceIdentity } from '../presence/storedDeviceKey'
+import { MOVE_LIMITS, MOVES_ARRAY, moveRecordId, parseMoveRecord, sealContext, verifyMoveRecord, type MoveRecord } from './moveRecord'
+
+/** How long after the first record is seen the room waits for concurrent ones before it moves. */
+export const SETTLE_MS = 1500
+
+/**
+ * Where a removal left this page.
+ * - `none`: no record in this room.
+ * - `moved`: a writer moved the room and sealed its new link to this device.
+ * - `removed`: the room moved without this device (it was removed, or never opened the room
+ *   before the move, so it could not be sealed to).
+ */
+export type MoveState =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'moved'; readonly link: string; readonly topic: string; readonly by: string; readonly removed: readonly string[]; readonly record: MoveRecord }
+  | { readonly kind: 'removed'; readonly by: string; readonly removed: readonly string[]; readonly record: MoveRecord }
+
+export interface RoomMoverOptions {
+  /** The document whose move records are read (a reader's shown copy is fine: records arrive verified). */
+  readonly doc: Y.Doc
+  readonly topic: string
+  /** The old room's edit key that signs records. */
+  readonly verifyKey: Promise<CryptoKey>
+  readonly identity: Promise<DeviceIdentity>
+  readonly settleMs?: number
+}
+
+/**
+ * Follows a v2 room's move records: once one verifies, it waits {@link SETTLE_MS} for concurrent
+ * ones, picks the winner (the valid record with the smallest id: the same on every peer that holds
+ * the same records), and opens the new link sealed to this device. A record that is malformed,
+ * not signed with the room's edit key, made for another room, or whose box for this device does
+ * not open to a link of the room it names is ignored and counted. Its outcome never changes once
+ * reached: a page that moved follows no later record.
+ *
+ * It is responsible for its observer and timer and removes them in `destroy()`.
+ */
+export class RoomMover {
+  private current: MoveState = { kind: 'none' }
+  private readonly verdicts = new Map<string, Promise<boolean>>()
+  private readonly listeners = new Set<() => void>()
+  private timer: ReturnType<typeof setTimeout> | null = null
+  private settling = false
+  private destroyed = false
+  /** Records ignored: malformed, unsigned, for another room, past the limit, or with a box that does not open. */
+  ignored = 0
+
+  constructor(private readonly options: RoomMoverOptions) {
+    options.doc.getArray(MOVES_ARRAY).observe(this.handleChange)
+    this.handleChange()
+  }
+
+  get state(): MoveState {
+    return this.current
+  }
+
+  /** Whether a record has been seen and the room is about to move (or has moved). */
+  get pending(): boolean {
+    return this.settling || this.current.kind !== 'none'
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  private readonly handleChange = (): void => {
+    if (this.destroyed || this.current.kind !== 'none' || this.timer !== null) return
+    void this.validRecords().then((records) => {
+      if (this.destroyed || records.length === 0 || this.timer !== null || this.current.kind !== 'none') return
+      this.settling = true
+      for (const listener of this.listeners) listener()
+      this.timer = setTimeout(() => {
+        this.timer = null
+        void this.settle()
+      }, this.options.settleMs ?? SETTLE_MS)
+    })
+  }
+
+  private async validRecords(): Promise<{ record: MoveRecord; id: string }[]> {
+    const { doc, topic } = this.options
+    const values = doc.getArray(MOVES_ARRAY).toArray()
+    const found: { record: MoveRecord; id: string }[] = []
+    let considered = 0
+    let ignored = 0
+    for (const value of values) {
+      const record = parseMoveRecord(value)
+      // Records of other rooms (moved along with the document's history) are history here, not requests.
+      if (record !== null && record.from !== topic) continue
+      if (record === null || considered >= MOVE_LIMITS.records) {
+        ignored++
+        continue
+      }
+      considered++
+      const id = moveRecordId(record)
+      let verdict = this.verdicts.get(id)
+      if (verdict === undefined) {
+        verdict = this.options.verifyKey.then((key) => verifyMoveRecord(key, record)).catch(() => false)
+        this.verdicts.set(id, verdict)
+      }
+      if (await verdict) found.push({ record, id })
+      else ignored++
+    }
+    this.ignored = ignored
+    return found.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  }
+
+  private async settle(): Promise<void> {
+    const records = await this.validRecords()
+    const identity = await this.options.identity.catch(() => null)
+    if (this.destroyed || records.length === 0) return
+    let outcome: MoveState | null = null
+    for (const { record } of records) {
+      const mine = identity === null ? undefined : record.sealed.find(({ device }) => device === toDevice(identity))
+      const by = record.by.name
+      const removed = record.removed.map(({ name }) => name)
+      if (mine === undefined) {
+        outcome ??= { kind: 'removed', by, removed, record }
+        break
+      }
+      const link = identity === null ? null : await openLink(identity, record, mine.box)
+      if (link === null) {
+        this.ignored++
+        continue
+      }
+      outcome = { kind: 'moved', link, topic: record.to, by, removed, record }
+      break
+    }
+    if (this.destroyed) return
+    this.settling = false
+    if (outcome === null) {
+      for (const listener of this.listeners) listener()
+      return
+    }
+    this.current = outcome
+    for (const listener of this.listeners) listener()
+  }
+
+  /** Idempotent. */
+  destroy(): void {
+    if (this.destroyed) return
+    this.destroyed = true
+    this.options.doc.getArray(MOVES_ARRAY).unobserve(this.handleChange)
+    if (this.timer !== null) clearTimeout(this.timer)
+    this.listeners.clear()
+  }
+}
+
+function toDevice(identity: DeviceIdentity): string {
+  return toBase64Url(identity.signing.publicKey)
+}
+
+/** The link sealed to this device in `record`, if it opens and names the room the record says; else null. */
+async function openLink(identity: DeviceIdentity, record: MoveRecord, box: string): Promise<string | null> {
+  const bytes = fromBase64Url(box)
+  if (bytes === null) return null
+  const plain = await identity.sealing.open(bytes, sealContext(record.from, record.to, toDevice(identity)))
+  if (plain === null) return null
+  let link: unknown
+  try {
+    link = (JSON.parse(new TextDecoder().decode(plain)) as { link?: unknown }).link
+  } catch {
+    return null
+  }
+  if (typeof link !== 'string' || link.length > 200) return null
+  const access = parseRoomAccess(link, { v2Only: true })
+  return access !== null && accessTopic(access) === record.to ? link : null
+}
