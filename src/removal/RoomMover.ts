@@ -2,7 +2,7 @@ import type * as Y from 'yjs'
 import { fromBase64Url, toBase64Url } from '../room/base64Url'
 import { accessTopic, parseRoomAccess } from '../room/roomAccess'
 import type { DeviceIdentity } from '../presence/storedDeviceKey'
-import { MOVE_LIMITS, MOVES_ARRAY, moveRecordId, parseMoveRecord, sealContext, verifyMoveRecord, type MoveRecord } from './moveRecord'
+import { MOVE_LIMITS, MOVES_ARRAY, moveRecordId, parseMoveRecord, roomCommitment, sealContext, verifyMoveRecord, type MoveRecord } from './moveRecord'
 
 /** How long after the first record is seen the room waits for concurrent ones before it moves. */
 export const SETTLE_MS = 1500
@@ -127,7 +127,7 @@ export class RoomMover {
         this.ignored++
         continue
       }
-      outcome = { kind: 'moved', link, topic: record.to, by, removed, record }
+      outcome = { kind: 'moved', link, topic: accessTopic(parseRoomAccess(link)), by, removed, record }
       break
     }
     if (this.destroyed) return
@@ -168,5 +168,5 @@ async function openLink(identity: DeviceIdentity, record: MoveRecord, box: strin
   }
   if (typeof link !== 'string' || link.length > 200) return null
   const access = parseRoomAccess(link, { v2Only: true })
-  return access !== null && accessTopic(access) === record.to ? link : null
+  return access !== null && roomCommitment(accessTopic(access)) === record.to ? link : null
 }

@@ -3,7 +3,7 @@ import { accessTopic, createEditFragment, parseRoomAccess } from '../room/roomAc
 import { roomSigning } from '../room/roomSigning'
 import { sealTo } from '../presence/sealingKey'
 import type { VerifiedDevice } from './devicePresence'
-import { sealContext, signMoveRecord, type MovePerson, type MoveRecord, type SealedLink } from './moveRecord'
+import { roomCommitment, sealContext, signMoveRecord, type MovePerson, type MoveRecord, type SealedLink } from './moveRecord'
 
 export interface MovePlan {
   /** The old room's topic and edit key. */
@@ -27,7 +27,7 @@ export async function buildMoveRecord(plan: MovePlan): Promise<{ record: MoveRec
   const access = parseRoomAccess(editLink)
   const signing = roomSigning(access)
   if (access.version !== 2 || signing === null || signing.commentFragment === null) throw new Error('a new room is always a v2 room')
-  const to = accessTopic(access)
+  const to = roomCommitment(accessTopic(access))
   const links = { edit: editLink, comment: await signing.commentFragment, read: await signing.readFragment }
   const sealed: SealedLink[] = []
   for (const device of plan.keep) {

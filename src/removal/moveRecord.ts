@@ -39,7 +39,11 @@ export interface MoveRecord {
   readonly v: 1
   /** The old room's topic: a record copied into another room does nothing there. */
   readonly from: string
-  /** The new room's topic: a sealed link that opens another room is refused. */
+  /**
+   * The new room, committed to but not named: {@link roomCommitment} of its topic. A removed
+   * person reads the record and learns nothing of the new room; a kept one checks that the link
+   * sealed to it opens this room, and refuses a box that opens another.
+   */
   readonly to: string
   readonly at: number
   readonly by: MovePerson
@@ -67,8 +71,17 @@ export function moveRecordId(record: MoveRecord): string {
   return Array.from(digest(all), (byte) => byte.toString(16).padStart(2, '0')).join('')
 }
 
+/** Domain separation and version of the new room's commitment. */
+export const ROOM_COMMITMENT_LABEL = 'meshpad/v2/move-room'
+
+/** What a record says of the new room: the hex SHA-256 of a label and its topic. */
+export function roomCommitment(topic: string): string {
+  return Array.from(digest(new TextEncoder().encode(`${ROOM_COMMITMENT_LABEL}\0${topic}`)), (byte) => byte.toString(16).padStart(2, '0')).join('')
+}
+
 /** The context a link is sealed under: the record's rooms and the device, so a box moved elsewhere does not open. */
 export function sealContext(from: string, to: string, device: string): string {
+  // `to` is the record's commitment to the new room.
   return `move\0${from}\0${to}\0${device}`
 }
 

@@ -12,7 +12,7 @@ import { buildMoveRecord } from './buildMoveRecord'
 import { DEVICE_FIELD, signDevicePresence, verifyDevicePresence, type DeviceRole } from './devicePresence'
 import { DEVICES_MAP, MAX_DEVICES, readDevices, recordDevice } from './deviceRegistry'
 import { DeviceRoster } from './DeviceRoster'
-import { MOVE_LIMITS, MOVES_ARRAY, parseMoveRecord, sealContext, signMoveRecord, verifyMoveRecord, type MoveRecord } from './moveRecord'
+import { MOVE_LIMITS, MOVES_ARRAY, parseMoveRecord, roomCommitment, sealContext, signMoveRecord, verifyMoveRecord, type MoveRecord } from './moveRecord'
 import { RoomMover } from './RoomMover'
 
 const text = (value: string): Uint8Array => new TextEncoder().encode(value)
@@ -120,7 +120,9 @@ describe('move records', () => {
     expect(a).toMatchObject({ kind: 'moved', link: editLink, by: 'Alice', removed: ['Carol'] })
     expect(b).toMatchObject({ kind: 'moved', link: editLink })
     expect(r?.kind === 'moved' && parseRoomAccess(r.link).canEdit).toBe(false)
-    expect(r?.kind === 'moved' && accessTopic(parseRoomAccess(r.link))).toBe(record.to)
+    expect(r?.kind === 'moved' && roomCommitment(accessTopic(parseRoomAccess(r.link)))).toBe(record.to)
+    // The record names no room a removed person could look for: only a commitment to it.
+    expect(JSON.stringify(record)).not.toContain(accessTopic(parseRoomAccess(editLink)))
     expect(c).toMatchObject({ kind: 'removed', by: 'Alice' })
     // Carol, with every key she had (old edit key, her device key), has no box and cannot open another's.
     for (const { box } of record.sealed) expect(await carol.sealing.open(fromBase64Url(box) as Uint8Array, sealContext(record.from, record.to, device(carol, 'edit', '').sign))).toBeNull()
@@ -138,7 +140,7 @@ describe('move records', () => {
     const tampered: MoveRecord = { ...genuine, removed: [{ device: by.device, name: 'Bob' }] }
     const foreign = (await buildMoveRecord({ from: stranger.topic, signingKey: room.signingKey, by, keep, removed: [] })).record
     // A writer's record whose `to` names one room while the box holds another room's link.
-    const liar = await signMoveRecord(room.signingKey, { ...genuine, to: stranger.topic, sealed: genuine.sealed.map((sealed) => ({ ...sealed })) })
+    const liar = await signMoveRecord(room.signingKey, { ...genuine, to: roomCommitment(stranger.topic), sealed: genuine.sealed.map((sealed) => ({ ...sealed })) })
     const doc = new Y.Doc()
     doc.getArray(MOVES_ARRAY).push([forged, tampered, foreign, liar, { v: 1 }, 'x', null, { ...genuine, sealed: 'many' }])
     const mover = moverFor(doc, room, bob)
