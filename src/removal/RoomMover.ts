@@ -16,7 +16,16 @@ export const SETTLE_MS = 1500
  */
 export type MoveState =
   | { readonly kind: 'none' }
-  | { readonly kind: 'moved'; readonly link: string; readonly topic: string; readonly by: string; readonly removed: readonly string[]; readonly record: MoveRecord }
+  | {
+      readonly kind: 'moved'
+      readonly link: string
+      readonly topic: string
+      readonly by: string
+      readonly removed: readonly string[]
+      readonly record: MoveRecord
+      /** This device's own record, when another one made at the same time won (its removal is to be made again). */
+      readonly lost: MoveRecord | null
+    }
   | { readonly kind: 'removed'; readonly by: string; readonly removed: readonly string[]; readonly record: MoveRecord }
 
 export interface RoomMoverOptions {
@@ -127,7 +136,8 @@ export class RoomMover {
         this.ignored++
         continue
       }
-      outcome = { kind: 'moved', link, topic: accessTopic(parseRoomAccess(link)), by, removed, record }
+      const own = identity === null ? undefined : records.find((each) => each.record !== record && each.record.by.device === toDevice(identity))
+      outcome = { kind: 'moved', link, topic: accessTopic(parseRoomAccess(link)), by, removed, record, lost: own?.record ?? null }
       break
     }
     if (this.destroyed) return

@@ -174,7 +174,12 @@ export class Workspace {
     this.options.address.show(move.link, 'replace')
     this.switchTo(move.link, notice)
     const next = this.current.session
-    if (update !== null && next !== old) void next.whenLocalLoaded.then(() => next.removal?.adopt(update, removedDevices))
+    if (update !== null && next !== old) {
+      void next.whenLocalLoaded.then(async () => {
+        next.removal?.adopt(update, removedDevices)
+        if (move.lost !== null) await removeAgain(next, move)
+      })
+    }
     // The old copy stays (it sends the old link on); only its entry leaves the list.
     void old.closed.then(() => this.options.library.forget(old.topic)).catch(() => {})
   }
@@ -200,4 +205,27 @@ export function listOfNames(names: readonly string[]): string {
   if (names.length === 0) return 'no one'
   if (names.length === 1) return names[0] as string
   return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] as string}`
+}
+
+/**
+ * This device's removal lost to another made at the same time: it is made again in the room both
+ * moved to, for the people the winner kept, so that two concurrent removals end as both together.
+ */
+async function removeAgain(session: Session, move: Extract<MoveState, { kind: 'moved' }>): Promise<void> {
+  const removal = session.removal
+  if (removal === null || move.lost === null) return
+  const stillHere = new Set(move.record.sealed.map(({ device }) => device))
+  const again = new Set(move.lost.removed.map(({ device }) => device).filter((device) => stillHere.has(device)))
+  if (again.size === 0) return
+  await new Promise<void>((resolve) => {
+    const ready = (): boolean => removal.people().some((person) => person.self)
+    if (ready()) return resolve()
+    const stop = removal.onChange(() => {
+      if (!ready()) return
+      stop()
+      resolve()
+    })
+  })
+  const keep = removal.people().filter((person) => !again.has(person.sign)).map((person) => person.sign)
+  await removal.remove(keep).catch(() => {})
 }

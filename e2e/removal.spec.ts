@@ -1,0 +1,120 @@
+import type { Browser, Page } from '@playwright/test'
+import { expect, test } from './support/test.js'
+import { EDITOR, editorText, expectEditorToContain, openPeer, typeAtEnd, waitForWebrtcPeers } from './support/peer.js'
+
+const EDIT_LINK = /#e1\.[A-Za-z0-9_-]{43}$/
+const READ_LINK = /#r1\.[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}$/
+
+/** A person: their own browser context, named, on `link`. */
+async function person(browser: Browser, link: string, name: string): Promise<Page> {
+  const context = await browser.newContext()
+  await context.addInitScript((who) => localStorage.setItem('meshpad/v1/user', JSON.stringify({ name: who, color: '#30bced' })), name)
+  const page = await context.newPage()
+  await page.goto(link)
+  await page.locator(EDITOR).waitFor()
+  return page
+}
+
+/** The names a page's removal lists as seen in the room (itself left out). */
+function roster(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window.meshpad?.session.removal?.people() ?? []).filter((p) => !p.self).map((p) => p.name).sort())
+}
+
+const topicOf = (page: Page): Promise<string> => page.evaluate(() => window.meshpad?.session.topic ?? '')
+
+test('a writer removes someone in two clicks: the kept writers and reader move on their own and keep editing; the removed one gets nothing new', async ({ browser, server }) => {
+  test.setTimeout(120_000)
+  const a = await person(browser, server.url, 'Ada')
+  const editLink = a.url()
+  expect(editLink).toMatch(EDIT_LINK)
+  const readLink = `${server.url}#${await a.evaluate(() => window.meshpad?.session.access.readFragment)}`
+  await typeAtEnd(a, 'Before the removal.')
+  const b = await person(browser, editLink, 'Bea')
+  const c = await person(browser, editLink, 'Cal')
+  const r = await person(browser, readLink, 'Rex')
+  for (const page of [a, b, c, r]) await waitForWebrtcPeers(page, 3, 30_000)
+  await expect.poll(() => roster(a), { timeout: 20_000 }).toEqual(['Bea', 'Cal', 'Rex'])
+  const oldTopic = await topicOf(a)
+
+  // Two clicks: "Remove someone…", uncheck Cal, "Remove".
+  await a.getByRole('button', { name: 'Remove someone…' }).click()
+  const dialog = a.getByRole('dialog', { name: 'Remove someone' })
+  await expect(dialog.getByRole('checkbox', { name: 'Bea' })).toBeChecked()
+  await expect(dialog.getByRole('checkbox', { name: 'Rex' })).toBeChecked()
+  await dialog.getByRole('checkbox', { name: 'Cal' }).uncheck()
+  await dialog.getByRole('button', { name: 'Remove' }).click()
+
+  // A, B and R move on their own to the new room: the writers by the edit link, the reader by the read link.
+  await expect.poll(() => topicOf(a), { timeout: 20_000 }).not.toBe(oldTopic)
+  const newTopic = await topicOf(a)
+  await expect.poll(() => topicOf(b), { timeout: 20_000 }).toBe(newTopic)
+  await expect.poll(() => topicOf(r), { timeout: 20_000 }).toBe(newTopic)
+  expect(a.url()).toMatch(EDIT_LINK)
+  expect(b.url()).toBe(a.url())
+  expect(r.url()).toMatch(READ_LINK)
+  expect(a.url()).not.toBe(editLink)
+  await expect(b.getByRole('status').filter({ hasText: 'Ada removed Cal from this document; it now has a new link.' })).toBeVisible()
+  await expect(r.getByRole('status').filter({ hasText: 'Ada removed Cal from this document' })).toBeVisible()
+  await expect(a.getByRole('status').filter({ hasText: 'You removed Cal from this document' })).toBeVisible()
+  // The text and its history came along.
+  for (const page of [a, b, r]) await expectEditorToContain(page, 'Before the removal.')
+
+  // They keep editing together; C, even with every key it held, gets nothing written after the removal.
+  await typeAtEnd(a, ' After, by Ada.')
+  await typeAtEnd(b, ' After, by Bea.')
+  for (const page of [a, b, r]) {
+    await expectEditorToContain(page, 'After, by Ada.')
+    await expectEditorToContain(page, 'After, by Bea.')
+  }
+  await expect(c.getByRole('status').filter({ hasText: 'moved this document to a new link, and this browser no longer has access' })).toBeVisible()
+  expect(c.url()).toBe(editLink)
+  const cSees = await c.evaluate(() => ({
+    text: window.meshpad?.session.text.toString() ?? '',
+    topic: window.meshpad?.session.topic,
+    move: window.meshpad?.session.removal?.move.kind,
+    record: JSON.stringify(window.meshpad?.session.doc.getArray('moves').toArray()),
+  }))
+  expect(cSees.text).toContain('Before the removal.')
+  expect(cSees.text).not.toContain('After')
+  expect(cSees.topic).toBe(oldTopic)
+  expect(cSees.move).toBe('removed')
+  // The record C holds names neither the new room's topic nor any link of it.
+  expect(cSees.record).not.toContain(newTopic)
+  expect(cSees.record).not.toContain(new URL(a.url()).hash.slice(4))
+
+  // A bookmark of the old link still works for a kept person: it moves on to the new room.
+  await b.goto(editLink)
+  await expect.poll(() => topicOf(b), { timeout: 20_000 }).toBe(newTopic)
+  await expectEditorToContain(b, 'After, by Ada.')
+  expect(await editorText(b)).toContain('After, by Bea.')
+})
+
+test('two writers removing different people at the same time end in one room, without either person', async ({ browser, server }) => {
+  test.setTimeout(90_000)
+  const a = await person(browser, server.url, 'Ada')
+  const editLink = a.url()
+  await typeAtEnd(a, 'Shared.')
+  const b = await person(browser, editLink, 'Bea')
+  const c = await person(browser, editLink, 'Cal')
+  const e = await person(browser, editLink, 'Eve')
+  for (const page of [a, b, c, e]) await waitForWebrtcPeers(page, 3, 30_000)
+  for (const page of [a, b]) await expect.poll(() => roster(page), { timeout: 20_000 }).toHaveLength(3)
+  const oldTopic = await topicOf(a)
+  const removeByName = (page: Page, name: string): Promise<unknown> =>
+    page.evaluate(async (who) => {
+      const removal = window.meshpad?.session.removal
+      if (!removal) throw new Error('no removal')
+      const keep = removal.people().filter((p) => p.name !== who).map((p) => p.sign)
+      return removal.remove(keep)
+    }, name)
+  // A removes Cal while B removes Eve, before either record reaches the other.
+  await Promise.all([removeByName(a, 'Cal'), removeByName(b, 'Eve')])
+  // One record wins on every peer; its loser's removal is made again in the winner's room.
+  const moveOf = (page: Page): Promise<string> => page.evaluate(() => window.meshpad?.session.removal?.move.kind ?? 'none')
+  await expect.poll(async () => [await moveOf(c), await moveOf(e)], { timeout: 30_000 }).toEqual(['removed', 'removed'])
+  await expect.poll(async () => (await topicOf(a)) === (await topicOf(b)) && (await topicOf(a)) !== oldTopic, { timeout: 20_000 }).toBe(true)
+  const room = await topicOf(a)
+  expect([await topicOf(c), await topicOf(e)]).not.toContain(room)
+  await typeAtEnd(a, ' Still together.')
+  await expectEditorToContain(b, 'Still together.')
+})
