@@ -100,14 +100,19 @@ test('two writers removing different people at the same time end in one room, wi
   for (const page of [a, b, c, e]) await waitForWebrtcPeers(page, 3, 30_000)
   for (const page of [a, b]) await expect.poll(() => roster(page), { timeout: 20_000 }).toHaveLength(3)
   const oldTopic = await topicOf(a)
+  // Both click "Remove" at one instant (the pages share this machine's clock), before either record reaches the other.
+  const at = Date.now() + 1000
   const removeByName = (page: Page, name: string): Promise<unknown> =>
-    page.evaluate(async (who) => {
-      const removal = window.meshpad?.session.removal
-      if (!removal) throw new Error('no removal')
-      const keep = removal.people().filter((p) => p.name !== who).map((p) => p.sign)
-      return removal.remove(keep)
-    }, name)
-  // A removes Cal while B removes Eve, before either record reaches the other.
+    page.evaluate(
+      async ({ who, at }) => {
+        const removal = window.meshpad?.session.removal
+        if (!removal) throw new Error('no removal')
+        const keep = removal.people().filter((p) => p.name !== who).map((p) => p.sign)
+        await new Promise((resolve) => setTimeout(resolve, at - Date.now()))
+        return removal.remove(keep)
+      },
+      { who: name, at },
+    )
   await Promise.all([removeByName(a, 'Cal'), removeByName(b, 'Eve')])
   // One record wins on every peer; its loser's removal is made again in the winner's room.
   const moveOf = (page: Page): Promise<string> => page.evaluate(() => window.meshpad?.session.removal?.move.kind ?? 'none')
