@@ -5,6 +5,26 @@ import type { UserIdentity } from '../presence/userIdentity'
 import { createEditFragment, isDamagedV2Link } from '../room/roomAccess'
 import type { Session } from './openSession'
 
+/** How long a kept writer waits for the new room's copy before it brings its own whole copy in. */
+const ADOPT_AFTER_MS = 5000
+
+/** Resolves on the first update `session` receives from a peer, or after `timeoutMs`, or when the session closes. */
+function firstRemoteUpdate(session: Session, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer)
+      session.doc.off('update', onUpdate)
+      resolve()
+    }
+    const onUpdate = (_update: Uint8Array, origin: unknown): void => {
+      if (origin !== null && origin !== undefined) done()
+    }
+    const timer = setTimeout(done, timeoutMs)
+    session.doc.on('update', onUpdate)
+    void session.closed.then(done)
+  })
+}
+
 /** Where the open room is shown and chosen: the page's URL fragment, in a browser. */
 export interface RoomAddress {
   /** The secret in the address now, or null when it names no room. */
@@ -175,7 +195,10 @@ export class Workspace {
     this.switchTo(move.link, notice)
     const next = this.current.session
     if (update !== null && next !== old) {
-      void next.whenLocalLoaded.then(async () => {
+      // The remover brings the document into the new room; the others add what only they hold once
+      // its copy has reached them, so the whole document is not signed and sent once per writer.
+      const arrived = byMe ? next.whenLocalLoaded : Promise.all([next.whenLocalLoaded, firstRemoteUpdate(next, ADOPT_AFTER_MS)])
+      void arrived.then(async () => {
         next.removal?.adopt(update, removedDevices)
         if (move.lost !== null) await removeAgain(next, move)
       })
