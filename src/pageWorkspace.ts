@@ -1,6 +1,5 @@
 import { openDocumentLibrary, type DocumentLibrary } from './library/DocumentLibrary'
 import { storedTopics, type StoredTopics } from './library/storedTopics'
-import { requireSecureContext, showInsecureContextProblem } from './network/secureContext'
 import { loadUser } from './presence/userIdentity'
 import { isDamagedV2Link } from './room/roomAccess'
 import { roomSecretFromHash } from './room/roomLink'
@@ -8,6 +7,7 @@ import { hashAddress, openBrowserSession } from './session/browserSession'
 import { dropEarlySignaling } from './session/earlySignaling'
 import type { Session } from './session/openSession'
 import { Workspace } from './session/Workspace'
+import { requireSecureContext, showPageProblem } from './showPageProblem'
 import { localStorageOrNone } from './ui/app/localStorageOrNone'
 
 declare global {
@@ -57,7 +57,7 @@ function showDamagedLink(fragment: string): null {
   window.addEventListener('hashchange', () => window.location.reload())
   void import('./room/roomLinkProblem').then(({ roomLinkProblem }) => {
     const problem = roomLinkProblem(fragment)
-    if (problem !== null) showInsecureContextProblem(document.getElementById('root') ?? document.body, problem, 'link-problem')
+    if (problem !== null) showPageProblem(document.getElementById('root') ?? document.body, problem, 'link-problem')
   })
   return null
 }

@@ -1,5 +1,5 @@
 import { expect, type Browser, type Page } from '@playwright/test'
-import type { PeerPathInfo } from '../../src/network/peerPath.js'
+import type { PeerPathInfo } from '../../src/network/readPeerPath.js'
 import { EDITOR, typeAtEnd } from './peer.js'
 
 /** A page of its own browser context, opened at `url` (the editor shown); `init` runs before the page's scripts. */
@@ -30,7 +30,7 @@ export async function joinRoom(a: Browser, b: Browser, url: string, text: string
   return { pageA, pageB, joinMs: Date.now() - started }
 }
 
-/** The one peer path `page` has (from `getStats()`, see src/network/peerPath.ts), once it is `path`. */
+/** The one peer path `page` has (from `getStats()`, see src/network/readPeerPath.ts), once it is `path`. */
 export async function expectPeerPath(page: Page, path: PeerPathInfo['path'], timeout = 30_000): Promise<PeerPathInfo> {
   await page.waitForFunction((wanted) => Object.values(window.meshpad?.session.debug().paths ?? {}).some((info) => info.path === wanted), path, { timeout })
   const paths = Object.values(await page.evaluate(() => window.meshpad!.session.debug().paths))

@@ -1,6 +1,6 @@
 import { coalescedRunner } from './coalescedRunner'
 import type { WebrtcConn } from './PeerLinks'
-import { readPeerPath, type PeerPath, type PeerPathInfo } from './peerPath'
+import { readPeerPath, type PeerPath, type PeerPathInfo } from './readPeerPath'
 
 /** How often paths are re-read while any connection exists. */
 export const PATH_POLL_MS = 2_000
@@ -39,7 +39,7 @@ interface Attempt {
 }
 
 /**
- * Follows how each peer is reached: reads every connection's `getStats()` (see `peerPath.ts`),
+ * Follows how each peer is reached: reads every connection's `getStats()` (see `readPeerPath.ts`),
  * remembers peers whose attempts failed while they are retried, and notices TURN errors. It is
  * responsible for its timer and for the listeners it adds to connections; `destroy()` removes all.
  */

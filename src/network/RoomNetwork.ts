@@ -5,7 +5,7 @@ import { RoomGossip } from './gossip/RoomGossip'
 import type { RelayTargets } from './gossip/TreeRelay'
 import { PeerLinks, isLinkUp, type WebrtcConn } from './PeerLinks'
 import { ServerRoomCount } from './ServerRoomCount'
-import type { PeerPathInfo } from './peerPath'
+import type { PeerPathInfo } from './readPeerPath'
 import { hasTurn, NO_PATHS, PeerPaths } from './PeerPaths'
 import { LONELY_LINKS } from './gossip/membership'
 import { ServerRelay, type RelaySignalingConn } from './relay/ServerRelay'
@@ -13,7 +13,7 @@ import { deriveRoomEncryptionKey } from './roomEncryptionKey'
 import { markRoomReleasing, whenRoomReleased } from './roomRelease'
 import { signalingState, type SignalingConnState } from './signalingState'
 import { SignedRoom, TABS_LINK } from './signed/SignedRoom'
-import type { AnnouncedAhead, NetworkDebugInfo, NetworkState, RoomNetworkOptions } from './networkState'
+import type { AnnouncedAhead, NetworkDebugInfo, NetworkState, RoomNetworkOptions } from './RoomNetworkOptions'
 
 export type { AnnouncedAhead, NetworkDebugInfo, NetworkState, RoomNetworkOptions }
 

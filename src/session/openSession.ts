@@ -8,7 +8,7 @@ import type { DocumentLibrary } from '../library/DocumentLibrary'
 import { LibraryEntryKeeper } from '../library/LibraryEntryKeeper'
 import type { WebrtcImplementation } from '../network/chunkingRtc'
 import type { IceServerSource } from '../network/iceServers'
-import type { PeerPathInfo } from '../network/peerPath'
+import type { PeerPathInfo } from '../network/readPeerPath'
 import { RoomNetwork, type AnnouncedAhead, type NetworkDebugInfo } from '../network/RoomNetwork'
 import { AlwaysOnClaims } from '../presence/AlwaysOnClaims'
 import { forgetPeers } from '../presence/forgetPeers'
@@ -96,7 +96,7 @@ export interface Session {
   /** Calls `listener` after every status change; returns the unsubscribe function. */
   onStatus(listener: () => void): () => void
   setUser(user: UserIdentity): void
-  /** How this page reaches each peer it tried, by the y-webrtc `peerId` presence carries (see `peerPath.ts`). */
+  /** How this page reaches each peer it tried, by the y-webrtc `peerId` presence carries (see `readPeerPath.ts`). */
   peerPaths(): ReadonlyMap<string, PeerPathInfo>
   debug(): SessionDebugInfo
   /** Idempotent. Disconnects, writes what is pending, and leaves the room's presence. */

@@ -1,7 +1,7 @@
 import * as Y from 'yjs'
 import { applyStoredState } from './applyStoredState'
 import { takeEarlyCopy, type EarlyCopyRead } from './earlyCopy'
-import { ReportingCopy } from './CopyStateStore'
+import { ReportingCopy } from './ReportingCopy'
 import { IndexeddbStore } from './IndexeddbStore'
 import { IndexeddbWriter } from './IndexeddbWriter'
 import { signedLogBytes } from './signedLogBytes'

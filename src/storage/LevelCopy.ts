@@ -1,6 +1,6 @@
 import * as Y from 'yjs'
 import { applyStoredState } from './applyStoredState'
-import { ReportingCopy } from './CopyStateStore'
+import { ReportingCopy } from './ReportingCopy'
 import type { LocalCopy, SignedLogStore } from './localCopy'
 import { signedLogBytes } from './signedLogBytes'
 import { describe, type LevelStore } from './LevelStore'

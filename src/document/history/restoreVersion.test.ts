@@ -3,11 +3,11 @@ import * as Y from 'yjs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { undoAcrossRestores } from '../../editor/undoAcrossRestores'
 import { restoreVersion } from './restoreVersion'
-import { SimNetwork } from './testing/SimNetwork'
+import { ShuffledMesh } from './testing/ShuffledMesh'
 import { listVersions, recordVersion, versionSnapshot } from './versionList'
 import { versionText } from './versionText'
 
-let net: SimNetwork | null = null
+let net: ShuffledMesh | null = null
 afterEach(() => {
   net?.destroy()
   net = null
@@ -19,7 +19,7 @@ const restorer = { name: 'Bea', authors: ['Bea'] }
 describe('restoreVersion', () => {
   for (const seed of [11, 12, 13]) {
     it(`brings a version back on every peer while others keep typing (seed ${seed})`, () => {
-      net = new SimNetwork(prng.create(seed), [false, false, false])
+      net = new ShuffledMesh(prng.create(seed), [false, false, false])
       const { rng, docs } = net
       const [a, b] = docs as [Y.Doc, Y.Doc, Y.Doc]
       for (let i = 0; i < 60; i++) net.edit(prng.int32(rng, 0, 2))
@@ -76,7 +76,7 @@ describe('restoreVersion', () => {
   })
 
   it("someone else's restore ends the undo history from before it, and later edits undo alone", () => {
-    net = new SimNetwork(prng.create(3), [false, false])
+    net = new ShuffledMesh(prng.create(3), [false, false])
     const [a, b] = net.docs as [Y.Doc, Y.Doc]
     const undoA = new Y.UndoManager(a.getText('content'))
     const stop = undoAcrossRestores(undoA)

@@ -1,10 +1,10 @@
 import * as prng from 'lib0/prng'
 import * as Y from 'yjs'
 import { afterEach, describe, expect, it } from 'vitest'
-import { SimNetwork } from './testing/SimNetwork'
+import { ShuffledMesh } from './testing/ShuffledMesh'
 import { rebuildVersion, type AuthorSpan } from './versionText'
 
-let net: SimNetwork | null = null
+let net: ShuffledMesh | null = null
 afterEach(() => {
   net?.destroy()
   net = null
@@ -30,7 +30,7 @@ function fromYjs(doc: Y.Doc, snapshot: Y.Snapshot): { text: string; spans: Autho
 describe('rebuildVersion', () => {
   for (const seed of [11, 12, 13]) {
     it(`gives the text and authors Yjs rebuilds from the snapshot, at every point of concurrent editing (seed ${seed})`, () => {
-      net = new SimNetwork(prng.create(seed), [false, false, false])
+      net = new ShuffledMesh(prng.create(seed), [false, false, false])
       const { rng, docs } = net
       const taken: { peer: number; snapshot: Y.Snapshot; text: string }[] = []
       for (let round = 0; round < 60; round++) {

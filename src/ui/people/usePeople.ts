@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react'
-import type { PeerPath } from '../../network/peerPath'
+import type { PeerPath } from '../../network/readPeerPath'
 import type { Session } from '../../session/openSession'
 
 // NOTE: one collator for every sort: `localeCompare` builds one per call, and the list is sorted
