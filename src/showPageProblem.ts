@@ -38,6 +38,6 @@ export function requireSecureContext(page: PageContext & { readonly document: Do
   if (problem === null) return
   const root = page.document.getElementById('root') ?? page.document.body
   showPageProblem(root, problem)
-  // NOTE: stops the entry module here: nothing after this line may run without WebCrypto.
+  // Stops the entry module here: nothing after this line may run without WebCrypto.
   throw new Error(`${problem.title}: ${problem.explanation}`)
 }

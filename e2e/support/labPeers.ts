@@ -21,7 +21,7 @@ export async function joinRoom(a: Browser, b: Browser, url: string, text: string
   await expect(pageA).toHaveURL(/#.+/)
   await typeAtEnd(pageA, text)
   const context = await b.newContext()
-  // NOTE: B's connection attempts are counted (peerConnectionAttempts).
+  // B's connection attempts are counted (peerConnectionAttempts).
   await context.addInitScript(countPeerConnections)
   const pageB = await context.newPage()
   const started = Date.now()
@@ -45,7 +45,7 @@ export async function peerConnectionAttempts(page: Page): Promise<number> {
 
 /**
  * Counts the WebRTC connections the pages of `browser`'s next contexts attempt: each
- * RTCPeerConnection that sets a local description (an offer or an answer). NOTE: the page's WebRTC
+ * RTCPeerConnection that sets a local description (an offer or an answer). The page's WebRTC
  * warm-up (/early-signaling.js, src/early/) sets none.
  */
 export const countPeerConnections = (): void => {

@@ -51,7 +51,7 @@ export interface RoomNetworkOptions {
   /**
    * The room's encryption key, derived ahead of the provider (the page's early script derives it
    * while the app loads); null when that failed. Absent or null: derived from `password` as
-   * y-webrtc derives it. NOTE: never resolves to a key of another room: the caller checks that it
+   * y-webrtc derives it. Never resolves to a key of another room: the caller checks that it
    * was derived from this room's link.
    */
   readonly encryptionKey?: PromiseLike<CryptoKey | null>

@@ -14,7 +14,7 @@ export interface InsecureContextProblem {
 }
 
 /**
- * Null when the page can run Meshpad; otherwise what is wrong. NOTE: browsers give WebCrypto
+ * Null when the page can run Meshpad; otherwise what is wrong. Browsers give WebCrypto
  * (`crypto.subtle`) and service workers only to secure contexts: https, or http on localhost.
  * `http://192.168.1.20:4444` is neither, and y-webrtc's key derivation would throw there, leaving
  * the page "connecting" forever.

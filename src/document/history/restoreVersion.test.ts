@@ -34,7 +34,7 @@ describe('restoreVersion', () => {
       const version = listVersions(b)[0]!
       restoreVersion(b, version, restorer)
       expect(textOf(b)).toBe(wanted)
-      // NOTE: peer 2 types digits only while the restore travels: the letters must be the version's.
+      // Peer 2 types digits only while the restore travels: the letters must be the version's.
       for (let i = 0; i < 20; i++) {
         net.insert(2, '0123456789')
         net.deliver(prng.int32(rng, 0, 2))
@@ -63,7 +63,7 @@ describe('restoreVersion', () => {
     undo.stopCapturing()
     text.delete(0, 5)
     text.insert(0, 'second')
-    // NOTE: no pause before the restore: it must not merge with the typing before it.
+    // No pause before the restore: it must not merge with the typing before it.
     restoreVersion(doc, listVersions(doc)[0]!, restorer)
     expect(text.toString()).toBe('first draft')
     undo.undo()

@@ -18,7 +18,7 @@ const textOf = (doc: Y.Doc): string => doc.getText('content').toString()
 describe('versions in the shared document', () => {
   for (const seed of [1, 2, 3, 4, 5]) {
     it(`rebuild exactly what their recorder had, on every peer (seed ${seed})`, () => {
-      // NOTE: peer 3 runs an older build (gc on): it merges, and lists the same versions.
+      // Peer 3 runs an older build (gc on): it merges, and lists the same versions.
       net = new ShuffledMesh(prng.create(seed), [false, false, false, true])
       const { rng, docs } = net
       const recorded = new Map<string, string>()

@@ -62,7 +62,7 @@ describe('rebuildVersion', () => {
     text.insert(0, 'abc')
     text.delete(1, 1)
     const early = Y.snapshot(doc)
-    // NOTE: typed right after "c" by the same client, "def" merges with it into one item, which
+    // Typed right after "c" by the same client, "def" merges with it into one item, which
     // the early snapshot saw only the first character of.
     text.insert(2, 'def')
     text.delete(0, 1)

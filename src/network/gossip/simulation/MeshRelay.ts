@@ -18,7 +18,7 @@ export interface MeshRelayOptions {
  * instead of n·(n − 1)), always otherwise, so a peer that reaches another only through a third
  * still gets everything.
  *
- * NOTE: skipping the relay is safe while every author's link to every peer works. A peer
+ * Skipping the relay is safe while every author's link to every peer works. A peer
  * publishes a lost link in its awareness before its next edit (the data channels are ordered), so
  * receivers of that edit forward it. A link that dies unnoticed, though, can drop an edit that
  * nobody forwards; once that loss is noticed the mesh is no longer known to be full, and every
