@@ -13,7 +13,7 @@ export interface MeshRelayOptions {
 }
 
 /**
- * Decides (the rule of earlier releases, kept as the simulation's baseline) whether updates
+ * Decides (a baseline for the simulation; rooms run `TreeRelay`) whether updates
  * from peers are forwarded: not in a mesh known to be full (an edit then costs n − 1 messages
  * instead of n·(n − 1)), always otherwise, so a peer that reaches another only through a third
  * still gets everything.
