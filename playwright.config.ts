@@ -9,7 +9,7 @@ import { chromiumLaunchOptions } from './e2e/support/chromium.js'
 export default defineConfig({
   testDir: 'e2e',
   testMatch: '**/*.spec.ts',
-  // NOTE: every test starts its own browsers and servers; two cores run one test at a time best.
+  // Every test starts its own browsers and servers; two cores run one test at a time best.
   workers: 1,
   fullyParallel: false,
   forbidOnly: true,

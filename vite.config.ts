@@ -53,13 +53,13 @@ function serviceWorker() {
   return VitePWA({
     strategies: 'generateSW',
     registerType: 'prompt',
-    // NOTE: registered from src/ui/update/registerAppWorker.ts, with the browser's own API.
+    // Registered from src/ui/update/registerAppWorker.ts, with the browser's own API.
     injectRegister: false,
     manifest: false,
     workbox: {
       globPatterns: ['**/*.{js,css,html,svg,png,ico,webmanifest}'],
       navigateFallback: '/index.html',
-      // NOTE: /ice-servers carries expiring TURN credentials: always from the network, never cached.
+      // /ice-servers carries expiring TURN credentials: always from the network, never cached.
       navigateFallbackDenylist: [/^\/healthz/, /^\/metrics/, /^\/signaling/, /^\/ice-servers/],
       clientsClaim: true,
       skipWaiting: false,
@@ -110,10 +110,10 @@ export default defineConfig({
   plugins: [react(), earlyScripts(), serviceWorker(), UI_CHUNK.plugin],
   resolve: {
     alias: LIGHT_PEER,
-    // NOTE: two copies of either break Meshpad (Yjs's `instanceof` checks, CodeMirror's facets).
+    // Two copies of either break Meshpad (Yjs's `instanceof` checks, CodeMirror's facets).
     dedupe: ['yjs', '@codemirror/state', '@codemirror/view', 'lib0'],
   },
-  // NOTE: the Markdown preview's worker is an ES module (`new Worker(…, {type: 'module'})`).
+  // The Markdown preview's worker is an ES module (`new Worker(…, {type: 'module'})`).
   worker: { format: 'es' },
   build: {
     target: 'es2022',

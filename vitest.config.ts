@@ -1,13 +1,13 @@
 import { defineConfig } from 'vitest/config'
 
-// NOTE: Vitest's default include also matches Playwright's `e2e/*.spec.ts`; unit tests are
+// Vitest's default include also matches Playwright's `e2e/*.spec.ts`; unit tests are
 // `*.test.ts` beside the code they test, and only those are collected here.
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'signaling/**/*.test.ts', 'peer/**/*.test.ts'],
     environment: 'node',
     testTimeout: 15_000,
-    // NOTE: simple-peer-light ships ES modules in a package Node reads as CommonJS: Vitest transforms it.
+    // simple-peer-light ships ES modules in a package Node reads as CommonJS: Vitest transforms it.
     server: { deps: { inline: ['simple-peer-light'] } },
   },
 })

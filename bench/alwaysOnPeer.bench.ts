@@ -64,7 +64,7 @@ async function restartTime(peer: AlwaysOnPeerProcess, rooms: number, every = 10)
 }
 
 async function rss(peer: AlwaysOnPeerProcess): Promise<number> {
-  await pause(2_000) // NOTE: idle means idle: let start-up garbage go before reading the RSS.
+  await pause(2_000) // Idle means idle: let start-up garbage go before reading the RSS.
   return peer.metric('meshpad_peer_process_resident_memory_bytes')
 }
 

@@ -96,7 +96,7 @@ async function openPanel(page: Page, count: number): Promise<number> {
     await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)))
     const took = performance.now() - started
     toggle.click()
-    // NOTE: the editor settles at its full width again before the next opening (as between two clicks of a person).
+    // The editor settles at its full width again before the next opening (as between two clicks of a person).
     await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 200)))
     return took
   }, count)
@@ -116,7 +116,7 @@ const results: Record<Kind, { own: number[]; remote: number[]; panelFirst: numbe
 }
 await withStage(async ({ browser, server }) => {
   for (const [round, kind] of ORDER.entries()) {
-    // NOTE: each room of a kind gets a new secret (a new room), signed for anew when it has comments.
+    // Each room of a kind gets a new secret (a new room), signed for anew when it has comments.
     const secret = round < 2 ? secrets[kind] : newRoomSecret()
     const update = round < 2 ? docs[kind].update : (await documentWith(secret, kind === 'with' ? THREADS : 0)).update
     const count = kind === 'with' ? THREADS : 0
@@ -129,7 +129,7 @@ await withStage(async ({ browser, server }) => {
         results[kind].panelFirst.push(await openPanel(peers[0]!.page, count))
         for (let i = 0; i < PANEL_REOPENS; i++) results[kind].panel.push(await openPanel(peers[0]!.page, count))
       }
-      // NOTE: B shows the end of the document, where A types next: an editor draws only what is in view.
+      // B shows the end of the document, where A types next: an editor draws only what is in view.
       await placeCaret(peers[1]!.page, 'end')
       return peers
     })

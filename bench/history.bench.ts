@@ -9,7 +9,7 @@ import { newRoomSecret, seedRoom } from './support/seedRoom.ts'
 import { loadTrace, TRACE_CLIENT_ID, TRACE_CREDIT, traceDoc, type Trace } from './support/traceDocument.ts'
 
 /**
- * The cost of history (issue "Version history without a server") on the automerge-paper trace:
+ * The cost of history on the automerge-paper trace:
  * the trace replayed with a version every EVERY edits, against the same replay without history.
  * Sizes, reopen (Node, and Chromium from IndexedDB), showing any version, restoring.
  */
@@ -30,7 +30,7 @@ function replay(trace: Trace, doc: Y.Doc, versions: boolean): { fullSnapshotByte
       const started = performance.now()
       recordVersion(doc, { by: 'Martin', authors: ['Martin'], kind: 'auto', time: index })
       recordMs.push(performance.now() - started)
-      // NOTE: what one full snapshot per version would have cost instead (the delta design's anchor).
+      // What one full snapshot per version would have cost instead (the delta design's anchor).
       fullSnapshotBytes += Y.encodeSnapshotV2(Y.snapshot(doc)).byteLength
     }
   })
@@ -79,7 +79,7 @@ const reopenMs = reopenInNode(stored, false)
 
 // Show every version: list, full snapshot, rebuild, text.
 const showMs: number[] = []
-// NOTE: one rebuild first, so the figures are not the JIT's first compilation.
+// One rebuild first, so the figures are not the JIT's first compilation.
 versionText(withHistory, versionSnapshot(versions, versions.at(-1) as (typeof versions)[0]))
 for (const version of versions) {
   const started = performance.now()
@@ -139,11 +139,11 @@ const chromiumLoads = await withStage(async ({ browser, server }) => {
     }
     await context.close()
   }
-  // NOTE: taking turns, so both see the same load on the machine.
+  // Taking turns, so both see the same load on the machine.
   const plain = noReopens()
   const history = noReopens()
   for (let round = 0; round < 4; round++) {
-    // NOTE: each goes first in every other round, so neither always follows the other's work.
+    // Each goes first in every other round, so neither always follows the other's work.
     if (round % 2 === 0) await loads(storedPlain, plain)
     await loads(stored, history)
     if (round % 2 === 1) await loads(storedPlain, plain)
@@ -174,7 +174,7 @@ const chromiumLoads = await withStage(async ({ browser, server }) => {
         const before = versionView()?.state.doc
         const started = performance.now()
         button.click()
-        // NOTE: the version view holds a new text (the chosen version's), then the frame that paints it.
+        // The version view holds a new text (the chosen version's), then the frame that paints it.
         await new Promise<void>((resolve) => {
           const check = (): void => {
             const doc = versionView()?.state.doc

@@ -17,6 +17,7 @@ import { loadTrace, TRACE_CREDIT, traceDocumentUpdate } from './support/traceDoc
  * reports events of 16 ms or more (its minimum threshold), so it is used as a cross-check: how
  * many key events it saw at ≥ 16 ms (keydown/keypress/input, duration includes presentation).
  */
+
 /** The same key presses into a plain <textarea> in this browser: the floor of the method here. */
 async function plainTextarea(browser: Browser) {
   const context = await newPeerContext(browser)

@@ -60,7 +60,7 @@ async function startServer(argv: string[], env: NodeJS.ProcessEnv, readyPath: st
 }
 
 function meshpad(redisUrl?: string): Promise<Server> {
-  // NOTE: limits raised so that they do not bind (5,000 connections from one address, publishers
+  // Limits raised so that they do not bind (5,000 connections from one address, publishers
   // sending as fast as the closed loop allows); they are still checked on every frame.
   const env = {
     HOST: '127.0.0.1',
@@ -69,7 +69,7 @@ function meshpad(redisUrl?: string): Promise<Server> {
     MAX_CONNECTIONS_PER_ADDRESS: '100000',
     RATE_LIMIT_PER_SECOND: '1000000',
     RATE_LIMIT_BURST: '1000000',
-    // NOTE: the per-address budgets too (every connection of the load comes from loopback).
+    // The per-address budgets too (every connection of the load comes from loopback).
     MAX_SUBSCRIPTIONS_PER_ADDRESS: '100000',
     ADDRESS_RATE_LIMIT_PER_SECOND: '100000000',
     ADDRESS_RATE_LIMIT_BURST: '1000000000',
@@ -135,7 +135,7 @@ async function measure(label: string, servers: Server[]): Promise<Measured> {
       connectMs: connected.ms,
       bytesPerConnection: (held - idle) / CONNECTIONS,
       deliveriesPerSecond: fan.deliveries / (fan.ms / 1000),
-      // NOTE: CPU over the warm-up, the measured seconds and the drain; deliveries over the
+      // CPU over the warm-up, the measured seconds and the drain; deliveries over the
       // measured seconds only, scaled to the same span.
       cpuPer100k: (cpu / ((fan.deliveries / fan.ms) * (fan.ms + 2000))) * 100_000,
       latency: percentiles(fan.latenciesMs),
@@ -163,7 +163,7 @@ async function run(label: string, start: () => Promise<Server[]>): Promise<Measu
 
 if (!existsSync(MESHPAD_MAIN)) throw new Error(`${MESHPAD_MAIN} is missing: run \`npm run build\` (npm run bench does)`)
 
-// NOTE: the two servers take turns, twice, and each is reported by its better run: on a shared
+// The two servers take turns, twice, and each is reported by its better run: on a shared
 // machine a run can be slowed by anything else running, and the better run is the less disturbed.
 const stockRuns: Measured[] = []
 const meshpadRuns: Measured[] = []
@@ -260,7 +260,7 @@ writeBenchResult({
   title: 'Signaling server under load',
   rows,
   summary: Object.fromEntries([...stockRuns, ...meshpadRuns, ...(pairResult ? [pairResult] : [])].map((m) => [m.label, summary(m)])),
-  // NOTE: 500 latency samples per run, evenly spaced (the percentiles above use all of them), to
+  // 500 latency samples per run, evenly spaced (the percentiles above use all of them), to
   // keep the JSON small.
   samples: Object.fromEntries(
     [...stockRuns, ...meshpadRuns, ...(pairResult ? [pairResult] : [])].map((m) => {

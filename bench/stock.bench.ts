@@ -39,7 +39,7 @@ const measured = await withStage<Measured>(
     const joins: ByApp<Join[]> = { meshpad: [], stock: [] }
     try {
       for (let i = 0; i < JOINS; i++) {
-        // NOTE: alternate which page goes first, so a drift in the machine's load favours neither.
+        // Alternate which page goes first, so a drift in the machine's load favours neither.
         for (const app of i % 2 === 0 ? APPS : [...APPS].reverse()) {
           joins[app].push(await joinOnce(browser, holders[app].page.url(), holders[app]))
         }

@@ -37,7 +37,7 @@ async function replayInPage(page: Page, trace: Trace): Promise<{ wallMs: number;
           if (insert) text.insert(position, insert)
         }
         loopMs += performance.now() - loopStart
-        // NOTE: let the page breathe between batches (IndexedDB, rendering), as typing would.
+        // Let the page breathe between batches (IndexedDB, rendering), as typing would.
         await new Promise((resolve) => setTimeout(resolve, 0))
       }
       return { wallMs: performance.now() - started, loopMs }
@@ -160,7 +160,7 @@ const measured = await withStage(async ({ browser, server }) => {
     const opened = await reopen(context, url, trace.endContent.length)
     holder = opened.page
     reopens.push(opened.editorFullAt)
-    // NOTE: from the workspace's opening, not the session's publication: the session's opening applies the stored copy.
+    // From the workspace's opening, not the session's publication: the session's opening applies the stored copy.
     reopenLoads.push(opened.editorFullAt - opened.workspaceAt)
   }
   if (!holder) throw new Error('no reopen')

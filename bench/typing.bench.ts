@@ -17,7 +17,7 @@ type Signatures = 'signed' | 'unsigned'
 const LABELS: Record<Signatures, string> = { signed: 'signed (v2 link)', unsigned: 'unsigned (v1 #SECRET link)' }
 
 /**
- * NOTE: each size's two kinds of room take turns (signed, unsigned, unsigned, signed), half the
+ * Each size's two kinds of room take turns (signed, unsigned, unsigned, signed), half the
  * keys each time, so a drift in the machine's load during the pair favours neither.
  */
 const ORDER = ['signed', 'unsigned', 'unsigned', 'signed'] as const

@@ -3,7 +3,7 @@ import { AlwaysOnPeerProcess } from './support/alwaysOnPeerProcess.js'
 import { expect, test } from './support/test.js'
 import { editorText, expectDocumentText, expectWebrtcPath, openPeer, typeAtEnd, waitForWebrtcPeers } from './support/peer.js'
 
-// NOTE: a browser and an always-on peer process per step, and WebRTC to Node each time.
+// A browser and an always-on peer process per step, and WebRTC to Node each time.
 test.describe.configure({ timeout: 120_000 })
 
 const peers = (n: number): string => (n === 1 ? '1 always-on peer' : `${n} always-on peers`)

@@ -33,7 +33,7 @@ test('a second tab of a document meets the first over BroadcastChannel, not WebR
   const second = await first.context.newPage()
   await second.goto(first.page.url())
   await expectDocumentText(second, 'written in the first tab')
-  // NOTE: the first tab may have started a WebRTC connection from the second's early announce,
+  // The first tab may have started a WebRTC connection from the second's early announce,
   // before the tabs met on BroadcastChannel; it goes (see the y-webrtc patch).
   for (const page of [first.page, second]) {
     await expect.poll(async () => ((info) => [info.bcPeers, info.webrtcKnown])(await debugInfo(page))).toEqual([1, 0])

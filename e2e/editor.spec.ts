@@ -8,7 +8,7 @@ test('the cursor holds still while typing and blinks again once idle', async ({ 
   await a.page.locator(EDITOR).click()
   await expect.poll(cursorAnimation).toMatch(/^cm-blink2?$/)
   await a.page.keyboard.type('steady')
-  // NOTE: restarting the blink animation on every key held back each frame showing it.
+  // Restarting the blink animation on every key held back each frame showing it.
   expect(await cursorAnimation()).toBe('none')
   await expect.poll(cursorAnimation, { timeout: 5_000 }).toMatch(/^cm-blink2?$/)
   await a.context.close()

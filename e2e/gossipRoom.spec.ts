@@ -53,7 +53,7 @@ test('a room of 16 real peers past a full mesh: edits in one browser reach every
       await expect.poll(() => editorText(b.page), { timeout: 60_000 }).toMatch(new RegExp(`${suffix}$`))
       perEdit.push((await total()) - before)
     }
-    // NOTE: the median edit: a room of 16 still reshapes its partial mesh now and then (a link
+    // The median edit: a room of 16 still reshapes its partial mesh now and then (a link
     // replaced, the tree repaired and resynced), and such a burst can land in any one edit. What
     // is measured is what an edit costs, not how often the mesh moves.
     const median = [...perEdit].sort((x, y) => x - y)[Math.floor(EDITS / 2)]!
@@ -61,7 +61,7 @@ test('a room of 16 real peers past a full mesh: edits in one browser reach every
     const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!
     console.log(`[gossip room] ${ROOM} peers, maxConns ${MAX_CONNS}: data-channel messages per typed character (document update + cursor), each edit: ${perEdit.join(' ')}; median ${median}; n − 1 = ${ROOM - 1}`)
     console.log(`[gossip room] key press in A → character in each Node peer: p50 ${at(0.5)} ms, p99 ${at(0.99)} ms (${sorted.length} deliveries)`)
-    // NOTE: a keystroke is a document update and a cursor update: 2·(n − 1) along a tree. y-webrtc's
+    // A keystroke is a document update and a cursor update: 2·(n − 1) along a tree. y-webrtc's
     // own rule (every peer forwards to every link) costs about twice the number of links for each.
     expect(median).toBeLessThanOrEqual(3 * (ROOM - 1))
   } finally {

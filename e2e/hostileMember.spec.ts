@@ -4,7 +4,7 @@ import { expect, test } from './support/test.js'
 import { debugInfo, editorText, openPeer, typeAtEnd, waitForWebrtcPeers } from './support/peer.js'
 import { captureDataChannels, sendRaw, varBytes, varUint } from './support/rawChannels.js'
 
-/** Heap a page may grow by under one attack (the bound). */
+/** Heap a page may grow by under one attack (the bound the project sets). */
 const HEAP_BUDGET_BYTES = 64 * 2 ** 20
 
 interface Identity {

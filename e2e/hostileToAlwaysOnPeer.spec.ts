@@ -7,7 +7,7 @@ import { AlwaysOnPeerProcess } from './support/alwaysOnPeerProcess.js'
 import { expect, test } from './support/test.js'
 import { openPeer, typeAtEnd, waitForWebrtcPeers } from './support/peer.js'
 
-/** What the always-on peer's process may grow by under one attack (the bound). */
+/** What the always-on peer's process may grow by under one attack (the bound the project sets). */
 const RSS_BUDGET_BYTES = 64 * 2 ** 20
 const RSS = 'meshpad_peer_process_resident_memory_bytes'
 

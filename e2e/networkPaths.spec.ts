@@ -46,7 +46,7 @@ test('same LAN, nothing configured: direct, host to host', async ({ lab, launch 
   console.log(`[figure] join, same LAN, nothing configured: ${joinMs} ms`)
   for (const page of [pageA, pageB]) {
     const info = await expectPeerPath(page, 'direct')
-    // NOTE: a peer's host address learnt from its checks before its mDNS name resolved is peer-reflexive.
+    // A peer's host address learnt from its checks before its mDNS name resolved is peer-reflexive.
     expect(['host', 'prflx']).toContain(info.localType)
     expect(['host', 'prflx']).toContain(info.remoteType)
     await expect(page.getByTestId('person-path')).toHaveAttribute('data-path', 'direct')
@@ -64,7 +64,7 @@ test('two NATs, STUN only: direct through server-reflexive candidates, not relay
   console.log(`[figure] join, two NATs, STUN only: ${joinMs} ms`)
   for (const page of [pageA, pageB]) {
     const info = await expectPeerPath(page, 'direct')
-    // NOTE: the peer's address as first seen may be learnt from its checks (prflx) instead of signaling (srflx).
+    // The peer's address as first seen may be learnt from its checks (prflx) instead of signaling (srflx).
     expect(['srflx', 'prflx']).toContain(info.localType)
     expect(['srflx', 'prflx']).toContain(info.remoteType)
     expect(await page.evaluate(() => window.meshpad!.session.debug().iceServers)).toEqual([STUN])
@@ -86,7 +86,7 @@ test('routers that pass only traffic to the server host, TURN with a shared secr
   expect(await peerConnectionAttempts(pageB)).toBe(1)
   for (const page of [pageA, pageB]) {
     const info = await expectPeerPath(page, 'relay')
-    // NOTE: one relay candidate is enough: A's reflexive address may reach B's relay address, which
+    // One relay candidate is enough: A's reflexive address may reach B's relay address, which
     // is on the server host too.
     expect([info.localType, info.remoteType]).toContain('relay')
     await expect(page.getByTestId('status-paths')).toContainText('1 through a relay')
@@ -184,7 +184,7 @@ test('wrong TURN credentials: a clear state, no crash, no retry storm', async ({
   await pageB.keyboard.type('still editing')
   await expect.poll(() => pageB.evaluate(() => window.meshpad!.session.text.toString())).toContain('still editing')
   // No storm: every attempt lasts until ICE gives up or the connect timeout (30 s), and retries
-  // back off. NOTE: absence of a storm is a count over a window of time, so this waits out the window.
+  // back off. Absence of a storm is a count over a window of time, so this waits out the window.
   const rest = 45_000 - (Date.now() - opened)
   if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest))
   const attempts = await peerConnectionAttempts(pageA)
@@ -197,7 +197,7 @@ test('HTTPS with the server’s own certificate: the app loads as a secure conte
   const { cert, key } = makeTestCertificate(`IP:${PUBLIC.server}`)
   const server = await startLabMeshpad(lab, { TLS_CERT_FILE: lab.file('cert.pem', cert), TLS_KEY_FILE: lab.file('key.pem', key) })
   expect(server.url).toBe(`https://${PUBLIC.server}:4444/`)
-  // NOTE: trusts exactly this certificate's key, as a person trusting the server's own certificate would.
+  // Trusts exactly this certificate's key, as a person trusting the server's own certificate would.
   const spki = createHash('sha256').update(new X509Certificate(cert).publicKey.export({ type: 'spki', format: 'der' })).digest('base64')
   const trust = [`--ignore-certificate-errors-spki-list=${spki}`]
   const [a, a2] = await Promise.all([launch('a', trust), launch('a2', trust)])

@@ -122,13 +122,13 @@ test("B types hostile Markdown; A's preview shows it inert, asks before loading 
   const imageRequest = a.waitForRequest((request) => request.url() === `https://${IMAGE_HOST}/cat.png`)
   await preview.getByRole('button', { name: `Load images from ${IMAGE_HOST}` }).click()
   const cat = preview.locator(`img[alt="cat"][src="https://${IMAGE_HOST}/cat.png"]`)
-  // NOTE: consented images load lazily, when scrolled near.
+  // Consented images load lazily, when scrolled near.
   await cat.scrollIntoViewIfNeeded()
   await imageRequest
   await expect.poll(() => cat.evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth)).toBe(1)
   expect(foreign()).toEqual([`https://${IMAGE_HOST}/cat.png`])
 
-  // NOTE: Chromium reports an inline handler or a <base> even in the inert document the sanitiser
+  // Chromium reports an inline handler or a <base> even in the inert document the sanitiser
   // parses them in (DOMParser, <template> alike): those reports, from the sanitiser's own chunk,
   // are the payloads being refused, twice over. Nothing else was reported.
   const violations = await a.evaluate(() => (window as unknown as Probe).__csp)

@@ -138,9 +138,9 @@ test('a read-only link follows live, cannot edit, and a tampered reader reaches 
 
   // The writer leaves; reader B reloads. B's signed log is stored with its copy, so B alone
   // serves a newcomer D the document, signatures and all.
-  // NOTE: one insertion (typing sends a character at a time), so its text shows in the stored bytes.
+  // One insertion (typing sends a character at a time), so its text shows in the stored bytes.
   await a.page.evaluate(() => window.meshpad?.session.text.insert(window.meshpad.session.text.length, ' Stored.'))
-  // NOTE: B's tampered page still shows its injected text; the reload drops it (it was never stored).
+  // B's tampered page still shows its injected text; the reload drops it (it was never stored).
   await expect.poll(() => editorText(b.page)).toContain('After. Stored.')
   await a.context.close()
   await expect.poll(() => storedSignedLog(b.page)).toContain('Stored.')

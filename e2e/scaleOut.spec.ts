@@ -15,7 +15,7 @@ test('browsers on two server instances sharing one Redis find each other and edi
   const secret = new URL(a.page.url()).hash
   expect(secret).toMatch(/^#e1\.[A-Za-z0-9_-]{43}$/)
   const b = await openPeer(browser, `${two.url}${secret}`)
-  // NOTE: polled: a server counts a connection until its close handshake ends, which can trail a
+  // Polled: a server counts a connection until its close handshake ends, which can trail a
   // page's own view by a moment.
   for (const server of [one, two]) await expect.poll(() => health(server)).toMatchObject({ connections: 1, redis: 'up' })
 

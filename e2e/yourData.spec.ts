@@ -23,7 +23,7 @@ async function writeDocument(page: Page, title: string, language: string, text: 
 
 test('export, then import in a fresh browser profile: the same text, title and language; or merged into another document', async ({ browser, server }) => {
   const a = await openPeer(browser, server.url)
-  // NOTE: typed through CodeMirror, which indents after the colon by itself; compare with the doc.
+  // Typed through CodeMirror, which indents after the colon by itself; compare with the doc.
   await writeDocument(a.page, 'Greeter', 'python', TEXT)
   const text = await editorText(a.page)
   const dialog = await openMyDocuments(a.page)

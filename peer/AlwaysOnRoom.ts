@@ -78,20 +78,20 @@ export class AlwaysOnRoom {
 
   /**
    * Publishes the state as it is now once it is written. One publication runs at a time; updates
-   * meanwhile lead to one more. NOTE: the summary is taken before waiting, so what is published is
+   * meanwhile lead to one more. The summary is taken before waiting, so what is published is
    * never more than what the write covered.
    */
   private readonly schedulePublish = coalescedRunner(() => this.publish(), () => this.destroyed)
 
   private async publish(): Promise<void> {
-    await Promise.resolve() // NOTE: let every observer of this update (the copy first) run.
+    await Promise.resolve() // Let every observer of this update (the copy first) run.
     if (this.destroyed) return
     const stored = storedStateOf(this.session.doc)
     try {
       await this.copy.whenLoaded
       await this.copy.whenSaved()
     } catch {
-      return // NOTE: not written: the copy's error is logged by the status; the next update retries.
+      return // Not written: the copy's error is logged by the status; the next update retries.
     }
     if (this.destroyed) return
     this.lastWriteAt = Date.now()
@@ -99,7 +99,7 @@ export class AlwaysOnRoom {
     try {
       claim = await this.session.alwaysOn.claim(stored)
     } catch {
-      return // NOTE: no Ed25519 here: an unsigned claim would not be believed by anyone.
+      return // No Ed25519 here: an unsigned claim would not be believed by anyone.
     }
     if (this.destroyed) return
     this.session.awareness.setLocalStateField(ALWAYS_ON_FIELD, claim)

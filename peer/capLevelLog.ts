@@ -9,7 +9,7 @@ export const MAX_LEVEL_LOG_BYTES = 1024 * 1024
  * run's log, which LevelDB keeps at every open) and empties `LOG` once it passes `maxBytes`.
  * Returns whether it emptied `LOG`.
  *
- * NOTE: classic-level (LevelDB 1.20) has no option to turn the info log off or to bound it:
+ * classic-level (LevelDB 1.20) has no option to turn the info log off or to bound it:
  * `maxFileSize` bounds table files, not `LOG`. LevelDB keeps writing `LOG` at its own offset after
  * the file is emptied, so the file becomes sparse: its apparent size (`ls -l`) may come back, its
  * blocks on disk do not (`du`); the check is on blocks. A peer that compacts a lot writes a few

@@ -1,6 +1,6 @@
 /**
  * The always-on peer: `npm run peer -- [--data DIR] [--rooms FILE] [--stdin] [LINK…]`. It keeps
- * every room it is given (see README, "Always-on peer"): joins it like a browser, stores it in
+ * every room it is given (see docs/always-on-peer.md): joins it like a browser, stores it in
  * LevelDB, and serves it to whoever comes. Logs are pino JSON lines on stdout; they never contain a
  * secret (a link) or document text, and errors a stranger can cause are rate-limited and counted.
  */
@@ -50,7 +50,7 @@ async function wantedRooms(options: PeerOptions, given: readonly LinkSource[]): 
 
 async function openStore(dir: string): Promise<LevelStore> {
   try {
-    // NOTE: the data directory holds every document in the clear: the owner's only.
+    // The data directory holds every document in the clear: the owner's only.
     const created = await mkdir(dir, { recursive: true, mode: 0o700 })
     if (created !== undefined) await chmod(dir, 0o700)
     else if (((await stat(dir)).mode & 0o077) !== 0) log.warn({ dataDir: dir }, 'the data directory is accessible by others; it holds every document: chmod 700 it')
@@ -137,7 +137,7 @@ async function start(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'))
 }
 
-// NOTE: a peer keeps many rooms: one room's failure (a hostile peer's message, a WebRTC error)
+// A peer keeps many rooms: one room's failure (a hostile peer's message, a WebRTC error)
 // must not take the others down. Errors are logged by message, which never holds a secret, and
 // rate-limited: whoever can send the peer malformed input at will must not fill its disk.
 process.on('uncaughtException', (error) => edgeLog.write('error', 'uncaught', { error: error.message }, 'uncaught error'))

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { PeerProcess, waitUntil } from './testing/PeerProcess'
 
-// NOTE: links to a port nothing listens on: the peer keeps the rooms and retries signaling; what
+// Links to a port nothing listens on: the peer keeps the rooms and retries signaling; what
 // is tested here is which rooms it keeps and what it says.
 const LINK = (secret: string) => `http://127.0.0.1:9/#${secret}`
 /** Another user than this process's (the tests run as root here; nobody is 65534). */
@@ -42,7 +42,7 @@ describe('the always-on peer at its edges', () => {
     expect(await peer.rooms()).toBe(1)
 
     // A storm of reloads of the bad file: every one counted, at most 10 lines a minute logged.
-    // NOTE: one at a time: signals of one kind that arrive together are delivered once.
+    // One at a time: signals of one kind that arrive together are delivered once.
     for (let i = 3; i <= 32; i++) {
       peer.child.kill('SIGHUP')
       await waitUntil(async () => (await peer!.metric('meshpad_peer_errors_total{kind="rooms_file"}')) === i, () => peer!.stdout)

@@ -29,7 +29,7 @@ export interface PeerOptions {
   /** Read room links from standard input (until it ends) at start. */
   readonly stdin: boolean
   /**
-   * Room links from the command line, in order. NOTE: every local user sees them in `ps`: for
+   * Room links from the command line, in order. Every local user sees them in `ps`: for
    * tests and local use only (the peer warns on stderr); use the rooms file or standard input.
    */
   readonly links: readonly string[]

@@ -17,7 +17,7 @@ export interface LinkSource {
 }
 
 /**
- * A link as it may appear in a message: its origin only. NOTE: a link is a secret (whoever holds
+ * A link as it may appear in a message: its origin only. A link is a secret (whoever holds
  * it can read and edit the document), so neither logs nor errors ever show its fragment.
  */
 export function redactLink(link: string): string {

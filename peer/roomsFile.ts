@@ -23,7 +23,7 @@ const MAX_ROOMS_FILE_BYTES = 4 * 1024 * 1024
  * Refuses (like ssh with a private key) a file that group or others may read or write, or that
  * another user owns, since each link is the key to a document.
  *
- * NOTE: the file is opened once and everything is checked on the open descriptor (`fstat`), then
+ * The file is opened once and everything is checked on the open descriptor (`fstat`), then
  * read from it: checking a path and reading it again would let the file be swapped in between.
  * `uid` is the process's (`process.getuid()`); on a system without uids the owner is not checked.
  */

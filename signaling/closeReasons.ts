@@ -4,7 +4,7 @@
  * `frames_dropped_total` metrics and the `reason` field of log lines, so an operator can tell one
  * breach from another.
  *
- * NOTE: y-webrtc's client (lib0/websocket) reconnects at once, with no delay, when a connection
+ * y-webrtc's client (lib0/websocket) reconnects at once, with no delay, when a connection
  * that had opened closes; it backs off (up to 2.5 s) only when a connection fails to open. So a
  * limit a client would hit again on every reconnect is never answered by closing an open
  * connection — one refused client would reconnect hundreds of times a second: admission limits

@@ -1,7 +1,7 @@
 /**
  * The server's configuration, read from the environment: every variable, its default and its
- * bounds are here (and in the README's table). An invalid value is refused with a
- * {@link ConfigError} naming the variable; nothing starts with a configuration half understood.
+ * bounds are here (and in docs/configuration.md and docs/limits.md). An invalid value is refused
+ * with a {@link ConfigError} naming the variable; nothing starts with a configuration half understood.
  * An empty variable counts as unset.
  */
 import { readFileSync } from 'node:fs'
@@ -69,7 +69,7 @@ function redisUrl(env: Env): string | undefined {
   if (value === undefined) return undefined
   const url = parseUrl(value)
   if (url === undefined || (url.protocol !== 'redis:' && url.protocol !== 'rediss:') || url.hostname === '') {
-    // NOTE: the value itself is not repeated: it may hold a password.
+    // The value itself is not repeated: it may hold a password.
     throw new ConfigError('REDIS_URL', 'REDIS_URL must be a redis://host:port or rediss://host:port URL')
   }
   return value
@@ -150,7 +150,7 @@ function pemFile(env: Env, name: 'TLS_CERT_FILE' | 'TLS_KEY_FILE', label: RegExp
   } catch (error) {
     throw new ConfigError(name, `${name} must name a readable PEM file, got ${JSON.stringify(path)} (${error instanceof Error ? error.message : String(error)})`)
   }
-  // NOTE: the contents are never repeated in the error: a key file is a secret.
+  // The contents are never repeated in the error: a key file is a secret.
   if (!label.test(text)) throw new ConfigError(name, `${name} must name a PEM file (-----BEGIN …-----), got ${JSON.stringify(path)}`)
   return text
 }
@@ -203,7 +203,7 @@ export function readConfig(env: Env): ServerConfig {
       allowedOrigins: allowedOrigins(env),
       trustProxy: trustProxy(env),
       heartbeatMs: integer(env, 'HEARTBEAT_MS', DEFAULTS.heartbeatMs, 100, 3_600_000),
-      // NOTE: half the shutdown budget for clients to finish their closing handshake, the rest
+      // Half the shutdown budget for clients to finish their closing handshake, the rest
       // for Redis and the HTTP server.
       closeTimeoutMs: Math.min(DEFAULTS.closeTimeoutMs, Math.floor(shutdownTimeoutMs / 2)),
       tls: tls(env),

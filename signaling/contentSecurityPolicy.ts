@@ -8,7 +8,7 @@ const DIRECTIVES: Readonly<Record<string, string>> = {
   // Scripts only from this origin; no inline scripts, no eval (the build injects none: see
   // e2e/preview.spec.ts, which fails on any CSP violation during normal use).
   'script-src': "'self'",
-  // NOTE: 'unsafe-inline' for styles: CodeMirror (style-mod) injects <style> elements into the
+  // 'unsafe-inline' for styles: CodeMirror (style-mod) injects <style> elements into the
   // document's head and y-codemirror.next sets `style` attributes (remote selections' colours).
   // A nonce would need a fresh HTML per response, which the service worker's cached copy cannot
   // be. Document content cannot use it: the preview's sanitiser removes every <style> element and

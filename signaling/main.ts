@@ -1,7 +1,7 @@
 /**
  * The process entry point (`node build/signaling/main.js`).
  *
- * Reads the environment (see `config.ts` and the README's "Server configuration"); an invalid
+ * Reads the environment (see `config.ts` and docs/configuration.md); an invalid
  * variable exits 2 with a message naming it. Logs are JSON lines on stdout (pino). SIGTERM and
  * SIGINT close the server gracefully (clients get 1012 and reconnect) and exit 0; a shutdown that
  * takes longer than SHUTDOWN_TIMEOUT_MS exits 1.
@@ -46,7 +46,7 @@ if (!isDirectory(staticDir)) log.warn({ staticDir }, 'no built app at STATIC_DIR
 try {
   const { port, host } = await signaling.listen()
   const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host
-  // NOTE: the TLS key and the TURN secret/credential are never logged.
+  // The TLS key and the TURN secret/credential are never logged.
   const { redisUrl, port: _port, host: _host, staticDir: _staticDir, tls, ice, ...settings } = config.server
   const [http, ws] = tls === undefined ? ['http', 'ws'] : ['https', 'wss']
   log.info(

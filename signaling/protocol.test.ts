@@ -81,7 +81,7 @@ describe('the protocol is y-webrtc’s', () => {
   }
   /** Meshpad's own types, which stock y-webrtc neither sends nor reads (its client ignores them). */
   const MESHPAD_ONLY = ['relay']
-  // NOTE: the reference is the server y-webrtc ships (bin/server.js of the installed version).
+  // The reference is the server y-webrtc ships (bin/server.js of the installed version).
   const stockServer = readFileSync(fileURLToPath(new URL('../node_modules/y-webrtc/bin/server.js', import.meta.url)), 'utf8')
   const stockTypes = [...stockServer.matchAll(/case '([a-z]+)':/g)].map((match) => match[1] as string)
 

@@ -1,6 +1,6 @@
 /**
  * The signaling wire protocol: y-webrtc's, so the stock y-webrtc client and the stock y-webrtc
- * server interoperate with ours (the README's "Configuration" section says so to users), plus
+ * server interoperate with ours (docs/configuration.md says so to users), plus
  * Meshpad's relay of last resort (`relay`, which stock clients neither send nor read).
  *
  * Every frame is one JSON object in a WebSocket text frame.
@@ -118,7 +118,7 @@ export function parseClientMessage(raw: string): ClientMessage | null {
     case 'unsubscribe':
       return isTopicList(value.topics) ? { type: value.type, topics: value.topics } : null
     case 'publish':
-      // NOTE: `data` must be present: JSON.stringify would silently drop an undefined field.
+      // `data` must be present: JSON.stringify would silently drop an undefined field.
       return isValidTopic(value.topic) && 'data' in value ? { type: 'publish', topic: value.topic, data: value.data } : null
     case 'ping':
       return { type: 'ping' }

@@ -26,7 +26,7 @@ describe('signaling', () => {
     await other!.expectNothingElse()
     for (const receiver of [a!, b!, c!]) await receiver.expectNothingElse()
 
-    // NOTE: as in the stock server, publishing does not require subscribing.
+    // As in the stock server, publishing does not require subscribing.
     other!.send({ type: 'publish', topic: 'room', data: 1 })
     for (const receiver of [a!, b!, c!]) expect(await receiver.nextMessage()).toEqual({ type: 'publish', topic: 'room', data: 1, clients: 3 })
     await other!.expectNothingElse()

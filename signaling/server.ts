@@ -23,7 +23,7 @@ export { DEFAULTS, type RedisStatus, type SignalingServer, type SignalingServerO
 /** Headers on every HTTP response. */
 const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'X-Content-Type-Options': 'nosniff',
-  // NOTE: the room secret lives in the URL fragment, which is never sent; this keeps even the
+  // The room secret lives in the URL fragment, which is never sent; this keeps even the
   // path and query out of requests to other origins.
   'Referrer-Policy': 'no-referrer',
   'Content-Security-Policy': CONTENT_SECURITY_POLICY,
@@ -111,9 +111,9 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
   let listening: Promise<{ port: number; host: string }> | undefined
   let closing: Promise<void> | undefined
 
-  // NOTE: perMessageDeflate stays off (ws's server default): compressed frames would let a small
+  // perMessageDeflate stays off (ws's server default): compressed frames would let a small
   // frame inflate past maxMessageBytes-sized work, and signaling payloads are mostly ciphertext.
-  // NOTE: closeTimeout (in ws 8.23, our range) bounds every closing handshake; @types/ws does not know it yet.
+  // closeTimeout (in ws 8.23, our range) bounds every closing handshake; @types/ws does not know it yet.
   const wssOptions: ServerOptions & { closeTimeout: number } = {
     noServer: true,
     maxPayload: options.maxMessageBytes ?? DEFAULTS.maxMessageBytes,
@@ -156,10 +156,10 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
       refuse(socket, refused)
       return
     }
-    // NOTE: every path is accepted: '/signaling' is Meshpad's, stock y-webrtc clients use '/'.
+    // Every path is accepted: '/signaling' is Meshpad's, stock y-webrtc clients use '/'.
     wss.handleUpgrade(req, socket, head, (ws) => {
       metrics.accepted()
-      // NOTE: ws completes the upgrade synchronously (no verifyClient), so no handshake is ever
+      // ws completes the upgrade synchronously (no verifyClient), so no handshake is ever
       // in flight between the check above and this count.
       ledger.opened(account)
       hub.attach(ws, address, account, () => ledger.closed(account))
@@ -192,7 +192,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
   function serveIceServers(req: IncomingMessage, res: ServerResponse): void {
     const address = resolveAddress(req)
     void iceGate.answer(addressKey(address), address).then(({ status, headers, body }) => {
-      // NOTE: no-store: TURN credentials expire, and neither a cache nor the service worker may
+      // no-store: TURN credentials expire, and neither a cache nor the service worker may
       // hand out stale ones. The client may have gone while the answer waited.
       if (!res.destroyed) res.writeHead(status, { ...headers, 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end(JSON.stringify(body))
     })
@@ -217,7 +217,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
 
   const server: Server = options.tls === undefined ? createHttpServer(onRequest) : createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, onRequest)
   server.on('upgrade', onUpgrade)
-  // NOTE: malformed HTTP from a client must not reach the process's 'error' handling.
+  // Malformed HTTP from a client must not reach the process's 'error' handling.
   server.on('clientError', (_error, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\n\r\n')
     else socket.destroy()
@@ -231,7 +231,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
       server.listen(port, host, () => {
         server.off('error', onError)
         startedAt = Date.now()
-        // NOTE: close() may have run while binding; it must not leave a timer behind.
+        // close() may have run while binding; it must not leave a timer behind.
         if (closing === undefined) {
           heartbeat = setInterval(() => hub.heartbeat(), heartbeatMs)
           heartbeat.unref()
@@ -247,12 +247,12 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     logger.info({ connections: hub.connectionCount }, 'shutting down')
     clearInterval(heartbeat)
     const httpClosed = new Promise<void>((resolve) => {
-      // NOTE: the callback also runs (with an error) when the server never listened.
+      // The callback also runs (with an error) when the server never listened.
       server.close(() => resolve())
     })
     server.closeIdleConnections()
     let timer: NodeJS.Timeout | undefined
-    // NOTE: ws destroys each socket after closeTimeoutMs; the timer is a backstop for the rest.
+    // ws destroys each socket after closeTimeoutMs; the timer is a backstop for the rest.
     await Promise.race([hub.closeAll('shutdown'), new Promise((resolve) => (timer = setTimeout(resolve, closeTimeoutMs + 100)))])
     clearTimeout(timer)
     hub.terminateAll()

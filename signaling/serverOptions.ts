@@ -6,8 +6,8 @@ import type { MetricTallies } from './observability/signalingMetrics.js'
 import type { RedisLinkState } from './scaleOut/redisRelay.js'
 
 /**
- * Every limit is per server instance. Breaches and their answers: see `closeReasons.ts` and the
- * README's "Limits" table.
+ * Every limit is per server instance. Breaches and their answers: see `closeReasons.ts` and
+ * docs/limits.md.
  */
 export interface SignalingServerOptions {
   /** TCP port; 0 picks a free one (see the result of `listen()`). */

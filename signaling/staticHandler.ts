@@ -21,16 +21,16 @@ export const SHORT_CACHE = 'public, max-age=600, must-revalidate'
 export function cacheControlFor(pathname: string): string {
   if (pathname.startsWith('/assets/')) return IMMUTABLE_CACHE
   const last = pathname.slice(pathname.lastIndexOf('/') + 1)
-  // NOTE: '/', '/index' and '/x.html' all resolve to HTML (sirv tries the 'html' extension).
+  // '/', '/index' and '/x.html' all resolve to HTML (sirv tries the 'html' extension).
   if (last === '' || last.endsWith('.html') || !last.includes('.')) return HTML_CACHE
-  // NOTE: the service worker names the build's files; a cached copy would delay every update.
+  // The service worker names the build's files; a cached copy would delay every update.
   if (pathname === '/sw.js') return HTML_CACHE
   return SHORT_CACHE
 }
 
 function notFound(_req: IncomingMessage, res: ServerResponse): void {
   res.statusCode = 404
-  // NOTE: replaces the cache policy set for the path: a missing hashed asset must not be cached.
+  // Replaces the cache policy set for the path: a missing hashed asset must not be cached.
   res.setHeader('Cache-Control', 'no-store')
   res.setHeader('Content-Type', 'text/plain; charset=utf-8')
   res.end('Not found')
@@ -50,7 +50,7 @@ function isDirectory(dir: string): boolean {
  * fragment, so the app has one page). Without `dir`, or when `dir` is not a directory, every path
  * gets 404.
  *
- * NOTE: sirv indexes `dir` once, here: files added after start-up are not served until a restart,
+ * sirv indexes `dir` once, here: files added after start-up are not served until a restart,
  * which also means a request can never reach outside the indexed files.
  */
 export function createStaticHandler(dir: string | undefined): StaticHandler {

@@ -1,6 +1,5 @@
 import { openDocumentLibrary, type DocumentLibrary } from './library/DocumentLibrary'
 import { storedTopics, type StoredTopics } from './library/storedTopics'
-import { requireSecureContext, showInsecureContextProblem } from './network/secureContext'
 import { loadUser } from './presence/userIdentity'
 import { isDamagedV2Link } from './room/roomAccess'
 import { roomSecretFromHash } from './room/roomLink'
@@ -8,6 +7,7 @@ import { hashAddress, openBrowserSession } from './session/browserSession'
 import { dropEarlySignaling } from './session/earlySignaling'
 import type { Session } from './session/openSession'
 import { Workspace } from './session/Workspace'
+import { requireSecureContext, showPageProblem } from './showPageProblem'
 import { localStorageOrNone } from './ui/app/localStorageOrNone'
 
 declare global {
@@ -25,7 +25,7 @@ export interface PageWorkspace {
   readonly storedTopics: StoredTopics
 }
 
-// NOTE: this module opens the page's workspace, and with it the session, when it is evaluated. The
+// This module opens the page's workspace, and with it the session, when it is evaluated. The
 // entry module imports it first, so the signaling connection, the room's keys and the local copy
 // start before the UI's modules (CodeMirror, React) are loaded, and while the page renders.
 // It imports nothing of the UI. One workspace per page, for as long as it lives.
@@ -49,7 +49,7 @@ function openPageWorkspace(): PageWorkspace {
 
 /**
  * A damaged e1./r1. link stops the page before anything is opened or stored (not even the
- * library's database); a corrected address reloads it. The words load on demand. NOTE: nothing
+ * library's database); a corrected address reloads it. The words load on demand. Nothing
  * here may throw, or that import (which needs this chunk) would fail with it.
  */
 function showDamagedLink(fragment: string): null {
@@ -57,12 +57,12 @@ function showDamagedLink(fragment: string): null {
   window.addEventListener('hashchange', () => window.location.reload())
   void import('./room/roomLinkProblem').then(({ roomLinkProblem }) => {
     const problem = roomLinkProblem(fragment)
-    if (problem !== null) showInsecureContextProblem(document.getElementById('root') ?? document.body, problem, 'link-problem')
+    if (problem !== null) showPageProblem(document.getElementById('root') ?? document.body, problem, 'link-problem')
   })
   return null
 }
 
-// issue 10: on an insecure origin (http on a LAN address) say what is wrong and stop, instead of hanging.
+// On an insecure origin (http on a LAN address) say what is wrong and stop, instead of hanging.
 requireSecureContext(window)
 
 const fragment = roomSecretFromHash(window.location.hash) ?? ''

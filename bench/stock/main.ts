@@ -51,7 +51,7 @@ interface StockConn {
 const conns = (): Map<string, StockConn> =>
   (provider as unknown as { room: { webrtcConns: Map<string, StockConn> } | null }).room?.webrtcConns ?? new Map()
 let firstPeerAt: number | null = null
-// NOTE: y-webrtc emits `peers` when it creates a connection, before its data channel is open;
+// y-webrtc emits `peers` when it creates a connection, before its data channel is open;
 // simple-peer's `connect` is when it is (Meshpad records its `firstPeerAt` at the same event).
 provider.on('peers', ({ added }: { added: string[] }) => {
   for (const id of added) conns().get(id)?.peer.once('connect', () => void (firstPeerAt ??= performance.now()))

@@ -13,7 +13,7 @@ export default defineConfig(({ mode }): UserConfig => {
     root: fileURLToPath(new URL(withReact ? './react/' : '.', import.meta.url)),
     base: withReact ? '/react/' : '/',
     resolve: {
-      // NOTE: y-webrtc as published. The project's `y-webrtc` is patched on install (patch-package);
+      // y-webrtc as published. The project's `y-webrtc` is patched on install (patch-package);
       // `y-webrtc-stock` is an npm alias of the same version that nothing patches.
       alias: [{ find: /^y-webrtc$/, replacement: 'y-webrtc-stock' }],
       dedupe: ['yjs', '@codemirror/state', '@codemirror/view', 'lib0'],
@@ -22,7 +22,7 @@ export default defineConfig(({ mode }): UserConfig => {
       target: 'es2022',
       outDir: fileURLToPath(new URL(withReact ? './dist/react/' : './dist/', import.meta.url)),
       emptyOutDir: true,
-      // NOTE: one chunk by design (the demos' shape); its size is a figure of the benchmark, not a warning.
+      // One chunk by design (the demos' shape); its size is a figure of the benchmark, not a warning.
       chunkSizeWarningLimit: 2000,
     },
   }

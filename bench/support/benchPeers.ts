@@ -46,7 +46,7 @@ export async function withStage<T>(body: (stage: BenchStage) => Promise<T>, opti
  */
 export async function newPeerContext(browser: Browser, probe: ProbeOptions = {}): Promise<BrowserContext> {
   const context = await browser.newContext({ serviceWorkers: 'block' })
-  // NOTE: tsx compiles with esbuild's keepNames, which wraps named functions in `__name(…)`;
+  // tsx compiles with esbuild's keepNames, which wraps named functions in `__name(…)`;
   // functions sent to the page for `evaluate` need that helper there too.
   await context.addInitScript({ content: 'globalThis.__name = (fn) => fn' })
   await context.addInitScript(installProbe, probe)

@@ -23,7 +23,7 @@ export async function joinOnce(browser: Browser, link: string, holder: BenchPeer
   const context = await newPeerContext(browser, { targetStateVector: target })
   try {
     const page = await context.newPage()
-    // NOTE: nothing is evaluated in the joining page until it has synced and met its first peer:
+    // Nothing is evaluated in the joining page until it has synced and met its first peer:
     // the probe logs it (SYNCED_MESSAGE), so the join runs as it would without a harness. A
     // timeout is reported as "did not sync": the figure is that it never happened in time.
     const synced = page.waitForEvent('console', { predicate: (message) => message.text() === SYNCED_MESSAGE, timeout: SYNC_TIMEOUT_MS }).catch(() => null)

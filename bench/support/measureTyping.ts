@@ -56,7 +56,7 @@ export async function measureTyping(page: Page, keys = KEYS): Promise<OwnFrameLa
         const bench = (window as unknown as Recorded).inputBench
         bench.latencies.length = 0
         bench.slow.length = 0
-        // NOTE: the observer reports in batches; entries of earlier events may still arrive.
+        // The observer reports in batches; entries of earlier events may still arrive.
         bench.since = performance.now()
       })
     }

@@ -46,7 +46,7 @@ export interface ProbeState {
  * What the probe logs (`console.debug`) once the document holds `targetStateVector` and the page's
  * first peer is connected (`debug().firstPeerAt`). A harness that waits for it, instead of polling
  * the page (Playwright injects its own script into the page for that, 10–20 ms of the page's main
- * thread, wherever it lands), leaves the page alone. NOTE: installProbe cannot read this constant
+ * thread, wherever it lands), leaves the page alone. installProbe cannot read this constant
  * (it runs in the page); it spells it out.
  */
 export const SYNCED_MESSAGE = 'meshpad-bench: synced'
@@ -140,7 +140,7 @@ export function installProbe(options: ProbeOptions): void {
       const check = (): void => {
         if (state.syncedAt !== null || !holdsTarget(session.doc)) return
         state.syncedAt = performance.now()
-        // NOTE: tells the harness, which evaluates nothing in the page meanwhile (see SYNCED_MESSAGE),
+        // Tells the harness, which evaluates nothing in the page meanwhile (see SYNCED_MESSAGE),
         // once the first peer is there too (an empty room's document is whole before it).
         const withPeer = (): boolean => (session as SessionLike & { debug?: () => { firstPeerAt?: number | null } }).debug?.().firstPeerAt != null
         if (withPeer()) return console.debug('meshpad-bench: synced')
@@ -156,7 +156,7 @@ export function installProbe(options: ProbeOptions): void {
   }
 
   if (options.editorLength !== undefined) {
-    // NOTE: CodeMirror writes its DOM synchronously when it applies a change, so the first DOM
+    // CodeMirror writes its DOM synchronously when it applies a change, so the first DOM
     // mutation after its state holds the whole text is when the text reached the editor's DOM.
     const check = (): void => {
       if (state.editorFullAt === null && editorView()?.state.doc.length === options.editorLength) {
@@ -166,7 +166,7 @@ export function installProbe(options: ProbeOptions): void {
     }
     const observer = new MutationObserver(check)
     observer.observe(document, { childList: true, subtree: true, characterData: true })
-    // NOTE: the observer alone sometimes missed it (the editor full, no DOM change after), and the
+    // The observer alone sometimes missed it (the editor full, no DOM change after), and the
     // figure then waited for the next one (a caret blink, seconds later): every frame checks too.
     const everyFrame = (): void => {
       check()

@@ -47,7 +47,7 @@ function topicOf(room: number): string {
 
 function open(url: string, room: number, index: number): Promise<Member | null> {
   return new Promise((resolve) => {
-    // NOTE: the server's frames are valid UTF-8 JSON; skipping validation keeps the generator's
+    // The server's frames are valid UTF-8 JSON; skipping validation keeps the generator's
     // own CPU cost down, so that the server, not the generator, is what gets measured.
     const socket = new WebSocket(url, { skipUTF8Validation: true, perMessageDeflate: false })
     const member: Member = { socket, room, index }
@@ -134,10 +134,10 @@ async function fanout(command: Extract<LoadCommand, { cmd: 'fanout' }>): Promise
   measuring = false
   const ms = performance.now() - started
   stopped = true
-  // NOTE: let the messages in flight arrive before anything else is measured.
+  // Let the messages in flight arrive before anything else is measured.
   await new Promise((resolve) => setTimeout(resolve, 1000))
   onFrame = () => {}
-  // NOTE: a sample of at most 20,000 latencies is plenty for percentiles and keeps the IPC small.
+  // A sample of at most 20,000 latencies is plenty for percentiles and keeps the IPC small.
   const step = Math.max(1, Math.floor(latencies.length / 20_000))
   send({ done: 'fanout', deliveries, publishes, ms, latenciesMs: latencies.filter((_, i) => i % step === 0) })
 }

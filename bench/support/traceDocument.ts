@@ -17,7 +17,7 @@ const CACHE_DIR = `${ROOT}node_modules/.cache/meshpad-bench/`
 const TRACES_DIR = fileURLToPath(new URL('../data/traces', import.meta.url))
 
 /**
- * The Yjs client id the replays in Node use. NOTE: encoded sizes depend on it (every reference to
+ * The Yjs client id the replays in Node use. Encoded sizes depend on it (every reference to
  * an earlier item carries it as a varint): 15 of 16 random ids take 5 bytes, as this one does.
  */
 export const TRACE_CLIENT_ID = 3_000_000_000

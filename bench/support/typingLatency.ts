@@ -43,7 +43,7 @@ async function stampArrivals(page: Page): Promise<void> {
     const received: Record<number, number> = {}
     const rendered: Record<number, number> = {}
     Object.assign(window, { typingBench: { received, rendered } })
-    // NOTE: duplicates (relayed copies of an update already applied) are transactions too; only
+    // Duplicates (relayed copies of an update already applied) are transactions too; only
     // one that made the text longer counts as the arrival.
     let startedAt = 0
     session.doc.on('beforeTransaction', () => void (startedAt = performance.now()))

@@ -9,7 +9,7 @@ import { freePort } from './meshpadServer.js'
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const MAIN = join(ROOT, 'peer/main.ts')
 /**
- * NOTE: node with tsx as a loader, not the `tsx` command: that one runs the script in a child
+ * Node with tsx as a loader, not the `tsx` command: that one runs the script in a child
  * process, so SIGKILL and SIGHUP would reach tsx and not the peer.
  */
 const NODE_ARGS = ['--import', pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href, MAIN]

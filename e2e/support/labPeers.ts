@@ -1,5 +1,5 @@
 import { expect, type Browser, type Page } from '@playwright/test'
-import type { PeerPathInfo } from '../../src/network/peerPath.js'
+import type { PeerPathInfo } from '../../src/network/readPeerPath.js'
 import { EDITOR, typeAtEnd } from './peer.js'
 
 /** A page of its own browser context, opened at `url` (the editor shown); `init` runs before the page's scripts. */
@@ -21,7 +21,7 @@ export async function joinRoom(a: Browser, b: Browser, url: string, text: string
   await expect(pageA).toHaveURL(/#.+/)
   await typeAtEnd(pageA, text)
   const context = await b.newContext()
-  // NOTE: B's connection attempts are counted (peerConnectionAttempts).
+  // B's connection attempts are counted (peerConnectionAttempts).
   await context.addInitScript(countPeerConnections)
   const pageB = await context.newPage()
   const started = Date.now()
@@ -30,7 +30,7 @@ export async function joinRoom(a: Browser, b: Browser, url: string, text: string
   return { pageA, pageB, joinMs: Date.now() - started }
 }
 
-/** The one peer path `page` has (from `getStats()`, see src/network/peerPath.ts), once it is `path`. */
+/** The one peer path `page` has (from `getStats()`, see src/network/readPeerPath.ts), once it is `path`. */
 export async function expectPeerPath(page: Page, path: PeerPathInfo['path'], timeout = 30_000): Promise<PeerPathInfo> {
   await page.waitForFunction((wanted) => Object.values(window.meshpad?.session.debug().paths ?? {}).some((info) => info.path === wanted), path, { timeout })
   const paths = Object.values(await page.evaluate(() => window.meshpad!.session.debug().paths))
@@ -45,7 +45,7 @@ export async function peerConnectionAttempts(page: Page): Promise<number> {
 
 /**
  * Counts the WebRTC connections the pages of `browser`'s next contexts attempt: each
- * RTCPeerConnection that sets a local description (an offer or an answer). NOTE: the page's WebRTC
+ * RTCPeerConnection that sets a local description (an offer or an answer). The page's WebRTC
  * warm-up (/early-signaling.js, src/early/) sets none.
  */
 export const countPeerConnections = (): void => {

@@ -40,7 +40,7 @@ export interface LabMeshpad {
 
 /** Starts `build/signaling/main.js` on the server host with `env` (e.g. `STUN_URLS`, `TLS_CERT_FILE`). */
 export async function startLabMeshpad(lab: NetLab, env: Readonly<Record<string, string>> = {}): Promise<LabMeshpad> {
-  // NOTE: LOG_LEVEL info: readiness is the "Meshpad: http…" line.
+  // LOG_LEVEL info: readiness is the "Meshpad: http…" line.
   const child = lab.spawn('srv', process.execPath, [MAIN], { ...env, LOG_LEVEL: 'info', PORT: String(LAB_PORT), HOST: '0.0.0.0' })
   await whenPrinted(child, /"msg":"Meshpad: https?:/, 'Meshpad server')
   const scheme = env.TLS_CERT_FILE === undefined ? 'http' : 'https'
@@ -59,7 +59,7 @@ export async function startLabCoturn(lab: NetLab, secret: string): Promise<void>
     '--log-file=stdout', '--simple-log', '--verbose',
   ])
   await whenPrinted(child, /(TCP|UDP) listener opened on/i, 'coturn').catch(async () => {
-    // NOTE: coturn's log wording differs between versions; the port being bound is what counts.
+    // coturn's log wording differs between versions; the port being bound is what counts.
     await whenBound(lab, 'srv', TURN_PORT)
   })
 }

@@ -54,7 +54,7 @@ export class MeshpadServer {
     const staticDir = this.options.staticDir === undefined ? {} : { STATIC_DIR: this.options.staticDir }
     this.child = await spawnReady(process.execPath, [MAIN], {
       name: `Meshpad server on port ${this.port}`,
-      // NOTE: logs at warn: the info lines of every server would drown the test output.
+      // Logs at warn: the info lines of every server would drown the test output.
       env: { ...process.env, LOG_LEVEL: 'warn', ...this.options.env, ...staticDir, PORT: String(this.port), HOST: '127.0.0.1' },
       ready: async () => (await fetch(`${this.url}healthz`)).ok,
     })

@@ -60,7 +60,7 @@ function requireRoot(): void {
  *   a2 (192.168.1.11) ─┴ router A ── public 203.0.113.0/24 ── router B ┘
  *                        .21            │ srv .10               .22
  *
- * NOTE: a Linux masquerade router answers an unsolicited UDP packet to its own address with a
+ * A Linux masquerade router answers an unsolicited UDP packet to its own address with a
  * conntrack entry that makes it pick another port for the peer's later flow (symmetric NAT). The
  * routers drop UDP arriving at themselves in an input hook, so they behave like an
  * endpoint-independent home router: with STUN, two browsers behind them connect directly.
@@ -126,7 +126,7 @@ export class NetLab {
   private host(ns: string, ifName: string, address: string, gateway: string): void {
     run('ip', ['-n', ns, 'addr', 'add', address, 'dev', ifName])
     run('ip', ['-n', ns, 'link', 'set', ifName, 'up'])
-    // NOTE: a default route also lets Chromium resolve its peers' mDNS host candidates on the LAN.
+    // A default route also lets Chromium resolve its peers' mDNS host candidates on the LAN.
     run('ip', ['-n', ns, 'route', 'add', 'default', 'via', gateway])
   }
 
@@ -136,7 +136,7 @@ export class NetLab {
     const srv = this.addNamespace('srv')
     this.link(srv, 'eth0', pub, 'srv')
     this.port(pub, 'srv')
-    // NOTE: the server's default route points at a public address nobody holds: nothing leaves.
+    // The server's default route points at a public address nobody holds: nothing leaves.
     this.host(srv, 'eth0', `${PUBLIC.server}/${PUBLIC.prefix}`, '203.0.113.1')
 
     const routers = [
@@ -200,7 +200,7 @@ export class NetLab {
       try {
         run('ip', ['netns', 'del', ns])
       } catch {
-        // NOTE: already gone; the others must still go.
+        // Already gone; the others must still go.
       }
     }
   }
@@ -218,7 +218,7 @@ export class NetLab {
 /**
  * A home router: masquerade on the WAN side; UDP to the router itself dropped (see `NetLab`);
  * `lan_out` starts empty and takes the restrictions of {@link NetLab.restrict}.
- * NOTE: `fwd` is an nft keyword, so the chains have other names.
+ * `fwd` is an nft keyword, so the chains have other names.
  */
 function routerRules(): string {
   return `

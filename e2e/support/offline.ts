@@ -3,7 +3,7 @@ import type { MeshpadServer } from './meshpadServer.js'
 
 /**
  * Waits until the service worker controls the page, with every file of the build precached: from
- * then on the page loads with no server. NOTE: a first visit is controlled once the worker is
+ * then on the page loads with no server. A first visit is controlled once the worker is
  * activated (it claims its clients); `ready` resolves at activation, after precaching.
  */
 export async function waitForOfflineReady(page: Page): Promise<void> {

@@ -36,7 +36,7 @@ export async function editorText(page: Page): Promise<string> {
 }
 
 /**
- * Waits until the document's text is exactly `text`. NOTE: the editor's DOM text also holds the
+ * Waits until the document's text is exactly `text`. The editor's DOM text also holds the
  * names on other people's cursors (another tab's, too).
  */
 export async function expectDocumentText(page: Page, text: string): Promise<void> {

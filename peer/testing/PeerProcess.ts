@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
-/** NOTE: node with tsx as a loader (not the `tsx` command), so signals reach the peer itself. */
+/** Node with tsx as a loader (not the `tsx` command), so signals reach the peer itself. */
 const NODE_ARGS = ['--import', pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href, join(ROOT, 'peer/main.ts')]
 
 function freePort(): Promise<number> {

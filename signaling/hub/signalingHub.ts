@@ -144,7 +144,7 @@ export class SignalingHub {
     socket.on('pong', () => {
       connection.alive = true
     })
-    // NOTE: ws has already closed the socket with the matching code (1009 for a frame over the size
+    // ws has already closed the socket with the matching code (1009 for a frame over the size
     // limit, 1007 for invalid UTF-8, 1002 for a protocol error); without this listener the 'error'
     // event would crash the process.
     socket.on('error', (error: Error & { code?: string }) => {
@@ -154,7 +154,7 @@ export class SignalingHub {
     })
     socket.on('close', (code) => {
       const reason = connection.closeReason ?? 'client'
-      // NOTE: a close the server decided on was counted when it decided (see `close`).
+      // A close the server decided on was counted when it decided (see `close`).
       if (!(reason in CLOSE_POLICIES)) this.metrics.closed(reason)
       this.connections.delete(connection)
       this.leaveAll(connection)
@@ -211,7 +211,7 @@ export class SignalingHub {
   private close(connection: Connection, reason: PolicyCloseReason): void {
     if (connection.closeReason !== undefined) return
     connection.closeReason = reason
-    // NOTE: leaves its topics now, not when the handshake ends: it receives nothing more, and
+    // Leaves its topics now, not when the handshake ends: it receives nothing more, and
     // neither `clients` nor the topic limits should count it meanwhile.
     this.leaveAll(connection)
     this.metrics.closed(reason)
@@ -223,7 +223,7 @@ export class SignalingHub {
   }
 
   private onFrame(connection: Connection, data: RawData, isBinary: boolean): void {
-    // NOTE: ws still emits frames that arrive while the closing handshake runs; they are ignored.
+    // ws still emits frames that arrive while the closing handshake runs; they are ignored.
     if (connection.closeReason !== undefined) return
     this.metrics.received(rawDataBytes(data))
     if (connection.bucket !== undefined && !connection.bucket.take()) {
@@ -356,13 +356,13 @@ export class SignalingHub {
   private fanOut(topic: string, dataJson: string, source: 'local' | 'redis'): void {
     const receivers = this.registry.subscribersOf(topic)
     if (receivers.size === 0) return
-    // NOTE: serialised and encoded once per fan-out, not once per receiver (the stock server
+    // Serialised and encoded once per fan-out, not once per receiver (the stock server
     // serialises per receiver, and ws encodes a string again on every send). `clients` counts the
-    // subscribers on this instance (README, "Several instances").
+    // subscribers on this instance (docs/several-instances.md).
     const frame = Buffer.from(relayFrame(topic, dataJson, receivers.size))
     this.metrics.fannedOut(receivers.size, source)
     let sent = 0
-    // NOTE: iterating the live set is safe: a receiver closed by `send` leaves it, and Set
+    // Iterating the live set is safe: a receiver closed by `send` leaves it, and Set
     // iteration tolerates deletion.
     for (const receiver of receivers) if (this.send(receiver, frame)) sent++
     this.metrics.sent(sent, frame.length)
@@ -373,7 +373,7 @@ export class SignalingHub {
     const { socket } = connection
     if (connection.closeReason !== undefined || socket.readyState !== WebSocket.OPEN) return false
     if (socket.bufferedAmount > this.limits.maxBufferedBytes) {
-      // NOTE: the close frame queues behind data the client is not reading; ws destroys the
+      // The close frame queues behind data the client is not reading; ws destroys the
       // socket when the closing handshake does not finish within its close timeout, and nothing
       // more is queued meanwhile, so the memory held is bounded.
       this.close(connection, 'slow_receiver')

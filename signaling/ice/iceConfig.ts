@@ -34,7 +34,7 @@ function raw(env: Env, name: string): string | undefined {
   return value === undefined || value === '' ? undefined : value
 }
 
-// NOTE: RFC 7064/7065 URIs: `stun:host[:port]`, `turn[s]:host[:port][?transport=udp|tcp]`. No
+// RFC 7064/7065 URIs: `stun:host[:port]`, `turn[s]:host[:port][?transport=udp|tcp]`. No
 // path, no user info; the host is a name, an IPv4 address or a bracketed IPv6 address.
 const HOST = String.raw`(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])`
 const PORT = String.raw`(?::(?:[1-9]\d{0,4}))?`
@@ -58,7 +58,7 @@ function ttl(env: Env): number {
   const value = raw(env, 'TURN_TTL_SECONDS')
   if (value === undefined) return DEFAULT_TURN_TTL_SECONDS
   const number = /^\d+$/.test(value) ? Number(value) : NaN
-  // NOTE: at least 10 minutes, so the app's renewal (ahead of expiry) never runs in a tight loop.
+  // At least 10 minutes, so the app's renewal (ahead of expiry) never runs in a tight loop.
   if (!Number.isSafeInteger(number) || number < 600 || number > 30 * 86_400) {
     throw new ConfigError('TURN_TTL_SECONDS', `TURN_TTL_SECONDS must be an integer from 600 to 2592000, got ${JSON.stringify(value)}`)
   }

@@ -37,7 +37,7 @@ const MAX_TRACKED_ADDRESSES = 50_000
  * and within its request rate. Everybody else gets the STUN servers (public knowledge) and no
  * TURN; an address over its rate gets 429 with `Retry-After`. Every answer is counted by outcome.
  *
- * NOTE: the server cannot tell a room member from a stranger who subscribed to a made-up topic
+ * The server cannot tell a room member from a stranger who subscribed to a made-up topic
  * (topics are hashes it cannot check), so "in a room" raises the cost (a WebSocket under the
  * per-address budgets) rather than proving membership; what bounds a stranger's use of the relay is
  * one username per address and window (see `issueIceServers`) under coturn's quotas and caps.
@@ -55,7 +55,7 @@ export class IceGate {
     const { ice, rate, metrics } = this.options
     if (rate !== false && !this.bucketOf(key, rate).take()) {
       metrics.iceAnswered('rate_limited')
-      // NOTE: logged by the metric only: a flood of these must not flood the log too.
+      // Logged by the metric only: a flood of these must not flood the log too.
       return { status: 429, headers: { 'Retry-After': '30' }, body: { error: 'too many requests from this address' } }
     }
     if (ice.turn === undefined) return this.counted('no_turn', stunOnly(ice))

@@ -26,7 +26,7 @@ export function stunOnly(config: IceConfig, expiresAt: number | null = null): Ic
  * time>:<holder id>`, credential base64(HMAC-SHA1(secret, username)). The secret never leaves the
  * server.
  *
- * NOTE: the holder id is derived from the address (`holder`, its budget key) and the quarter of the
+ * The holder id is derived from the address (`holder`, its budget key) and the quarter of the
  * lifetime the request falls in, not random: every request from one address in that window gets
  * the same username, so coturn's `user-quota` (allocations per username) caps what one address
  * can hold on the relay, however often it asks, and a curl loop collects one credential, not

@@ -46,7 +46,7 @@ describe('per-address budgets', () => {
       await Promise.all(clients.map((client) => client.expectNothingElse(10_000)))
     }
     expect(next).toBe(100_000)
-    // NOTE: checked first: without per-address budgets the four filled the topic table.
+    // Checked first: without per-address budgets the four filled the topic table.
     await honestPeopleMeet(ws)
     const held = signaling.stats()
     expect(held.subscriptions - 2).toBe(addresses.length * 3000)

@@ -50,7 +50,7 @@ export class AddressAccount {
   /**
    * Takes one frame from the address's rate. Not `ok`: drop it; `first_dropped` the first drop
    * since a frame last went through, so a flood is logged once, not once per frame.
-   * NOTE: over the address's rate a frame is dropped, its connection kept: closing it would make
+   * Over the address's rate a frame is dropped, its connection kept: closing it would make
    * every client behind that address reconnect at once (see closeReasons.ts).
    */
   takeFrame(): 'ok' | 'dropped' | 'first_dropped' {
@@ -69,7 +69,7 @@ export class AddressAccount {
  * It is responsible for the per-address budgets and for telling who is in a room: an address with
  * at least one subscription (what `/ice-servers` waits for before it hands out TURN credentials).
  *
- * NOTE: an account lives while its address has a connection, so the memory held is bounded by the
+ * An account lives while its address has a connection, so the memory held is bounded by the
  * open connections; a returning address starts with a full rate bucket, which is no gain for a
  * stranger: its connections are bounded by `maxConnections` and each has its own rate limit.
  */

@@ -13,13 +13,13 @@ export type TrustProxy = number | readonly string[]
  * Compiles `trust` once; the resolver returns the address of the client behind the trusted
  * proxies. Throws (a TypeError from proxy-addr) when a listed address or subnet is invalid.
  *
- * NOTE: only trusted proxies' hops are believed: a client can put anything in the header it sends,
+ * Only trusted proxies' hops are believed: a client can put anything in the header it sends,
  * and with TRUST_PROXY=1 the load balancer appends the real peer address after it.
  */
 export function createClientAddressResolver(trust: TrustProxy): (req: IncomingMessage) => string {
   const trusted = typeof trust === 'number' ? (_addr: string, i: number): boolean => i < trust : proxyAddr.compile([...trust])
   return (req) => {
-    // NOTE: an aborted request may have lost its peer address; it still needs a key.
+    // An aborted request may have lost its peer address; it still needs a key.
     if (req.socket.remoteAddress === undefined) return 'unknown'
     return proxyAddr(req, trusted)
   }

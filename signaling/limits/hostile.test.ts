@@ -16,7 +16,7 @@ let server: ServerProcess
 const clients: TestClient[] = []
 
 beforeAll(async () => {
-  // NOTE: a per-address limit below the 150 of phase 5 (the default fits a school behind one NAT).
+  // A per-address limit below the 150 of phase 5 (the default fits a school behind one NAT).
   server = await ServerProcess.start({ maxConnectionsPerAddress: 128 })
 }, 30_000)
 
@@ -142,7 +142,7 @@ it('survives hostile input: answers a normal client as usual, memory back near b
   }
   const payload = randomBytes(45_000).toString('base64')
   const receivedBefore = normal.received.length
-  // NOTE: how much the kernel's loopback buffers absorb before the server's own queue grows
+  // How much the kernel's loopback buffers absorb before the server's own queue grows
   // varies, so the peer publishes (within its rate limit) until every stalled socket is closed.
   const publisher = await connect()
   let published = 0
@@ -188,7 +188,7 @@ it('survives hostile input: answers a normal client as usual, memory back near b
       `server heap after GC ${(before.heapUsed / MiB).toFixed(1)} → ${(after.heapUsed / MiB).toFixed(1)} MiB, ` +
       `array buffers ${(before.arrayBuffers / MiB).toFixed(2)} → ${(after.arrayBuffers / MiB).toFixed(2)} MiB, rss ${(before.rss / MiB).toFixed(0)} → ${(after.rss / MiB).toFixed(0)} MiB`,
   )
-  // NOTE: bounds on what a leak would show: this run pushed tens of MiB of frames through ~180
+  // Bounds on what a leak would show: this run pushed tens of MiB of frames through ~180
   // connections; keeping even a few bytes per frame, or any frame, would pass them. What remains
   // (~0.5 MiB here) levels off over repeated runs: compiled code and lazily built internals.
   expect(grew.heapUsed).toBeLessThan(2 * MiB)

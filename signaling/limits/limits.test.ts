@@ -218,7 +218,7 @@ describe('each limit turns down only the client that broke it, with its answer',
   it("refused at the door, y-webrtc's client backs off instead of reconnecting at once", async () => {
     const server = await start({ maxConnectionsPerAddress: 1 })
     await harness.connect(server.ws)
-    // NOTE: lib0/websocket (y-webrtc's signaling client) uses the global WebSocket of a browser.
+    // lib0/websocket (y-webrtc's signaling client) uses the global WebSocket of a browser.
     Object.assign(globalThis, { WebSocket })
     const { WebsocketClient } = await import('lib0/websocket')
     const client = new WebsocketClient(server.ws)

@@ -56,7 +56,7 @@ let processRegistry: Registry | undefined
  * The process's default metrics (CPU, memory, event loop lag, GC, handles), collected once per
  * process.
  *
- * NOTE: each `collectDefaultMetrics` call starts an event-loop-delay monitor and a GC observer that
+ * Each `collectDefaultMetrics` call starts an event-loop-delay monitor and a GC observer that
  * are never stopped; collecting them per server would leak those in tests that start many servers,
  * and they describe the process anyway, not one server.
  */
@@ -129,7 +129,7 @@ export class SignalingMetrics {
     this.redisReceivedTotal = new Counter({ name: `${PREFIX}redis_received_total`, help: 'Publishes received from other instances through Redis.', registers })
     this.relayedBytes = new Counter({ name: `${PREFIX}relay_bytes_total`, help: 'Bytes of relay frames (the relay of last resort) accepted from local clients for forwarding.', registers })
     this.iceRequestsTotal = new Counter({ name: `${PREFIX}ice_requests_total`, help: 'GET /ice-servers answers, by outcome (issued TURN credentials, or why not).', labelNames: ['outcome'], registers })
-    // NOTE: every reason is reported from the start (as 0), so a rate() over it has a baseline.
+    // Every reason is reported from the start (as 0), so a rate() over it has a baseline.
     for (const reason of REFUSAL_REASONS) this.refusedTotal.inc({ reason }, 0)
     for (const reason of CLOSE_REASONS) this.closesTotal.inc({ reason }, 0)
     for (const reason of SUBSCRIPTION_REFUSALS) this.subscriptionsRefusedTotal.inc({ reason }, 0)

@@ -68,7 +68,7 @@ export function redactRedisUrl(url: string): string {
  * instances are dropped and counted; local fan-out does not depend on it), and when Redis returns
  * every local topic is subscribed again. It should not decide anything about clients.
  *
- * NOTE: subscriptions are restored from the hub's topics, not by ioredis' `autoResubscribe`,
+ * Subscriptions are restored from the hub's topics, not by ioredis' `autoResubscribe`,
  * which replays only the channels Redis had acknowledged before the link broke: it would miss
  * topics opened while Redis was away and restore topics closed meanwhile.
  */
@@ -89,7 +89,7 @@ export class RedisRelay implements TopicRelay {
   constructor(private readonly options: RedisRelayOptions) {
     this.maxPendingPublishes = options.maxPendingPublishes ?? 10_000
     const redisOptions: RedisOptions = {
-      // NOTE: no offline queue: while Redis is away, commands fail at once instead of piling up in
+      // No offline queue: while Redis is away, commands fail at once instead of piling up in
       // memory; a publish in flight when the link breaks fails too (maxRetriesPerRequest 0)
       // rather than being replayed late.
       enableOfflineQueue: false,
@@ -97,20 +97,20 @@ export class RedisRelay implements TopicRelay {
       autoResendUnfulfilledCommands: false,
       autoResubscribe: false,
       connectTimeout: 5000,
-      // NOTE: capped backoff, so the link is back within ~2 s of Redis returning.
+      // Capped backoff, so the link is back within ~2 s of Redis returning.
       retryStrategy: (times) => Math.min(times * 100, 2000),
     }
     this.publisher = new Redis(options.url, { ...redisOptions, connectionName: `meshpad-${options.instanceId}-pub` })
     this.subscriber = new Redis(options.url, { ...redisOptions, connectionName: `meshpad-${options.instanceId}-sub` })
     for (const connection of [this.publisher, this.subscriber]) {
       connection.on('ready', () => this.maybeUp())
-      // NOTE: 'close' follows both a broken link and a failed connection attempt, so 'connecting'
+      // 'close' follows both a broken link and a failed connection attempt, so 'connecting'
       // lasts only until the first attempt fails.
       connection.on('close', () => {
         if (connection === this.subscriber) this.subscriberSynced = false
         if (this.currentState !== 'closed') this.setState('down')
       })
-      // NOTE: without a listener ioredis prints every failed reconnection attempt to stderr.
+      // Without a listener ioredis prints every failed reconnection attempt to stderr.
       connection.on('error', (error: Error) => {
         this.lastError = error.message
       })
@@ -182,7 +182,7 @@ export class RedisRelay implements TopicRelay {
     const space = message.indexOf(' ')
     if (space < 0 || message.slice(0, space) === instanceId) return
     this.options.metrics.redisReceived()
-    // NOTE: Redis is trusted infrastructure: whoever can publish on it can reach clients anyway.
+    // Redis is trusted infrastructure: whoever can publish on it can reach clients anyway.
     const topic = channel.slice(channelPrefix.length)
     const body = message.slice(space + 1)
     if (body.startsWith(RELAY_MARK_SPACE)) {
@@ -196,7 +196,7 @@ export class RedisRelay implements TopicRelay {
   private scheduleFlush(): void {
     if (this.flushScheduled) return
     this.flushScheduled = true
-    // NOTE: batched per turn of the event loop: a client subscribing to many topics costs one
+    // Batched per turn of the event loop: a client subscribing to many topics costs one
     // SUBSCRIBE, and a topic opened and closed within one turn costs nothing.
     setImmediate(() => this.flush())
   }
@@ -207,7 +207,7 @@ export class RedisRelay implements TopicRelay {
     const unsubscribe = [...this.toUnsubscribe].map((topic) => this.options.channelPrefix + topic)
     this.toSubscribe.clear()
     this.toUnsubscribe.clear()
-    // NOTE: while the subscriber is not ready, nothing is sent: `resubscribeAll` on 'ready'
+    // While the subscriber is not ready, nothing is sent: `resubscribeAll` on 'ready'
     // subscribes whatever is open then.
     if (this.subscriber.status !== 'ready' || this.currentState === 'closed') return
     if (unsubscribe.length) this.subscriber.unsubscribe(...unsubscribe).catch(() => {})
@@ -224,7 +224,7 @@ export class RedisRelay implements TopicRelay {
       batches.at(-1)!.push(this.options.channelPrefix + topic)
     }
     const subscribed = batches.filter((batch) => batch.length > 0).map((batch) => this.subscriber.subscribe(...batch))
-    // NOTE: the link counts as up only once Redis has acknowledged every local topic, so `up`
+    // The link counts as up only once Redis has acknowledged every local topic, so `up`
     // means publishes from other instances reach this one. A failure here means the connection
     // broke again; the next 'ready' starts over.
     Promise.all(subscribed).then(

@@ -78,7 +78,7 @@ describe('several instances on one Redis', () => {
       publish(b1!, 'room', `b${i}`)
     }
     await waitFor(() => everyone.every((client) => dataReceived(client, 'room').length >= 40))
-    // NOTE: Redis delivers in the order it executed publishes, so a duplicate of any message above
+    // Redis delivers in the order it executed publishes, so a duplicate of any message above
     // (an echo of our own, or a second subscription) would reach each instance before these two,
     // which were sent after Redis had executed all 40.
     publish(a1!, 'room', 'a-last')

@@ -6,14 +6,14 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { TurnClient } from './turnClient.js'
 
-/** The coturn configuration the README tells operators to deploy. */
+/** The coturn configuration docs/connecting-across-networks.md tells operators to deploy. */
 export const SHIPPED_COTURN_CONFIG = fileURLToPath(new URL('../../deploy/coturn/turnserver.conf', import.meta.url))
 
 /** The placeholder the shipped config uses for the server's own public address. */
 export const PUBLIC_ADDRESS_PLACEHOLDER = 'CHANGE-ME-203.0.113.10'
 
 async function freeUdpishPort(): Promise<number> {
-  // NOTE: a free TCP port on loopback; coturn listens on it over UDP and TCP alike.
+  // A free TCP port on loopback; coturn listens on it over UDP and TCP alike.
   return new Promise((resolve, reject) => {
     const server = createServer().listen(0, '127.0.0.1', () => {
       const { port } = server.address() as { port: number }
@@ -27,7 +27,7 @@ async function freeUdpishPort(): Promise<number> {
  * The shipped config, changed only where a test machine differs from a server: it listens and
  * relays on loopback (a free port, a small relay range), the placeholders get the documentation
  * address `publicAddress` and `secret`, it logs to stdout, and it has no TLS port (no certificate).
- * NOTE: `no-loopback-peers` stays, so peers are only asked for, never sent to.
+ * `no-loopback-peers` stays, so peers are only asked for, never sent to.
  */
 export function testCoturnConfig(port: number, secret: string, publicAddress: string): string {
   const shipped = readFileSync(SHIPPED_COTURN_CONFIG, 'utf8')

@@ -18,7 +18,7 @@ if (gc === undefined) throw new Error('run with --expose-gc')
 process.on('message', (request: ServerProcessRequest) => {
   switch (request.type) {
     case 'memory':
-      // NOTE: several rounds: objects freed by one collection can release others in the next.
+      // Several rounds: objects freed by one collection can release others in the next.
       for (let i = 0; i < 4; i++) gc()
       process.send?.({ type: 'memory', memory: process.memoryUsage() })
       return

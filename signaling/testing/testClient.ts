@@ -23,7 +23,7 @@ export class TestClient {
       if (waiter) waiter(message)
       else this.queue.push(message)
     })
-    // NOTE: a refused or broken connection emits 'error' before 'close'; tests read `closed` and
+    // A refused or broken connection emits 'error' before 'close'; tests read `closed` and
     // `refusedWith`.
     this.refusedWith = new Promise((resolve) =>
       this.socket.on('error', (error) => {

@@ -32,7 +32,7 @@ function message(type: number, attributes: Buffer[], key: Buffer | null): Buffer
     head.writeUInt16BE(body.length, 2)
     return Buffer.concat([head, body])
   }
-  // NOTE: MESSAGE-INTEGRITY covers the message with its length field already counting itself.
+  // MESSAGE-INTEGRITY covers the message with its length field already counting itself.
   head.writeUInt16BE(body.length + 24, 2)
   const mac = createHmac('sha1', key).update(Buffer.concat([head, body])).digest()
   return Buffer.concat([head, body, attribute(ATTR.integrity, mac)])

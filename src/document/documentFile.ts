@@ -142,7 +142,7 @@ export function decodeDocumentFile(contents: string): ImportedDocument {
     try {
       const content = docText(scratch)
       const meta = docMetaMap(scratch)
-      // NOTE: a root type takes whatever shape it is first asked for; keyed entries in the text,
+      // A root type takes whatever shape it is first asked for; keyed entries in the text,
       // or a list in the map, mean the file was written by something else under the same names.
       if (content._map.size > 0 || meta._start !== null || commentRecords(scratch)._map.size > 0) throw new Error('foreign shape')
       text = content.toString()

@@ -26,11 +26,11 @@ function intersect(range: Range, from: number, to: number): Range | null {
  * itself holds (a struct of the file covers them) and that `doc` does not hold yet (their clock is
  * at or past `doc`'s state of that client).
  *
- * NOTE: why not the whole delete set: Yjs applies a delete set to any item whose id it names, and
+ * Why not the whole delete set: Yjs applies a delete set to any item whose id it names, and
  * an update may claim ids it does not carry content for (a GC struct, a forged deleted item), so a
  * crafted file could empty a document it never saw. Deleting only the file's own new items keeps
  * what the file deleted of its own text deleted (it does not reappear) and loses nothing of
- * `doc`: text both sides held stays, even if the file's author had deleted it (the README says so).
+ * `doc`: text both sides held stays, even if the file's author had deleted it (docs/using-meshpad.md says so).
  */
 export function importUpdate(doc: Y.Doc, update: Uint8Array): ImportUpdate {
   const { structs, ds } = Y.decodeUpdate(update)
@@ -63,14 +63,14 @@ export function importUpdate(doc: Y.Doc, update: Uint8Array): ImportUpdate {
 
   const encoder = new Y.UpdateEncoderV1()
   const out = encoder.restEncoder
-  // NOTE: the layout of Yjs's writeClientsStructs / writeDeleteSet (update format v1), which Yjs
+  // The layout of Yjs's writeClientsStructs / writeDeleteSet (update format v1), which Yjs
   // does not export: per client the number of structs, the client, the first clock, the structs.
   encoding.writeVarUint(out, byClient.size)
   for (const [client, list] of byClient) {
     encoding.writeVarUint(out, list.length)
     encoder.writeClient(client)
     encoding.writeVarUint(out, list[0]!.id.clock)
-    // NOTE: Item, GC and Skip (the structs an update holds) take (encoder, offset); the abstract
+    // Item, GC and Skip (the structs an update holds) take (encoder, offset); the abstract
     // signature's third argument is unused by all three.
     for (const struct of list) (struct as Y.Item | Y.GC | Y.Skip).write(encoder, 0)
   }

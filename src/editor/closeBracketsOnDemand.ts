@@ -6,7 +6,7 @@ import { EditorView, keymap } from '@codemirror/view'
  * binding that deletes a pair), loaded on the first key pressed in the editor: a page that is only
  * looked at never fetches it, and the package stays out of the JavaScript a first visit
  * downloads (the service worker precaches it, so it works offline too). Place it before the keymap
- * it must rank above (Backspace). NOTE: the key that starts the load is not itself handled by it.
+ * it must rank above (Backspace). The key that starts the load is not itself handled by it.
  */
 export function closeBracketsOnDemand(): Extension {
   const support = new Compartment()
@@ -19,7 +19,7 @@ export function closeBracketsOnDemand(): Extension {
         requested = true
         import('@codemirror/autocomplete').then(
           ({ closeBrackets, closeBracketsKeymap }) => {
-            // NOTE: the view may have been destroyed while the package loaded.
+            // The view may have been destroyed while the package loaded.
             if (view.dom.isConnected) view.dispatch({ effects: support.reconfigure([closeBrackets(), keymap.of(closeBracketsKeymap)]) })
           },
           () => {

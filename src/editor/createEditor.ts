@@ -64,7 +64,7 @@ export function createEditor(
   const language = new Compartment()
   const access = new Compartment()
   let destroyed = false
-  // NOTE: asking again for the value the view has is a no-op: a reconfiguration rebuilds the
+  // Asking again for the value the view has is a no-op: a reconfiguration rebuilds the
   // state's configuration and re-measures the view, which the UI would otherwise pay for every
   // unchanged value it passes on.
   const wrapping = valueOption(options.lineWrapping, (on: boolean) => (on ? EditorView.lineWrapping : []))
@@ -88,7 +88,7 @@ export function createEditor(
     crosshairCursor(),
     highlightActiveLine(),
     hint.extension,
-    // NOTE: its Backspace ranks above the default one below.
+    // Its Backspace ranks above the default one below.
     closeBracketsOnDemand(),
     keymap.of([
       ...yUndoManagerKeymap,
@@ -96,20 +96,20 @@ export function createEditor(
       ...foldKeymap,
       indentWithTab,
     ]),
-    // NOTE: search's keys rank below the keymap above.
+    // Search's keys rank below the keymap above.
     searchOnDemand(),
     yCollab(text, awareness, { undoManager }),
     language.of([]),
     wrapping.extension,
     theme.extension,
-    // NOTE: a reader's editor stays focusable, so the keyboard can move and select in it (to copy, or to comment with a comment link).
+    // A reader's editor stays focusable, so the keyboard can move and select in it (to copy, or to comment with a comment link).
     access.of(options.readOnly === true ? [EditorState.readOnly.of(true), EditorView.editable.of(false), EditorView.contentAttributes.of({ tabindex: '0' })] : []),
     EditorView.contentAttributes.of({ 'aria-label': 'Document text' }),
   ]
 
   /**
    * A compartment holding one value's extension; `set` reconfigures only when the value changes.
-   * NOTE: `set` is called only once the view below exists.
+   * `set` is called only once the view below exists.
    */
   function valueOption<T>(initial: T, toExtension: (value: T) => Extension) {
     const compartment = new Compartment()
@@ -153,9 +153,9 @@ export function createEditor(
       const wanted: { id: string; applied: Promise<void> } = {
         id,
         applied: info.load().then((support) => {
-          // NOTE: loads can finish out of order; only the latest request may reconfigure.
+          // Loads can finish out of order; only the latest request may reconfigure.
           if (destroyed || languageWanted !== wanted) return
-          // NOTE: the same language again, or plain text (no extension) in place of none, changes nothing.
+          // The same language again, or plain text (no extension) in place of none, changes nothing.
           const nothing = Array.isArray(support) && support.length === 0
           if (info.id === shownLanguage || (shownLanguage === null && nothing)) {
             shownLanguage = info.id
@@ -187,7 +187,7 @@ export function createEditor(
     },
   }
   handle.setLanguage(options.language).catch(() => {
-    // NOTE: reported by whoever asks for this language (the UI asks for it too); the text stays editable.
+    // Reported by whoever asks for this language (the UI asks for it too); the text stays editable.
   })
   return handle
 }

@@ -21,7 +21,7 @@ function loadSearch(): Promise<SearchModule> {
  * installs `searchKeymap` and `highlightSelectionMatches`, then runs the command it stands for;
  * so does the first non-empty selection. It does not change what any of them does.
  *
- * NOTE: the package is the largest part of the editor that most visits never use; loading it on
+ * The package is the largest part of the editor that most visits never use; loading it on
  * demand keeps it out of the JavaScript a first visit downloads (the service worker precaches it,
  * so it works offline too). If it cannot be fetched, the key does nothing.
  */
@@ -34,7 +34,7 @@ export function searchOnDemand(): Extension {
   const withSearch = (view: EditorView, then: (search: SearchModule) => void): void => {
     loadSearch().then(
       (search) => {
-        // NOTE: the view may have been destroyed while the package loaded.
+        // The view may have been destroyed while the package loaded.
         if (!view.dom.isConnected) return
         if (!installed(view)) view.dispatch({ effects: support.reconfigure([keymap.of(search.searchKeymap), search.highlightSelectionMatches()]) })
         then(search)

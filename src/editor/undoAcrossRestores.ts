@@ -7,7 +7,7 @@ const isRestoreKind = (raw: unknown): boolean => typeof raw === 'object' && raw 
 /**
  * Makes the editor's undo manager treat restores of earlier versions as edits: a restore made here
  * is one undo step of its own (Ctrl-Z undoes it, and only it); a restore by someone else ends the
- * undo history from before it. NOTE: undoing an edit from before someone else's restore would
+ * undo history from before it. Undoing an edit from before someone else's restore would
  * bring back text the restore already brought back, twice. Returns the function that stops it.
  */
 export function undoAcrossRestores(undoManager: Y.UndoManager): () => void {
@@ -20,7 +20,7 @@ export function undoAcrossRestores(undoManager: Y.UndoManager): () => void {
   const onVersions = (event: Y.YArrayEvent<unknown>): void => {
     if (event.transaction.local) return
     for (const item of event.changes.added) {
-      // NOTE: the kind is looked at before the entry is checked (which decodes its snapshot): a
+      // The kind is looked at before the entry is checked (which decodes its snapshot): a
       // document arriving whole brings every version at once.
       const restores = item.content.getContent().some((raw) => isRestoreKind(raw) && parseVersionEntry(raw)?.kind === 'restore')
       if (restores) {

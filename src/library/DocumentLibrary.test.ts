@@ -67,7 +67,7 @@ describe('document library', () => {
 
     const changes: LibraryChange[] = []
     library.onChange((change) => changes.push(change))
-    // NOTE: the open connection is asked to close (versionchange), as another tab's would be.
+    // The open connection is asked to close (versionchange), as another tab's would be.
     await library.remove(topic)
     expect(hint.has(topic)).toBe(false)
     expect(await library.get(topic)).toBeUndefined()

@@ -91,7 +91,7 @@ function openDatabase(name: string): Promise<IDBDatabase> {
     req.result.createObjectStore(STORE, { keyPath: 'topic' })
   }
   return request(req).then((db) => {
-    // NOTE: someone deleting or upgrading this database (devtools, a newer Meshpad in another
+    // Someone deleting or upgrading this database (devtools, a newer Meshpad in another
     // tab) must not be blocked by us.
     db.onversionchange = () => db.close()
     return db
@@ -126,7 +126,7 @@ export function byRecency(a: DocumentEntry, b: DocumentEntry): number {
 /** `topics`: the hint of what this browser holds, kept in step with the entries (see `StoredTopics`). */
 export function openDocumentLibrary(name: string = DOCUMENT_LIBRARY_NAME, topics?: StoredTopics): DocumentLibrary {
   const db = openDatabase(name)
-  // NOTE: a failed open (storage disabled) surfaces as each method's rejection.
+  // A failed open (storage disabled) surfaces as each method's rejection.
   db.catch(() => {})
   const listeners = new Set<(change: LibraryChange) => void>()
   const channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(`${CHANNEL}/${name}`)
@@ -168,7 +168,7 @@ export function openDocumentLibrary(name: string = DOCUMENT_LIBRARY_NAME, topics
     },
     async record(update) {
       const [documents, done] = await store('readwrite')
-      // NOTE: read and write in one transaction (callbacks, not awaits, keep it active), so
+      // Read and write in one transaction (callbacks, not awaits, keep it active), so
       // concurrent records from two tabs cannot lose each other's timestamps.
       const read = documents.get(update.topic) as IDBRequest<DocumentEntry | undefined>
       read.onsuccess = () => documents.put(merge(read.result, update, Date.now()))

@@ -40,7 +40,7 @@ describe('LibraryEntryKeeper', () => {
     recorder.markLoaded()
     doc.getMap('meta').set('schemaVersion', 1)
     recorder.flush()
-    // An empty new room is not listed. NOTE: a write would have been queued before this read.
+    // An empty new room is not listed. A write would have been queued before this read.
     expect(await library.list()).toEqual([])
 
     docText(doc).insert(0, 'hello')
@@ -72,7 +72,7 @@ describe('LibraryEntryKeeper', () => {
     docText(doc).insert(0, 'pending ')
     await library.remove(topic)
     recorder.destroy()
-    // NOTE: a write issued by destroy() would be ordered before this read.
+    // A write issued by destroy() would be ordered before this read.
     expect(await library.get(topic)).toBeUndefined()
   })
 })

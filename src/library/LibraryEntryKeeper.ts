@@ -29,7 +29,7 @@ export class LibraryEntryKeeper {
     private readonly library: DocumentLibrary,
   ) {
     room.doc.on('update', this.handleUpdate)
-    // NOTE: a deletion (in any tab) must not be undone by this page's last pending write.
+    // A deletion (in any tab) must not be undone by this page's last pending write.
     this.stopWatchingLibrary = library.onChange((change) => {
       if (change.topic === room.topic && change.kind !== 'recorded') this.destroy(false)
     })
@@ -42,7 +42,7 @@ export class LibraryEntryKeeper {
     this.library.get(this.room.topic).then(
       (entry) => {
         if (entry !== undefined) this.listed = true
-        // NOTE: refreshes the entry of a document stored before it was listed, or renamed by a peer.
+        // Refreshes the entry of a document stored before it was listed, or renamed by a peer.
         if (!this.destroyed) this.schedule()
       },
       (error: unknown) => console.warn('Meshpad: cannot read the document list', error),

@@ -10,13 +10,13 @@ import { storeIndexeddbCopy } from '../storage/IndexeddbCopy'
  * of an open document), stores it in this browser and lists it in `library`. Returns the new
  * secret once the document is committed to IndexedDB, so opening it shows the content at once.
  *
- * NOTE: the update keeps its Yjs history (item ids), so the new room is a fork: merging it back
+ * The update keeps its Yjs history (item ids), so the new room is a fork: merging it back
  * into the original later, or importing it twice, adds nothing twice.
  */
 export async function storeNewDocument(update: Uint8Array, library: DocumentLibrary): Promise<string> {
   const secret = createEditFragment()
   const topic = roomTopic(secret)
-  // NOTE: gc off, as in a session: a copy or an import keeps the history it comes with.
+  // gc off, as in a session: a copy or an import keeps the history it comes with.
   const doc = new Y.Doc({ gc: false })
   Y.applyUpdate(doc, update)
   try {

@@ -7,7 +7,7 @@ export const STORED_TOPIC_PREFIX = 16
  * Which documents this browser holds a copy of, readable synchronously when a page starts (the
  * document list itself is in IndexedDB): the page shows a document it holds at once, and waits
  * for the first peer's copy of one it does not (see src/session/whenWorthShowing.ts). The
- * library keeps it in step with its entries. NOTE: a hint, never the truth: a stale or missing
+ * library keeps it in step with its entries. A hint, never the truth: a stale or missing
  * answer only changes when the page renders, never what it holds. It keeps a prefix of each
  * topic, which is itself a hash: no link, no secret.
  */
@@ -30,7 +30,7 @@ export function storedTopics(storage: Pick<Storage, 'getItem' | 'setItem'> | und
     try {
       storage?.setItem(STORED_TOPICS_KEY, JSON.stringify(topics))
     } catch {
-      // NOTE: a full or refused storage loses the hint only.
+      // A full or refused storage loses the hint only.
     }
   }
   const key = (topic: string): string => topic.slice(0, STORED_TOPIC_PREFIX)

@@ -21,7 +21,7 @@ export const PEER_EVENTS = ['connect', 'close', 'iceStateChange'] as const
 
 /**
  * Whether a WebRTC connection carries data now: its data channel is open and ICE has not reported
- * the link down. NOTE: after a peer dies, ICE says `disconnected` within about 5 s, while the data
+ * the link down. After a peer dies, ICE says `disconnected` within about 5 s, while the data
  * channel closes only after SCTP gives up (about 15 s more).
  */
 export function isLinkUp(conn: WebrtcConn): boolean {
@@ -44,7 +44,7 @@ export interface PeerLinksHandlers {
  * Follows each WebRTC connection of a room: whether it is up. It is responsible for every
  * listener it adds to a connection and removes them when the connection closes or on `destroy()`.
  *
- * NOTE: y-webrtc emits `peers` when a connection is created, not when its data channel opens;
+ * y-webrtc emits `peers` when a connection is created, not when its data channel opens;
  * simple-peer's own `connect`/`close`/`iceStateChange` tell when it is really up. y-webrtc creates
  * a new connection object only after the old one of that peer closed.
  */

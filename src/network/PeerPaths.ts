@@ -1,6 +1,6 @@
 import { coalescedRunner } from './coalescedRunner'
 import type { WebrtcConn } from './PeerLinks'
-import { readPeerPath, type PeerPath, type PeerPathInfo } from './peerPath'
+import { readPeerPath, type PeerPath, type PeerPathInfo } from './readPeerPath'
 
 /** How often paths are re-read while any connection exists. */
 export const PATH_POLL_MS = 2_000
@@ -39,7 +39,7 @@ interface Attempt {
 }
 
 /**
- * Follows how each peer is reached: reads every connection's `getStats()` (see `peerPath.ts`),
+ * Follows how each peer is reached: reads every connection's `getStats()` (see `readPeerPath.ts`),
  * remembers peers whose attempts failed while they are retried, and notices TURN errors. It is
  * responsible for its timer and for the listeners it adds to connections; `destroy()` removes all.
  */
@@ -83,7 +83,7 @@ export class PeerPaths {
   }
 
   /**
-   * Re-reads every connection now (and keeps polling while any exists). NOTE: a change during a
+   * Re-reads every connection now (and keeps polling while any exists). A change during a
    * read is read right after it, never lost until the next poll.
    */
   readonly refresh = coalescedRunner(() => this.read(), () => this.destroyed)
@@ -92,7 +92,7 @@ export class PeerPaths {
     const conns = [...this.conns()]
     const now = this.now()
     for (const [peerId, conn] of conns) if (!this.attempts.has(conn)) this.attempts.set(conn, this.follow(peerId, conn, now))
-    // NOTE: connections y-webrtc dropped (closed, timed out): a failed attempt is remembered.
+    // Connections y-webrtc dropped (closed, timed out): a failed attempt is remembered.
     const live = new Set(conns.map(([, conn]) => conn))
     for (const [conn, attempt] of this.attempts) {
       if (live.has(conn)) continue
@@ -112,7 +112,7 @@ export class PeerPaths {
         this.failedAt.set(peerId, now)
         info = { path: 'failed' }
       } else if (this.failedAt.has(peerId)) {
-        // NOTE: a retry of a peer that could not be reached: still "could not connect" until it works.
+        // A retry of a peer that could not be reached: still "could not connect" until it works.
         info = { path: 'failed' }
         this.failedAt.set(peerId, now)
       }
@@ -133,7 +133,7 @@ export class PeerPaths {
 
   private follow(peerId: string, conn: WebrtcConn, now: number): Attempt {
     const pc = conn.peer._pc
-    // NOTE: 401/403 (credentials refused) and 701 (TURN server unreachable) from a `turn:` URL.
+    // 401/403 (credentials refused) and 701 (TURN server unreachable) from a `turn:` URL.
     const onError = (event: Event): void => {
       const { url, errorCode } = event as RTCPeerConnectionIceErrorEvent
       if (typeof url === 'string' && /^turns?:/.test(url) && (errorCode === 401 || errorCode === 403 || errorCode === 701)) {
@@ -143,7 +143,7 @@ export class PeerPaths {
     }
     const onClose = (): void => {
       const attempt = this.attempts.get(conn)
-      // NOTE: a connection replaced by a newer one to the same peer (glare) did not fail.
+      // A connection replaced by a newer one to the same peer (glare) did not fail.
       const successor = this.conns().get(peerId)
       if (attempt !== undefined && !attempt.everUp && (successor === undefined || successor === conn)) this.failedAt.set(peerId, this.now())
       this.refresh()

@@ -5,7 +5,7 @@ import { RoomGossip } from './gossip/RoomGossip'
 import type { RelayTargets } from './gossip/TreeRelay'
 import { PeerLinks, isLinkUp, type WebrtcConn } from './PeerLinks'
 import { ServerRoomCount } from './ServerRoomCount'
-import type { PeerPathInfo } from './peerPath'
+import type { PeerPathInfo } from './readPeerPath'
 import { hasTurn, NO_PATHS, PeerPaths } from './PeerPaths'
 import { LONELY_LINKS } from './gossip/membership'
 import { ServerRelay, type RelaySignalingConn } from './relay/ServerRelay'
@@ -13,7 +13,7 @@ import { deriveRoomEncryptionKey } from './roomEncryptionKey'
 import { markRoomReleasing, whenRoomReleased } from './roomRelease'
 import { signalingState, type SignalingConnState } from './signalingState'
 import { SignedRoom, TABS_LINK } from './signed/SignedRoom'
-import type { AnnouncedAhead, NetworkDebugInfo, NetworkState, RoomNetworkOptions } from './networkState'
+import type { AnnouncedAhead, NetworkDebugInfo, NetworkState, RoomNetworkOptions } from './RoomNetworkOptions'
 
 export type { AnnouncedAhead, NetworkDebugInfo, NetworkState, RoomNetworkOptions }
 
@@ -50,7 +50,7 @@ export class RoomNetwork {
   private unreachedSince: number | null = null
   private destroyed = false
   private readonly links: PeerLinks
-  private readonly relay: RoomGossip
+  private readonly gossip: RoomGossip
   private readonly signed: SignedRoom | null
   private readonly layer: MessageLayer
   private readonly paths: PeerPaths
@@ -66,14 +66,12 @@ export class RoomNetwork {
     this.rtcConfig = { iceServers: [...(options.iceServers ?? [])] }
     this.paths = new PeerPaths(() => this.conns(), this.refresh, () => this.layer.relayedPeers())
     this.paths.setTurnConfigured(hasTurn(this.rtcConfig.iceServers!))
-    /**
-     * NOTE: forwarding every update to every other peer costs n·(n − 1) messages per edit in a
-     * full mesh, about n·k past it. Each person's presence carries the peer ids they reach
-     * directly (`links`); from them every peer derives the same broadcast tree, and the message
-     * layer sends updates along it (see RoomGossip; in a full mesh the author sends to all and
-     * nobody forwards).
-     */
-    this.relay = new RoomGossip({
+    // Where each update goes: each person's presence carries the peer ids they reach directly
+    // (`links`); from them every peer derives, for each update, the spanning tree rooted at its
+    // author, and the message layer and the signed sync send along it (see RoomGossip, TreeRelay;
+    // in a full mesh the author sends to all and nobody forwards). A flood would cost
+    // n·(n − 1) messages per edit in a full mesh and about n·k past it.
+    this.gossip = new RoomGossip({
       doc: options.doc,
       awareness: options.awareness,
       self: () => (this.provider?.room ? { peerId: this.provider.room.peerId, links: this.directLinks() } : null),
@@ -84,19 +82,19 @@ export class RoomNetwork {
       maxConns: () => this.provider?.maxConns ?? 20,
     })
     options.awareness.on('change', this.refreshRelay)
-    // NOTE: v2 rooms sync the document signed; y-webrtc gets an empty shadow doc.
+    // v2 rooms sync the document signed; y-webrtc gets an empty shadow doc.
     this.signed = options.signed
       ? new SignedRoom({
           topic: options.topic,
           doc: options.doc,
           keys: options.signed,
           clientID: options.awareness.clientID,
-          // NOTE: the relay decision is derived once per update, and only if a peer link may need it.
+          // The relay decision is derived once per update, and only if a peer link may need it.
           relayFrom: (from, update) => {
             let targets: RelayTargets | null = null
             return (to) => {
               if (to === TABS_LINK) return true
-              targets ??= this.relay.relayTargets(from === TABS_LINK ? null : from, null, update)
+              targets ??= this.gossip.relayTargets(from === TABS_LINK ? null : from, null, update)
               return targets === 'all' || targets.has(to)
             }
           },
@@ -109,8 +107,8 @@ export class RoomNetwork {
       awareness: options.awareness,
       signed: this.signed?.sync ?? null,
       selfPeerId: () => this.peerId,
-      relayTargets: this.relay.relayTargets,
-      relayedPresence: () => this.relay.relaysThroughTree,
+      relayTargets: this.gossip.relayTargets,
+      relayedPresence: () => this.gossip.relaysThroughTree,
       onChange: this.refresh,
       warn: (message) => console.warn(message),
     })
@@ -141,14 +139,14 @@ export class RoomNetwork {
       signaling: [...options.signaling],
       password: options.password,
       awareness: options.awareness,
-      // NOTE: the chunking transport hands every data channel to the message layer (see MessageLayer).
+      // The chunking transport hands every data channel to the message layer (see MessageLayer).
       peerOpts: { config: this.rtcConfig, wrtc: options.rtc ?? undefined },
-      // NOTE: announces keep the overlay connected past a full mesh (see RoomGossip).
-      acceptAnnounce: this.relay.acceptAnnounce,
+      // Announces keep the overlay connected past a full mesh (see RoomGossip).
+      acceptAnnounce: this.gossip.acceptAnnounce,
       // Without WebRTC this page starts no connection and announces none (y-webrtc announces only
       // below maxConns): the relay of last resort reaches its peers.
       ...(options.rtc === null ? { maxConns: 0 } : options.maxConns === undefined ? {} : { maxConns: options.maxConns }),
-      // NOTE: a connection not up by then is closed and its peer retried with backoff; see
+      // A connection not up by then is closed and its peer retried with backoff; see
       // patches/y-webrtc+10.3.0.patch.
       connectTimeout: CONNECT_TIMEOUT_MS,
       ...this.roomKey(),
@@ -174,13 +172,13 @@ export class RoomNetwork {
       conn.on('disconnect', this.refresh)
     }
     void provider.key.then(() => {
-      // NOTE: after y-webrtc's own `key.then`, which opened the room: it reads what was held.
+      // After y-webrtc's own `key.then`, which opened the room: it reads what was held.
       options.announcedAhead?.release()
       if (this.destroyed || provider.room === null) return
       options.awareness.setLocalStateField('peerId', provider.room.peerId)
       this.refresh()
     })
-    // NOTE: not synchronously: when another room of this process already holds a connected
+    // Not synchronously: when another room of this process already holds a connected
     // signaling connection, the state changes at once, and `onChange` must not run while the
     // owner is still constructing this network (openSession reads `network.state` in it).
     queueMicrotask(this.refresh)
@@ -275,13 +273,13 @@ export class RoomNetwork {
     this.refresh()
   }
 
-  private readonly refreshRelay = (): void => this.relay.refresh()
+  private readonly refreshRelay = (): void => this.gossip.refresh()
 
   /** Asks these direct peers for what this copy lacks (see `RoomGossip`). */
   private readonly resync = (peerIds: readonly string[]): void => this.layer.resync(peerIds)
 
   private readonly refresh = (): void => {
-    // NOTE: peers close after `destroy()` (y-webrtc tears the room down asynchronously).
+    // Peers close after `destroy()` (y-webrtc tears the room down asynchronously).
     const provider = this.provider
     if (this.destroyed || provider === null) return
     const signalingConns = provider.signalingConns as unknown as SignalingConnState[]
@@ -292,14 +290,14 @@ export class RoomNetwork {
     if (up > 0 && this.firstPeerAt === null) this.firstPeerAt = performance.now()
     const signaling = signalingState(signalingConns, this.everConnected)
     this.publishLinks()
-    this.relay.refresh()
+    this.gossip.refresh()
     this.paths.refresh()
     const ignoredChanges = this.signed?.sync.ignored ?? 0
     const serverRelayOff = this.serverRelay?.refused === 'off'
     const next: NetworkState = { signaling, peers: up, syncedPeers: synced, tabs: provider.room?.bcConns.size ?? 0, paths: this.paths.summary, ignoredChanges, serverRelayOff }
     const changed = (Object.keys(next) as (keyof NetworkState)[]).some((key) => next[key] !== this.current[key])
     this.current = next
-    // NOTE: failed connection attempts emit nothing; poll only while no server is connected.
+    // Failed connection attempts emit nothing; poll only while no server is connected.
     if (signaling !== 'connected' && this.pollTimer === null) {
       this.pollTimer = setInterval(this.refresh, SIGNALING_POLL_MS)
     } else if (signaling === 'connected' && this.pollTimer !== null) {
@@ -344,7 +342,7 @@ export class RoomNetwork {
     this.options.awareness.off('change', this.refreshRelay)
     this.links.destroy()
     this.paths.destroy()
-    this.relay.destroy()
+    this.gossip.destroy()
     this.layer.destroy()
     this.signed?.destroy()
     this.serverCount?.destroy()
@@ -358,11 +356,11 @@ export class RoomNetwork {
       conn.off('connect', this.refresh)
       conn.off('disconnect', this.refresh)
     }
-    // NOTE: `destroy()` alone leaves the provider registered with its signaling connections,
+    // `destroy()` alone leaves the provider registered with its signaling connections,
     // which then stay open; `disconnect()` releases them.
     provider.disconnect()
     provider.destroy()
-    // NOTE: y-webrtc releases the room name in a `key.then` registered by `destroy()`; this one
+    // y-webrtc releases the room name in a `key.then` registered by `destroy()`; this one
     // runs after it.
     markRoomReleasing(this.options.topic, provider.key)
   }

@@ -6,8 +6,8 @@ import LightPeer from 'simple-peer-light'
  * rest of the EventEmitter API that y-webrtc and `PeerLinks` call. Vite resolves y-webrtc's
  * `simple-peer/simplepeer.min.js` to this module (vite.config.ts); Node keeps simple-peer itself,
  * and the two interoperate (`browserPeer.contract.test.ts`).
- * NOTE: why: simple-peer's prebuilt bundle carries Node's stream, buffer and events polyfills,
- * about 29 kB of gzipped JavaScript on every first visit for a data channel.
+ * Why: simple-peer's prebuilt bundle carries Node's stream, buffer and events polyfills, which
+ * a data channel does not need and every first visit would download.
  */
 export default class BrowserPeer extends LightPeer {
   addListener(event: string, listener: (...args: never[]) => void): this {

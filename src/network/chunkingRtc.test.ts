@@ -20,7 +20,7 @@ class FakeChannel extends EventTarget {
   send(data: string | Blob | ArrayBuffer | ArrayBufferView): void {
     if (this.readyState !== 'open') throw new Error(`InvalidStateError: channel is ${this.readyState}`)
     if (data instanceof Blob) throw new Error('no Blobs here')
-    // NOTE: like a real channel, it copies what it is given.
+    // Like a real channel, it copies what it is given.
     if (typeof data === 'string') this.wire.push(data)
     else if (data instanceof ArrayBuffer) this.wire.push(data.slice(0))
     else this.wire.push(new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice().buffer)

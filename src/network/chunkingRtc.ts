@@ -3,7 +3,7 @@ import { LinkBudgetError, MAX_HELD_MESSAGES, MAX_SEND_QUEUE_BYTES } from './mess
 
 /**
  * Bytes queued in a data channel above which further frames wait in memory until it drains.
- * NOTE: Chromium refuses sends once 16 MiB are queued; a large document's sync is sent in one go.
+ * Chromium refuses sends once 16 MiB are queued; a large document's sync is sent in one go.
  */
 export const SEND_HIGH_WATER_BYTES = 4 * 2 ** 20
 
@@ -58,7 +58,7 @@ const held = new WeakMap<object, Uint8Array[]>()
  */
 export function ownPeerConnection(pc: object, owner: ChannelOwner): { sender: ChannelSender; release: () => void } {
   owners.set(pc, owner)
-  // NOTE: after the caller has finished taking the connection over.
+  // After the caller has finished taking the connection over.
   queueMicrotask(() => {
     for (const data of held.get(pc)?.splice(0) ?? []) if (owners.get(pc) === owner) owner.receive(data)
   })
@@ -83,7 +83,7 @@ export function ownPeerConnection(pc: object, owner: ChannelOwner): { sender: Ch
 }
 
 /**
- * The `onmessage` setter of a data channel: an accessor in browsers. NOTE: @roamhq/wrtc (Node)
+ * The `onmessage` setter of a data channel: an accessor in browsers. @roamhq/wrtc (Node)
  * has none: its event target reads a plain `onmessage` property when it dispatches; null then.
  */
 function accessor(object: object, property: string): PropertyDescriptor | null {
@@ -128,7 +128,7 @@ export function chunkChannel<T extends Channel>(channel: T, pc: object, warn: (m
     const frames = splitMessage(data)
     dataChannelSends.messages++
     dataChannelSends.bytes += data.byteLength
-    // NOTE: a channel that is not open throws here, as a plain one would.
+    // A channel that is not open throws here, as a plain one would.
     if ((queue.length === 0 && frames.length === 1) || channel.readyState !== 'open') {
       nativeSend(frames.shift() as Uint8Array)
       if (frames.length === 0) return
@@ -164,7 +164,7 @@ export function chunkChannel<T extends Channel>(channel: T, pc: object, warn: (m
   Object.defineProperty(channel, 'onmessage', {
     configurable: true,
     enumerable: true,
-    // NOTE: where the platform reads the property itself to dispatch, it must read `receive`.
+    // Where the platform reads the property itself to dispatch, it must read `receive`.
     get: () => (native === null ? receive : handler),
     set: (next: ((event: MessageEvent) => void) | null) => {
       handler = next
@@ -181,7 +181,7 @@ export function chunkChannel<T extends Channel>(channel: T, pc: object, warn: (m
 export function chunkingRtc(native: Partial<WebrtcImplementation> = globalThis): WebrtcImplementation | null {
   const { RTCPeerConnection: NativePeerConnection, RTCSessionDescription, RTCIceCandidate } = native
   if (!NativePeerConnection || !RTCSessionDescription || !RTCIceCandidate) return null
-  // NOTE: a function called with `new` that returns an object yields that object: the real peer
+  // A function called with `new` that returns an object yields that object: the real peer
   // connection, with only `createDataChannel` and incoming channels wrapped.
   const ChunkingPeerConnection = function (config?: RTCConfiguration): RTCPeerConnection {
     const pc = new NativePeerConnection(config)

@@ -5,9 +5,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
 import { WebrtcProvider } from 'y-webrtc'
-// NOTE: the peer class y-webrtc imports in Node (its connections' `signal` is what reads an offer or a candidate).
+// The peer class y-webrtc imports in Node (its connections' `signal` is what reads an offer or a candidate).
 import Peer from 'simple-peer/simplepeer.min.js'
-// NOTE: y-webrtc exports no path but its entry, and ships this file's types apart from it; its own
+// y-webrtc exports no path but its entry, and ships this file's types apart from it; its own
 // decryption is what the announce must pass.
 // @ts-expect-error -- the types are in dist/src/crypto.d.ts, applied below.
 import * as untypedCrypto from '../../node_modules/y-webrtc/src/crypto.js'

@@ -44,7 +44,7 @@ export interface IceServerSourceOptions {
 
 /**
  * Parses an `/ice-servers` answer; anything not of the documented shape is refused (null).
- * NOTE: only `stun:`/`stuns:`/`turn:`/`turns:` URLs pass, so a misconfigured proxy answering
+ * Only `stun:`/`stuns:`/`turn:`/`turns:` URLs pass, so a misconfigured proxy answering
  * with something else cannot hand the browser arbitrary servers.
  */
 export function parseIceServers(body: unknown): { iceServers: RTCIceServer[]; expiresAt: number | null } | null {
@@ -68,7 +68,7 @@ export function parseIceServers(body: unknown): { iceServers: RTCIceServer[]; ex
 /**
  * Starts asking `url` at once and keeps the answer current.
  *
- * NOTE: the caller does not wait for it: the session and its signaling start at the same moment,
+ * The caller does not wait for it: the session and its signaling start at the same moment,
  * and a same-origin request is nearly always answered before the first peer connection is
  * created (that needs the WebSocket, the room key and a peer's reply). A room meets peers only
  * once the first request has an outcome (`whenAnswered`); a connection that still cannot come

@@ -12,7 +12,7 @@ import { MAX_MESSAGE_BYTES } from './messages/linkBudget'
 export const CHUNK_MARKER = 0xff
 
 /**
- * Largest payload per frame. NOTE: data channels drop messages above the size both ends
+ * Largest payload per frame. Data channels drop messages above the size both ends
  * negotiated (256 KiB in Chromium, 64 KiB in some browsers, 16 KiB being the interoperable
  * size); bigger ones fail to send or are lost, so a large document's sync never arrives.
  */

@@ -54,7 +54,7 @@ describe('y-webrtc contract', () => {
   })
 
   it('drops its WebRTC connection to a peer once that peer shows up on BroadcastChannel (a tab of this browser)', async () => {
-    // NOTE: without a password, BroadcastChannel messages are in clear.
+    // Without a password, BroadcastChannel messages are in clear.
     const provider = new WebrtcProvider('contract-tabs', new Y.Doc(), { signaling: [] })
     try {
       await provider.key
@@ -81,10 +81,10 @@ describe('y-webrtc contract', () => {
     await peerRoom.startPeer(`http://127.0.0.1:${peerRoom.port()}/#contract-room`, 'hello')
     const doc = new Y.Doc()
     const provider = new WebrtcProvider(
-      // NOTE: the room name is the topic; the Node peer derives it from the secret.
+      // The room name is the topic; the Node peer derives it from the secret.
       roomTopic('contract-room'),
       doc,
-      // NOTE: plain WebRTC, so this stock reader syncs with the Node peer's message layer as a page of an earlier release would.
+      // Plain WebRTC, so this stock reader syncs with the Node peer's message layer as a page of an earlier release would.
       { signaling: [`ws://127.0.0.1:${peerRoom.port()}/signaling`], password: 'contract-room', peerOpts: { wrtc } },
     )
     const added: string[] = []
@@ -99,7 +99,7 @@ describe('y-webrtc contract', () => {
     expect(typeof room.peerId).toBe('string')
     expect(room.bcConns).toBeInstanceOf(Set)
     expect(room.webrtcConns).toBeInstanceOf(Map)
-    // NOTE: one peer, though y-webrtc may report it added twice: when both sides start a connection
+    // One peer, though y-webrtc may report it added twice: when both sides start a connection
     // at once (glare), the patch replaces one and y-webrtc announces the peer again.
     expect(new Set(added).size).toBe(1)
     const conn = room.webrtcConns.get(added[0]!) as unknown as WebrtcConn

@@ -33,7 +33,7 @@ describe('AlwaysOnCoverage', () => {
     coverage.destroy()
     coverage.destroy()
     browser.getText('content').insert(0, 'after')
-    // NOTE: a recompute is scheduled with setTimeout(0); one such tick is when it would have run.
+    // A recompute is scheduled with setTimeout(0); one such tick is when it would have run.
     await new Promise((resolve) => setTimeout(resolve, 0))
     expect(coverage.coverage.keeping).toBe(1)
     browserAwareness.destroy()

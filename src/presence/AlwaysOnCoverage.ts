@@ -16,7 +16,7 @@ export const NO_COVERAGE: Coverage = { alwaysOn: 0, keeping: 0 }
  * Follows which always-on peers keep this copy's latest state, from what each publishes (never
  * guessed). It is responsible for its doc and awareness observers, and removes them in `destroy()`.
  *
- * NOTE: summarising the document costs a pass over its items, so it runs at most once per task,
+ * Summarising the document costs a pass over its items, so it runs at most once per task,
  * after a burst of updates, and only while an always-on peer is present; awareness changes (every
  * cursor move) reuse the summary until the document changes.
  */

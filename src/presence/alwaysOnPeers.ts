@@ -10,7 +10,7 @@ export interface AlwaysOnPeer {
 
 /**
  * Whether an awareness state is an always-on peer's: it carries the `alwaysOn` field (an object).
- * NOTE: another peer's state is hostile input: anything malformed counts as no summary.
+ * Another peer's state is hostile input: anything malformed counts as no summary.
  */
 export function isAlwaysOnState(state: unknown): boolean {
   if (typeof state !== 'object' || state === null) return false

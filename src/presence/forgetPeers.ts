@@ -4,7 +4,7 @@ import { removeAwarenessStates, type Awareness } from 'y-protocols/awareness'
  * Removes the presence of the people whose y-webrtc peer id is in `peerIds` (each person's
  * awareness state carries it as `peerId`); never this page's own.
  *
- * NOTE: a peer that closes its tab removes its own presence (y-webrtc's `beforeunload`, and the
+ * A peer that closes its tab removes its own presence (y-webrtc's `beforeunload`, and the
  * session's page-hide handling); one whose browser dies or loses its network would linger for
  * awareness's 30 s timeout. Their presence goes as soon as their link is down instead. Someone
  * still reachable, through another peer in a partial mesh or after ICE recovers, reappears with

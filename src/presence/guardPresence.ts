@@ -8,7 +8,7 @@ const HEX_COLOR_LIGHT = /^#[0-9a-f]{8}$/i
  * The `user` of someone else's presence, made safe to show: a name that is a bounded string, and
  * colors that are `#rrggbb` / `#rrggbbaa`. Anything else is replaced, never passed on.
  *
- * NOTE: y-codemirror.next writes a person's colors into `style` attributes; a color like
+ * y-codemirror.next writes a person's colors into `style` attributes; a color like
  * `red; background-image: url(https://tracker.example/…)` would make every reader's browser load
  * a third party's URL.
  */
@@ -42,7 +42,7 @@ export function guardPresence(awareness: Awareness): () => void {
       if (state !== undefined && state.user !== undefined && !isSafe(state.user)) state.user = safeUser(state.user)
     }
   }
-  // NOTE: y-protocols emits `change` (states that changed) before `update` (every state received).
+  // y-protocols emits `change` (states that changed) before `update` (every state received).
   awareness.on('change', check)
   awareness.on('update', check)
   return () => {

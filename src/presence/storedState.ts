@@ -12,7 +12,7 @@ export const ALWAYS_ON_NAME = 'Always-on peer'
  * A summary of a document's state, small enough for every awareness update: its state vector
  * (which inserts it holds) and a hash of its delete set (which deletions).
  *
- * NOTE: a state vector says nothing of deletions; the hash makes "holds my deletions too"
+ * A state vector says nothing of deletions; the hash makes "holds my deletions too"
  * checkable. Yjs encodes a delete set in one order (clients sorted, adjacent ranges merged), so
  * equal delete sets hash alike whatever order they arrived in.
  */
@@ -30,7 +30,7 @@ const HASH_CHARS = 44
 /** The summary of `doc` as it is now. Costs one pass over the document's items. */
 export function storedStateOf(doc: Y.Doc): StoredState {
   const sv = Y.encodeStateVector(doc)
-  // NOTE: an update from the full state vector carries no items: only the delete set.
+  // An update from the full state vector carries no items: only the delete set.
   const deleteSet = Y.encodeStateAsUpdate(doc, sv)
   return { sv: toBase64(sv), deletes: toBase64(digest(deleteSet)) }
 }

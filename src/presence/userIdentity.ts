@@ -56,7 +56,7 @@ export function loadUser(storage: Pick<Storage, 'getItem' | 'setItem'> | undefin
       if (isStoredUser(parsed)) return userWithColor(cleanName(parsed.name, 'Anonymous'), parsed.color)
     }
   } catch {
-    // NOTE: corrupt or blocked storage: fall through to a fresh identity.
+    // Corrupt or blocked storage: fall through to a fresh identity.
   }
   const user = randomUser()
   saveUser(storage, user)
@@ -67,7 +67,7 @@ export function saveUser(storage: Pick<Storage, 'setItem'> | undefined, user: Us
   try {
     storage?.setItem(USER_STORAGE_KEY, JSON.stringify({ name: user.name, color: user.color }))
   } catch {
-    // NOTE: private mode or a full quota: the identity still works for this page.
+    // Private mode or a full quota: the identity still works for this page.
   }
 }
 

@@ -24,7 +24,7 @@ export function hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array {
 /**
  * HKDF-SHA-256 (RFC 5869): `length` bytes of key material from `ikm`, bound to `salt` and `info`.
  *
- * NOTE: synchronous (lib0's SHA-256, not WebCrypto's `deriveBits`), so a room's topic and password
+ * Synchronous (lib0's SHA-256, not WebCrypto's `deriveBits`), so a room's topic and password
  * are known the moment a session opens, as for `roomTopic`.
  */
 export function hkdfSha256(ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Uint8Array {

@@ -29,6 +29,6 @@ export function parseRoomLink(link: string): ParsedRoomLink {
   if (secret === null) throw new Error(`not a room link: ${url.origin}/ has no #SECRET`)
   const problem = roomLinkProblem(secret)
   if (problem !== null) throw new Error(`not a room link: ${problem.title.toLowerCase()}: ${problem.explanation}`)
-  // NOTE: the fragment as a browser's `location.hash` gives it (percent-encoded), so both derive one topic.
+  // The fragment as a browser's `location.hash` gives it (percent-encoded), so both derive one topic.
   return { secret, signaling: signalingUrls(url), origin: url.origin }
 }

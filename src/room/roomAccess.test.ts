@@ -157,7 +157,7 @@ describe('room links', () => {
   })
 
   it('accepts only the canonical encoding of a key', () => {
-    // NOTE: the 43rd character holds 4 bits of the key and 2 spare bits; a link with spare bits set
+    // The 43rd character holds 4 bits of the key and 2 spare bits; a link with spare bits set
     // would be a second spelling of one key.
     const edit = createEditFragment()
     const last = edit.at(-1) as string

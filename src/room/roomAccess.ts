@@ -57,7 +57,7 @@ const hex = (bytes: Uint8Array): string => Array.from(bytes, (byte) => byte.toSt
 
 function decodeKey(text: string): Uint8Array | null {
   const bytes = fromBase64Url(text)
-  // NOTE: 43 characters hold 258 bits; only the canonical encoding of 32 bytes is accepted, so
+  // 43 characters hold 258 bits; only the canonical encoding of 32 bytes is accepted, so
   // one key has one link.
   return bytes !== null && bytes.length === KEY_BYTES && toBase64Url(bytes) === text ? bytes : null
 }

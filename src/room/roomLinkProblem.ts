@@ -27,7 +27,7 @@ function keyFault(name: string, text: string | undefined): string | null {
  * Null when `fragment` (a link's `#…` without `#`) names a room; otherwise what is wrong. A
  * fragment starting with `e1.`, `c1.` or `r1.` is a v2 edit, comment or read-only link and must be exact: were
  * it taken as an old-style secret, it would silently open another, empty room. Any other
- * non-empty fragment is an old-style (v1) secret, as before. NOTE: pages import this module only
+ * non-empty fragment is an old-style (v1) secret, as before. Pages import this module only
  * once a link is found damaged (`isDamagedV2Link`): its words are not part of the first load.
  */
 export function roomLinkProblem(fragment: string): RoomLinkProblem | null {

@@ -64,7 +64,7 @@ export function roomSigning(access: RoomAccess): RoomSigning | null {
   }
   const seed = editSeedOf(access.root)
   const pair = signingKeyPair(seed)
-  // NOTE: where the platform lacks Ed25519 each user of the keys reports it; not unhandled here.
+  // Where the platform lacks Ed25519 each user of the keys reports it; not unhandled here.
   pair.catch(() => {})
   return {
     verifyKey: pair.then(({ publicKey }) => verifyKey(publicKey)),

@@ -19,7 +19,7 @@ describe('roomTopic', () => {
   })
 
   it('never contains the secret, and neither does the database name', () => {
-    // NOTE: secrets long enough that a hex digest cannot contain them by chance.
+    // Secrets long enough that a hex digest cannot contain them by chance.
     for (const secret of ['x4Jb9-QmZ0k2_fTgW1aA2w', createEditFragment(), 'deadbeefcafe0123', 'ünïcødé 🔑 secret']) {
       expect(roomTopic(secret)).not.toContain(secret)
       expect(roomDatabaseName(roomTopic(secret))).not.toContain(secret)

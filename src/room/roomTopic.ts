@@ -8,7 +8,7 @@ export { ROOM_TOPIC_PREFIX } from './roomAccess'
  * it: for a v1 `#SECRET`, the hex SHA-256 of the versioned prefix and the secret; for a v2 link
  * (edit or read-only), an HKDF of the room key, the same for both links of a room.
  *
- * NOTE: synchronous (lib0's SHA-256, not WebCrypto) so that a session can be opened synchronously
+ * Synchronous (lib0's SHA-256, not WebCrypto) so that a session can be opened synchronously
  * inside a React effect and destroyed in its cleanup without racing a pending promise.
  */
 export function roomTopic(fragment: string): string {

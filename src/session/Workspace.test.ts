@@ -35,7 +35,7 @@ class MemoryAddress implements RoomAddress {
   }
 }
 
-// NOTE: Node 20 has no global WebSocket; y-webrtc's signaling client (lib0) expects one.
+// Node 20 has no global WebSocket; y-webrtc's signaling client (lib0) expects one.
 Object.assign(globalThis, { WebSocket })
 
 const user = userWithColor('Ada', '#123456')

@@ -81,7 +81,7 @@ export class Workspace {
         if (next === null) this.newDocument('replace')
         else this.switchTo(next, null)
       }),
-      // NOTE: another tab deletes this browser's copy of the open document: leave it before it goes.
+      // Another tab deletes this browser's copy of the open document: leave it before it goes.
       options.library.onChange((change) => {
         if (change.kind !== 'removing' || change.topic !== this.current.session.topic) return
         this.newDocument('replace', 'The document you had open was deleted from this browser in another tab.')
@@ -144,7 +144,7 @@ export class Workspace {
   private switchTo(secret: string, notice: string | null): void {
     if (this.destroyed) return
     if (isDamagedV2Link(secret)) {
-      // NOTE: a damaged link opens nothing: the open document stays, and so does its address.
+      // A damaged link opens nothing: the open document stays, and so does its address.
       this.options.address.show(this.current.session.secret, 'replace')
       void import('../room/roomLinkProblem').then(({ roomLinkProblem }) => {
         const problem = roomLinkProblem(secret)

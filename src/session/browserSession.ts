@@ -12,7 +12,7 @@ import { openSession, type Session } from './openSession'
 import { windowLifecycle } from './pageLifecycle'
 import type { RoomAddress } from './Workspace'
 
-// issue 10: one source per page, asked once and renewed, shared by every session the page opens.
+// One source per page, asked once and renewed, shared by every session the page opens.
 let pageIceServers: IceServerSource | undefined
 let pageDevice: Promise<DeviceIdentity> | undefined
 
@@ -23,7 +23,7 @@ const DEVICE_KEYS_AFTER_MS = 300
 export function openBrowserSession(secret: string, user: UserIdentity, library: DocumentLibrary): Session {
   pageDevice ??= new Promise((resolve) => setTimeout(resolve, DEVICE_KEYS_AFTER_MS)).then(() => storedDeviceIdentity(indexedDB))
   pageIceServers ??= fetchIceServers({ url: iceServersUrl(window.location.origin), fetch: withEarlyIceServers(window.fetch.bind(window)) })
-  // NOTE: the page's first session takes the signaling socket, the room key and the ICE servers'
+  // The page's first session takes the signaling socket, the room key and the ICE servers'
   // answer the page asked for while it loaded.
   return withEarlySignaling((announcedAhead) =>
     openSession(secret, {
@@ -43,7 +43,7 @@ export function openBrowserSession(secret: string, user: UserIdentity, library: 
 }
 
 /**
- * The URL fragment as the room's address. NOTE: `pushState`/`replaceState` fire no `hashchange`,
+ * The URL fragment as the room's address. `pushState`/`replaceState` fire no `hashchange`,
  * so only the person's own navigation (a pasted link, Back) reaches `onChange`.
  */
 export function hashAddress(): RoomAddress {

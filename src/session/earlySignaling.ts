@@ -1,4 +1,4 @@
-import type { AnnouncedAhead } from '../network/networkState'
+import type { AnnouncedAhead } from '../network/RoomNetworkOptions'
 
 /**
  * The signaling WebSocket that the page's early script (`/early-signaling.js`, built from

@@ -28,7 +28,7 @@ export interface NodeSessionOptions {
  * the chunking transport, signaling over the `ws` client. Node only (never bundled for a page).
  */
 export function openNodeSession(link: ParsedRoomLink, options: NodeSessionOptions): Session {
-  // NOTE: Node 20 has no global WebSocket; y-webrtc's signaling client (lib0) expects one.
+  // Node 20 has no global WebSocket; y-webrtc's signaling client (lib0) expects one.
   if (globalThis.WebSocket === undefined) Object.assign(globalThis, { WebSocket })
   return openSession(link.secret, {
     signaling: link.signaling,

@@ -10,7 +10,7 @@ import { openIndexeddbCopy } from '../storage/IndexeddbCopy'
 import { openSession, type Session, type SessionOptions } from './openSession'
 import { syncState } from './sessionStatus'
 
-// NOTE: Node 20 has no global WebSocket; y-webrtc's signaling client (lib0) expects one. The
+// Node 20 has no global WebSocket; y-webrtc's signaling client (lib0) expects one. The
 // real `ws` client against the real signaling server stands in for the browser's.
 Object.assign(globalThis, { WebSocket })
 
@@ -133,7 +133,7 @@ describe('openSession', () => {
     expect(isClosed).toBe(false)
     session.destroy()
     await session.closed
-    // NOTE: the pending (debounced) record is written on destroy, so it is ordered before this read.
+    // The pending (debounced) record is written on destroy, so it is ordered before this read.
     expect(await library.get(session.topic)).toMatchObject({ secret: 'unit-room-5', title: 'Listed', length: 6, lastPeerSeenAt: null })
     library.close()
   })

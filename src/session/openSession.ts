@@ -8,7 +8,7 @@ import type { DocumentLibrary } from '../library/DocumentLibrary'
 import { LibraryEntryKeeper } from '../library/LibraryEntryKeeper'
 import type { WebrtcImplementation } from '../network/chunkingRtc'
 import type { IceServerSource } from '../network/iceServers'
-import type { PeerPathInfo } from '../network/peerPath'
+import type { PeerPathInfo } from '../network/readPeerPath'
 import { RoomNetwork, type AnnouncedAhead, type NetworkDebugInfo } from '../network/RoomNetwork'
 import { AlwaysOnClaims } from '../presence/AlwaysOnClaims'
 import { forgetPeers } from '../presence/forgetPeers'
@@ -56,11 +56,6 @@ export interface SessionDebugInfo extends NetworkDebugInfo {
   readonly topic: string
 }
 
-/**
- * One open room: its document, its local copy, its network and the presence of the people in it.
- * It is responsible for every listener, timer and connection it starts, and removes them all in
- * `destroy()`; it knows nothing of React or the DOM, and runs in a browser and in Node alike.
- */
 /** What this session's link allows (see `RoomAccess`). */
 export interface SessionAccess {
   /** 1: a plain `#SECRET` link (edits, nothing signed); 2: a signed room's edit or read-only link. */
@@ -74,6 +69,11 @@ export interface SessionAccess {
   readonly commentFragment: Promise<string> | null
 }
 
+/**
+ * One open room: its document, its local copy, its network and the presence of the people in it.
+ * It is responsible for every listener, timer and connection it starts, and removes them all in
+ * `destroy()`; it knows nothing of React or the DOM, and runs in a browser and in Node alike.
+ */
 export interface Session {
   readonly secret: string
   readonly topic: string
@@ -103,7 +103,7 @@ export interface Session {
   /** Calls `listener` after every status change; returns the unsubscribe function. */
   onStatus(listener: () => void): () => void
   setUser(user: UserIdentity): void
-  /** How this page reaches each peer it tried, by the y-webrtc `peerId` presence carries (see `peerPath.ts`). */
+  /** How this page reaches each peer it tried, by the y-webrtc `peerId` presence carries (see `readPeerPath.ts`). */
   peerPaths(): ReadonlyMap<string, PeerPathInfo>
   debug(): SessionDebugInfo
   /** Idempotent. Disconnects, writes what is pending, and leaves the room's presence. */
@@ -116,23 +116,23 @@ export interface Session {
  * encrypted; only the topic is visible). Stored text appears as soon as it is read, whether or
  * not any peer is there; what peers send merges with it.
  *
- * NOTE: the network starts while the local copy loads: a joining peer meets the room sooner
+ * The network starts while the local copy loads: a joining peer meets the room sooner
  * (opening a browser's first database alone takes a few hundred ms). Whatever is stored arrives
  * in the doc as an update, which y-webrtc sends to the peers already connected.
  */
 export function openSession(secret: string, options: SessionOptions): Session {
-  // NOTE: v2 links derive topic, password and signing keys; a reader stores and
+  // v2 links derive topic, password and signing keys; a reader stores and
   // serves a verified copy of its own (see readerCopy).
-  // NOTE: thrown before anything opens: a damaged v2 link must not become a v1 room (see Workspace).
+  // Thrown before anything opens: a damaged v2 link must not become a v1 room (see Workspace).
   if (isDamagedV2Link(secret)) throw new Error('this read-only or edit link is damaged (see roomLinkProblem): nothing was opened')
   const access = parseRoomAccess(secret)
   const signing = roomSigning(access)
   const topic = accessTopic(access)
-  // NOTE: gc off keeps deleted content, so every version of the document can be rebuilt (history).
+  // gc off keeps deleted content, so every version of the document can be rebuilt (history).
   const doc = new Y.Doc({ gc: false })
   const reader = access.canEdit ? null : readerCopy(doc)
   const sharedDoc = reader?.verified ?? doc
-  // NOTE: first, so the stored copy is being read while everything else starts (or, read while the
+  // First, so the stored copy is being read while everything else starts (or, read while the
   // page loaded, is in the doc before anything else observes it: see earlyCopy).
   const copy = options.storage(topic, sharedDoc)
   const awareness = new Awareness(doc)
@@ -186,7 +186,7 @@ export function openSession(secret: string, options: SessionOptions): Session {
     password: accessPassword(access),
     doc: sharedDoc,
     awareness,
-    // NOTE: a reader's signed log lives with its copy, so it can serve newcomers after a reload.
+    // A reader's signed log lives with its copy, so it can serve newcomers after a reload.
     signed: signing === null ? undefined : { ...signing, logStore: copy.signedLog },
     signaling: options.signaling,
     iceServers: options.iceServers,
@@ -202,7 +202,7 @@ export function openSession(secret: string, options: SessionOptions): Session {
     onPeersDown: (peerIds) => forgetPeers(awareness, peerIds),
   })
   disposables.push(() => network.destroy())
-  // issue 10: ICE servers from the page's server, applied to every connection started after they arrive.
+  // ICE servers from the page's server, applied to every connection started after they arrive.
   const source = options.iceServerSource
   if (source !== undefined) {
     const apply = (): void => network.setIceServers(source.current)
@@ -276,7 +276,7 @@ export function openSession(secret: string, options: SessionOptions): Session {
       if (destroyed) return
       destroyed = true
       listeners.clear()
-      // NOTE: in reverse order of creation: the keeper and the network stop observing the doc
+      // In reverse order of creation: the keeper and the network stop observing the doc
       // before the copy writes what is pending and the doc goes.
       for (const dispose of disposables.reverse()) dispose()
       const copyClosed = copy.destroy()

@@ -104,7 +104,7 @@ describe('Session.destroy()', () => {
     atDestroy.doc = docsAtDestroy.get(session.doc) ?? -1
 
     expect(peersBefore.size).toBeGreaterThan(0)
-    // NOTE: compared peer by peer: a connection replaced in glare may come in another order.
+    // Compared peer by peer: a connection replaced in glare may come in another order.
     expect(peersAfter.size).toBe(peersBefore.size)
     for (const [peer, before] of peersBefore) expect(peersAfter.get(peer)).toEqual(before)
     expect(signalingAfter).toEqual(signalingBefore)

@@ -1,4 +1,4 @@
-import type { NetworkState } from '../network/networkState'
+import type { NetworkState } from '../network/RoomNetworkOptions'
 import { NO_PATHS } from '../network/PeerPaths'
 import type { SignalingState } from '../network/signalingState'
 import type { StorageState } from '../storage/localCopy'

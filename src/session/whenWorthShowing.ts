@@ -29,8 +29,7 @@ export const CONNECTING_WAIT_MS = 4000
  *
  * Why wait: such a page has nothing to show until a peer sends the document, and building the
  * editor and its frame takes the main thread for longer than the join's signaling and WebRTC
- * handshake, whose events the browser delivers only after it (measured in BENCHMARKS.md, "First-
- * visit join"). An empty editor shown meanwhile would also invite typing into a document about to
+ * handshake, whose events the browser delivers only after it. An empty editor shown meanwhile would also invite typing into a document about to
  * be filled. A stored copy is worth its read: the editor is then built once, with the whole text.
  */
 export function whenWorthShowing(workspace: ShownWorkspace, storedHere: (topic: string) => boolean, show: () => void, now: () => number = () => performance.now()): () => void {
@@ -67,7 +66,7 @@ export function whenWorthShowing(workspace: ShownWorkspace, storedHere: (topic: 
     clearTimeout(timer)
     timer = setTimeout(check, deadline - now())
   }
-  // NOTE: after the transaction: the UI must not be built from inside a Yjs observer.
+  // After the transaction: the UI must not be built from inside a Yjs observer.
   const observe = (): void => queueMicrotask(check)
   session.text.observe(observe)
   session.meta.observe(observe)

@@ -1,7 +1,7 @@
 import * as Y from 'yjs'
 import { applyStoredState } from './applyStoredState'
 import { takeEarlyCopy, type EarlyCopyRead } from './earlyCopy'
-import { ReportingCopy } from './CopyStateStore'
+import { ReportingCopy } from './ReportingCopy'
 import { IndexeddbStore } from './IndexeddbStore'
 import { IndexeddbWriter } from './IndexeddbWriter'
 import { signedLogBytes } from './signedLogBytes'
@@ -28,11 +28,11 @@ interface Opened {
  * writes every later update and says when it is committed. What was read is applied with this
  * copy as origin.
  *
- * NOTE: the stored records are applied as one update in one transaction, and the doc's `update`
+ * The stored records are applied as one update in one transaction, and the doc's `update`
  * listeners get the stored bytes rather than a re-encoding of the whole document (see
  * `applyStoredState`): reopening a document costs one decode.
  *
- * NOTE: `early` is the page's read of this database made while the app's script loaded (see
+ * `early` is the page's read of this database made while the app's script loaded (see
  * `earlyCopy`). Done already, it is applied in the constructor, before anything else observes
  * the doc: the editor is then built with the whole text, and the network and the document list
  * start from it, instead of each handling the whole document as one change after the page's
@@ -90,13 +90,13 @@ export class IndexeddbCopy extends ReportingCopy implements LocalCopy {
   /** Applies what `store` held and starts writing to it. */
   private apply(store: IndexeddbStore, updates: readonly Uint8Array[]): void {
     try {
-      // NOTE: what reached the doc before (typed, or from peers) was not written: it is, once.
+      // What reached the doc before (typed, or from peers) was not written: it is, once.
       const before = this.doc.store.clients.size > 0 ? Y.encodeStateAsUpdate(this.doc) : null
       applyStoredState(this.doc, updates, this)
       if (before !== null) store.append(before)
       this.writer.start(store)
     } catch (error) {
-      // NOTE: nothing is written over a copy that could not be read.
+      // Nothing is written over a copy that could not be read.
       this.writer.fail(describeFailure(error))
     }
   }

@@ -14,7 +14,7 @@ function request<T>(req: IDBRequest<T>): Promise<T> {
  * nothing of the document, and says nothing about whether a write is committed (see
  * `IndexeddbWriter`).
  *
- * NOTE: records are read from a key on: records this page appended are read again at the next
+ * Records are read from a key on: records this page appended are read again at the next
  * compaction (applying an update twice changes nothing), and records other tabs appended in
  * between are read there too, before the older ones are replaced by the whole document.
  */
@@ -29,7 +29,7 @@ export class IndexeddbStore {
   /** Opens (or creates) the database `name`. Rejects when the browser refuses IndexedDB. */
   static async open(name: string): Promise<IndexeddbStore> {
     const db = await request(openRoomDatabase(name))
-    // NOTE: another tab deleting or upgrading the database must not wait for this page to leave.
+    // Another tab deleting or upgrading the database must not wait for this page to leave.
     db.onversionchange = () => db.close()
     return new IndexeddbStore(db)
   }
@@ -63,7 +63,7 @@ export class IndexeddbStore {
   }
 
   /**
-   * Appends `update` as a record. NOTE: the request is issued now; failures reach the database's
+   * Appends `update` as a record. The request is issued now; failures reach the database's
    * `error`/`abort` events, which the writer watches.
    */
   append(update: Uint8Array): void {

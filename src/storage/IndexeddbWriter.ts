@@ -21,15 +21,15 @@ export const COMPACT_DELAY_MS = 1_000
  * the end of that task, once every other update observer (the editor, the network sending to
  * peers) has run.
  *
- * NOTE: y-indexeddb wrote each update in its own readwrite transaction, which cost about a
- * millisecond of main thread per keystroke here, before the edit was sent to peers, and 260,000
- * transactions for a replayed editing trace. The batch is written in a microtask of the same
- * task, so nothing waits for a later task or timer: an edit is as durable as before.
+ * One readwrite transaction per update (what y-indexeddb does) would cost main-thread time on
+ * every keystroke, before the edit is sent to peers, and one transaction per edit of a replayed
+ * history. The batch is written in a microtask of the same task, so nothing waits for a later
+ * task or timer: an edit is as durable as with a transaction per update.
  *
- * NOTE: compaction is due by bytes written, not by a count of writes (y-indexeddb's 500): few
- * large writes (a pasted or replayed history: 3.4 MB for a 311 kB document) are compacted too.
+ * Compaction is due by bytes written, not by a count of writes (y-indexeddb's 500): a few large
+ * writes (a pasted or replayed history) are compacted too.
  *
- * NOTE: IndexedDB has no event for a finished write. It runs transactions with overlapping scopes
+ * IndexedDB has no event for a finished write. It runs transactions with overlapping scopes
  * in the order they were created, so a readonly transaction on the same store, created right
  * after the write, completes only once that write is committed. Write failures (quota, a full
  * disk) bubble from request to transaction to the database as `error`/`abort`.
@@ -95,7 +95,7 @@ export class IndexeddbWriter {
     if (this.pending.length === 0) return
     const updates = this.pending
     this.pending = []
-    // NOTE: before the stored copy is read, updates are dropped: the copy stores what the doc
+    // Before the stored copy is read, updates are dropped: the copy stores what the doc
     // holds then, before applying what was stored, which includes them.
     if (this.store === null) return
     const update = updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates)
@@ -109,7 +109,7 @@ export class IndexeddbWriter {
   }
 
   /**
-   * Confirms that every update seen so far is committed. NOTE: at most one check is in flight;
+   * Confirms that every update seen so far is committed. At most one check is in flight;
    * updates that arrive meanwhile are covered by one more check when it completes (created after
    * their writes, so ordered after them), not one transaction per keystroke.
    */
@@ -131,7 +131,7 @@ export class IndexeddbWriter {
         },
       )
     } catch {
-      // NOTE: the database is closing (destroy, or the browser deleting it); nothing to confirm.
+      // The database is closing (destroy, or the browser deleting it); nothing to confirm.
       this.checking = false
     }
   }
@@ -149,13 +149,13 @@ export class IndexeddbWriter {
         this.compactedSize = size
       })
       .catch(() => {
-        // NOTE: a failed write also reaches `handleFailure` through the database's events.
+        // A failed write also reaches `handleFailure` through the database's events.
       })
   }
 
   /**
    * Reads what other tabs stored, then writes the whole document in place of every record read.
-   * NOTE: one at a time: a rewrite that read before another one's write would leave that write's
+   * One at a time: a rewrite that read before another one's write would leave that write's
    * whole document behind as a record nobody deletes.
    */
   private rewrite(): Promise<number> {
@@ -202,7 +202,7 @@ export class IndexeddbWriter {
         this.confirmLatest()
       },
       () => {
-        // NOTE: the failure reaches `handleFailure` through the database's events, which retries.
+        // The failure reaches `handleFailure` through the database's events, which retries.
       },
     )
   }

@@ -49,7 +49,7 @@ describe('LevelCopy', () => {
     await copy.whenLoaded
     const text = doc.getText('content')
     const { patches } = loadTrace()
-    // NOTE: a write per few keystrokes, as a peer receives them; the first 60,000 edits of the trace
+    // A write per few keystrokes, as a peer receives them; the first 60,000 edits of the trace
     // (a 90 kB document, past the minimum compaction size).
     const edits = patches.slice(0, 60_000)
     for (let i = 0; i < edits.length; i += 25) {
@@ -75,7 +75,7 @@ describe('LevelCopy', () => {
     const doc = new Y.Doc()
     const copy = level.openCopy('topic-a', doc)
     await copy.whenLoaded
-    // NOTE: the real database, closed under the copy: its next write fails as a full disk would.
+    // The real database, closed under the copy: its next write fails as a full disk would.
     const db = (level as unknown as { db: { close(): Promise<void>; open(): Promise<void> } }).db
     await db.close()
     doc.getText('content').insert(0, 'not yet kept')

@@ -1,6 +1,6 @@
 import * as Y from 'yjs'
 import { applyStoredState } from './applyStoredState'
-import { ReportingCopy } from './CopyStateStore'
+import { ReportingCopy } from './ReportingCopy'
 import type { LocalCopy, SignedLogStore } from './localCopy'
 import { signedLogBytes } from './signedLogBytes'
 import { describe, type LevelStore } from './LevelStore'
@@ -27,7 +27,7 @@ export const COMPACT_MIN_BYTES = 32 * 1024
  * whether everything applied so far is written: `saved` only once LevelDB has written (fsync) it.
  * It does not own the doc or the database.
  *
- * NOTE: updates are written one batch at a time: those that arrive while a write runs are merged
+ * Updates are written one batch at a time: those that arrive while a write runs are merged
  * into the next, so a burst (a newcomer's whole history, a replayed trace) costs a few writes.
  */
 export class LevelCopy extends ReportingCopy implements LocalCopy {
@@ -72,7 +72,7 @@ export class LevelCopy extends ReportingCopy implements LocalCopy {
       this.destroyed = true
       this.doc.off('update', this.handleUpdate)
       if (this.retryTimer !== null) clearTimeout(this.retryTimer)
-      // NOTE: the doc may be destroyed right after this returns; take what the rewrite needs now.
+      // The doc may be destroyed right after this returns; take what the rewrite needs now.
       if (this.rewriteAll) this.pending = [Y.encodeStateAsUpdate(this.doc)]
       this.closing = this.drain().finally(() => {
         this.store.close()
@@ -118,7 +118,7 @@ export class LevelCopy extends ReportingCopy implements LocalCopy {
 
   /**
    * Writes batches until nothing is pending, compacting when due, then settles the state.
-   * NOTE: `writing` is cleared before the state settles: a `whenSaved()` waiter that edits again
+   * `writing` is cleared before the state settles: a `whenSaved()` waiter that edits again
    * at once must start the next write, not find this one still marked as running.
    */
   private async writeAll(): Promise<void> {
@@ -156,10 +156,10 @@ export class LevelCopy extends ReportingCopy implements LocalCopy {
       await this.level.compact(this.topic)
       this.writesSinceCompaction = 0
       this.bytesSinceCompaction = 0
-      // NOTE: the compacted copy is at most the document as it is now, encoded once.
+      // The compacted copy is at most the document as it is now, encoded once.
       if (!this.destroyed) this.compactedBytes = Y.encodeStateAsUpdate(this.doc).byteLength
     } catch (error) {
-      // NOTE: a failed compaction loses nothing (the updates stay); the next write tries again.
+      // A failed compaction loses nothing (the updates stay); the next write tries again.
       this.fail(error)
     }
   }
@@ -175,7 +175,7 @@ export class LevelCopy extends ReportingCopy implements LocalCopy {
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null
       if (this.destroyed || !this.rewriteAll) return
-      // NOTE: a placeholder: with `rewriteAll` set, the next batch is the whole document.
+      // A placeholder: with `rewriteAll` set, the next batch is the whole document.
       this.pending.push(new Uint8Array())
       this.store.set('saving', null)
       this.startWriting()

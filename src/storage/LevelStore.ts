@@ -15,13 +15,13 @@ const DOCUMENT_KEYS_END = 'zzzzzzz'
  * database and for the few operations its copies share; {@link LevelCopy} does the per-room work.
  * Node only.
  *
- * NOTE: y-leveldb catches every error inside its transactions, logs it with `console.warn` and
+ * y-leveldb catches every error inside its transactions, logs it with `console.warn` and
  * resolves with `null`, so a failed write would look like a successful one; and it runs every
  * operation of every document one at a time, so with hundreds of rooms a room's first read waits
  * behind every other room's writes (each an fsync). Its `_transact` is replaced here by one that
  * rejects with the error and keeps the one-at-a-time order per document only (operations of
  * different documents touch different keys; LevelDB commits concurrent writes together).
- * NOTE: every put is synchronous (`fsync`): a copy tells peers it keeps an edit once its write
+ * Every put is synchronous (`fsync`): a copy tells peers it keeps an edit once its write
  * resolves, and that must hold after a power cut, not only after the process dies.
  */
 export class LevelStore {

@@ -12,7 +12,7 @@ interface Observed {
  * to `doc` in one transaction of `origin` (not local, as any update read from elsewhere), and
  * hands the doc's `update` listeners the stored records as the updates. Does nothing for none.
  *
- * NOTE: Yjs encodes every transaction's changes for its `update` listeners (the local copy, the
+ * Yjs encodes every transaction's changes for its `update` listeners (the local copy, the
  * network, the document list), and the first transaction of a reopened document holds the whole
  * document: re-encoding it costs as much as a large part of decoding it, with the JIT still cold,
  * on the way to showing the text. The stored records already are updates holding everything that
@@ -29,7 +29,7 @@ export function applyStoredState(doc: Y.Doc, updates: readonly Uint8Array[], ori
   }
   const observers = (doc as unknown as Observed)._observers
   const listeners = observers.get('update')
-  // NOTE: inside another transaction the changes are encoded when that one ends, listeners and all.
+  // Inside another transaction the changes are encoded when that one ends, listeners and all.
   if (listeners === undefined || doc._transaction !== null) {
     Y.transact(doc, applyAll, origin, false)
     return

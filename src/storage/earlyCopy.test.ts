@@ -25,7 +25,7 @@ interface Page {
 function run(hash: string, secure = true): Page {
   const page: Page = { isSecureContext: secure, location: { hash } }
   const globals = { window: page, indexedDB, crypto: globalThis.crypto, TextEncoder, atob, btoa, setTimeout: () => 0 }
-  // NOTE: in this realm, so its promises and typed arrays are this test's.
+  // In this realm, so its promises and typed arrays are this test's.
   new Function(...Object.keys(globals), SCRIPT)(...Object.values(globals))
   return page
 }
@@ -53,7 +53,7 @@ describe('/early-copy.js', () => {
     const access = parseRoomAccess(edit)
     if (access.version !== 2) throw new Error('not a v2 link')
     const read = readFragment(access.roomKey, new Uint8Array(32).fill(9))
-    // NOTE: v1 secrets whose hashed input is 55, 56 and 64 bytes long (SHA-256's padding
+    // v1 secrets whose hashed input is 55, 56 and 64 bytes long (SHA-256's padding
     // boundaries), and one that is not ASCII.
     const v1 = ['my-old-room', 'x'.repeat(39), 'x'.repeat(40), 'x'.repeat(48), 'ünïcödé-room']
     for (const fragment of [...v1, edit, read]) {
@@ -92,7 +92,7 @@ describe('/early-copy.js', () => {
     const edit = createEditFragment()
     expect(run('').__meshpadEarlyCopy).toBeUndefined()
     expect(run('#room', false).__meshpadEarlyCopy).toBeUndefined()
-    // NOTE: the last two are shaped right but not a key's one encoding (the 43rd character carries spare bits).
+    // The last two are shaped right but not a key's one encoding (the 43rd character carries spare bits).
     const nonCanonical = `${edit.slice(0, -1)}${edit.endsWith('B') ? 'C' : 'B'}`
     for (const fragment of ['e1.cut-short', 'r1.cut-short', edit.slice(0, -1), `${edit}x`, 'r1.', nonCanonical]) {
       expect(isDamagedV2Link(fragment)).toBe(true)

@@ -1,4 +1,4 @@
-// NOTE: y-leveldb 0.2.0 ships types, but its package.json `exports` hides them from TypeScript's
+// y-leveldb 0.2.0 ships types, but its package.json `exports` hides them from TypeScript's
 // bundler resolution; this declares the part Meshpad uses (see dist/src/y-leveldb.d.ts there).
 declare module 'y-leveldb' {
   import type * as Y from 'yjs'

@@ -150,7 +150,7 @@ export class Comments {
     const name = this.options.name().trim() || 'Anonymous'
     const record = await signCommentRecord(device, this.options.topic, { ...fields, name })
     if (this.destroyed) return null
-    // NOTE: our own record is valid: no need to check it again.
+    // Our own record is valid: no need to check it again.
     this.verdicts.set(record, 'valid')
     appendCommentRecord(this.options.writeDoc, record)
     return record.id
@@ -218,7 +218,7 @@ export class Comments {
       return anchor
     })
     const places = resolveAnchors(this.options.text, decoded)
-    // NOTE: the text rested but no thread moved: nothing to tell (the editor mapped its marks).
+    // The text rested but no thread moved: nothing to tell (the editor mapped its marks).
     if (threads === this.shown.fold && this.myKey === this.shown.key && places.every((place, i) => samePlace(place, this.shown.places[i]))) return
     this.shown = { fold: threads, key: this.myKey, places }
     const views: ThreadView[] = threads.map((thread, i) => ({

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import * as prng from 'lib0/prng'
 import * as Y from 'yjs'
-import { SimNetwork } from '../history/testing/SimNetwork'
+import { ShuffledMesh } from '../history/testing/ShuffledMesh'
 import { commentAnchor, decodeAnchorPosition, type CommentAnchor } from './commentAnchor'
 import { resolveAnchors, type AnchorPlace, type DecodedAnchor } from './resolveAnchors'
 
@@ -79,7 +79,7 @@ describe('resolveAnchors', () => {
   })
 
   test('a peer that did not undo places the restored words alike', () => {
-    const net = new SimNetwork(prng.create(7), [false, false])
+    const net = new ShuffledMesh(prng.create(7), [false, false])
     const [a, b] = net.docs.map((doc) => doc.getText('content')) as [Y.Text, Y.Text]
     a.insert(0, 'alpha beta gamma')
     net.flush()
@@ -114,7 +114,7 @@ describe('resolveAnchors', () => {
   test('seeded concurrent edits on three peers: every anchor shows the same words on each, or is deleted on each', () => {
     for (let seed = 1; seed <= 30; seed++) {
       const rng = prng.create(seed)
-      const net = new SimNetwork(rng, [false, false, false])
+      const net = new ShuffledMesh(rng, [false, false, false])
       const texts = net.docs.map((doc) => doc.getText('content'))
       const undos = texts.map((text) => new Y.UndoManager(text, { captureTimeout: 0 }))
       texts[0]!.insert(0, 'The first words of a shared text, before anyone edits it.')

@@ -21,7 +21,7 @@ export async function signCommentRecord(device: DeviceKey, topic: string, fields
     at: Math.floor(now),
   }
   const sig = await device.sign(signedCommentBytes(topic, unsigned))
-  // NOTE: undefined fields are dropped, so the stored JSON is exactly what was signed.
+  // Undefined fields are dropped, so the stored JSON is exactly what was signed.
   return JSON.parse(JSON.stringify({ ...unsigned, sig: toBase64Url(sig) })) as CommentRecord
 }
 

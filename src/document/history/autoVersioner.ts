@@ -23,7 +23,7 @@ export type AutoVersionerState = 'idle' | 'editing' | 'waiting' | 'destroyed'
 
 /**
  * Records a version when this peer's own edits of the text pause after changes, at most one per
- * person per `intervalMs`. NOTE: each peer versions only its own edits (local transactions), so
+ * person per `intervalMs`. Each peer versions only its own edits (local transactions), so
  * peers never record the same pause twice; remote updates and stored copies do not count, and a
  * version recorded here by hand or by a restore covers the edits before it.
  */
@@ -54,7 +54,7 @@ export class AutoVersioner {
   private readonly onTransaction = (transaction: Y.Transaction): void => {
     if (!transaction.local) return
     if (transaction.origin === VERSION_ORIGIN || transaction.origin === RESTORE_ORIGIN) {
-      // NOTE: a version recorded here (by hand, or by a restore) holds every edit made here so far.
+      // A version recorded here (by hand, or by a restore) holds every edit made here so far.
       this.cancel()
       return
     }
@@ -70,7 +70,7 @@ export class AutoVersioner {
 
   private readonly onPause = (): void => {
     this.timer = null
-    // NOTE: a reload must not reset the per-person limit: the latest automatic version by this
+    // A reload must not reset the per-person limit: the latest automatic version by this
     // name counts too (read now: the stored copy may still have been loading at construction).
     for (const version of listVersions(this.doc)) {
       if (version.kind === 'auto' && version.by === this.options.name()) this.lastOwn = Math.max(this.lastOwn, version.time)

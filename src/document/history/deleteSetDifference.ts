@@ -27,7 +27,7 @@ export function deleteSetDifference(all: DeleteSet, known: DeleteSet): DeleteSet
       }
       if (start < end) kept.push({ clock: start, len: end - start })
     }
-    // NOTE: Yjs reads only `clock` and `len` of a delete item.
+    // Yjs reads only `clock` and `len` of a delete item.
     if (kept.length > 0) result.clients.set(client, kept as DeleteSet['clients'] extends Map<number, infer I> ? I : never)
   }
   return result

@@ -3,11 +3,11 @@ import * as Y from 'yjs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { undoAcrossRestores } from '../../editor/undoAcrossRestores'
 import { restoreVersion } from './restoreVersion'
-import { SimNetwork } from './testing/SimNetwork'
+import { ShuffledMesh } from './testing/ShuffledMesh'
 import { listVersions, recordVersion, versionSnapshot } from './versionList'
 import { versionText } from './versionText'
 
-let net: SimNetwork | null = null
+let net: ShuffledMesh | null = null
 afterEach(() => {
   net?.destroy()
   net = null
@@ -19,7 +19,7 @@ const restorer = { name: 'Bea', authors: ['Bea'] }
 describe('restoreVersion', () => {
   for (const seed of [11, 12, 13]) {
     it(`brings a version back on every peer while others keep typing (seed ${seed})`, () => {
-      net = new SimNetwork(prng.create(seed), [false, false, false])
+      net = new ShuffledMesh(prng.create(seed), [false, false, false])
       const { rng, docs } = net
       const [a, b] = docs as [Y.Doc, Y.Doc, Y.Doc]
       for (let i = 0; i < 60; i++) net.edit(prng.int32(rng, 0, 2))
@@ -34,7 +34,7 @@ describe('restoreVersion', () => {
       const version = listVersions(b)[0]!
       restoreVersion(b, version, restorer)
       expect(textOf(b)).toBe(wanted)
-      // NOTE: peer 2 types digits only while the restore travels: the letters must be the version's.
+      // Peer 2 types digits only while the restore travels: the letters must be the version's.
       for (let i = 0; i < 20; i++) {
         net.insert(2, '0123456789')
         net.deliver(prng.int32(rng, 0, 2))
@@ -63,7 +63,7 @@ describe('restoreVersion', () => {
     undo.stopCapturing()
     text.delete(0, 5)
     text.insert(0, 'second')
-    // NOTE: no pause before the restore: it must not merge with the typing before it.
+    // No pause before the restore: it must not merge with the typing before it.
     restoreVersion(doc, listVersions(doc)[0]!, restorer)
     expect(text.toString()).toBe('first draft')
     undo.undo()
@@ -76,7 +76,7 @@ describe('restoreVersion', () => {
   })
 
   it("someone else's restore ends the undo history from before it, and later edits undo alone", () => {
-    net = new SimNetwork(prng.create(3), [false, false])
+    net = new ShuffledMesh(prng.create(3), [false, false])
     const [a, b] = net.docs as [Y.Doc, Y.Doc]
     const undoA = new Y.UndoManager(a.getText('content'))
     const stop = undoAcrossRestores(undoA)

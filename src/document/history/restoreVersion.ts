@@ -17,7 +17,7 @@ export interface Restorer {
 /**
  * Makes the text of `doc` equal to the text of `version` as one new edit by `restorer` (one
  * transaction, origin `RESTORE_ORIGIN`), and records the result as a version of kind 'restore'.
- * NOTE: the edit replaces only the span between the first and the last difference, so what others
+ * The edit replaces only the span between the first and the last difference, so what others
  * type elsewhere at the same time is kept. Throws `VersionUnavailableError` (nothing changes) when
  * the version cannot be rebuilt here. Returns the id of the new version.
  */

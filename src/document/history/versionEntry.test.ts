@@ -54,7 +54,7 @@ describe('version entries from other peers', () => {
     const versions = listVersions(doc)
     expect(versions.map((version) => version.by)).toEqual(['me'])
     expect(versionText(doc, versionSnapshot(versions, versions[0]!))).toBe('mine')
-    // NOTE: a later version still records and rebuilds after the hostile entries.
+    // A later version still records and rebuilds after the hostile entries.
     text.insert(4, '!')
     recordVersion(doc, { by: 'me', authors: ['me'], kind: 'manual' })
     expect(versionText(doc, versionSnapshot(listVersions(doc), listVersions(doc)[1]!))).toBe('mine!')

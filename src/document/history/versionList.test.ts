@@ -1,12 +1,12 @@
 import * as prng from 'lib0/prng'
 import * as Y from 'yjs'
 import { afterEach, describe, expect, it } from 'vitest'
-import { SimNetwork } from './testing/SimNetwork'
+import { ShuffledMesh } from './testing/ShuffledMesh'
 import { clientNames, listVersions, recordVersion, versionSnapshot, versionsArray } from './versionList'
 import { rebuildVersion, versionText } from './versionText'
 import { deleteSetDifference } from './deleteSetDifference'
 
-let net: SimNetwork | null = null
+let net: ShuffledMesh | null = null
 afterEach(() => {
   net?.destroy()
   net = null
@@ -18,8 +18,8 @@ const textOf = (doc: Y.Doc): string => doc.getText('content').toString()
 describe('versions in the shared document', () => {
   for (const seed of [1, 2, 3, 4, 5]) {
     it(`rebuild exactly what their recorder had, on every peer (seed ${seed})`, () => {
-      // NOTE: peer 3 runs an older build (gc on): it merges, and lists the same versions.
-      net = new SimNetwork(prng.create(seed), [false, false, false, true])
+      // Peer 3 runs an older build (gc on): it merges, and lists the same versions.
+      net = new ShuffledMesh(prng.create(seed), [false, false, false, true])
       const { rng, docs } = net
       const recorded = new Map<string, string>()
       for (let round = 0; round < 40; round++) {
@@ -78,7 +78,7 @@ describe('versions in the shared document', () => {
 
 describe('rebuildVersion', () => {
   it('says who typed each part, by client, with names from the versions', () => {
-    net = new SimNetwork(prng.create(9), [false, false])
+    net = new ShuffledMesh(prng.create(9), [false, false])
     const [a, b] = net.docs as [Y.Doc, Y.Doc]
     a.getText('content').insert(0, 'Hello ')
     net.flush()

@@ -17,7 +17,7 @@ export function versionsArray(doc: Y.Doc): Y.Array<unknown> {
   return doc.getArray('versions')
 }
 
-// NOTE: stored entries are immutable objects that Yjs hands back as the same objects, so each is
+// Stored entries are immutable objects that Yjs hands back as the same objects, so each is
 // checked and decoded once.
 const parsed = new WeakMap<object, Version | null>()
 
@@ -86,7 +86,7 @@ export function clientsSinceLastVersion(doc: Y.Doc): number[] {
 
 /**
  * Records the current state of `doc` as a new version at the end of the list and returns its id.
- * Its snapshot holds the deletions since the latest version only (NOTE: a full delete set in every
+ * Its snapshot holds the deletions since the latest version only (a full delete set in every
  * version would grow the history by the size of all deletions each time). Inside a transaction,
  * the version is the state so far.
  */
@@ -95,7 +95,7 @@ export function recordVersion(doc: Y.Doc, version: NewVersion): string {
   const last = versions.at(-1)
   const now = Y.snapshot(doc)
   const baseDeletes = last === undefined ? null : versionSnapshot(versions, last).ds
-  // NOTE: a base holding deletions not seen here (still on their way, or claimed by a hostile
+  // A base holding deletions not seen here (still on their way, or claimed by a hostile
   // peer) would put them into this version: then it stands alone, with every deletion.
   const onBase = baseDeletes !== null && deleteSetDifference(baseDeletes, now.ds).clients.size === 0
   const delta = onBase ? Y.createSnapshot(deleteSetDifference(now.ds, baseDeletes), now.sv) : now

@@ -1,10 +1,10 @@
 import * as prng from 'lib0/prng'
 import * as Y from 'yjs'
 import { afterEach, describe, expect, it } from 'vitest'
-import { SimNetwork } from './testing/SimNetwork'
+import { ShuffledMesh } from './testing/ShuffledMesh'
 import { rebuildVersion, type AuthorSpan } from './versionText'
 
-let net: SimNetwork | null = null
+let net: ShuffledMesh | null = null
 afterEach(() => {
   net?.destroy()
   net = null
@@ -30,7 +30,7 @@ function fromYjs(doc: Y.Doc, snapshot: Y.Snapshot): { text: string; spans: Autho
 describe('rebuildVersion', () => {
   for (const seed of [11, 12, 13]) {
     it(`gives the text and authors Yjs rebuilds from the snapshot, at every point of concurrent editing (seed ${seed})`, () => {
-      net = new SimNetwork(prng.create(seed), [false, false, false])
+      net = new ShuffledMesh(prng.create(seed), [false, false, false])
       const { rng, docs } = net
       const taken: { peer: number; snapshot: Y.Snapshot; text: string }[] = []
       for (let round = 0; round < 60; round++) {
@@ -62,7 +62,7 @@ describe('rebuildVersion', () => {
     text.insert(0, 'abc')
     text.delete(1, 1)
     const early = Y.snapshot(doc)
-    // NOTE: typed right after "c" by the same client, "def" merges with it into one item, which
+    // Typed right after "c" by the same client, "def" merges with it into one item, which
     // the early snapshot saw only the first character of.
     text.insert(2, 'def')
     text.delete(0, 1)

@@ -85,7 +85,7 @@ function firstEndingAfter(ranges: Ranges, clock: number): number {
  * `doc` is never changed. `snapshot`'s delete set must be sorted and merged (as `versionSnapshot`
  * and `Y.snapshot` return it).
  *
- * NOTE: it walks the live text's items once and keeps the parts the snapshot saw and had not
+ * It walks the live text's items once and keeps the parts the snapshot saw and had not
  * deleted (what Yjs's `isVisible` decides per item, here per clock range, since the live doc may
  * have merged an item the snapshot saw in part). Rebuilding a whole document from the snapshot
  * (`Y.createDocFromSnapshot`) costs an encode and a decode of the entire history for every version.
@@ -102,13 +102,13 @@ export function rebuildVersion(doc: Y.Doc, snapshot: Y.Snapshot): RebuiltVersion
   const keep = (str: string, client: number): void => {
     parts.push(str)
     const last = spans.at(-1)
-    // NOTE: adjacent stretches of one client merge into one span.
+    // Adjacent stretches of one client merge into one span.
     if (last !== undefined && last.client === client && last.to === at) spans[spans.length - 1] = { ...last, to: at + str.length }
     else spans.push({ from: at, to: at + str.length, client })
     at += str.length
   }
   for (let item = docText(doc)._start; item !== null; item = item.right) {
-    // NOTE: only strings are text (as in `Y.Text#toString`); formats and embeds are not.
+    // Only strings are text (as in `Y.Text#toString`); formats and embeds are not.
     if (!(item.content instanceof Y.ContentString)) continue
     const { client, clock } = item.id
     const end = Math.min(clock + item.length, snapshot.sv.get(client) ?? 0)

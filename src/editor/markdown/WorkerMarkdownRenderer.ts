@@ -40,7 +40,7 @@ export interface WorkerMarkdownRendererOptions {
 }
 
 function moduleWorker(): RenderWorker {
-  // NOTE: this exact form lets Vite bundle the worker as its own file (CSP `worker-src 'self'`).
+  // This exact form lets Vite bundle the worker as its own file (CSP `worker-src 'self'`).
   return new Worker(new URL('./markdownWorker.ts', import.meta.url), { type: 'module' }) as unknown as RenderWorker
 }
 

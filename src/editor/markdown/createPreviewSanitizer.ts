@@ -41,7 +41,7 @@ const CONFIG: Config = {
   ALLOWED_ATTR,
   ALLOW_DATA_ATTR: false,
   ALLOW_ARIA_ATTR: false,
-  // NOTE: absolute http(s)/mailto only: a relative or `#…` link would navigate the app itself
+  // Absolute http(s)/mailto only: a relative or `#…` link would navigate the app itself
   // (a fragment is a room key: `#other` opens another room).
   ALLOWED_URI_REGEXP: /^(?:https?|mailto):/i,
   SANITIZE_NAMED_PROPS: true,
@@ -70,7 +70,7 @@ function secureLink(link: Element): void {
     return
   }
   link.setAttribute('href', url.href)
-  // NOTE: a new browsing context with no opener and no Referer: the linked page never learns
+  // A new browsing context with no opener and no Referer: the linked page never learns
   // this page's address (the room key is its fragment) and cannot script or navigate this tab.
   link.setAttribute('target', '_blank')
   link.setAttribute('rel', 'noopener noreferrer')
@@ -92,7 +92,7 @@ function guardImage(image: Element, hosts: ReadonlySet<string>): void {
       image.setAttribute('referrerpolicy', 'no-referrer')
       image.setAttribute('loading', 'lazy')
     } else {
-      // NOTE: each load tells the host who reads what, and when: ask first.
+      // Each load tells the host who reads what, and when: ask first.
       image.setAttribute('data-remote-host', url.host)
     }
   } else if (url?.protocol === 'http:') {

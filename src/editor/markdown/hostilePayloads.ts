@@ -4,6 +4,7 @@
  * (`PreviewView.hostile.test.ts`) asserts the sanitised output of each; the end-to-end test
  * (`e2e/preview.spec.ts`) has a peer type all of them. Payloads that would run set `window.__pwned`.
  */
+
 /** One payload: its family (the kind of attack), a name, and the Markdown a peer types. */
 export interface HostilePayload {
   readonly family: string

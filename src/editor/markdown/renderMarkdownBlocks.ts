@@ -21,7 +21,7 @@ export interface PreviewBlock {
 function createMarkdownIt(): MarkdownIt {
   const md = markdownIt('default', { html: true, linkify: true, typographer: false })
   md.use(taskLists)
-  // NOTE: table alignment becomes `align="…"`, so the sanitiser can refuse every `style` attribute.
+  // Table alignment becomes `align="…"`, so the sanitiser can refuse every `style` attribute.
   md.core.ruler.push('meshpad_table_align', (state) => {
     for (const token of state.tokens) {
       if (token.type !== 'th_open' && token.type !== 'td_open') continue
@@ -54,7 +54,7 @@ function openElements(html: string): number {
  * DOM-free: it runs in a Web Worker. It is responsible for the Markdown; it is not a security
  * boundary (its output is sanitised in the page).
  *
- * NOTE: blocks are sanitised one by one, so an HTML element left open by one block (`<details>`
+ * Blocks are sanitised one by one, so an HTML element left open by one block (`<details>`
  * … Markdown … `</details>`, as GitHub READMEs do) joins the blocks up to its closing tag into
  * one, at most `MAX_JOINED_BLOCKS` of them, so one `<div>` cannot turn a long document into a
  * single block that every edit renders again.

@@ -8,7 +8,7 @@ const MARKER = /^\[([ xX])\][ \t]/
  * `contains-task-list` (the list) and nothing else; the checkbox is an `html_inline` token, so it
  * goes through the preview's sanitiser like every other piece of HTML.
  *
- * NOTE: written here (20 lines) rather than taken from markdown-it-task-lists, which has been
+ * Written here (20 lines) rather than taken from markdown-it-task-lists, which has been
  * unmaintained since 2018.
  */
 export function taskLists(md: MarkdownIt): void {

@@ -27,7 +27,8 @@ export interface RoomGossipOptions {
 
 /**
  * What Meshpad adds to y-webrtc so that rooms past a full mesh still cost about n − 1 messages per
- * edit: the {@link TreeRelay} decides where each update goes (y-webrtc's `relayTargets`), the
+ * edit: the {@link TreeRelay} decides where each update goes (`relayTargets`, asked by the message
+ * layer and the signed sync), the
  * {@link GossipRepair} pulls what was lost (on a gap at once, otherwise one random peer every
  * {@link REPAIR_INTERVAL_MS}, only while the mesh is not full), `acceptAnnounce` keeps the overlay
  * a connected random graph, a lonely peer announces itself again, and awareness is rate-limited
@@ -50,7 +51,7 @@ export class RoomGossip {
       if (state !== null) options.awareness.setLocalState(state)
     })
     this.timers = [
-      // NOTE: a peer joining a room past a full mesh may find every peer full; see `checkMembership`.
+      // A peer joining a room past a full mesh may find every peer full; see `checkMembership`.
       setInterval(() => {
         if (this.tree.treeLinks.size > 0) this.repair.tick()
       }, REPAIR_INTERVAL_MS),
@@ -108,7 +109,7 @@ export class RoomGossip {
   }
 
   /**
-   * A lonely peer announces itself again. NOTE: a group of peers that all found the rest full
+   * A lonely peer announces itself again. A group of peers that all found the rest full
    * links among itself and is nobody's lonely newcomer: an island. Its members see it as the
    * signaling server counting more subscribers than awareness shows people (twice in a row, as a
    * newcomer's state takes a moment); they then announce themselves as lonely (0 links), which

@@ -29,7 +29,7 @@ describe('TreeRelay', () => {
       { peerId: 'b', links: ['a'] },
       { peerId: 'c', links: ['a'] },
     ])
-    // NOTE: a links to every peer it knows of, so its own updates go to all of them.
+    // A links to every peer it knows of, so its own updates go to all of them.
     expect(r.targets(null)).toBe('all')
     expect(r.targets('b')).toEqual(new Set(['c', 'd']))
     expect(resynced).toEqual([['b', 'c']])

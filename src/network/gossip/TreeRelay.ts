@@ -29,8 +29,8 @@ export interface TreeRelayOptions {
  *   disagree while links come and go, and a peer whose view is full forwards nothing, so a tree
  *   that ran through it would stop there.
  *
- * Convergence: y-webrtc forwards only updates that changed this copy (Yjs emits `update` only
- * for new content), so a peer that already had an update stops it, and a copy of the tree that
+ * Convergence: only updates that changed this copy are passed on (Yjs emits `update` only for
+ * new content), so a peer that already had an update stops it, and a copy of the tree that
  * reaches every peer reaches every peer once. Where views disagree for a moment (a link just
  * opened or closed) an update may be sent twice (harmless: the second changes nothing) or not
  * at all to some peer; every peer that gains a tree neighbour asks it for what it lacks (Yjs
@@ -110,7 +110,7 @@ export class TreeRelay {
     this.extra = new Set(self.links.filter((peer) => !mutual.has(peer)))
     const direct = new Set(self.links)
     this.linkedToAll = [...graph.keys()].every((peer) => peer === self.peerId || direct.has(peer))
-    // NOTE: a view that changes between full and not loses what the other mode did not send.
+    // A view that changes between full and not loses what the other mode did not send.
     const added = wasKnown && wasFull !== this.full ? [...self.links] : [...this.tree].filter((peer) => !before.has(peer))
     if (added.length > 0) this.options.resync(added)
   }

@@ -3,7 +3,7 @@ export const MAX_CONNS_PARAM = 'maxConns'
 
 /**
  * y-webrtc's `maxConns` from a page's query string, or undefined (y-webrtc's own 20 + 0–14) when
- * it is absent or not a whole number from 1 to 64. NOTE: a low value makes a room of a few peers a
+ * it is absent or not a whole number from 1 to 64. A low value makes a room of a few peers a
  * partial mesh, where updates travel the broadcast tree.
  */
 export function maxConnsFromSearch(search: string): number | undefined {

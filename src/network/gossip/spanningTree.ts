@@ -51,7 +51,7 @@ function component(graph: LinkGraph, self: string): string[] {
  * The root of the broadcast tree of `self`'s part of the graph: its best-connected peer (most
  * mutual links; ties broken by the smallest id), so that every peer computing it from the same
  * view picks the same one.
- * NOTE: in a random graph the best-connected peer is (nearly) a centre, so the breadth-first tree
+ * In a random graph the best-connected peer is (nearly) a centre, so the breadth-first tree
  * from it is about as shallow as a spanning tree of that graph can be.
  */
 export function treeRoot(graph: LinkGraph, self: string): string {

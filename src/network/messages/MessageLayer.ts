@@ -19,8 +19,10 @@ export interface MessageLayerOptions {
   readonly signed: SignedDocSync | null
   /** This peer's y-webrtc peer id, once its room is open. */
   readonly selfPeerId: () => string | null
-  /** Where a document update (`clients` null) or a presence update from `from` (null: this browser) goes. */
-  /** Where an update goes: `clients` for presence, `update` for a document update (its author may root the tree). */
+  /**
+   * Where an update from `from` (null: this browser) goes: a presence update with its `clients`,
+   * or a document update (`clients` null) with the `update` itself, whose author may root the tree.
+   */
   readonly relayTargets: (from: string | null, clients: number[] | null, update?: Uint8Array) => RelayTargets
   /** Whether presence travels through neighbours now (see `PresenceGateOptions.relayed`). */
   readonly relayedPresence: () => boolean
@@ -245,7 +247,7 @@ export class MessageLayer {
           return link.presenceAnswer.request(null)
         case MESSAGE.signedSync:
           if (!this.options.signed) return this.count('signed sync in an unsigned room')
-          // NOTE: `state` and `snapshot` each cost a pass over the whole document: coalesced, within credit.
+          // `state` and `snapshot` each cost a pass over the whole document: coalesced, within credit.
           if (data[1] === SIGNED_STATE) return link.stateAnswer.request(data)
           if (data[1] === SIGNED_SNAPSHOT) return link.snapshotAnswer.request(data)
           return void this.options.signed.receive(link.id, data)
@@ -308,7 +310,7 @@ export class MessageLayer {
     if (this.destroyed) return
     const clients = [...added, ...updated, ...removed]
     const from = linkOf(origin)
-    // NOTE: the typist's cursor moves with the edit; sent before the signed edit, a receiver would
+    // The typist's cursor moves with the edit; sent before the signed edit, a receiver would
     // render the cursor first. It waits until the edit is sent.
     if (from === null && this.options.signed?.signingOwn === true) {
       for (const client of clients) this.heldClients.add(client)
@@ -340,7 +342,7 @@ export class MessageLayer {
     try {
       link.sender.send(data)
     } catch (error) {
-      // NOTE: other errors are a channel closing right now; its peer syncs again when it reconnects.
+      // Other errors are a channel closing right now; its peer syncs again when it reconnects.
       if (error instanceof LinkBudgetError) this.close(link, error.message)
     }
   }

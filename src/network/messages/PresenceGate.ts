@@ -118,11 +118,11 @@ export class PresenceGate {
       }
     }
     const owner = this.owner.get(clientId)
-    // NOTE: relayed past a full mesh, a direct link's state is taken as long as it names that link;
+    // Relayed past a full mesh, a direct link's state is taken as long as it names that link;
     // the binding stays with the link.
     if (owner?.own === true && owner.link !== from && this.options.relayed() && statePeerId === owner.link) return { own: false, bind: false }
     if (owner !== undefined && owner.link !== from) {
-      // NOTE: a state that came from the person's own link stays theirs; one relayed by a
+      // A state that came from the person's own link stays theirs; one relayed by a
       // neighbour (a room past a full mesh, whose tree changes) moves to whoever relays it next,
       // and to the person's own link once it speaks for itself.
       const mayTake = !this.options.isLink(owner.link) || !owner.own
@@ -134,7 +134,7 @@ export class PresenceGate {
 
   /**
    * Whether direct link `peerId` sent its own presence under another client id than `clientId`.
-   * NOTE: past a full mesh a person's own presence goes to their tree neighbours only, so a
+   * Past a full mesh a person's own presence goes to their tree neighbours only, so a
    * direct link's state may arrive relayed; once it has spoken for itself, nobody else can.
    */
   private speaksForItself(peerId: string, clientId: number): boolean {

@@ -22,7 +22,7 @@ export function signedAnswerSize(doc: Y.Doc, canEdit: boolean, request: Uint8Arr
     if (message?.kind === 'state') return Y.encodeStateAsUpdate(doc, message.stateVector).byteLength + SIGNATURE_BYTES
     if (message?.kind === 'snapshot') return canEdit ? Y.encodeStateAsUpdate(doc).byteLength + SIGNATURE_BYTES : 0
   } catch {
-    // NOTE: a malformed state vector.
+    // A malformed state vector.
   }
   return null
 }

@@ -39,7 +39,7 @@ class SignedSim {
       topic: TOPIC,
       verifyKey: Promise.resolve(this.keys.publicKey),
       signingKey: canEdit ? Promise.resolve(this.keys.privateKey) : null,
-      // NOTE: half the writers sign synchronously (pure JS), half through WebCrypto.
+      // Half the writers sign synchronously (pure JS), half through WebCrypto.
       signingSeed: canEdit && this.nodes.size % 2 === 0 ? this.keys.seed : null,
       relayFrom: () => () => true,
       onChange: () => {},

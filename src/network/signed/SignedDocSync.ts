@@ -91,7 +91,7 @@ export class SignedDocSync {
   /** Registers a link; `hello` starts the exchange once it can carry messages. */
   addLink(id: string, send: (data: Uint8Array) => void): void {
     if (this.destroyed) return
-    // NOTE: a newer connection to a peer (glare) replaces the older one, which may close later.
+    // A newer connection to a peer (glare) replaces the older one, which may close later.
     this.links.set(id, { send, chain: Promise.resolve(), synced: false, canEdit: false })
   }
 
@@ -171,12 +171,12 @@ export class SignedDocSync {
     try {
       Y.applyUpdate(doc, update, this)
     } catch {
-      // NOTE: signed by a writer, yet unreadable: a bug, not an attack; nothing was applied.
+      // Signed by a writer, yet unreadable: a bug, not an attack; nothing was applied.
       this.ignore('an unreadable signed update')
       return
     }
     const changed = this.applied || doc.store.pendingStructs !== pendingStructs || doc.store.pendingDs !== pendingDs
-    // NOTE: the snapshot a reader asked for changes nothing here, yet it is what the log compacts onto.
+    // The snapshot a reader asked for changes nothing here, yet it is what the log compacts onto.
     if (!this.canEdit && (changed || this.log.awaits(from))) {
       this.log.add(from, data)
       if (this.log.wantsSnapshot) this.requestSnapshot()
@@ -226,11 +226,11 @@ export class SignedDocSync {
       if (origin === COMMENT_ORIGIN) this.sendComment(update)
       return
     }
-    // NOTE: typing has the editor binding as origin; a new room's schema stamp (on load) has none.
+    // Typing has the editor binding as origin; a new room's schema stamp (on load) has none.
     if (origin !== null) void this.signer.prepare()
     this.pending.push(update)
     if (this.flushQueued) return
-    // NOTE: with nothing queued before it, a synchronous signature lets the update leave right
+    // With nothing queued before it, a synchronous signature lets the update leave right
     // here, as y-webrtc sends an unsigned one, before the editor renders the keystroke.
     if (this.steps === 0 && this.signer.synchronous) return void this.flushLocal()
     this.flushQueued = true
@@ -255,7 +255,7 @@ export class SignedDocSync {
       this.pending = []
       if (updates.length === 0 || this.signer === null) return
       const update = updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates)
-      // NOTE: no await once the signer is synchronous: the send stays in the edit's task.
+      // No await once the signer is synchronous: the send stays in the edit's task.
       const message = this.signer.signNow(update) ?? (await this.signer.sign(update))
       if (this.destroyed) return
       for (const link of this.links.values()) this.trySend(link, message)
@@ -290,7 +290,7 @@ export class SignedDocSync {
     try {
       link.send(data)
     } catch {
-      // NOTE: a link closing right now; its peer syncs again when it reconnects.
+      // A link closing right now; its peer syncs again when it reconnects.
     }
   }
 

@@ -97,7 +97,7 @@ export class SignedLog {
     this.saveTimer = null
     if (this.keeping === null || !this.dirty) return
     this.dirty = false
-    // NOTE: a failed write leaves the stored log older, not wrong: it is saved again on the next change.
+    // A failed write leaves the stored log older, not wrong: it is saved again on the next change.
     void this.keeping.store.save(this.entries).catch(() => void (this.dirty = true))
   }
 

@@ -42,7 +42,7 @@ export interface SignedRoomOptions {
  *
  * It is responsible for its tabs channel and closes it on `destroy()`.
  *
- * NOTE: tab traffic is not encrypted as y-webrtc's BroadcastChannel traffic is: only pages of this
+ * Tab traffic is not encrypted as y-webrtc's BroadcastChannel traffic is: only pages of this
  * origin can listen, and those can read the IndexedDB copy anyway. It is signed like the rest, so
  * a tampered tab cannot write into another tab's document.
  */
@@ -54,7 +54,7 @@ export class SignedRoom {
   private destroyed = false
 
   constructor(options: SignedRoomOptions) {
-    // NOTE: never written, so sharing the client id of the session's doc creates no conflict.
+    // Never written, so sharing the client id of the session's doc creates no conflict.
     this.shadowDoc.clientID = options.clientID
     this.sync = new SignedDocSync({
       doc: options.doc,
@@ -72,7 +72,7 @@ export class SignedRoom {
     })
     if (typeof BroadcastChannel !== 'undefined') {
       const tabs = new BroadcastChannel(`meshpad/v2/tabs/${options.topic}`)
-      // NOTE: in Node an open channel would keep the process alive.
+      // In Node an open channel would keep the process alive.
       ;(tabs as { unref?: () => void }).unref?.()
       tabs.onmessage = (event: MessageEvent) => {
         if (event.data instanceof Uint8Array) this.sync.receive(TABS_LINK, event.data)
@@ -91,7 +91,7 @@ export class SignedRoom {
       this.tabs.onmessage = null
       this.tabs.close()
     }
-    // NOTE: the shadow doc is left to y-webrtc, which the network destroys after this.
+    // The shadow doc is left to y-webrtc, which the network destroys after this.
     this.sync.destroy()
   }
 }

@@ -2,7 +2,7 @@ import { hashes, sign } from '@noble/ed25519'
 import { sha512 } from '@noble/hashes/sha2.js'
 import { encodeSignedSync, signedBytes, verifyUpdate } from './signedSyncMessage'
 
-// NOTE: noble's synchronous API needs a synchronous SHA-512 (its async one would use WebCrypto's).
+// noble's synchronous API needs a synchronous SHA-512 (its async one would use WebCrypto's).
 hashes.sha512 = sha512
 
 /** An empty Yjs update: what the probe signature covers (it is never sent). */

@@ -68,7 +68,7 @@ export function decodeSignedSync(data: Uint8Array): SignedSyncMessage | null {
       return data.length >= 3 && data[2]! <= 1 ? { kind: 'state', canEdit: data[2] === 1, stateVector: data.subarray(3) } : null
     case KIND.update:
     case KIND.comment:
-      // NOTE: an update has at least its two empty-section counts.
+      // An update has at least its two empty-section counts.
       return data.length >= 2 + SIGNATURE_BYTES + 2
         ? {
             kind: data[1] === KIND.update ? 'update' : 'comment',

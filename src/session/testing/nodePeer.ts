@@ -25,7 +25,7 @@ const print = (): void => {
   if (line !== printed) process.stdout.write(`${line}\n`)
   printed = line
 }
-// NOTE: registered after y-webrtc's own `update` listener, so a report includes its forwards.
+// Registered after y-webrtc's own `update` listener, so a report includes its forwards.
 session.doc.on('update', print)
 const counter = setInterval(print, 200)
 session.text.insert(session.text.length, text)

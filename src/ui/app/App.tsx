@@ -2,7 +2,7 @@ import { lazy, Suspense, useCallback, useEffect, useState } from 'react'
 import { setDocLanguage, setDocTitle } from '../../document/docMeta'
 import type { DocumentLibrary } from '../../library/DocumentLibrary'
 import type { Workspace } from '../../session/Workspace'
-// NOTE: "My documents" loads on first open, outside the first visit's JavaScript.
+// "My documents" loads on first open, outside the first visit's JavaScript.
 import { LazyDocumentsDialog } from '../documents/LazyDocumentsDialog'
 import { EditorPane } from './EditorPane'
 import { PeopleList } from '../people/PeopleList'
@@ -28,7 +28,7 @@ import { CommentControls } from '../comments/CommentControls'
 import { LazyCommentsPanel } from '../comments/LazyCommentsPanel'
 import { useComments } from '../comments/useComments'
 
-// NOTE: History (and @codemirror/merge) loads as its own chunk the first time it is opened.
+// History (and @codemirror/merge) loads as its own chunk the first time it is opened.
 const HistoryDialog = lazy(() => import('../history/HistoryDialog'))
 const RemoveDialog = lazy(() => import('../removal/RemoveDialog'))
 
@@ -44,7 +44,7 @@ export function App({ workspace, library }: { workspace: Workspace; library: Doc
   const [showHistory, setShowHistory] = useState(false)
   const [showRemove, setShowRemove] = useState(false)
   usePersistAfterFirstEdit(session)
-  // Markdown preview (issue 13): the toggle, the editor view it follows.
+  // Markdown preview: the toggle, the editor view it follows.
   const preview = usePreviewChoice(meta.language)
   const [viewSlot] = useState(() => new EditorViewSlot())
   const comments = useComments(session, viewSlot, user.name)
@@ -72,7 +72,7 @@ export function App({ workspace, library }: { workspace: Workspace; library: Doc
   const onCloseHistory = useCallback(() => setShowHistory(false), [])
   const onCloseRemove = useCallback(() => setShowRemove(false), [])
   const onDismissNotice = useCallback(() => workspace.dismissNotice(), [workspace])
-  // NOTE: a v1 room gets a read-only link by moving to a new (v2) room.
+  // A v1 room gets a read-only link by moving to a new (v2) room.
   const onMoveToNewLink = useCallback(async () => {
     const fragment = await storeCopyOf(session.doc, library)
     workspace.open(fragment)

@@ -7,7 +7,7 @@ export async function copyText(text: string): Promise<void> {
       await navigator.clipboard.writeText(text)
       return
     } catch {
-      // NOTE: denied (e.g. an insecure origin on a LAN address); the selection fallback below
+      // Denied (e.g. an insecure origin on a LAN address); the selection fallback below
       // still works there.
     }
   }

@@ -23,17 +23,17 @@ export const EMPTY_DOCUMENT_HINT =
  * The CodeMirror editor of a session. The view is mounted once per session; language, wrapping
  * and theme changes reconfigure it.
  *
- * NOTE: the view is built in the task that renders the page (a layout effect), with what the
- * document holds then: a person opening a link for the first time can type at once, and the
- * page's first frame shows the editor rather than a hole while the room's database is created
- * (about 200 ms on a first visit here), with the network's events waiting behind one task. Until
- * the stored copy is read, the empty-document hint stays hidden: an empty editor then means "not
- * read yet", never "this document is empty".
+ * The view is built in the task that renders the pane (a layout effect), with what the document
+ * holds then, and the UI is mounted only once the document is worth showing (see
+ * `whenWorthShowing`): on a first visit to a shared link, once the first peer's copy is in, so
+ * the editor is built with the text rather than empty. Until the stored copy is read, the
+ * empty-document hint stays hidden: an empty editor then means "not read yet", never "this
+ * document is empty".
  */
 export function EditorPane({ session, language, lineWrapping, colorScheme, onView }: Props) {
   const parent = useRef<HTMLDivElement>(null)
   const [editor, setEditor] = useState<EditorHandle | null>(null)
-  // NOTE: the options the view is created with; later changes go through the effects below.
+  // The options the view is created with; later changes go through the effects below.
   const initial = useRef({ language, lineWrapping, colorScheme })
   /** The language whose highlighting is in effect, or failed to load (`data-language`). */
   const [loaded, setLoaded] = useState<{ id: string; state: 'ready' | 'failed' } | null>(null)
@@ -64,7 +64,7 @@ export function EditorPane({ session, language, lineWrapping, colorScheme, onVie
   useEffect(() => {
     if (editor === null) return
     let current = true
-    // NOTE: a chunk can fail to load (a page left open across a deploy, offline): the text stays
+    // A chunk can fail to load (a page left open across a deploy, offline): the text stays
     // editable, unhighlighted.
     editor.setLanguage(language).then(
       () => current && setLoaded({ id: language, state: 'ready' }),

@@ -16,7 +16,7 @@ export function useLocalPreference(key: string, fallback: boolean): [boolean, (v
       try {
         window.localStorage.setItem(key, String(next))
       } catch {
-        // NOTE: storage blocked: the preference holds for this page only.
+        // Storage blocked: the preference holds for this page only.
       }
     },
     [key],

@@ -4,7 +4,7 @@ import { requestPersistentStorage } from '../../storage/persistentStorage'
 
 /**
  * Asks the browser to keep this site's storage (`navigator.storage.persist()`) after the first
- * change to a document in this page, not on load. NOTE: some browsers (Firefox) ask the person;
+ * change to a document in this page, not on load. Some browsers (Firefox) ask the person;
  * a page that was only looked at has nothing worth the question yet.
  */
 export function usePersistAfterFirstEdit(session: Session): void {

@@ -1,6 +1,6 @@
 import { lazy, Suspense, type ComponentProps } from 'react'
 
-// NOTE: the panel loads when a document has comments or the panel opens, outside the first
+// The panel loads when a document has comments or the panel opens, outside the first
 // visit's JavaScript.
 const loadPanel = () => import('./CommentsPanel')
 const CommentsPanel = lazy(async () => ({ default: (await loadPanel()).CommentsPanel }))
@@ -8,7 +8,7 @@ const CommentsPanel = lazy(async () => ({ default: (await loadPanel()).CommentsP
 /** Starts loading the panel's code ahead of its first opening (a document with comments). */
 export function preloadCommentsPanel(): void {
   void loadPanel().catch(() => {
-    // NOTE: offline with an old cache: opening the panel tries again and says so.
+    // Offline with an old cache: opening the panel tries again and says so.
   })
 }
 

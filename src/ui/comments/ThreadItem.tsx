@@ -11,7 +11,7 @@ interface Props {
   readonly onChoose: (thread: ThreadView) => void
 }
 
-// NOTE: one formatter for every comment: making one per call costs more than the rest of a comment.
+// One formatter for every comment: making one per call costs more than the rest of a comment.
 const WHEN = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })
 
 function when(at: number): string {

@@ -48,7 +48,7 @@ function DeleteConfirmation({ entry, onCancel, onConfirm }: { entry: DocumentEnt
             still open it: opening the link here again brings back whatever a connected peer still has.
           </p>
           <div className="buttons">
-            {/* NOTE: the safe choice has the focus. */}
+            {/* The safe choice has the focus. */}
             <button type="button" autoFocus onClick={onCancel}>
               Cancel
             </button>
@@ -127,7 +127,7 @@ export function DocumentsDialog({ open, session, library, title, language, onClo
   const importByMerging = (imported: ImportedDocument): void => {
     const { withheldDeletions } = mergeImportedDocument(session.doc, imported)
     setPending(null)
-    // NOTE: a merge never deletes text this document already had (see importUpdate.ts); say so.
+    // A merge never deletes text this document already had (see importUpdate.ts); say so.
     const kept = withheldDeletions > 0 ? ' Text the file had deleted but this document still had was kept.' : ''
     setMessage({ kind: 'done', text: `Merged “${displayTitle(imported.title)}” into this document.${kept}` })
   }

@@ -17,7 +17,7 @@ function loadDialog(): Promise<Dialog> {
 }
 
 /**
- * "My documents", loaded the first time it opens. NOTE: the dialog, the document file format and
+ * "My documents", loaded the first time it opens. The dialog, the document file format and
  * its import and export are rarely used, so they stay out of the JavaScript a first visit loads
  * (the service worker precaches their chunk, so it opens offline too). If the chunk cannot be
  * fetched (e.g. a deploy removed it and no service worker kept it), the dialog does not open and

@@ -1,5 +1,5 @@
 /**
- * Hands `contents` to the browser as a download named `name`. NOTE: a link with `download` works
+ * Hands `contents` to the browser as a download named `name`. A link with `download` works
  * in every browser and offline; the object URL is released once the click has been dispatched.
  */
 export function saveFile(name: string, contents: Blob): void {

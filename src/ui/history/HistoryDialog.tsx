@@ -59,7 +59,7 @@ function authorMarks(spans: readonly AuthorSpan[], versions: readonly Version[])
  * "History": the versions of the document, newest first; one chosen shows its text as it was,
  * read-only, with what changed since highlighted; it can be restored (a new edit by you, which
  * Ctrl-Z undoes) or downloaded. "Save version" records one by hand. A version's text is rebuilt
- * once, when it is chosen. NOTE: the app loads this module (with @codemirror/merge) as its own
+ * once, when it is chosen. The app loads this module (with @codemirror/merge) as its own
  * chunk and mounts it only while History is open, so it costs nothing before.
  */
 export default function HistoryDialog({ open, session, userName, title, language, colorScheme, lineWrapping, onClose }: Props) {
@@ -99,7 +99,7 @@ export default function HistoryDialog({ open, session, userName, title, language
     saveFile(textFileName(`${title.trim() || 'untitled'} ${stamp}`, language), new Blob([shown.text], { type: 'text/plain;charset=utf-8' }))
   }
 
-  // NOTE: the view re-renders only when the version, the versions or the toggle change, not as a name is typed.
+  // The view re-renders only when the version, the versions or the toggle change, not as a name is typed.
   const { marks, legend } = useMemo(
     () => authorMarks(shown !== null && 'spans' in shown && showAuthors ? shown.spans : [], versions),
     [shown, showAuthors, versions],

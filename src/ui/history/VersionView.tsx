@@ -52,7 +52,7 @@ function viewState(props: Props, language: Compartment): EditorState {
     editorTheme(props.colorScheme),
     language.of([]),
     authorDecorations(props.authors, props.text.length),
-    // NOTE: the version is the document shown; "original" is the text now, so what changed since
+    // The version is the document shown; "original" is the text now, so what changed since
     // shows as the chunks between them.
     unifiedMergeView({ original: props.now, mergeControls: false, gutter: true }),
   ]
@@ -63,7 +63,7 @@ function viewState(props: Props, language: Compartment): EditorState {
  * A version of the document, read-only, with what changed since highlighted (@codemirror/merge,
  * unified). The view is mounted once; another version replaces its state.
  *
- * NOTE: layout effects, so a chosen version's state is in the view in the task that renders the
+ * Layout effects, so a chosen version's state is in the view in the task that renders the
  * choice and the next frame paints it; an effect ran only after a frame had painted the version
  * before. The mount comes first: a version's effect needs the view.
  */

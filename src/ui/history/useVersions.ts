@@ -7,7 +7,7 @@ const NONE: readonly Version[] = []
 
 /**
  * The versions of the session's document, oldest first, while `active`; nothing is read or
- * observed otherwise. NOTE: the list is read again only when the versions change, never on a
+ * observed otherwise. The list is read again only when the versions change, never on a
  * keystroke.
  */
 export function useVersions(session: Session, active: boolean): readonly Version[] {

@@ -1,6 +1,6 @@
 import type { Version } from '../../document/history/versionEntry'
 
-// NOTE: one formatter for every entry: `toLocaleString` builds one per call, which is what most
+// One formatter for every entry: `toLocaleString` builds one per call, which is what most
 // of re-rendering the list of versions cost.
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })
 

@@ -46,7 +46,7 @@ export function PeopleList({ people, selfName, onRename }: Props) {
             <span className="swatch" style={{ backgroundColor: person.color }} aria-hidden="true" />
             {person.isSelf ? (
               <>
-                {/* NOTE: keyed by the saved name, so the draft starts afresh whenever it changes. */}
+                {/* Keyed by the saved name, so the draft starts afresh whenever it changes. */}
                 <NameField key={selfName} name={selfName} onRename={onRename} />
                 <span className="you">(you)</span>
               </>
@@ -58,7 +58,7 @@ export function PeopleList({ people, selfName, onRename }: Props) {
                 always on
               </span>
             )}
-            {/* issue 10: how this page reaches them. */}
+            {/* How this page reaches them. */}
             {person.path !== undefined && (
               <span className={`path ${person.path}`} data-testid="person-path" data-path={person.path}>
                 {PATH_WORDS[person.path]}

@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react'
-import type { PeerPath } from '../../network/peerPath'
+import type { PeerPath } from '../../network/readPeerPath'
 import type { Session } from '../../session/openSession'
 
-// NOTE: one collator for every sort: `localeCompare` builds one per call, and the list is sorted
+// One collator for every sort: `localeCompare` builds one per call, and the list is sorted
 // on every presence change.
 const byName = new Intl.Collator()
 
@@ -56,14 +56,14 @@ function samePeople(a: readonly Person[], b: readonly Person[]): boolean {
 export function usePeople(session: Session): readonly Person[] {
   const [people, setPeople] = useState<readonly Person[]>([])
   useEffect(() => {
-    // NOTE: awareness `change` fires on joins, leaves and renames, not on every cursor move.
+    // Awareness `change` fires on joins, leaves and renames, not on every cursor move.
     const refresh = (): void => setPeople((prev) => {
       const next = readPeople(session)
       return samePeople(prev, next) ? prev : next
     })
     refresh()
     session.awareness.on('change', refresh)
-    // issue 10: paths change without any presence change.
+    // Paths change without any presence change.
     const offStatus = session.onStatus(refresh)
     const offClaims = session.alwaysOn.onChange(refresh)
     return () => {

@@ -1,7 +1,7 @@
 import { lazy, Suspense, type ComponentProps } from 'react'
 import { useSlotView, type EditorViewSlot } from '../app/EditorViewSlot'
 
-// NOTE: the sanitiser and the pane load only when someone opens a preview (the worker, with
+// The sanitiser and the pane load only when someone opens a preview (the worker, with
 // markdown-it, only then too): the first load of the app stays as small as it was.
 const PreviewPane = lazy(async () => ({ default: (await import('./PreviewPane')).PreviewPane }))
 

@@ -22,7 +22,7 @@ export function PreviewPane({ session, editorView, colorScheme }: Props) {
   const body = useRef<HTMLDivElement>(null)
   const { view, blockedHosts, error } = useLivePreview(session, body, editorView)
   useScrollSync(editorView, view)
-  // NOTE: the editor's highlighter classes change with its theme (reconfigured before this runs).
+  // The editor's highlighter classes change with its theme (reconfigured before this runs).
   useEffect(() => view?.rehighlight(), [view, colorScheme])
 
   return (

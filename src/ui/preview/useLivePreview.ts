@@ -42,10 +42,10 @@ export function useLivePreview(session: Session, root: RefObject<HTMLElement | n
     const view = new PreviewView(element, {
       sanitizer: createPreviewSanitizer(window),
       highlighter: () => editorHighlighter(editorView),
-      // NOTE: the first update always reports, so this view replaces any earlier one here.
+      // The first update always reports, so this view replaces any earlier one here.
       onBlockedHosts: (blockedHosts) => setState((prev) => ({ view, blockedHosts, error: prev.view === view ? prev.error : null })),
     })
-    // NOTE: patches wait for an idle moment too, so a render finishing while someone types is
+    // Patches wait for an idle moment too, so a render finishing while someone types is
     // not applied in the middle of a keystroke's frame; they are applied in order, all at once.
     const pending: BlocksPatch[] = []
     let cancelApply: (() => void) | null = null
@@ -53,7 +53,7 @@ export function useLivePreview(session: Session, root: RefObject<HTMLElement | n
     const apply = (): void => {
       cancelApply = null
       for (const patch of pending.splice(0)) view.applyPatch(patch)
-      // NOTE: React is told only when an error goes away: a keystroke's patch re-renders nothing.
+      // React is told only when an error goes away: a keystroke's patch re-renders nothing.
       if (failed) setState((prev) => ({ ...prev, error: null }))
       failed = false
     }

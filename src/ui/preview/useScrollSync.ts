@@ -27,7 +27,7 @@ export function useScrollSync(editorView: EditorView | null, preview: PreviewVie
       } else {
         const line = topSourceLine(editorView)
         preview.scrollToLine(line)
-        // NOTE: blocks scrolled into view are laid out only now (content-visibility): their real
+        // Blocks scrolled into view are laid out only now (content-visibility): their real
         // heights move the target, so aim once more on the next frame.
         correction = requestAnimationFrame(() => preview.scrollToLine(line))
       }

@@ -8,8 +8,8 @@ import { pathText } from './pathText'
 /**
  * One line on the connection, the peers and local storage; it informs, it never blocks typing.
  *
- * NOTE: it subscribes to the status itself: storage flips "saving" → "saved" on every keystroke,
- * and only this line should re-render for it, not the whole App (about 2 ms per key).
+ * It subscribes to the status itself: storage flips "saving" → "saved" on every keystroke,
+ * and only this line should re-render for it, not the whole App.
  */
 export function StatusBar({ session }: { session: Session }) {
   const status = useSessionStatus(session)
@@ -25,7 +25,7 @@ export function StatusBar({ session }: { session: Session }) {
       <span data-testid="status-peers" data-peers={status.peers} data-state={sync} className={`sync ${sync}`}>
         {text.peers}
       </span>
-      {/* issue 10: how the peers are reached, and what would help when no path works. */}
+      {/* How the peers are reached, and what would help when no path works. */}
       {paths !== '' && (
         <span data-testid="status-paths" data-unreachable={status.paths.unreachable} data-relay={status.paths.relay} className={`paths${status.paths.unreachable > 0 ? ' unreachable' : ''}`}>
           {paths}

@@ -1,5 +1,5 @@
 import type { PathSummary } from '../../network/PeerPaths'
-import type { PeerPath } from '../../network/peerPath'
+import type { PeerPath } from '../../network/readPeerPath'
 
 /** A person's path in the people list. */
 export const PATH_WORDS: Readonly<Record<PeerPath, string>> = {

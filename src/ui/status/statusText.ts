@@ -36,7 +36,7 @@ export function statusText(
     saved: 'Saved on this device',
     error: `Not saved on this device (${status.storageError ?? 'unknown error'}); retrying`,
   }[status.storage]
-  // always-on peer (issue 11): said only from what the peer published, and only once saved here.
+  // Always-on peer: said only from what the peer published, and only once saved here.
   const alwaysOn = status.storage === 'saved' && keptByAlwaysOn > 0
   const kept = keptByAlwaysOn === 1 ? '1 always-on peer' : `${keptByAlwaysOn} always-on peers`
 

@@ -17,8 +17,8 @@ export interface AppWorker {
  * another tab (tabs share the registration) or left waiting from an earlier visit. A first install
  * (no version running yet) is not a new version.
  *
- * NOTE: the browser's own API rather than workbox-window: these few calls are all Meshpad needs of
- * it, and every first visit would fetch its 2 kB (gzipped) otherwise.
+ * The browser's own API rather than workbox-window: these few calls are all Meshpad needs of
+ * it, and every first visit would fetch it otherwise.
  */
 export function registerAppWorker(container: ServiceWorkerContainer, onWaiting: () => void, onError: (error: unknown) => void): AppWorker {
   let registration: ServiceWorkerRegistration | null = null

@@ -60,7 +60,7 @@ export function useAppUpdate(): AppUpdate {
     const handleControllerChange = (): void => {
       const replaced = previous !== null
       previous = container.controller
-      // NOTE: the first worker claiming a first visit serves the very build the page runs.
+      // The first worker claiming a first visit serves the very build the page runs.
       if (!replaced) return
       const beforeReload = requested.current
       if (beforeReload === null) setActivated(true)
@@ -80,7 +80,7 @@ export function useAppUpdate(): AppUpdate {
       }
       requested.current = beforeReload
       worker.current?.activateWaiting()
-      // NOTE: should the waiting worker vanish (replaced by a newer one), reload all the same.
+      // Should the waiting worker vanish (replaced by a newer one), reload all the same.
       setTimeout(() => void beforeReload().then((saved) => saved && window.location.reload()), TAKEOVER_WAIT_MS)
       return true
     },

@@ -13,12 +13,12 @@ export interface MeshRelayOptions {
 }
 
 /**
- * Decides (the rule of earlier releases, kept as the simulation's baseline) whether updates
+ * Decides (a baseline for the simulation; rooms run `TreeRelay`) whether updates
  * from peers are forwarded: not in a mesh known to be full (an edit then costs n − 1 messages
  * instead of n·(n − 1)), always otherwise, so a peer that reaches another only through a third
  * still gets everything.
  *
- * NOTE: skipping the relay is safe while every author's link to every peer works. A peer
+ * Skipping the relay is safe while every author's link to every peer works. A peer
  * publishes a lost link in its awareness before its next edit (the data channels are ordered), so
  * receivers of that edit forward it. A link that dies unnoticed, though, can drop an edit that
  * nobody forwards; once that loss is noticed the mesh is no longer known to be full, and every

@@ -182,7 +182,7 @@ export class SimNetwork implements SimHost {
     this.at(delay, () => {
       const mine = initiator.links.get(responder.id)
       const theirs = responder.links.get(initiator.id)
-      // NOTE: both may have opened a connection at once (glare): the first to open wins.
+      // Both may have opened a connection at once (glare): the first to open wins.
       if (mine?.up === true || theirs?.up === true) return
       if (!this.peers.has(initiator.id) || !this.peers.has(responder.id) || mine === undefined || theirs === undefined) {
         if (mine !== undefined) initiator.links.delete(responder.id)
@@ -214,7 +214,7 @@ export class SimNetwork implements SimHost {
     if (this.random() < (this.options.loss ?? 0)) return
     let arrival = this.time + this.delayOf(from.id, to) + this.random() * (this.options.jitterMs ?? 5)
     const key = `${from.id}>${to}`
-    // NOTE: a data channel is ordered; unless `reorder`, a message never overtakes an earlier one.
+    // A data channel is ordered; unless `reorder`, a message never overtakes an earlier one.
     if (!this.options.reorder) arrival = Math.max(arrival, this.lastDelivery.get(key) ?? 0)
     this.lastDelivery.set(key, arrival)
     this.at(arrival - this.time, () => this.peers.get(to)?.receive(from.id, bytes, hops))

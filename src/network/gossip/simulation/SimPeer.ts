@@ -8,10 +8,11 @@ import { GossipRepair } from '../GossipRepair'
 import { TreeRelay, type RelayTargets } from '../TreeRelay'
 
 /**
- * Which forwarding rule a simulated peer runs: stock y-webrtc (every update to every link, the
- * sender included), the `MeshRelay` of earlier releases (a baseline), the `TreeRelay` with
- * `GossipRepair` on one shared tree for every update (the previous release), or on a tree rooted
- * at each update's author (today's).
+ * Which forwarding rule a simulated peer runs: `tree`, what Meshpad runs (`TreeRelay` with
+ * `GossipRepair`, each update along the tree rooted at its author); and baselines to compare it
+ * with: `flood`, stock y-webrtc (every update to every link, the sender included); `mesh`,
+ * `MeshRelay` (a flood while the mesh is not known to be full); `sharedTree`, `TreeRelay` with
+ * one shared tree for every update.
  */
 export type RelayPolicy = 'flood' | 'mesh' | 'sharedTree' | 'tree'
 
@@ -43,8 +44,8 @@ export interface SimLink {
 }
 
 /**
- * A simulated room member: a real Y.Doc, the messages patched y-webrtc sends for it (Yjs sync
- * messages with y-webrtc's type byte, so byte counts are the real ones) and the real relay
+ * A simulated room member: a real Y.Doc, the messages the message layer sends for it (Yjs sync
+ * messages with their type byte, so byte counts are the real ones of an unsigned room) and the real relay
  * decision code of the chosen {@link RelayPolicy}. The network decides links and delivery.
  */
 export class SimPeer {
@@ -67,7 +68,7 @@ export class SimPeer {
     this.mesh = new MeshRelay({ self, states, resync: () => this.resync(this.upLinks()) })
     this.tree = new TreeRelay({ self, states, resync: (peers) => this.resync(peers) })
     this.repair = new GossipRepair({ doc: this.doc, links: () => this.upLinks(), resync: (peers) => this.resync(peers), random: host.random })
-    // NOTE: Yjs draws client ids from Math.random; the simulation must be the same for a seed.
+    // Yjs draws client ids from Math.random; the simulation must be the same for a seed.
     this.doc.clientID = Math.floor(host.random() * 2 ** 32) >>> 0
     this.doc.on('update', this.onUpdate)
     this.publish()

@@ -1,7 +1,7 @@
 import type * as Y from 'yjs'
 import type { Awareness } from 'y-protocols/awareness'
 import type { WebrtcImplementation } from './chunkingRtc'
-import type { PeerPathInfo } from './peerPath'
+import type { PeerPathInfo } from './readPeerPath'
 import type { PathSummary } from './PeerPaths'
 import type { SignalingState } from './signalingState'
 import type { SignedRoomKeys } from './signed/SignedRoom'
@@ -51,7 +51,7 @@ export interface RoomNetworkOptions {
   /**
    * The room's encryption key, derived ahead of the provider (the page's early script derives it
    * while the app loads); null when that failed. Absent or null: derived from `password` as
-   * y-webrtc derives it. NOTE: never resolves to a key of another room: the caller checks that it
+   * y-webrtc derives it. Never resolves to a key of another room: the caller checks that it
    * was derived from this room's link.
    */
   readonly encryptionKey?: PromiseLike<CryptoKey | null>
@@ -86,7 +86,7 @@ export interface NetworkDebugInfo {
   readonly signalingConnected: number
   /** `performance.now()` when the first WebRTC data channel opened, or null. */
   readonly firstPeerAt: number | null
-  /** The path to each peer by y-webrtc peer id (see `peerPath.ts`). */
+  /** The path to each peer by y-webrtc peer id (see `readPeerPath.ts`). */
   readonly paths: Readonly<Record<string, PeerPathInfo>>
   /** The ICE servers new connections use now (credentials left out). */
   readonly iceServers: readonly string[]

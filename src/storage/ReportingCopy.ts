@@ -4,7 +4,7 @@ import type { StorageState } from './localCopy'
  * The `state`/`error` part of a {@link LocalCopy}, with its listeners and `whenSaved()` waiters,
  * so that every storage implementation reports alike.
  */
-export class CopyStateStore {
+class CopyStateStore {
   private current: StorageState = 'loading'
   private reason: string | null = null
   private readonly listeners = new Set<() => void>()

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { classifyPeerPath } from './peerPath'
+import { classifyPeerPath } from './readPeerPath'
 
 function report(local: string, remote: string, how: 'transport' | 'selected' | 'nominated' = 'transport') {
   return [

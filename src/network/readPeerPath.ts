@@ -50,7 +50,7 @@ export function classifyPeerPath(report: Iterable<StatsEntry>, iceState: RTCIceC
 /**
  * Classifies a connection: from its stats once it is `up` (simple-peer said `connect`), before
  * that from its ICE state alone. A closed or missing connection is `failed`.
- * NOTE: Chromium answers getStats from a report it keeps for 50 ms. One read while the connection
+ * Chromium answers getStats from a report it keeps for 50 ms. One read while the connection
  * comes up can lack the selected candidate pair; simple-peer's own read, when the data channel
  * opens, would get that report and try again only 100 ms later, and the link comes up that late.
  */
@@ -63,7 +63,7 @@ export async function readPeerPath(pc: RTCPeerConnection | null | undefined, up:
     report.forEach((entry: StatsEntry) => entries.push(entry))
     return classifyPeerPath(entries, pc.iceConnectionState)
   } catch {
-    // NOTE: getStats rejects once the connection closes under it.
+    // getStats rejects once the connection closes under it.
     return { path: 'failed' }
   }
 }

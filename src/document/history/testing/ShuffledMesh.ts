@@ -1,14 +1,14 @@
 import * as prng from 'lib0/prng'
 import * as Y from 'yjs'
 
-const REMOTE = Symbol('sim network')
+const REMOTE = Symbol('shuffled mesh')
 
 /**
  * Peers with a Y.Doc each in a full mesh that delivers every update in a random (seeded) order,
  * across and within links, as Yjs's own tests do; a peer offline neither sends nor receives until
  * `reconnect` exchanges what each side misses. For unit tests only.
  */
-export class SimNetwork {
+export class ShuffledMesh {
   readonly docs: Y.Doc[] = []
   private readonly queue: { to: number; update: Uint8Array }[] = []
   private readonly offline = new Set<number>()

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { insecureContextProblem } from './secureContext'
+import { insecureContextProblem } from './insecureContextProblem'
 
 const lan = { protocol: 'http:', host: '192.168.1.20:4444', hostname: '192.168.1.20', port: '4444', pathname: '/', hash: '#room' }
 
