@@ -28,6 +28,12 @@ export type MoveState =
     }
   | { readonly kind: 'removed'; readonly by: string; readonly removed: readonly string[]; readonly record: MoveRecord }
 
+/** Which record this device followed out of each room it left, so reopening the old link follows the same one. */
+export interface FollowedMoves {
+  get(topic: string): string | null
+  set(topic: string, recordId: string): void
+}
+
 export interface RoomMoverOptions {
   /** The document whose move records are read (a reader's shown copy is fine: records arrive verified). */
   readonly doc: Y.Doc
@@ -36,6 +42,8 @@ export interface RoomMoverOptions {
   readonly verifyKey: Promise<CryptoKey>
   readonly identity: Promise<DeviceIdentity>
   readonly settleMs?: number
+  /** Where the record followed out of this room is remembered; without it every opening settles anew. */
+  readonly followed?: FollowedMoves
 }
 
 /**
@@ -83,10 +91,16 @@ export class RoomMover {
       if (this.destroyed || records.length === 0 || this.timer !== null || this.current.kind !== 'none') return
       this.settling = true
       for (const listener of this.listeners) listener()
-      this.timer = setTimeout(() => {
-        this.timer = null
-        void this.settle()
-      }, this.options.settleMs ?? SETTLE_MS)
+      // A record this device followed before is followed again at once, whatever came later.
+      const followed = this.options.followed?.get(this.options.topic)
+      const known = followed != null && records.some(({ id }) => id === followed)
+      this.timer = setTimeout(
+        () => {
+          this.timer = null
+          void this.settle()
+        },
+        known ? 0 : (this.options.settleMs ?? SETTLE_MS),
+      )
     })
   }
 
@@ -123,7 +137,10 @@ export class RoomMover {
     const identity = await this.options.identity.catch(() => null)
     if (this.destroyed || records.length === 0) return
     let outcome: MoveState | null = null
-    for (const { record } of records) {
+    const followed = this.options.followed?.get(this.options.topic)
+    const first = records.findIndex(({ id }) => id === followed)
+    if (first > 0) records.unshift(...records.splice(first, 1))
+    for (const { record, id } of records) {
       const mine = identity === null ? undefined : record.sealed.find(({ device }) => device === toDevice(identity))
       const by = record.by.name
       const removed = record.removed.map(({ name }) => name)
@@ -138,6 +155,7 @@ export class RoomMover {
       }
       const own = identity === null ? undefined : records.find((each) => each.record !== record && each.record.by.device === toDevice(identity))
       outcome = { kind: 'moved', link, topic: accessTopic(parseRoomAccess(link)), by, removed, record, lost: own?.record ?? null }
+      this.options.followed?.set(this.options.topic, id)
       break
     }
     if (this.destroyed) return

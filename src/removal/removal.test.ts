@@ -12,7 +12,7 @@ import { buildMoveRecord } from './buildMoveRecord'
 import { DEVICE_FIELD, signDevicePresence, verifyDevicePresence, type DeviceRole } from './devicePresence'
 import { DEVICES_MAP, MAX_DEVICES, readDevices, recordDevice } from './deviceRegistry'
 import { DeviceRoster } from './DeviceRoster'
-import { MOVE_LIMITS, MOVES_ARRAY, parseMoveRecord, roomCommitment, sealContext, signMoveRecord, verifyMoveRecord, type MoveRecord } from './moveRecord'
+import { MOVE_LIMITS, MOVES_ARRAY, moveRecordId, parseMoveRecord, roomCommitment, sealContext, signMoveRecord, verifyMoveRecord, type MoveRecord } from './moveRecord'
 import { RoomMover } from './RoomMover'
 
 const text = (value: string): Uint8Array => new TextEncoder().encode(value)
@@ -194,6 +194,37 @@ describe('move records', () => {
     const rooms = movers.map((mover) => (mover.state.kind === 'moved' ? mover.state.topic : null))
     expect(new Set(rooms).size).toBe(1)
     for (const mover of movers) mover.destroy()
+  })
+})
+
+describe('reopening an old link', () => {
+  it('follows the record this device followed before, even against a later record with a smaller id', async () => {
+    const room = await newRoom()
+    const bob = await memoryDeviceIdentity()
+    const keep = [device(bob, 'edit', 'Bob')]
+    const first = await buildMoveRecord({ from: room.topic, signingKey: room.signingKey, by: { device: keep[0]!.sign, name: 'Ada' }, keep, removed: [] })
+    const remembered = new Map<string, string>()
+    const followed = { get: (topic: string) => remembered.get(topic) ?? null, set: (topic: string, id: string) => void remembered.set(topic, id) }
+    const doc = new Y.Doc()
+    doc.getArray(MOVES_ARRAY).push([first.record])
+    const once = new RoomMover({ doc, topic: room.topic, verifyKey: Promise.resolve(room.verifyKey), identity: Promise.resolve(bob), settleMs: 20, followed })
+    await waitFor(() => once.state.kind === 'moved', 5000)
+    once.destroy()
+    expect(remembered.get(room.topic)).toBe(moveRecordId(first.record))
+    // A removed writer (it holds the old edit key) adds competing records until one has a smaller id.
+    let competing = (await buildMoveRecord({ from: room.topic, signingKey: room.signingKey, by: { device: keep[0]!.sign, name: 'Cal' }, keep, removed: [] })).record
+    while (moveRecordId(competing) > moveRecordId(first.record)) {
+      competing = (await buildMoveRecord({ from: room.topic, signingKey: room.signingKey, by: { device: keep[0]!.sign, name: 'Cal' }, keep, removed: [] })).record
+    }
+    doc.getArray(MOVES_ARRAY).push([competing])
+    const again = new RoomMover({ doc, topic: room.topic, verifyKey: Promise.resolve(room.verifyKey), identity: Promise.resolve(bob), settleMs: 20, followed })
+    await waitFor(() => again.state.kind === 'moved', 5000)
+    expect(again.state.kind === 'moved' && again.state.link).toBe(first.editLink)
+    const fresh = moverFor(doc, room, bob)
+    await waitFor(() => fresh.state.kind === 'moved', 5000)
+    expect(fresh.state.kind === 'moved' && fresh.state.by).toBe('Cal')
+    again.destroy()
+    fresh.destroy()
   })
 })
 

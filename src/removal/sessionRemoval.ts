@@ -8,7 +8,7 @@ import { forgetDevices } from './deviceRegistry'
 import { DeviceRoster, type RosterPerson } from './DeviceRoster'
 import { buildMoveRecord } from './buildMoveRecord'
 import { MOVES_ARRAY } from './moveRecord'
-import { RoomMover, type MoveState } from './RoomMover'
+import { RoomMover, type FollowedMoves, type MoveState } from './RoomMover'
 
 /** Removing people from a v2 room, and following a removal someone else made (see `RoomMover`). */
 export interface SessionRemoval {
@@ -50,6 +50,7 @@ export interface SessionRemovalOptions {
   readonly onAlwaysOnChange: (listener: () => void) => () => void
   /** Called after `adopt`: stamps this room's own keys over the ones the old copy brought. */
   readonly afterAdopt: () => void
+  readonly followed?: FollowedMoves
 }
 
 export function sessionRemoval(options: SessionRemovalOptions): SessionRemoval {
@@ -67,7 +68,7 @@ export function sessionRemoval(options: SessionRemovalOptions): SessionRemoval {
     roleKeys: async () => ({ edit: await signing.verifyKey, comment: await commentKey() }),
     isAlwaysOn: options.isAlwaysOn,
   })
-  const mover = new RoomMover({ doc, topic, verifyKey: signing.verifyKey, identity: options.identity })
+  const mover = new RoomMover({ doc, topic, verifyKey: signing.verifyKey, identity: options.identity, followed: options.followed })
   const listeners = new Set<() => void>()
   const emit = (): void => {
     for (const listener of listeners) listener()

@@ -5,6 +5,7 @@ import { maxConnsFromSearch } from '../network/gossip/maxConnsParam'
 import { signalingUrls } from '../network/signalingUrls'
 import type { UserIdentity } from '../presence/userIdentity'
 import { storedDeviceIdentity, type DeviceIdentity } from '../presence/storedDeviceKey'
+import type { FollowedMoves } from '../removal/RoomMover'
 import { roomSecretFromHash } from '../room/roomLink'
 import { openIndexeddbCopy } from '../storage/IndexeddbCopy'
 import { takeEarlyRoomKey, withEarlyIceServers, withEarlySignaling } from './earlySignaling'
@@ -15,6 +16,26 @@ import type { RoomAddress } from './Workspace'
 // One source per page, asked once and renewed, shared by every session the page opens.
 let pageIceServers: IceServerSource | undefined
 let pageDevice: Promise<DeviceIdentity> | undefined
+
+const FOLLOWED_MOVES_KEY = 'meshpad/v1/followed-moves/'
+
+/** The move this browser followed out of each room, in localStorage (see `FollowedMoves`); forgotten where storage fails. */
+const storedFollowedMoves: FollowedMoves = {
+  get(topic) {
+    try {
+      return localStorage.getItem(FOLLOWED_MOVES_KEY + topic)
+    } catch {
+      return null
+    }
+  },
+  set(topic, recordId) {
+    try {
+      localStorage.setItem(FOLLOWED_MOVES_KEY + topic, recordId)
+    } catch {
+      // Without storage, reopening the old link settles anew among the records it holds.
+    }
+  },
+}
 
 /** How long after the page's first session opens the device keys are read: the join goes first. */
 const DEVICE_KEYS_AFTER_MS = 300
@@ -38,6 +59,7 @@ export function openBrowserSession(secret: string, user: UserIdentity, library: 
       encryptionKey: takeEarlyRoomKey(secret),
       announcedAhead,
       device: pageDevice,
+      followedMoves: storedFollowedMoves,
     }),
   )
 }

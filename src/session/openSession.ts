@@ -21,6 +21,7 @@ import type { OpenLocalCopy } from '../storage/localCopy'
 import type { PageLifecycle } from './pageLifecycle'
 import type { DeviceIdentity } from '../presence/storedDeviceKey'
 import { DEVICE_FIELD } from '../removal/devicePresence'
+import type { FollowedMoves } from '../removal/RoomMover'
 import { sessionRemoval, type SessionRemoval } from '../removal/sessionRemoval'
 import { readerCopy } from './readerCopy'
 import { INITIAL_STATUS, sameStatus, type SessionStatus } from './sessionStatus'
@@ -49,6 +50,8 @@ export interface SessionOptions {
   readonly announcedAhead?: AnnouncedAhead
   /** This device's keys (see `storedDeviceIdentity`): without them a v2 room can neither remove people nor follow a removal. */
   readonly device?: Promise<DeviceIdentity>
+  /** Where this device remembers which move it followed out of a room (see `FollowedMoves`). */
+  readonly followedMoves?: FollowedMoves
 }
 
 /** What a test or a curious person can read off a live session (`window.meshpad.session.debug()`). */
@@ -172,6 +175,7 @@ export function openSession(secret: string, options: SessionOptions): Session {
           isAlwaysOn: (clientId) => alwaysOn.isAlwaysOn(clientId),
           onAlwaysOnChange: (listener) => alwaysOn.onChange(listener),
           afterAdopt: publishOwnCommentKey,
+          followed: options.followedMoves,
         })
   disposables.push(() => removal?.destroy())
   const keeper = options.library ? new LibraryEntryKeeper({ secret, topic, doc }, options.library) : null
