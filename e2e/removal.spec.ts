@@ -20,6 +20,25 @@ function roster(page: Page): Promise<string[]> {
   return page.evaluate(() => (window.meshpad?.session.removal?.people() ?? []).filter((p) => !p.self).map((p) => p.name).sort())
 }
 
+/** The topics "My documents" lists in this browser. */
+function listedTopics(page: Page): Promise<string[]> {
+  return page.evaluate(
+    () =>
+      new Promise<string[]>((resolve, reject) => {
+        const open = indexedDB.open('meshpad-documents')
+        open.onerror = () => reject(open.error)
+        open.onsuccess = () => {
+          const keys = open.result.transaction('documents').objectStore('documents').getAllKeys()
+          keys.onsuccess = () => {
+            open.result.close()
+            resolve(keys.result.map(String))
+          }
+          keys.onerror = () => reject(keys.error)
+        }
+      }),
+  )
+}
+
 const topicOf = (page: Page): Promise<string> => page.evaluate(() => window.meshpad?.session.topic ?? '')
 
 test('a writer removes someone in two clicks: the kept writers and reader move on their own and keep editing; the removed one gets nothing new', async ({ browser, server }) => {
@@ -56,8 +75,9 @@ test('a writer removes someone in two clicks: the kept writers and reader move o
   await expect(b.getByRole('status').filter({ hasText: 'Ada removed Cal from this document; it now has a new link.' })).toBeVisible()
   await expect(r.getByRole('status').filter({ hasText: 'Ada removed Cal from this document' })).toBeVisible()
   await expect(a.getByRole('status').filter({ hasText: 'You removed Cal from this document' })).toBeVisible()
-  // The text and its history came along.
+  // The text and its history came along, and "My documents" follows the move.
   for (const page of [a, b, r]) await expectEditorToContain(page, 'Before the removal.')
+  await expect.poll(() => listedTopics(b), { timeout: 15_000 }).toEqual([newTopic])
 
   // They keep editing together; C, even with every key it held, gets nothing written after the removal.
   await typeAtEnd(a, ' After, by Ada.')
