@@ -110,7 +110,11 @@ export class RoomMover {
     const found: { record: MoveRecord; id: string }[] = []
     let considered = 0
     let ignored = 0
-    for (const value of values) {
+    for (const [index, value] of values.entries()) {
+      if (index >= MOVE_LIMITS.scanned) {
+        ignored += values.length - index
+        break
+      }
       const record = parseMoveRecord(value)
       // Records of other rooms (moved along with the document's history) are history here, not requests.
       if (record !== null && record.from !== topic) continue

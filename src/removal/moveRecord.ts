@@ -14,8 +14,10 @@ export const MOVE_LIMITS = {
   removed: 1000,
   /** A box holds one link: 65 + 12 + 16 bytes of overhead and a fragment of at most 140 characters. */
   boxChars: 400,
-  /** Records of a document that are read; later ones are ignored and counted (a storm costs nothing more). */
+  /** Records of this room that are checked; later ones are ignored and counted (a storm costs no more signature checks). */
   records: 16,
+  /** Entries of the list that are read at all (this room's and those carried along from earlier rooms). */
+  scanned: 256,
 } as const
 
 /** One person a record removes or keeps, by device signing key (base64url) and the name shown then. */
