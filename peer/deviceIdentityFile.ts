@@ -43,7 +43,9 @@ export async function readOrCreateDeviceIdentity(dir: string, uid: number | unde
   const path = join(dir, DEVICE_IDENTITY_FILE)
   let stored = await readStored(path, uid)
   if (stored === null) {
-    await create(path)
+    await create(path).catch((error: unknown) => {
+      throw new DeviceIdentityFileError(`cannot create the device identity file ${path}: ${error instanceof Error ? error.message : String(error)}`)
+    })
     stored = await readStored(path, uid)
     if (stored === null) throw new DeviceIdentityFileError(`cannot create the device identity file ${path}`)
   }
@@ -83,6 +85,9 @@ async function readStored(path: string, uid: number | undefined): Promise<Stored
     const parsed = parseStored(text)
     if (parsed === null) throw malformed(path, 'not the JSON it expects')
     return parsed
+  } catch (error) {
+    if (error instanceof DeviceIdentityFileError) throw error
+    throw new DeviceIdentityFileError(`cannot read the device identity file ${path}: ${error instanceof Error ? error.message : String(error)}`)
   } finally {
     await handle.close()
   }
@@ -139,7 +144,7 @@ async function create(path: string): Promise<void> {
     signing: await crypto.subtle.exportKey('jwk', signing.privateKey),
     sealing: await crypto.subtle.exportKey('jwk', sealing.privateKey),
   }
-  const temporary = `${path}.${process.pid}.tmp`
+  const temporary = `${path}.${process.pid}.${Date.now()}.tmp`
   const handle = await open(temporary, 'wx', 0o600)
   try {
     await handle.writeFile(`${JSON.stringify(stored)}\n`)
