@@ -54,6 +54,11 @@ export class MovedRooms {
     return found
   }
 
+  /** Resolves once every move added so far is written (or failed to be: `add` reported it). */
+  written(): Promise<void> {
+    return this.writing.catch(() => {})
+  }
+
   /** Records that `from` moved to `room`; resolves once the line is written (fsync). */
   add(from: string, room: PeerRoom): Promise<void> {
     if (this.moves.has(room.topic)) return this.writing

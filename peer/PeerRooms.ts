@@ -259,7 +259,7 @@ export class PeerRooms {
     return this.rooms.get(topic)?.awake ?? undefined
   }
 
-  /** Idempotent. Leaves every room; resolves once each awake one has written what was pending. */
+  /** Idempotent. Leaves every room; resolves once each awake one, and the moved rooms, have written what was pending. */
   close(): Promise<void> {
     if (this.closing === null) {
       const kept = [...this.rooms.values()]
@@ -267,7 +267,8 @@ export class PeerRooms {
       this.queue.destroy()
       for (const watch of this.watches.values()) watch.destroy()
       this.watches.clear()
-      this.closing = Promise.all(kept.map((room) => this.release(room))).then(() => undefined)
+      const written = this.options.moves?.written() ?? Promise.resolve()
+      this.closing = Promise.all([...kept.map((room) => this.release(room)), written]).then(() => undefined)
       this.iceSources.destroy()
     }
     return this.closing

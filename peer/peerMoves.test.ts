@@ -91,7 +91,10 @@ async function movedRoomInStore(kept: DeviceIdentity): Promise<PeerRoom> {
 
 /** The one room the moved-rooms file says `from` moved to. */
 async function movedRoomOf(from: PeerRoom): Promise<PeerRoom> {
-  const text = await readFile(join(dir, 'data', MOVED_ROOMS_FILE), 'utf8')
+  const path = join(dir, 'data', MOVED_ROOMS_FILE)
+  // NOTE: the room is kept at once; its line is written (fsync) just after.
+  await waitFor(() => readFile(path, 'utf8').then((text) => text.endsWith('\n'), () => false), WAIT_MS)
+  const text = await readFile(path, 'utf8')
   const moves = [...text.matchAll(/^([0-9a-f]{64}) (\S+)$/gm)]
   expect(moves.map((move) => move[1])).toEqual([from.topic])
   return parseRoomLinks([{ link: moves[0]![2]!, where: 'moved-rooms' }])[0]!
