@@ -1,9 +1,12 @@
 import type { Logger } from 'pino'
+import * as Y from 'yjs'
 import { ALWAYS_ON_FIELD, ALWAYS_ON_NAME, storedStateOf, type StoredState } from '../src/presence/storedState'
 import { userWithColor } from '../src/presence/userIdentity'
 import { coalescedRunner } from '../src/network/coalescedRunner'
 import { openNodeSession } from '../src/session/nodeSession'
 import type { IceServerSource } from '../src/network/iceServers'
+import type { DeviceIdentity } from '../src/presence/storedDeviceKey'
+import type { MoveState } from '../src/removal/RoomMover'
 import type { Session } from '../src/session/openSession'
 import type { SessionStatus } from '../src/session/sessionStatus'
 import type { LocalCopy, OpenLocalCopy } from '../src/storage/localCopy'
@@ -25,6 +28,18 @@ export interface AlwaysOnRoomOptions {
   readonly encryptionKey?: PromiseLike<CryptoKey | null>
   /** Absent: the room stays awake until destroyed. */
   readonly sleep?: RoomSleep
+  /** The peer's device keys: with them a v2 room follows a removal that kept this peer. */
+  readonly device?: Promise<DeviceIdentity>
+  /** Called once, when the room's move is settled (`moved` or `removed`; see `RoomMover`). */
+  readonly onMove?: (move: Exclude<MoveState, { kind: 'none' }>, carry: MoveCarry | null) => void
+}
+
+/** What a writer carries into the room its room moved to (see `SessionRemoval.adopt`). */
+export interface MoveCarry {
+  /** The old copy as it was when the move was settled. */
+  readonly update: Uint8Array
+  /** The removed devices, to drop from the new room's device map. */
+  readonly removed: readonly string[]
 }
 
 /**
@@ -52,14 +67,46 @@ export class AlwaysOnRoom {
   ) {
     let copy: LocalCopy | null = null
     const keep: OpenLocalCopy = (topic, doc) => (copy = storage(topic, doc))
-    this.session = openNodeSession(room.link, { user: ALWAYS_ON_USER, storage: keep, iceServerSource: options.iceServerSource, encryptionKey: options.encryptionKey })
+    this.session = openNodeSession(room.link, {
+      user: ALWAYS_ON_USER,
+      storage: keep,
+      iceServerSource: options.iceServerSource,
+      encryptionKey: options.encryptionKey,
+      device: options.device,
+    })
     if (copy === null) throw new Error('the session opened no local copy')
     this.copy = copy
     this.previous = this.session.status
-    this.unsubscribe = this.session.onStatus(this.onStatus)
+    const stopStatus = this.session.onStatus(this.onStatus)
+    const stopMove = this.watchMove()
+    this.unsubscribe = () => {
+      stopStatus()
+      stopMove()
+    }
     this.session.doc.on('update', this.onUpdate)
     void this.session.whenLocalLoaded.then(this.schedulePublish)
     this.armQuiet()
+  }
+
+  /** Tells `onMove` of the room's move once it is settled (a `RoomMover` never changes it after). */
+  private watchMove(): () => void {
+    const { removal } = this.session
+    const onMove = this.options.onMove
+    if (removal === null || onMove === undefined) return () => {}
+    let told = false
+    const check = (): void => {
+      const move = removal.move
+      if (told || this.destroyed || move.kind === 'none') return
+      told = true
+      // A writer carries its whole copy across, as a browser does; a reader has nothing to add.
+      const carry = move.kind === 'moved' && this.session.access.canEdit
+        ? { update: Y.encodeStateAsUpdate(this.session.doc), removed: move.record.removed.map(({ device }) => device) }
+        : null
+      onMove(move, carry)
+    }
+    const stop = removal.onChange(check)
+    check()
+    return stop
   }
 
   /** Resolves once the room has left, its pending writes done. Idempotent. */

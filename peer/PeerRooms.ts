@@ -1,30 +1,16 @@
 import type { Logger } from 'pino'
-import { fetchIceServers, ICE_SERVERS_PATH, type IceServerSource } from '../src/network/iceServers'
 import { deriveRoomEncryptionKey } from '../src/network/roomEncryptionKey'
 import { accessPassword, parseRoomAccess } from '../src/room/roomAccess'
-import type { SignalingState } from '../src/network/signalingState'
+import type { DeviceIdentity } from '../src/presence/storedDeviceKey'
+import type { MoveState } from '../src/removal/RoomMover'
 import type { OpenLocalCopy } from '../src/storage/localCopy'
-import type { AlwaysOnRoom } from './AlwaysOnRoom'
-import type { PeerRoom } from './roomLinks'
+import type { AlwaysOnRoom, MoveCarry } from './AlwaysOnRoom'
+import { keptRoomHealth, type KeptRoom, type RoomHealth } from './KeptRoom'
+import { fetchIceServersOf, IceSourcesByOrigin, type IceServersFor } from './IceSourcesByOrigin'
+import type { MovedRooms } from './MovedRooms'
+import { movedRoom, type PeerRoom } from './roomLinks'
 import { SignalingWatch } from './SignalingWatch'
 import { WAKE_LIMITS, WakeQueue, type WakeLimits } from './WakeQueue'
-
-/** What `/healthz` says of one room. */
-export interface RoomHealth {
-  readonly room: string
-  readonly signaling: string
-  readonly peers: number
-  readonly storage: string
-  readonly storageError: string | null
-  /** Whether it has an open session now (waking included); a sleeping room's storage reads `asleep`. */
-  readonly awake: boolean
-}
-
-/** Where a peer asks for the ICE servers of a link's origin; `null`: none (tests without a server). */
-export type IceServersFor = ((origin: string) => IceServerSource) | null
-
-/** Asks the Meshpad server at `origin` for its ICE servers, as a page served from it does. */
-export const fetchIceServersOf: IceServersFor = (origin) => fetchIceServers({ url: new URL(ICE_SERVERS_PATH, origin).href })
 
 /** A room that was left alone this long, its copy written, goes back to sleep. */
 export const SLEEP_AFTER_MS = 60_000
@@ -35,20 +21,11 @@ export interface PeerRoomsOptions {
   readonly sleepAfterMs?: number
   /** Default {@link WAKE_LIMITS}. */
   readonly wakeLimits?: WakeLimits
+  /** The peer's device keys (see `readOrCreateDeviceIdentity`): without them no removal is followed. */
+  readonly device?: Promise<DeviceIdentity>
+  /** Where the rooms that kept rooms moved to are kept; absent: they are kept until the peer stops. */
+  readonly moves?: MovedRooms
 }
-
-interface Kept {
-  readonly room: PeerRoom
-  /** Its session while awake (or waking), else null. */
-  awake: AlwaysOnRoom | null
-  /** Set from the moment a wake starts until it has a session or gave up. */
-  waking: boolean
-  /** The previous session's leaving, which a wake waits for (one provider and one copy per room). */
-  leaving: Promise<void>
-  lastWriteAt: number | null
-}
-
-const STATE_RANK: readonly SignalingState[] = ['connected', 'reconnecting', 'connecting', 'unreachable']
 
 let sessionStack: Promise<typeof import('./AlwaysOnRoom')> | null = null
 /**
@@ -69,11 +46,10 @@ function loadSessionStack(): Promise<typeof import('./AlwaysOnRoom')> {
  * each origin its rooms come from (asked once per origin when its first room is kept, and renewed).
  */
 export class PeerRooms {
-  private readonly rooms = new Map<string, Kept>()
-  private readonly iceSources = new Map<string, IceServerSource>()
+  private readonly rooms = new Map<string, KeptRoom>()
+  private readonly iceSources: IceSourcesByOrigin
   private readonly watches = new Map<string, SignalingWatch>()
   private readonly queue: WakeQueue
-  private readonly iceServersFor: IceServersFor
   private readonly sleepAfterMs: number
   private awakeCount = 0
   private latestWrite: number | null = null
@@ -82,21 +58,11 @@ export class PeerRooms {
   constructor(
     private readonly storage: OpenLocalCopy,
     private readonly log: Logger,
-    options: PeerRoomsOptions = {},
+    private readonly options: PeerRoomsOptions = {},
   ) {
-    this.iceServersFor = options.iceServersFor === undefined ? fetchIceServersOf : options.iceServersFor
+    this.iceSources = new IceSourcesByOrigin(options.iceServersFor === undefined ? fetchIceServersOf : options.iceServersFor)
     this.sleepAfterMs = options.sleepAfterMs ?? SLEEP_AFTER_MS
     this.queue = new WakeQueue(options.wakeLimits ?? WAKE_LIMITS, () => this.awakeCount, (topic) => this.wake(topic))
-  }
-
-  private iceSourceOf(origin: string): IceServerSource | undefined {
-    if (this.iceServersFor === null) return undefined
-    let source = this.iceSources.get(origin)
-    if (source === undefined) {
-      source = this.iceServersFor(origin)
-      this.iceSources.set(origin, source)
-    }
-    return source
   }
 
   private watchOf(url: string): SignalingWatch {
@@ -114,9 +80,13 @@ export class PeerRooms {
     return watch
   }
 
-  /** Keeps the rooms of `wanted` not yet kept (asleep) and leaves those no longer listed. */
-  async apply(wanted: readonly PeerRoom[]): Promise<{ joined: number; left: number }> {
+  /**
+   * Keeps the rooms of `wanted` not yet kept (asleep), and the rooms they moved to (see
+   * `MovedRooms.following`), and leaves those no longer listed.
+   */
+  async apply(listed: readonly PeerRoom[]): Promise<{ joined: number; left: number }> {
     if (this.closing !== null) return { joined: 0, left: 0 }
+    const wanted = [...listed, ...(this.options.moves?.following(listed) ?? [])]
     const topics = new Set(wanted.map((room) => room.topic))
     const leaving = [...this.rooms.entries()].filter(([topic]) => !topics.has(topic))
     const sessions: Promise<void>[] = []
@@ -128,10 +98,18 @@ export class PeerRooms {
       this.log.info({ room: kept.room.label }, 'leaving room')
     }
     const joining = wanted.filter((room) => !this.rooms.has(room.topic))
+    this.keep(joining)
+    if (joining.length > 0) this.log.info({ rooms: joining.length }, 'keeping rooms (asleep until someone comes)')
+    await Promise.all(sessions)
+    return { joined: joining.length, left: leaving.length }
+  }
+
+  /** Keeps `rooms` (none of them kept yet), asleep: their topics watched. */
+  private keep(rooms: readonly PeerRoom[]): void {
     const byUrl = new Map<string, string[]>()
-    for (const room of joining) {
-      this.rooms.set(room.topic, { room, awake: null, waking: false, leaving: Promise.resolve(), lastWriteAt: null })
-      this.iceSourceOf(room.link.origin)
+    for (const room of rooms) {
+      this.rooms.set(room.topic, { room, awake: null, waking: false, leaving: Promise.resolve(), lastWriteAt: null, adopt: null, leftBehind: false })
+      this.iceSources.of(room.link.origin)
       for (const url of room.link.signaling) {
         const topicsOfUrl = byUrl.get(url)
         if (topicsOfUrl === undefined) byUrl.set(url, [room.topic])
@@ -140,9 +118,32 @@ export class PeerRooms {
     }
     for (const [url, joined] of byUrl) this.watchOf(url).watch(joined, true)
     this.dropUnusedWatches()
-    if (joining.length > 0) this.log.info({ rooms: joining.length }, 'keeping rooms (asleep until someone comes)')
-    await Promise.all(sessions)
-    return { joined: joining.length, left: leaving.length }
+  }
+
+  /**
+   * A kept room moved. Sealed the new link (`moved`): the new room is kept too, recorded in
+   * {@link MovedRooms}, and woken now; with the edit link, the old copy is put into it, as a
+   * browser's `Workspace` does, so nothing the peer held is lost. The old room stays kept: its
+   * document holds the record that moves the kept people who were offline. Not sealed it
+   * (`removed`): the old room is served as it is; nothing new reaches it.
+   */
+  private followMove(from: KeptRoom, move: Exclude<MoveState, { kind: 'none' }>, carry: MoveCarry | null): void {
+    if (this.closing !== null || this.rooms.get(from.room.topic) !== from) return
+    if (move.kind === 'removed') {
+      if (!from.leftBehind) this.log.warn({ room: from.room.label }, 'the room moved to a new link without this peer; serving the old room as it is')
+      from.leftBehind = true
+      return
+    }
+    if (this.rooms.has(move.topic)) return
+    const room = movedRoom(from.room, move.link)
+    this.keep([room])
+    const kept = this.rooms.get(room.topic)
+    if (kept !== undefined) kept.adopt = carry
+    this.log.info({ room: from.room.label, to: room.label }, 'the room moved to a new link; keeping both')
+    void this.options.moves?.add(from.room.topic, room).catch((error: unknown) => {
+      this.log.error({ room: room.label, error: error instanceof Error ? error.message : String(error) }, 'cannot record the moved room; it is kept until the peer stops')
+    })
+    this.queue.request(room.topic)
   }
 
   private dropUnusedWatches(): void {
@@ -170,14 +171,20 @@ export class PeerRooms {
         return
       }
       const session = new AlwaysOnRoom(kept.room, this.storage, this.log, {
-        iceServerSource: this.iceSourceOf(link.origin),
+        iceServerSource: this.iceSources.of(link.origin),
         encryptionKey: Promise.resolve(key),
         sleep: { afterMs: this.sleepAfterMs, onQuiet: () => this.sleep(topic, session) },
+        device: this.options.device,
+        onMove: (move, carry) => this.followMove(kept, move, carry),
       })
       kept.awake = session
       for (const url of link.signaling) this.watches.get(url)?.unwatch([topic])
       this.log.info({ room: label }, 'room awake')
       await session.session.whenLocalLoaded
+      if (kept.adopt !== null && kept.awake === session) {
+        session.session.removal?.adopt(kept.adopt.update, kept.adopt.removed)
+        kept.adopt = null
+      }
     } catch (error) {
       if (kept.awake === null) this.awakeCount--
       this.log.error({ room: kept.room.label, error: error instanceof Error ? error.message : String(error) }, 'cannot wake room')
@@ -196,7 +203,7 @@ export class PeerRooms {
   }
 
   /** Closes an awake room's session, keeping what it wrote; resolves once it has left. */
-  private release(kept: Kept): Promise<void> {
+  private release(kept: KeptRoom): Promise<void> {
     const session = kept.awake
     if (session === null) return kept.leaving
     kept.awake = null
@@ -206,7 +213,7 @@ export class PeerRooms {
     return kept.leaving
   }
 
-  private noteWrite(kept: Kept, at: number | null): void {
+  private noteWrite(kept: KeptRoom, at: number | null): void {
     if (at === null) return
     if (kept.lastWriteAt === null || at > kept.lastWriteAt) kept.lastWriteAt = at
     if (this.latestWrite === null || at > this.latestWrite) this.latestWrite = at
@@ -244,20 +251,7 @@ export class PeerRooms {
   }
 
   health(): RoomHealth[] {
-    return [...this.rooms.values()].map(({ room, awake, waking }) => {
-      if (awake !== null) {
-        const { status } = awake.session
-        return { room: room.label, signaling: status.signaling, peers: status.peers, storage: status.storage, storageError: status.storageError, awake: true }
-      }
-      return { room: room.label, signaling: this.watchState(room), peers: 0, storage: waking ? 'loading' : 'asleep', storageError: null, awake: waking }
-    })
-  }
-
-  /** A sleeping room's signaling: the best of its servers' watches. */
-  private watchState(room: PeerRoom): SignalingState {
-    let best = STATE_RANK.length - 1
-    for (const url of room.link.signaling) best = Math.min(best, STATE_RANK.indexOf(this.watches.get(url)?.state ?? 'connecting'))
-    return STATE_RANK[best] ?? 'connecting'
+    return [...this.rooms.values()].map((kept) => keptRoomHealth(kept, (url) => this.watches.get(url)?.state))
   }
 
   /** The session of `topic`'s room while awake (for tests and benchmarks). */
@@ -265,7 +259,7 @@ export class PeerRooms {
     return this.rooms.get(topic)?.awake ?? undefined
   }
 
-  /** Idempotent. Leaves every room; resolves once each awake one has written what was pending. */
+  /** Idempotent. Leaves every room; resolves once each awake one, and the moved rooms, have written what was pending. */
   close(): Promise<void> {
     if (this.closing === null) {
       const kept = [...this.rooms.values()]
@@ -273,9 +267,9 @@ export class PeerRooms {
       this.queue.destroy()
       for (const watch of this.watches.values()) watch.destroy()
       this.watches.clear()
-      this.closing = Promise.all(kept.map((room) => this.release(room))).then(() => undefined)
-      for (const source of this.iceSources.values()) source.destroy()
-      this.iceSources.clear()
+      const written = this.options.moves?.written() ?? Promise.resolve()
+      this.closing = Promise.all([...kept.map((room) => this.release(room)), written]).then(() => undefined)
+      this.iceSources.destroy()
     }
     return this.closing
   }

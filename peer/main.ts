@@ -8,6 +8,8 @@ import { chmod, mkdir, stat } from 'node:fs/promises'
 import { pino } from 'pino'
 import { Registry } from 'prom-client'
 import { LevelStore } from '../src/storage/LevelStore'
+import { readOrCreateDeviceIdentity } from './deviceIdentityFile'
+import { MovedRooms } from './MovedRooms'
 import { EXIT, PeerStartError, readPeerOptions, type PeerOptions } from './peerOptions'
 import { startPeerHttp } from './peerHttp'
 import { peerMetrics } from './peerMetrics'
@@ -75,7 +77,14 @@ async function start(): Promise<void> {
   }
   trimLevelLog()
   setInterval(trimLevelLog, LEVEL_LOG_CHECK_MS).unref()
-  const rooms = new PeerRooms(store.openCopy, log)
+  // NOTE: after the store, whose lock keeps a second peer out of this data directory.
+  const device = await readOrCreateDeviceIdentity(options.dataDir)
+  const moves = await MovedRooms.open(options.dataDir).catch((error: unknown) => {
+    if (error instanceof RoomsFileError) counters.roomsFileRefusal(error.reason)
+    throw error
+  })
+  // The rooms the kept rooms moved to join them in every `apply` (see `MovedRooms.following`).
+  const rooms = new PeerRooms(store.openCopy, log, { device: Promise.resolve(device), moves })
   await rooms.apply(initial)
 
   const health = () => {

@@ -1,7 +1,11 @@
-import { chmod, chown, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { chmod, chown, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createEditFragment } from '../src/room/roomAccess'
+import { DEVICE_IDENTITY_FILE } from './deviceIdentityFile'
+import { MOVED_ROOMS_FILE } from './MovedRooms'
+import { parseRoomLinks } from './roomLinks'
 import { PeerProcess, waitUntil } from './testing/PeerProcess'
 
 // Links to a port nothing listens on: the peer keeps the rooms and retries signaling; what
@@ -67,5 +71,25 @@ describe('the always-on peer at its edges', () => {
     expect(await peer.rooms()).toBe(1)
     expect(peer.stderr).toContain('warning: room links given as arguments are visible to every user of this machine')
     expect(peer.stdout + peer.stderr).not.toContain('in-argv')
+  }, 60_000)
+
+  it('makes its device identity once (mode 600) and keeps it, keeps the rooms its rooms moved to, and refuses an identity file others may read', async () => {
+    const data = join(dir, 'data')
+    const old = LINK(createEditFragment())
+    peer = await PeerProcess.start(['--data', data, old])
+    const identity = join(data, DEVICE_IDENTITY_FILE)
+    expect((await stat(identity)).mode & 0o777).toBe(0o600)
+    const made = await readFile(identity, 'utf8')
+    await peer.stop()
+
+    // A move the peer followed before it stopped: the old room's link alone brings both back.
+    await writeFile(join(data, MOVED_ROOMS_FILE), `${parseRoomLinks([{ link: old, where: 'test' }])[0]!.topic} ${LINK(createEditFragment())}\n`, { mode: 0o600 })
+    peer = await PeerProcess.start(['--data', data, old])
+    expect(await peer.rooms()).toBe(2)
+    expect(await readFile(identity, 'utf8')).toBe(made)
+    await peer.stop()
+
+    await chmod(identity, 0o644)
+    await expect(PeerProcess.start(['--data', data, old])).rejects.toThrow(/exited with 6: .*device identity file .* is accessible by others \(mode 0644\)/s)
   }, 60_000)
 })

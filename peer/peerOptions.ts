@@ -10,6 +10,8 @@ export const EXIT = {
   dataDir: 4,
   /** Shutdown did not finish within its bound. */
   shutdownTimeout: 5,
+  /** The device identity file is accessible by others, owned by another user, or malformed. */
+  deviceIdentity: 6,
 } as const
 
 /** A problem with how the peer was started: its message is for the person starting it. */

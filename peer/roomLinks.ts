@@ -1,3 +1,4 @@
+import { SIGNALING_PARAM, signalingUrls } from '../src/network/signalingUrls'
 import { parseRoomLink, type ParsedRoomLink } from '../src/room/parseRoomLink'
 import { roomTopic } from '../src/room/roomTopic'
 import { EXIT, PeerStartError } from './peerOptions'
@@ -46,4 +47,25 @@ export function parseRoomLinks(sources: readonly LinkSource[]): PeerRoom[] {
     if (!rooms.has(topic)) rooms.set(topic, { link: parsed, topic, label: `${parsed.origin}/ (${topic.slice(0, 8)})` })
   }
   return [...rooms.values()]
+}
+
+/**
+ * The link of a parsed room link, as `parseRoomLink` reads it back: its origin, its signaling
+ * servers (as `?signaling=` unless they are the origin's own) and its secret.
+ */
+export function roomLinkOf(link: ParsedRoomLink): string {
+  const url = new URL(link.origin)
+  const [own] = signalingUrls(url)
+  if (link.signaling.length !== 1 || link.signaling[0] !== own) url.searchParams.set(SIGNALING_PARAM, link.signaling.join(','))
+  return `${url.href}#${link.secret}`
+}
+
+/**
+ * The room a kept room moved to: `secret` (the link a move record sealed to this peer, a fragment)
+ * at the old room's origin and signaling servers, where the people who moved are.
+ */
+export function movedRoom(from: PeerRoom, secret: string): PeerRoom {
+  const [room] = parseRoomLinks([{ link: roomLinkOf({ secret, signaling: from.link.signaling, origin: from.link.origin }), where: `the move of ${from.label}` }])
+  if (room === undefined) throw new Error('a moved room has a link')
+  return room
 }

@@ -15,6 +15,12 @@ export class RoomsFileError extends PeerStartError {
   }
 }
 
+/** How {@link readRoomsFile} reads a file of links other than the rooms file (the moved-rooms file). */
+export interface RoomsFileReading {
+  /** A file that does not exist holds no link (default: refused as unreadable). */
+  readonly missingIsEmpty?: boolean
+}
+
 /** Largest rooms file read (about 10,000 links); past it the file is refused as not a rooms file. */
 const MAX_ROOMS_FILE_BYTES = 4 * 1024 * 1024
 
@@ -27,11 +33,12 @@ const MAX_ROOMS_FILE_BYTES = 4 * 1024 * 1024
  * read from it: checking a path and reading it again would let the file be swapped in between.
  * `uid` is the process's (`process.getuid()`); on a system without uids the owner is not checked.
  */
-export async function readRoomsFile(path: string, uid: number | undefined = process.getuid?.()): Promise<LinkSource[]> {
+export async function readRoomsFile(path: string, uid: number | undefined = process.getuid?.(), options: RoomsFileReading = {}): Promise<LinkSource[]> {
   let handle
   try {
     handle = await open(path, 'r')
   } catch (error) {
+    if (options.missingIsEmpty === true && (error as NodeJS.ErrnoException).code === 'ENOENT') return []
     const reason = error instanceof Error ? error.message : String(error)
     throw new RoomsFileError(`cannot read the rooms file ${path}: ${reason}`, 'unreadable')
   }

@@ -48,13 +48,15 @@ export class PeerProcess {
     const child = spawn(process.execPath, [...NODE_ARGS, ...args], { env: { ...process.env, PEER_PORT: String(port) }, stdio: ['pipe', 'pipe', 'pipe'] })
     if (stdin !== undefined) child.stdin.end(stdin)
     const peer = new PeerProcess(child, port)
-    await waitUntil(
-      async () => {
-        if (child.exitCode !== null) throw new Error(`the peer exited with ${child.exitCode}: ${peer.stdout}${peer.stderr}`)
-        return (await fetch(`http://127.0.0.1:${port}/healthz`)).status > 0
-      },
-      () => `the peer answering /healthz:\n${peer.stdout}${peer.stderr}`,
-    )
+    // NOTE: 'close' (not 'exit'): by then everything it wrote has been read.
+    const closed = new Promise<never>((_, reject) => child.once('close', (code) => reject(new Error(`the peer exited with ${code}: ${peer.stdout}${peer.stderr}`))))
+    await Promise.race([
+      waitUntil(
+        async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).status > 0,
+        () => `the peer answering /healthz:\n${peer.stdout}${peer.stderr}`,
+      ),
+      closed,
+    ])
     return peer
   }
 
