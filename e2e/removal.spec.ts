@@ -1,6 +1,11 @@
-import type { Browser, Page } from '@playwright/test'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test'
+import { AlwaysOnPeerProcess } from './support/alwaysOnPeerProcess.js'
+import { chromiumLaunchOptions } from './support/chromium.js'
 import { expect, test } from './support/test.js'
-import { EDITOR, editorText, expectEditorToContain, openPeer, typeAtEnd, waitForWebrtcPeers } from './support/peer.js'
+import { EDITOR, editorText, expectEditorToContain, typeAtEnd, waitForWebrtcPeers } from './support/peer.js'
 
 const EDIT_LINK = /#e1\.[A-Za-z0-9_-]{43}$/
 const READ_LINK = /#r1\.[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}$/
@@ -142,4 +147,67 @@ test('two writers removing different people at the same time end in one room, wi
   expect([await topicOf(c), await topicOf(e)]).not.toContain(room)
   await typeAtEnd(a, ' Still together.')
   await expectEditorToContain(b, 'Still together.')
+})
+
+/** D: a browser of its own with a profile on disk, so it can close and come back with its device keys. */
+async function personWithProfile(profile: string, link: string, name: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await chromium.launchPersistentContext(profile, chromiumLaunchOptions())
+  await context.addInitScript((who) => localStorage.setItem('meshpad/v1/user', JSON.stringify({ name: who, color: '#30bced' })), name)
+  const page = context.pages()[0] ?? (await context.newPage())
+  await page.goto(link)
+  await page.locator(EDITOR).waitFor()
+  return { context, page }
+}
+
+test('the always-on peer moves with the room, and D, offline at the removal, moves when it comes back', async ({ browser, server }) => {
+  test.setTimeout(180_000)
+  const a = await person(browser, server.url, 'Ada')
+  const editLink = a.url()
+  await typeAtEnd(a, 'Before the removal.')
+  const peer = await AlwaysOnPeerProcess.start([editLink])
+  const profile = await mkdtemp(join(tmpdir(), 'meshpad-profile-'))
+  let d: { context: BrowserContext; page: Page } | null = null
+  try {
+    d = await personWithProfile(profile, editLink, 'Dan')
+    const c = await person(browser, editLink, 'Cal')
+    await expect.poll(() => roster(a), { timeout: 30_000 }).toEqual(['Always-on peer', 'Cal', 'Dan'])
+    await expectEditorToContain(d.page, 'Before the removal.')
+    // Dan closes his browser; days later he is still away when Ada removes Cal.
+    await d.context.close()
+    d = null
+    const oldTopic = await topicOf(a)
+    await a.getByRole('button', { name: 'Remove someone…' }).click()
+    const dialog = a.getByRole('dialog', { name: 'Remove someone' })
+    await expect(dialog.getByRole('checkbox', { name: 'Dan' })).toBeChecked()
+    await expect(dialog.getByText(/last seen/)).toBeVisible()
+    await dialog.getByRole('checkbox', { name: 'Cal' }).uncheck()
+    await dialog.getByRole('button', { name: 'Remove' }).click()
+    await expect.poll(() => topicOf(a), { timeout: 20_000 }).not.toBe(oldTopic)
+    // Cal, removed, still holds the old edit key and writes on in the old room; the peer keeps that room.
+    await expect.poll(() => c.evaluate(() => window.meshpad?.session.removal?.move.kind), { timeout: 20_000 }).toBe('removed')
+    await typeAtEnd(c, ' Cal, after the removal.')
+    // The peer keeps the new room beside the old one, and holds what Ada writes there.
+    await expect.poll(async () => (await peer.health()).rooms, { timeout: 30_000 }).toBe(2)
+    await waitForWebrtcPeers(a, 1, 30_000)
+    await typeAtEnd(a, ' After, by Ada.')
+    await expect(a.getByTestId('status-storage')).toHaveText('Saved on this device and on 1 always-on peer', { timeout: 30_000 })
+    await a.context().close()
+
+    // Dan comes back with the old link: the peer serves the old room's record, and Dan moves on his own.
+    d = await personWithProfile(profile, editLink, 'Dan')
+    await expect.poll(() => topicOf(d!.page), { timeout: 30_000 }).not.toBe(oldTopic)
+    await expectEditorToContain(d.page, 'After, by Ada.')
+    expect(d.page.url()).toMatch(EDIT_LINK)
+    // Dan carried his own copy across (what he had stored, and his own edits): nothing Cal wrote after the removal.
+    await d.page.waitForFunction(() => window.meshpad?.session.removal?.adopted === true, null, { timeout: 20_000 })
+    expect(await editorText(d.page)).not.toContain('Cal, after')
+    await expect(d.page.getByRole('status').filter({ hasText: 'Ada removed Cal from this document' })).toBeVisible()
+    // Cal, still in the old room, got nothing written after the removal.
+    expect(await editorText(c)).not.toContain('After, by Ada')
+    expect(await c.evaluate(() => window.meshpad?.session.removal?.move.kind)).toBe('removed')
+  } finally {
+    await d?.context.close()
+    await peer.destroy()
+    await rm(profile, { recursive: true, force: true })
+  }
 })

@@ -100,7 +100,7 @@ export class AlwaysOnRoom {
       told = true
       // A writer carries its whole copy across, as a browser does; a reader has nothing to add.
       const carry = move.kind === 'moved' && this.session.access.canEdit
-        ? { update: Y.encodeStateAsUpdate(this.session.doc), removed: move.record.removed.map(({ device }) => device) }
+        ? { update: this.session.removal?.carried() ?? Y.encodeStateAsUpdate(this.session.doc), removed: move.record.removed.map(({ device }) => device) }
         : null
       onMove(move, carry)
     }

@@ -116,15 +116,21 @@ function startRemovingWriter(link: string, text: string): Promise<{ kept: string
 }
 
 describe('an always-on peer whose room moves', () => {
-  it('is sealed the new link by a writer that saw its device, follows the move live, and carries its copy across', async () => {
+  it('is sealed the new link by a writer that saw its device, follows the move live, and carries its own copy across', async () => {
     const identity = await readOrCreateDeviceIdentity(dir)
     const old = parseRoomLinks([{ link: `${server.http}/#${createEditFragment()}`, where: 'test' }])[0]!
+    const stored = new Y.Doc({ gc: false })
+    stored.getText('content').insert(0, 'Stored at the peer. ')
+    await store.write(old.topic, Y.encodeStateAsUpdate(stored))
     const kept = await keep(identity, old)
     const { kept: sealedTo } = await startRemovingWriter(roomLinkOf(old.link), 'Typed by Ana.')
     expect(sealedTo).toBe(toBase64Url(identity.signing.publicKey))
     await waitFor(() => kept.size === 2, WAIT_MS)
+    // Ana typed before the two copies met: both texts are in the old room, in the order Yjs gives them.
+    expect(kept.get(old.topic)?.session.text.toString()).toContain('Typed by Ana.')
     const next = await movedRoomOf(old)
-    await waitFor(() => kept.get(next.topic)?.session.text.toString() === 'Typed by Ana.', WAIT_MS)
+    // The peer carries what it had stored (and its own edits, none): what Ana sent it is Ana's to carry.
+    await waitFor(() => kept.get(next.topic)?.session.text.toString() === 'Stored at the peer. ', WAIT_MS)
   }, 40_000)
 
   it('follows a record sealed to it when the room wakes: keeps the new room too with its copy carried across, and both after a restart', async () => {

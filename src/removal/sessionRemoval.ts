@@ -7,6 +7,7 @@ import type { DevicePresence, DeviceRole } from './devicePresence'
 import { forgetDevices } from './deviceRegistry'
 import { DeviceRoster, type RosterPerson } from './DeviceRoster'
 import { buildMoveRecord } from './buildMoveRecord'
+import { CarriedCopy } from './carriedCopy'
 import { MOVES_ARRAY } from './moveRecord'
 import { RoomMover, type FollowedMoves, type MoveState } from './RoomMover'
 
@@ -33,6 +34,12 @@ export interface SessionRemoval {
    * A writer's call; a reader's page has nothing to add.
    */
   adopt(update: Uint8Array, removedDevices: readonly string[]): void
+  /** Whether `adopt` has brought a moved copy into this room. */
+  readonly adopted: boolean
+  /** What this page carries into the room it moves to (see `CarriedCopy`): a writer's `adopt` there takes it. */
+  carried(): Uint8Array
+  /** The stored copy is in the document: from now on only this page's own edits are added to what it carries. */
+  markLoaded(): void
   /** This device's signed presence field, once made (the session puts it back after a page restore). */
   presenceField(): DevicePresence | null
   destroy(): void
@@ -69,18 +76,24 @@ export function sessionRemoval(options: SessionRemovalOptions): SessionRemoval {
     isAlwaysOn: options.isAlwaysOn,
   })
   const mover = new RoomMover({ doc, topic, verifyKey: signing.verifyKey, identity: options.identity, followed: options.followed })
+  // A writer carries its stored copy and its own edits into the room it moves to (see `CarriedCopy`).
+  const carry = new CarriedCopy(doc)
   const listeners = new Set<() => void>()
   const emit = (): void => {
     for (const listener of listeners) listener()
   }
   const stops = [roster.onChange(emit), mover.onChange(emit), options.onAlwaysOnChange(() => roster.refresh())]
   let destroyed = false
+  let adopted = false
 
   return {
     canRemove: options.canEdit,
     people: () => roster.people(),
     get move() {
       return mover.state
+    },
+    get adopted() {
+      return adopted
     },
     get moving() {
       return mover.pending
@@ -108,6 +121,8 @@ export function sessionRemoval(options: SessionRemovalOptions): SessionRemoval {
         removed,
       })
       if (destroyed) throw new Error('the document was closed before the removal was made')
+      // The remover's whole copy is what the new room starts from.
+      carry.takeAll()
       doc.getArray(MOVES_ARRAY).push([record])
       return { removed: removed.map(({ name }) => name) }
     },
@@ -116,12 +131,16 @@ export function sessionRemoval(options: SessionRemovalOptions): SessionRemoval {
       Y.applyUpdate(doc, update)
       forgetDevices(doc, removedDevices)
       options.afterAdopt()
+      adopted = true
     },
     presenceField: () => roster.presenceField,
+    carried: () => carry.carried(),
+    markLoaded: () => carry.markLoaded(),
     destroy() {
       if (destroyed) return
       destroyed = true
       for (const stop of stops) stop()
+      carry.destroy()
       listeners.clear()
       mover.destroy()
       roster.destroy()

@@ -1,4 +1,3 @@
-import * as Y from 'yjs'
 import type { DocumentLibrary } from '../library/DocumentLibrary'
 import type { MoveState } from '../removal/RoomMover'
 import type { UserIdentity } from '../presence/userIdentity'
@@ -184,8 +183,8 @@ export class Workspace {
   }
 
   private followMove(old: Session, move: Extract<MoveState, { kind: 'moved' }>, byMe: boolean): void {
-    // A writer carries its whole copy across, so nothing typed before the move is lost.
-    const update = old.access.canEdit ? Y.encodeStateAsUpdate(old.doc) : null
+    // A writer carries its copy across (see `CarriedCopy`), so nothing typed before the move is lost.
+    const update = old.access.canEdit ? (old.removal?.carried() ?? null) : null
     const removedDevices = move.record.removed.map(({ device }) => device)
     const names = listOfNames(move.removed)
     const notice = byMe

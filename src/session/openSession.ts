@@ -237,6 +237,7 @@ export function openSession(secret: string, options: SessionOptions): Session {
     if (access.canEdit) ensureSchemaVersion(doc)
     // Readers check comment-link holders' comments with the key a writer published.
     publishOwnCommentKey()
+    if (access.canEdit) removal?.markLoaded()
     keeper?.markLoaded()
   })
 
