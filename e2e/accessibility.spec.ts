@@ -77,6 +77,15 @@ test('every screen passes axe-core’s WCAG 2.1 A and AA rules with no violation
     await expect(dialog).toBeHidden()
   })
 
+  await test.step('the “Remove someone” dialog', async () => {
+    await a.getByRole('button', { name: 'Remove someone…' }).click()
+    const dialog = a.getByRole('dialog', { name: 'Remove someone' })
+    await expect(dialog.getByRole('checkbox')).toHaveCount(1)
+    expect(await wcagViolations(a)).toEqual([])
+    await a.keyboard.press('Escape')
+    await expect(dialog).toBeHidden()
+  })
+
   await test.step('History: the dialog, and a version shown beside today’s text', async () => {
     const history = a.getByRole('dialog', { name: 'History' })
     await a.getByRole('button', { name: 'History' }).click()
