@@ -4,10 +4,10 @@ import type { UserIdentity } from '../presence/userIdentity'
 import { createEditFragment, isDamagedV2Link } from '../room/roomAccess'
 import type { Session } from './openSession'
 
-/** How long a kept writer waits for the new room's copy before it brings its own whole copy in. */
+/** How long a kept writer waits for the new room's copy before it brings its carried copy in regardless. */
 const ADOPT_AFTER_MS = 5000
 
-/** Resolves on the first update `session` receives from a peer, or after `timeoutMs`, or when the session closes. */
+/** Resolves on the first update with an origin (a peer's, or the page's own typing), after `timeoutMs`, or when the session closes. */
 function firstRemoteUpdate(session: Session, timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
     const done = (): void => {
