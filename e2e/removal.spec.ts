@@ -172,6 +172,10 @@ test('the always-on peer moves with the room, and D, offline at the removal, mov
     const c = await person(browser, editLink, 'Cal')
     await expect.poll(() => roster(a), { timeout: 30_000 }).toEqual(['Always-on peer', 'Cal', 'Dan'])
     await expectEditorToContain(d.page, 'Before the removal.')
+    // A writer has recorded Dan's device in the document, so a removal can reach him while he is away.
+    await expect
+      .poll(() => a.evaluate(() => [...(window.meshpad?.session.doc.getMap('devices').values() ?? [])].map((entry) => (entry as { name?: string }).name)), { timeout: 20_000 })
+      .toContain('Dan')
     // Dan closes his browser; days later he is still away when Ada removes Cal.
     await d.context.close()
     d = null

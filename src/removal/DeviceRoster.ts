@@ -5,6 +5,9 @@ import type { DeviceIdentity } from '../presence/storedDeviceKey'
 import { DEVICE_FIELD, signDevicePresence, verifyDevicePresence, type DevicePresence, type DeviceRole, type RoleKeys, type VerifiedDevice } from './devicePresence'
 import { readDevices, recordDevice } from './deviceRegistry'
 
+/** Longest wait before a writer records a device it sees (see `DeviceRoster.record`). */
+export const RECORD_SPREAD_MS = 2000
+
 export interface DeviceRosterOptions {
   readonly topic: string
   readonly awareness: Awareness
@@ -46,6 +49,7 @@ export class DeviceRoster {
   private readonly live = new Map<number, { device: VerifiedDevice; json: string }>()
   private readonly checking = new Map<number, string>()
   private readonly listeners = new Set<() => void>()
+  private readonly recording = new Map<number, ReturnType<typeof setTimeout>>()
   private ownDevice: VerifiedDevice | null = null
   private ownField: DevicePresence | null = null
   private destroyed = false
@@ -118,12 +122,22 @@ export class DeviceRoster {
     }
   }
 
+  /**
+   * Records a device here now in the map, after a random delay of up to {@link RECORD_SPREAD_MS}:
+   * every writer in the room sees a newcomer at once, and the first entry to arrive makes the
+   * others' writes unneeded (`recordDevice` writes only what is new or stale).
+   */
   private record(clientId: number): void {
-    const { options } = this
-    const known = this.live.get(clientId)
-    if (!options.canWrite || known === undefined || this.destroyed) return
-    const name = safeUser(options.awareness.getStates().get(clientId)?.user).name
-    recordDevice(options.doc, { ...known.device, name, seen: (options.now ?? Date.now)(), alwaysOn: options.isAlwaysOn(clientId) })
+    if (!this.options.canWrite || this.destroyed || this.recording.has(clientId)) return
+    const timer = setTimeout(() => {
+      this.recording.delete(clientId)
+      const { options } = this
+      const known = this.live.get(clientId)
+      if (known === undefined || this.destroyed) return
+      const name = safeUser(options.awareness.getStates().get(clientId)?.user).name
+      recordDevice(options.doc, { ...known.device, name, seen: (options.now ?? Date.now)(), alwaysOn: options.isAlwaysOn(clientId) })
+    }, Math.random() * RECORD_SPREAD_MS)
+    this.recording.set(clientId, timer)
   }
 
   private emit(): void {
@@ -170,6 +184,8 @@ export class DeviceRoster {
     if (this.destroyed) return
     this.destroyed = true
     this.options.awareness.off('change', this.handleChange)
+    for (const timer of this.recording.values()) clearTimeout(timer)
+    this.recording.clear()
     this.listeners.clear()
     this.live.clear()
   }
