@@ -2,8 +2,8 @@ import type * as Y from 'yjs'
 import type { Awareness } from 'y-protocols/awareness'
 import { safeUser } from '../presence/guardPresence'
 import type { DeviceIdentity } from '../presence/storedDeviceKey'
-import { DEVICE_FIELD, signDevicePresence, verifyDevicePresence, type DevicePresence, type DeviceRole, type RoleKeys, type VerifiedDevice } from './devicePresence'
-import { readDevices, recordDevice } from './deviceRegistry'
+import { DEVICE_FIELD, signDeviceHere, signDevicePresence, verifyDeviceHere, verifyDevicePresence, type DeviceHere, type DevicePresence, type DeviceRole, type RoleKeys, type VerifiedDevice } from './devicePresence'
+import { DEVICES_MAP, readDevices, recordDevice } from './deviceRegistry'
 
 /** Longest wait before a writer records a device it sees (see `DeviceRoster.record`). */
 export const RECORD_SPREAD_MS = 2000
@@ -43,6 +43,10 @@ export interface RosterPerson extends VerifiedDevice {
  * in the document's device map, so a later removal can seal a new link to people who are offline
  * then. A device field that fails its checks is ignored and counted.
  *
+ * Once the map holds this device, its presence carries only the short form (`DeviceHere`: its
+ * signing key and a signature), since every presence update carries the whole state and cursors
+ * move often; others read its other keys from the map.
+ *
  * It is responsible for its awareness listener and removes it in `destroy()`.
  */
 export class DeviceRoster {
@@ -52,6 +56,7 @@ export class DeviceRoster {
   private readonly recording = new Map<number, ReturnType<typeof setTimeout>>()
   private ownDevice: VerifiedDevice | null = null
   private ownField: DevicePresence | null = null
+  private ownHere: DeviceHere | null = null
   private destroyed = false
   /** Device fields that failed their checks. */
   rejected = 0
@@ -59,12 +64,29 @@ export class DeviceRoster {
   constructor(private readonly options: DeviceRosterOptions) {
     options.awareness.on('change', this.handleChange)
     this.handleChange({ added: [...options.awareness.getStates().keys()], updated: [], removed: [] })
+    options.doc.getMap(DEVICES_MAP).observe(this.handleMap)
     void this.publish()
   }
 
-  /** This device's signed presence field, once made (the session puts it back after a page restore). */
-  get presenceField(): DevicePresence | null {
-    return this.ownField
+  /** This device's signed presence field, whole or short (the session puts it back after a page restore). */
+  get presenceField(): DevicePresence | DeviceHere | null {
+    return this.recorded() ? this.ownHere : this.ownField
+  }
+
+  /** Whether the device map holds this device as its presence field says. */
+  private recorded(): boolean {
+    const own = this.ownDevice
+    return own !== null && readDevices(this.options.doc).some((entry) => entry.sign === own.sign && entry.seal === own.seal && entry.role === own.role)
+  }
+
+  private readonly handleMap = (): void => {
+    const { awareness } = this.options
+    const here = this.ownHere
+    if (this.destroyed) return
+    if (here !== null && this.recorded() && awareness.getLocalState()?.[DEVICE_FIELD] !== here) awareness.setLocalStateField(DEVICE_FIELD, here)
+    // A short form read before the map held its device can be checked now.
+    const unknown = [...awareness.getStates().keys()].filter((clientId) => clientId !== awareness.clientID && !this.live.has(clientId))
+    if (unknown.length > 0) this.handleChange({ added: [], updated: unknown, removed: [] })
   }
 
   /** This device's keys, once known. */
@@ -108,14 +130,17 @@ export class DeviceRoster {
       const identity = await options.identity
       const roleKey = options.roleKey === null ? null : await options.roleKey
       const field = await signDevicePresence(identity, options.topic, options.awareness.clientID, options.role, roleKey)
+      const here = await signDeviceHere(identity, options.topic, options.awareness.clientID)
       if (this.destroyed) return
       this.ownField = field
+      this.ownHere = here
       this.ownDevice = { sign: field.sign, seal: field.seal, role: field.role }
-      options.awareness.setLocalStateField(DEVICE_FIELD, field)
+      if (!this.recorded()) options.awareness.setLocalStateField(DEVICE_FIELD, field)
       if (options.canWrite) {
         const name = safeUser(options.awareness.getLocalState()?.user).name
         recordDevice(options.doc, { ...this.ownDevice, name, seen: (options.now ?? Date.now)(), alwaysOn: false })
       }
+      this.handleMap()
       this.emit()
     } catch {
       // No device identity (no WebCrypto Ed25519 or ECDH): this page cannot be moved with a room; the rest works.
@@ -164,9 +189,20 @@ export class DeviceRoster {
     if (changed) this.emit()
   }
 
-  private async check(clientId: number, field: unknown, json: string): Promise<void> {
+  /** The device of a whole field, or of a short one whose signing key the map holds. */
+  private async verify(clientId: number, field: unknown): Promise<VerifiedDevice | null> {
+    const { topic } = this.options
+    const short = await verifyDeviceHere(field, topic, clientId)
+    if (short !== null) {
+      const entry = readDevices(this.options.doc).find((each) => each.sign === short)
+      return entry === undefined ? null : { sign: entry.sign, seal: entry.seal, role: entry.role }
+    }
     const keys = await this.options.roleKeys().catch(() => null)
-    const device = keys === null ? null : await verifyDevicePresence(field, this.options.topic, clientId, keys)
+    return keys === null ? null : verifyDevicePresence(field, topic, clientId, keys)
+  }
+
+  private async check(clientId: number, field: unknown, json: string): Promise<void> {
+    const device = await this.verify(clientId, field)
     if (this.destroyed || this.checking.get(clientId) !== json) return
     this.checking.delete(clientId)
     if (device === null) {
@@ -184,6 +220,7 @@ export class DeviceRoster {
     if (this.destroyed) return
     this.destroyed = true
     this.options.awareness.off('change', this.handleChange)
+    this.options.doc.getMap(DEVICES_MAP).unobserve(this.handleMap)
     for (const timer of this.recording.values()) clearTimeout(timer)
     this.recording.clear()
     this.listeners.clear()

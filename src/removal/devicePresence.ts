@@ -90,3 +90,34 @@ export async function verifyDevicePresence(field: unknown, topic: string, client
   }
   return { sign, seal, role: role as DeviceRole }
 }
+
+/**
+ * The short form a device publishes once the document's device map holds it: its signing key and
+ * a signature saying it is here, in this room, as this presence client. Its other keys and its
+ * role are read from the map.
+ */
+export interface DeviceHere {
+  readonly sign: string
+  readonly sig: string
+}
+
+/** What the short form signs: label, room, presence client id and the signing key. */
+export function deviceHereBytes(topic: string, clientId: number, sign: string): Uint8Array<ArrayBuffer> {
+  return new TextEncoder().encode(`${DEVICE_PRESENCE_LABEL}/here\0${topic}\0${clientId}\0${sign}`)
+}
+
+export async function signDeviceHere(identity: DeviceIdentity, topic: string, clientId: number): Promise<DeviceHere> {
+  const sign = toBase64Url(identity.signing.publicKey)
+  return { sign, sig: toBase64Url(await identity.signing.sign(deviceHereBytes(topic, clientId, sign))) }
+}
+
+/** Whether `field` (hostile input) is a short form signed by `sign` for this room and presence client. Never throws. */
+export async function verifyDeviceHere(field: unknown, topic: string, clientId: number): Promise<string | null> {
+  if (typeof field !== 'object' || field === null) return null
+  const { sign, sig, seal } = field as Record<string, unknown>
+  if (seal !== undefined || typeof sign !== 'string' || typeof sig !== 'string' || sign.length !== 43 || sig.length !== 86) return null
+  const key = fromBase64Url(sign)
+  const signature = fromBase64Url(sig)
+  if (key === null || signature === null) return null
+  return (await verifyDeviceSignature(key, deviceHereBytes(topic, clientId, sign), signature)) ? sign : null
+}

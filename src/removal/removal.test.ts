@@ -9,7 +9,7 @@ import { roomSigning, type RoomSigning } from '../room/roomSigning'
 import { sealTo } from '../presence/sealingKey'
 import { memoryDeviceIdentity, type DeviceIdentity } from '../presence/storedDeviceKey'
 import { buildMoveRecord } from './buildMoveRecord'
-import { DEVICE_FIELD, signDevicePresence, verifyDevicePresence, type DeviceRole } from './devicePresence'
+import { DEVICE_FIELD, signDevicePresence, verifyDeviceHere, verifyDevicePresence, type DeviceRole } from './devicePresence'
 import { DEVICES_MAP, MAX_DEVICES, readDevices, recordDevice } from './deviceRegistry'
 import { DeviceRoster } from './DeviceRoster'
 import { MOVE_LIMITS, MOVES_ARRAY, moveRecordId, parseMoveRecord, roomCommitment, sealContext, signMoveRecord, verifyMoveRecord, type MoveRecord } from './moveRecord'
@@ -245,7 +245,17 @@ describe('device roster', () => {
       { name: expect.any(String), role: 'edit', self: true },
       { name: 'Rita', role: 'read', self: false },
     ])
-    expect(mine.getLocalState()?.[DEVICE_FIELD]).toMatchObject({ role: 'edit' })
+    // Recorded in the map, this device's presence carries only the short form, which others check against the map.
+    await waitFor(() => (mine.getLocalState()?.[DEVICE_FIELD] as { seal?: string } | undefined)?.seal === undefined, 5000)
+    const short = mine.getLocalState()?.[DEVICE_FIELD] as { sign: string; sig: string }
+    expect(short.sign).toBe(toBase64Url(writer.signing.publicKey))
+    const other = new Awareness(new Y.Doc())
+    const otherRoster = new DeviceRoster({ topic: room.topic, awareness: other, doc, canWrite: false, identity: Promise.resolve(reader), role: 'read', roleKey: null, roleKeys: keys, isAlwaysOn: () => false })
+    applyAwarenessUpdate(other, encodeAwarenessUpdate(mine, [mine.clientID]), 'peer')
+    await waitFor(() => otherRoster.people().some((person) => person.sign === short.sign && person.online), 5000)
+    // The short form under another presence client id, or of a device the map does not hold, is not believed.
+    expect(await verifyDeviceHere(short, room.topic, mine.clientID + 1)).toBeNull()
+    otherRoster.destroy()
     // A reader posing as a writer is not believed, and is no longer listed as here.
     theirs.setLocalStateField(DEVICE_FIELD, { ...(await signDevicePresence(reader, room.topic, theirs.clientID, 'read', null)), role: 'edit' })
     applyAwarenessUpdate(mine, encodeAwarenessUpdate(theirs, [theirs.clientID]), 'peer')

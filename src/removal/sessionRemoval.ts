@@ -3,7 +3,7 @@ import type { Awareness } from 'y-protocols/awareness'
 import { commentVerifyKey } from '../network/signed/commentVerifyKey'
 import type { DeviceIdentity } from '../presence/storedDeviceKey'
 import type { RoomSigning } from '../room/roomSigning'
-import type { DevicePresence, DeviceRole } from './devicePresence'
+import type { DeviceHere, DevicePresence, DeviceRole } from './devicePresence'
 import { forgetDevices } from './deviceRegistry'
 import { DeviceRoster, type RosterPerson } from './DeviceRoster'
 import { buildMoveRecord } from './buildMoveRecord'
@@ -41,7 +41,7 @@ export interface SessionRemoval {
   /** The stored copy is in the document: from now on only this page's own edits are added to what it carries. */
   markLoaded(): void
   /** This device's signed presence field, once made (the session puts it back after a page restore). */
-  presenceField(): DevicePresence | null
+  presenceField(): DevicePresence | DeviceHere | null
   destroy(): void
 }
 
