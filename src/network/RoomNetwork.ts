@@ -17,9 +17,6 @@ import type { AnnouncedAhead, NetworkDebugInfo, NetworkState, RoomNetworkOptions
 
 export type { AnnouncedAhead, NetworkDebugInfo, NetworkState, RoomNetworkOptions }
 
-/** A WebRTC connection not up within this long is closed, and its peer retried with backoff. */
-export const CONNECT_TIMEOUT_MS = 30_000
-
 /** How often the signaling state is re-derived while no server is connected. */
 export const SIGNALING_POLL_MS = 500
 
@@ -146,9 +143,6 @@ export class RoomNetwork {
       // Without WebRTC this page starts no connection and announces none (y-webrtc announces only
       // below maxConns): the relay of last resort reaches its peers.
       ...(options.rtc === null ? { maxConns: 0 } : options.maxConns === undefined ? {} : { maxConns: options.maxConns }),
-      // A connection not up by then is closed and its peer retried with backoff; see
-      // patches/y-webrtc+10.3.0.patch.
-      connectTimeout: CONNECT_TIMEOUT_MS,
       ...this.roomKey(),
       peerId: options.announcedAhead?.peerId ?? null,
     })

@@ -21,8 +21,8 @@ afterEach(async () => {
 })
 
 /** A provider without a password, so a raw test client can speak y-webrtc's signaling in clear. */
-async function openProvider(room: string, ws: string, connectTimeout: number): Promise<WebrtcProvider> {
-  const provider = new WebrtcProvider(room, new Y.Doc(), { signaling: [`${ws}/signaling`], peerOpts: { wrtc }, connectTimeout, maxConns: 20 })
+async function openProvider(room: string, ws: string): Promise<WebrtcProvider> {
+  const provider = new WebrtcProvider(room, new Y.Doc(), { signaling: [`${ws}/signaling`], peerOpts: { wrtc }, maxConns: 20 })
   providers.push(provider)
   await waitFor(() => provider.room !== null && provider.signalingConns[0]!.connected, 5000)
   return provider
@@ -40,7 +40,7 @@ function announcesFrom(client: TestClient, peerId: string): number {
 describe('y-webrtc patch: churn', () => {
   it('starts no connection from a late candidate or answer of a peer it has no connection to', async () => {
     const { ws } = await harness.start({ rateLimit: false })
-    const provider = await openProvider('churn-late', ws, 30_000)
+    const provider = await openProvider('churn-late', ws)
     const ghost = await harness.connect(`${ws}/signaling`)
     const to = provider.room!.peerId
     ghost.send({ type: 'publish', topic: 'churn-late', data: { type: 'signal', from: 'ghost', to, token: 1, signal: { type: 'candidate', candidate: { candidate: 'candidate:1 1 udp 1 192.0.2.1 9 typ host', sdpMid: '0', sdpMLineIndex: 0 } } } })
@@ -55,7 +55,7 @@ describe('y-webrtc patch: churn', () => {
 
   it('replaces its own offering connection with an answering one when the peer offers at the same time (glare)', async () => {
     const { ws } = await harness.start({ rateLimit: false })
-    const provider = await openProvider('churn-glare', ws, 30_000)
+    const provider = await openProvider('churn-glare', ws)
     const other = await harness.connect(`${ws}/signaling`)
     const to = provider.room!.peerId
     type Conn = { glareToken?: number; replaced?: boolean; peer: { initiator: boolean } }
@@ -75,9 +75,12 @@ describe('y-webrtc patch: churn', () => {
     pc.close()
   })
 
-  it('closes a connection that does not come up within connectTimeout, removes it, and announces again with a delay that doubles', async () => {
+  it('removes a connection that closed before it came up, and announces again with a delay that doubles', async () => {
     const { ws } = await harness.start({ rateLimit: false })
-    const provider = await openProvider('churn-timeout', ws, 300)
+    const provider = await openProvider('churn-timeout', ws)
+    // NOTE: Meshpad closes a connection not up in time (PeerLinks); here the test does.
+    const closeWhenCreated = (peerId: string): Promise<void> =>
+      waitFor(() => provider.room!.webrtcConns.has(peerId)).then(() => provider.room!.webrtcConns.get(peerId)!.destroy())
     const watcher = await harness.connect(`${ws}/signaling`)
     await watcher.subscribe('churn-timeout')
     const self = provider.room!.peerId
@@ -86,7 +89,7 @@ describe('y-webrtc patch: churn', () => {
 
     // A peer that announced and left before answering: the offer to it is never answered.
     watcher.send({ type: 'publish', topic: 'churn-timeout', data: { type: 'announce', from: 'gone' } })
-    await waitFor(() => provider.room!.webrtcConns.has('gone'))
+    await closeWhenCreated('gone')
     await waitFor(() => removed.includes('gone'), 5000)
     expect(provider.room!.webrtcConns.size).toBe(0)
     watcher.takeQueued()
@@ -98,6 +101,7 @@ describe('y-webrtc patch: churn', () => {
 
     // Again: the second close in a row waits about twice as long.
     watcher.send({ type: 'publish', topic: 'churn-timeout', data: { type: 'announce', from: 'gone-too' } })
+    await closeWhenCreated('gone-too')
     await waitFor(() => removed.includes('gone-too'), 5000)
     watcher.takeQueued()
     const secondClosedAt = Date.now()
