@@ -1,5 +1,6 @@
 // @vitest-environment node
 import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import wrtc from '@roamhq/wrtc'
 import * as encoding from 'lib0/encoding'
 import { describe, expect, it, vi } from 'vitest'
@@ -30,14 +31,27 @@ describe('y-webrtc contract', () => {
     expect(source).toContain('PATCH(meshpad)')
   })
 
-  it('is loaded as the patched ES module; the CommonJS build, which nothing loads, is stock', () => {
+  it('is loaded as the patched ES module; its unpatched CommonJS build cannot be loaded', () => {
     const manifest = JSON.parse(readFileSync(new URL('../../node_modules/y-webrtc/package.json', import.meta.url), 'utf8')) as {
-      exports: { import: string; require: string }
+      main?: string
+      exports: Record<string, string>
     }
     expect(manifest.exports.import).toBe('./src/y-webrtc.js')
-    const cjs = readFileSync(new URL(`../../node_modules/y-webrtc/${manifest.exports.require}`, import.meta.url), 'utf8')
-    expect(cjs).not.toContain('PATCH(meshpad)')
-    expect(cjs).toBe(readFileSync(new URL('../../node_modules/y-webrtc-stock/dist/y-webrtc.cjs', import.meta.url), 'utf8'))
+    // NOTE: the patch removes the `require` export and `main`, so no `require()` (Node, a bundler
+    // resolving CommonJS) reaches dist/y-webrtc.cjs, which carries none of the patch's fixes.
+    expect(manifest.main).toBeUndefined()
+    expect(Object.values(manifest.exports).some((target) => target.endsWith('.cjs'))).toBe(false)
+    const require = createRequire(import.meta.url)
+    const codeOf = (load: () => unknown): unknown => {
+      try {
+        load()
+      } catch (error) {
+        return (error as { code?: unknown }).code
+      }
+      return 'loaded'
+    }
+    expect(codeOf(() => require('y-webrtc'))).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED')
+    expect(codeOf(() => require.resolve('y-webrtc/dist/y-webrtc.cjs'))).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED')
   })
 
   it('opens its room under the peer id it is given (announced ahead), else under a random one', async () => {
