@@ -44,6 +44,10 @@ export interface PeerLinksHandlers {
   readonly onChange: () => void
   /** A link closed or ICE reported it down: that peer is (for now) not reachable directly. */
   readonly onPeerDown: (peerId: string) => void
+  /** A connection came up. */
+  readonly onUp?: (peerId: string) => void
+  /** A connection closed (after y-webrtc's own handling of the close). */
+  readonly onClosed?: (peerId: string, conn: WebrtcConn) => void
   /** How long a connection may take to come up before it is closed. Default: {@link CONNECT_TIMEOUT_MS}. */
   readonly connectTimeoutMs?: number
 }
@@ -76,26 +80,28 @@ export class PeerLinks {
       : setTimeout(() => {
           if (!conn.connected) peer.destroy?.()
         }, this.handlers.connectTimeoutMs ?? CONNECT_TIMEOUT_MS)
-    const onChange = (): void => {
-      if (conn.connected && timer !== null) clearTimeout(timer)
+    const onConnect = (): void => {
+      if (timer !== null) clearTimeout(timer)
+      this.handlers.onUp?.(peerId)
       this.handlers.onChange()
     }
     const onClose = (): void => {
       this.untrack(conn)
       this.handlers.onPeerDown(peerId)
+      this.handlers.onClosed?.(peerId, conn)
       this.handlers.onChange()
     }
     const onIceState = (state: RTCIceConnectionState): void => {
       if (state === 'disconnected' || state === 'failed') this.handlers.onPeerDown(peerId)
       this.handlers.onChange()
     }
-    peer.on('connect', onChange)
+    peer.on('connect', onConnect)
     peer.on('close', onClose)
     peer.on('iceStateChange', onIceState)
     this.tracked.set(conn, {
       detach: () => {
         if (timer !== null) clearTimeout(timer)
-        peer.removeListener('connect', onChange)
+        peer.removeListener('connect', onConnect)
         peer.removeListener('close', onClose)
         peer.removeListener('iceStateChange', onIceState)
       },

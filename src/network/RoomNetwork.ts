@@ -1,4 +1,5 @@
 import { WebrtcProvider } from 'y-webrtc'
+import { Announcer } from './Announcer'
 import { dataChannelSends } from './chunkingRtc'
 import { MessageLayer, linkOf } from './messages/MessageLayer'
 import { RoomGossip } from './gossip/RoomGossip'
@@ -43,6 +44,7 @@ export class RoomNetwork {
   private publishedLinks: string | null = null
   private serverCount: ServerRoomCount | null = null
   private serverRelay: ServerRelay | null = null
+  private announcer: Announcer | null = null
   /** Since when someone in the room has been unreached (see {@link RELAY_AFTER_MS}), or null. */
   private unreachedSince: number | null = null
   private destroyed = false
@@ -57,9 +59,21 @@ export class RoomNetwork {
    * {@link setIceServers} applies to every connection started after it.
    */
   private readonly rtcConfig: RTCConfiguration
+  /**
+   * How many WebRTC connections this page keeps (y-webrtc's default: 20 + a random 0–14, which
+   * makes it less likely that n peers form a cluster); 0 without WebRTC. y-webrtc itself gets 0, so
+   * that it answers no announce: the {@link Announcer} does, by the gossip layer's membership rule.
+   */
+  private readonly maxConns: number
 
   constructor(private readonly options: RoomNetworkOptions) {
-    this.links = new PeerLinks({ onChange: this.refresh, onPeerDown: (peerId) => options.onPeersDown([peerId]) })
+    this.maxConns = options.rtc === null ? 0 : (options.maxConns ?? 20 + Math.floor(Math.random() * 15))
+    this.links = new PeerLinks({
+      onChange: this.refresh,
+      onPeerDown: (peerId) => options.onPeersDown([peerId]),
+      onUp: () => this.announcer?.connectionUp(),
+      onClosed: this.connectionClosed,
+    })
     this.rtcConfig = { iceServers: [...(options.iceServers ?? [])] }
     this.paths = new PeerPaths(() => this.conns(), this.refresh, () => this.layer.relayedPeers())
     this.paths.setTurnConfigured(hasTurn(this.rtcConfig.iceServers!))
@@ -74,9 +88,9 @@ export class RoomNetwork {
       self: () => (this.provider?.room ? { peerId: this.provider.room.peerId, links: this.directLinks() } : null),
       senderOf: linkOf,
       resync: this.resync,
-      announce: (links) => this.provider?.room?.announce(links),
+      announce: (links) => this.announcer?.announce(links),
       signalingClients: () => this.serverCount?.value,
-      maxConns: () => this.provider?.maxConns ?? 20,
+      maxConns: () => this.maxConns,
     })
     options.awareness.on('change', this.refreshRelay)
     // v2 rooms sync the document signed; y-webrtc gets an empty shadow doc.
@@ -138,15 +152,16 @@ export class RoomNetwork {
       awareness: options.awareness,
       // The chunking transport hands every data channel to the message layer (see MessageLayer).
       peerOpts: { config: this.rtcConfig, wrtc: options.rtc ?? undefined },
-      // Announces keep the overlay connected past a full mesh (see RoomGossip).
-      acceptAnnounce: this.gossip.acceptAnnounce,
-      // Without WebRTC this page starts no connection and announces none (y-webrtc announces only
-      // below maxConns): the relay of last resort reaches its peers.
-      ...(options.rtc === null ? { maxConns: 0 } : options.maxConns === undefined ? {} : { maxConns: options.maxConns }),
+      // y-webrtc answers no announce and announces only when a server connects; the
+      // Announcer does the rest, and keeps the overlay connected past a full mesh (see RoomGossip).
+      // Without WebRTC it starts no connection and announces none: the relay of last resort
+      // reaches this page's peers.
+      maxConns: 0,
       ...this.roomKey(),
       peerId: options.announcedAhead?.peerId ?? null,
     })
     this.provider = provider
+    this.announcer = new Announcer({ provider, maxConns: this.maxConns, accept: this.gossip.acceptAnnounce })
     this.serverCount = new ServerRoomCount(options.topic, provider.signalingConns as never)
     this.serverRelay = new ServerRelay({
       topic: options.topic,
@@ -170,6 +185,7 @@ export class RoomNetwork {
       options.announcedAhead?.release()
       if (this.destroyed || provider.room === null) return
       options.awareness.setLocalStateField('peerId', provider.room.peerId)
+      this.announcer?.announceIfRoom()
       this.refresh()
     })
     // Not synchronously: when another room of this process already holds a connected
@@ -203,7 +219,7 @@ export class RoomNetwork {
     if (this.options.rtc !== null && now - this.unreachedSince < RELAY_AFTER_MS) return false
     const roomSize = this.serverCount?.value ?? 0
     // Past a full mesh most people are meant to be unreached; only a page with no link at all looks.
-    return roomSize <= (this.provider?.maxConns ?? 20) + 1 || this.directLinks().length === 0
+    return roomSize <= this.maxConns + 1 || this.directLinks().length === 0
   }
 
   /** Whether to take up a relay hello from `peerId`: never over a direct path that is up, or from a tab. */
@@ -214,8 +230,7 @@ export class RoomNetwork {
     if (conn !== undefined && isLinkUp(conn)) return false
     if (answer || this.options.rtc === null) return true
     const roomSize = this.serverCount?.value ?? 0
-    const maxConns = this.provider?.maxConns ?? 20
-    return roomSize <= maxConns + 1 || (links === 0 && Math.random() < (2 * LONELY_LINKS) / roomSize)
+    return roomSize <= this.maxConns + 1 || (links === 0 && Math.random() < (2 * LONELY_LINKS) / roomSize)
   }
 
   /**
@@ -265,6 +280,16 @@ export class RoomNetwork {
     }
     if (removed.length > 0) this.options.onPeersDown(removed)
     this.refresh()
+  }
+
+  /**
+   * A connection closed: y-webrtc removed it, unless a newer one to that peer took its place
+   * (glare) or the peer turned out to be a tab (BroadcastChannel); otherwise announce again.
+   */
+  private readonly connectionClosed = (peerId: string, conn: WebrtcConn): void => {
+    const room = this.provider?.room
+    if (!room || room.bcConns.has(peerId) || (room.webrtcConns.has(peerId) && room.webrtcConns.get(peerId) !== conn)) return
+    this.announcer?.connectionClosed()
   }
 
   private readonly refreshRelay = (): void => this.gossip.refresh()
@@ -341,6 +366,7 @@ export class RoomNetwork {
     this.signed?.destroy()
     this.serverCount?.destroy()
     this.serverRelay?.destroy()
+    this.announcer?.destroy()
     this.options.announcedAhead?.release()
     const provider = this.provider
     if (provider === null) return

@@ -73,7 +73,7 @@ describe('y-webrtc contract', () => {
     try {
       await provider.key
       const room = provider.room! as typeof provider.room & { _bcSubscriber: (data: Uint8Array) => void }
-      const conn = { replaced: false, destroy: vi.fn() }
+      const conn = { destroy: vi.fn() }
       room.webrtcConns.set('other-tab', conn as never)
       // The other tab's hello, as y-webrtc's broadcastBcPeerId writes it (messageBcPeerId = 4, add).
       const hello = encoding.createEncoder()
@@ -83,8 +83,6 @@ describe('y-webrtc contract', () => {
       room._bcSubscriber(encoding.toUint8Array(hello))
       await waitFor(() => room.bcConns.has('other-tab'))
       expect(conn.destroy).toHaveBeenCalledTimes(1)
-      // Replaced: it goes quietly (no `peers` removal, no re-announce).
-      expect(conn.replaced).toBe(true)
       expect(room.webrtcConns.has('other-tab')).toBe(false)
     } finally {
       provider.destroy()
