@@ -89,6 +89,40 @@ describe('y-webrtc contract', () => {
     }
   })
 
+  it('posts nothing to BroadcastChannel while no other tab of the room is known, and every update once one is', async () => {
+    // NOTE: without a password, BroadcastChannel messages are in clear; Node has BroadcastChannel.
+    const doc = new Y.Doc()
+    const provider = new WebrtcProvider('contract-bc-quiet', doc, { signaling: [] })
+    const listener = new BroadcastChannel('contract-bc-quiet')
+    let posted = 0
+    listener.onmessage = () => posted++
+    try {
+      await provider.key
+      // The room's hello, sync and presence when it connected (a tab that opens later asks again).
+      await waitFor(() => posted >= 1)
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      posted = 0
+      doc.getText('content').insert(0, 'unheard')
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      expect(posted).toBe(0)
+      // Another tab says hello (messageBcPeerId = 4, add): from now on updates go to it.
+      const hello = encoding.createEncoder()
+      encoding.writeVarUint(hello, 4)
+      encoding.writeUint8(hello, 1)
+      encoding.writeVarString(hello, 'other-tab')
+      listener.postMessage(encoding.toUint8Array(hello))
+      await waitFor(() => provider.room!.bcConns.has('other-tab'))
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      posted = 0
+      doc.getText('content').insert(0, 'heard ')
+      await waitFor(() => posted >= 1)
+    } finally {
+      listener.close()
+      provider.destroy()
+      doc.destroy()
+    }
+  })
+
   it('exposes the room, its connections and their simple-peer as src/network reads them', async () => {
     await peerRoom.startPeer(`http://127.0.0.1:${peerRoom.port()}/#contract-room`, 'hello')
     const doc = new Y.Doc()
