@@ -1,10 +1,11 @@
-import { WebrtcProvider } from 'y-webrtc'
+import type { WebrtcProvider } from 'y-webrtc'
 import { Announcer } from './Announcer'
 import { dataChannelSends } from './chunkingRtc'
 import { MessageLayer, linkOf } from './messages/MessageLayer'
 import { RoomGossip } from './gossip/RoomGossip'
 import type { RelayTargets } from './gossip/TreeRelay'
 import { PeerLinks, isLinkUp, type WebrtcConn } from './PeerLinks'
+import { RoomProvider } from './RoomProvider'
 import { ServerRoomCount } from './ServerRoomCount'
 import type { PeerPathInfo } from './readPeerPath'
 import { hasTurn, NO_PATHS, PeerPaths } from './PeerPaths'
@@ -146,7 +147,7 @@ export class RoomNetwork {
   private connect(): void {
     if (this.destroyed) return
     const { options } = this
-    const provider = new WebrtcProvider(options.topic, this.signed?.shadowDoc ?? options.doc, {
+    const provider = new RoomProvider(options.topic, this.signed?.shadowDoc ?? options.doc, {
       signaling: [...options.signaling],
       password: options.password,
       awareness: options.awareness,
@@ -157,9 +158,7 @@ export class RoomNetwork {
       // Without WebRTC it starts no connection and announces none: the relay of last resort
       // reaches this page's peers.
       maxConns: 0,
-      ...this.roomKey(),
-      peerId: options.announcedAhead?.peerId ?? null,
-    })
+    }, { ...this.roomKey(), ...(options.announcedAhead ? { peerId: options.announcedAhead.peerId } : {}) })
     this.provider = provider
     this.announcer = new Announcer({ provider, maxConns: this.maxConns, accept: this.gossip.acceptAnnounce })
     this.serverCount = new ServerRoomCount(options.topic, provider.signalingConns as never)
@@ -234,8 +233,8 @@ export class RoomNetwork {
   }
 
   /**
-   * y-webrtc's `key` option: the room's encryption key, given when derived ahead or when the room
-   * must wait (`ready`): y-webrtc opens its room once its key resolves. Empty: y-webrtc derives it.
+   * The room's encryption key for the provider, given when derived ahead or when the room must
+   * wait (`ready`): y-webrtc opens its room once its key resolves. Empty: y-webrtc derives it.
    */
   private roomKey(): { key?: PromiseLike<CryptoKey | null> } {
     const { encryptionKey, ready, password, topic } = this.options

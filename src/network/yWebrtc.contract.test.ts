@@ -54,19 +54,6 @@ describe('y-webrtc contract', () => {
     expect(codeOf(() => require.resolve('y-webrtc/dist/y-webrtc.cjs'))).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED')
   })
 
-  it('opens its room under the peer id it is given (announced ahead), else under a random one', async () => {
-    const given = new WebrtcProvider('contract-peer-id', new Y.Doc(), { signaling: [], peerId: 'announced-ahead' })
-    const random = new WebrtcProvider('contract-peer-id-random', new Y.Doc(), { signaling: [] })
-    try {
-      await Promise.all([given.key, random.key])
-      expect(given.room!.peerId).toBe('announced-ahead')
-      expect(random.room!.peerId).toMatch(/^[0-9a-f-]{36}$/)
-    } finally {
-      given.destroy()
-      random.destroy()
-    }
-  })
-
   it('drops its WebRTC connection to a peer once that peer shows up on BroadcastChannel (a tab of this browser)', async () => {
     // Without a password, BroadcastChannel messages are in clear.
     const provider = new WebrtcProvider('contract-tabs', new Y.Doc(), { signaling: [] })
