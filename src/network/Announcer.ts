@@ -50,7 +50,7 @@ export interface AnnouncerOptions {
  * `webrtcConns`, then a `peers` event), when `accept` says so. It announces when the room opens,
  * when a signaling connection comes up, on {@link announce}, and after a connection closed
  * ({@link connectionClosed}): once per delay, {@link REANNOUNCE_MIN_MS} doubling with every close
- * not followed by a connection that came up, up to {@link REANNOUNCE_MAX_MS} (±25 %). NOTE: stock
+ * not followed by a connection that came up, up to {@link REANNOUNCE_MAX_MS} (±25 %). Stock
  * y-webrtc announces at once after every close and every error, a retry storm when connections
  * keep failing.
  *

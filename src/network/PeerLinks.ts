@@ -57,7 +57,7 @@ export interface PeerLinksHandlers {
  * `connectTimeoutMs`. It is responsible for every listener and timer it adds to a connection and
  * removes them when the connection closes or on `destroy()`.
  *
- * NOTE: stock y-webrtc keeps a connection that never comes up for ever (an offer to a peer that
+ * Stock y-webrtc keeps a connection that never comes up for ever (an offer to a peer that
  * left is never answered; ICE without a usable candidate pair may never report `failed`); each
  * one counts against `maxConns` until nobody new can connect.
  *

@@ -25,7 +25,7 @@ const peerIds = new WeakMap<object, string>()
  * script saved), and the peer id that script announced the page under (the offers that answered
  * it are addressed to it). Everything else is y-webrtc's.
  *
- * NOTE: y-webrtc 10.3.0's constructor assigns `this.key` (from `password`) and then opens the room
+ * y-webrtc 10.3.0's constructor assigns `this.key` (from `password`) and then opens the room
  * in `this.key.then(...)`, assigning `this.room` right before `room.connect()` announces the room
  * and says hello to the other tabs. This class defines `key` and `room` as accessors that take the
  * given key instead of the derived one (the provider is given no password, so nothing is derived)

@@ -37,7 +37,7 @@ describe('y-webrtc contract', () => {
       exports: Record<string, string>
     }
     expect(manifest.exports.import).toBe('./src/y-webrtc.js')
-    // NOTE: the patch removes the `require` export and `main`, so no `require()` (Node, a bundler
+    // The patch removes the `require` export and `main`, so no `require()` (Node, a bundler
     // resolving CommonJS) reaches dist/y-webrtc.cjs, which carries none of the patch's fixes.
     expect(manifest.main).toBeUndefined()
     expect(Object.values(manifest.exports).some((target) => target.endsWith('.cjs'))).toBe(false)
@@ -77,7 +77,7 @@ describe('y-webrtc contract', () => {
   })
 
   it('posts nothing to BroadcastChannel while no other tab of the room is known, and every update once one is', async () => {
-    // NOTE: without a password, BroadcastChannel messages are in clear; Node has BroadcastChannel.
+    // Without a password, BroadcastChannel messages are in clear; Node has BroadcastChannel.
     const doc = new Y.Doc()
     const provider = new WebrtcProvider('contract-bc-quiet', doc, { signaling: [] })
     const listener = new BroadcastChannel('contract-bc-quiet')
