@@ -80,23 +80,41 @@ describe('Announcer', () => {
     await new Promise((resolve) => setTimeout(resolve, 200))
     expect(announcesFrom(watcher, self)).toEqual([])
 
-    announcer.connectionClosed()
+    announcer.connectionClosed('gone', {})
     const closedAt = Date.now()
     await waitFor(() => announcesFrom(watcher, self).length > 0, 5000)
     // About a second (±25 %), not at once.
     expect(Date.now() - closedAt).toBeGreaterThanOrEqual(700)
 
-    announcer.connectionClosed()
+    announcer.connectionClosed('gone', {})
     const secondClosedAt = Date.now()
     await waitFor(() => announcesFrom(watcher, self).length > 0, 8000)
     expect(Date.now() - secondClosedAt).toBeGreaterThanOrEqual(1400)
 
     // A connection that came up starts the delays over.
     announcer.connectionUp()
-    announcer.connectionClosed()
+    announcer.connectionClosed('gone', {})
     const thirdClosedAt = Date.now()
     await waitFor(() => announcesFrom(watcher, self).length > 0, 5000)
     expect(Date.now() - thirdClosedAt).toBeLessThan(1400)
+  })
+
+  it('does not announce again when the closed connection was replaced (glare) or its peer is a tab', async () => {
+    const { ws } = await harness.start({ rateLimit: false })
+    const watcher = await harness.connect(`${ws}/signaling`)
+    await watcher.subscribe('announce-replaced')
+    const { provider, announcer } = await open('announce-replaced', ws, () => true)
+    const room = provider.room!
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    watcher.takeQueued()
+    room.webrtcConns.set('glare-peer', { destroy: () => {} } as never)
+    announcer.connectionClosed('glare-peer', {})
+    room.bcConns.add('a-tab')
+    announcer.connectionClosed('a-tab', {})
+    room.webrtcConns.delete('glare-peer')
+    room.bcConns.delete('a-tab')
+    await new Promise((resolve) => setTimeout(resolve, 1600))
+    expect(announcesFrom(watcher, room.peerId)).toEqual([])
   })
 
   it('announces nothing with a maxConns of 0 (no WebRTC)', async () => {

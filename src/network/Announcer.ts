@@ -97,8 +97,14 @@ export class Announcer {
     this.failures = 0
   }
 
-  /** A connection to someone closed: announce again, with backoff, so a peer still here connects anew. */
-  connectionClosed(): void {
+  /**
+   * The connection `conn` to `peerId` closed: announce again, with backoff, so a peer still here
+   * connects anew; not when a newer connection to that peer took its place (glare) or the peer
+   * turned out to be a tab of this browser (BroadcastChannel).
+   */
+  connectionClosed(peerId: string, conn: object): void {
+    const room = this.options.provider.room
+    if (room?.bcConns.has(peerId) || (room?.webrtcConns.has(peerId) && room.webrtcConns.get(peerId) !== conn)) return
     if (this.destroyed || this.retryTimer !== null) return
     const delay = Math.min(REANNOUNCE_MAX_MS, REANNOUNCE_MIN_MS * 2 ** this.failures) * (0.75 + Math.random() / 2)
     this.failures++

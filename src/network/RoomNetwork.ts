@@ -73,7 +73,7 @@ export class RoomNetwork {
       onChange: this.refresh,
       onPeerDown: (peerId) => options.onPeersDown([peerId]),
       onUp: () => this.announcer?.connectionUp(),
-      onClosed: this.connectionClosed,
+      onClosed: (peerId, conn) => this.announcer?.connectionClosed(peerId, conn),
     })
     this.rtcConfig = { iceServers: [...(options.iceServers ?? [])] }
     this.paths = new PeerPaths(() => this.conns(), this.refresh, () => this.layer.relayedPeers())
@@ -279,16 +279,6 @@ export class RoomNetwork {
     }
     if (removed.length > 0) this.options.onPeersDown(removed)
     this.refresh()
-  }
-
-  /**
-   * A connection closed: y-webrtc removed it, unless a newer one to that peer took its place
-   * (glare) or the peer turned out to be a tab (BroadcastChannel); otherwise announce again.
-   */
-  private readonly connectionClosed = (peerId: string, conn: WebrtcConn): void => {
-    const room = this.provider?.room
-    if (!room || room.bcConns.has(peerId) || (room.webrtcConns.has(peerId) && room.webrtcConns.get(peerId) !== conn)) return
-    this.announcer?.connectionClosed()
   }
 
   private readonly refreshRelay = (): void => this.gossip.refresh()
