@@ -16,6 +16,12 @@ export interface WebrtcConn {
   readonly peer: SimplePeer
 }
 
+/**
+ * A WebRTC connection not up within this long is closed; y-webrtc (patched) then removes it and
+ * announces this peer again with backoff, so a peer still in the room is retried.
+ */
+export const CONNECT_TIMEOUT_MS = 30_000
+
 /** The simple-peer events a tracked connection listens to. */
 export const PEER_EVENTS = ['connect', 'close', 'iceStateChange'] as const
 
@@ -38,11 +44,22 @@ export interface PeerLinksHandlers {
   readonly onChange: () => void
   /** A link closed or ICE reported it down: that peer is (for now) not reachable directly. */
   readonly onPeerDown: (peerId: string) => void
+  /** A connection came up. */
+  readonly onUp?: (peerId: string) => void
+  /** A connection closed (after y-webrtc's own handling of the close). */
+  readonly onClosed?: (peerId: string, conn: WebrtcConn) => void
+  /** How long a connection may take to come up before it is closed. Default: {@link CONNECT_TIMEOUT_MS}. */
+  readonly connectTimeoutMs?: number
 }
 
 /**
- * Follows each WebRTC connection of a room: whether it is up. It is responsible for every
- * listener it adds to a connection and removes them when the connection closes or on `destroy()`.
+ * Follows each WebRTC connection of a room: whether it is up; it closes one that is not up within
+ * `connectTimeoutMs`. It is responsible for every listener and timer it adds to a connection and
+ * removes them when the connection closes or on `destroy()`.
+ *
+ * Stock y-webrtc keeps a connection that never comes up for ever (an offer to a peer that
+ * left is never answered; ICE without a usable candidate pair may never report `failed`); each
+ * one counts against `maxConns` until nobody new can connect.
  *
  * y-webrtc emits `peers` when a connection is created, not when its data channel opens;
  * simple-peer's own `connect`/`close`/`iceStateChange` tell when it is really up. y-webrtc creates
@@ -58,22 +75,33 @@ export class PeerLinks {
   track(peerId: string, conn: WebrtcConn): void {
     if (this.destroyed || this.tracked.has(conn) || conn.closed) return
     const { peer } = conn
-    const onChange = (): void => this.handlers.onChange()
+    const timer = conn.connected
+      ? null
+      : setTimeout(() => {
+          if (!conn.connected) peer.destroy?.()
+        }, this.handlers.connectTimeoutMs ?? CONNECT_TIMEOUT_MS)
+    const onConnect = (): void => {
+      if (timer !== null) clearTimeout(timer)
+      this.handlers.onUp?.(peerId)
+      this.handlers.onChange()
+    }
     const onClose = (): void => {
       this.untrack(conn)
       this.handlers.onPeerDown(peerId)
+      this.handlers.onClosed?.(peerId, conn)
       this.handlers.onChange()
     }
     const onIceState = (state: RTCIceConnectionState): void => {
       if (state === 'disconnected' || state === 'failed') this.handlers.onPeerDown(peerId)
       this.handlers.onChange()
     }
-    peer.on('connect', onChange)
+    peer.on('connect', onConnect)
     peer.on('close', onClose)
     peer.on('iceStateChange', onIceState)
     this.tracked.set(conn, {
       detach: () => {
-        peer.removeListener('connect', onChange)
+        if (timer !== null) clearTimeout(timer)
+        peer.removeListener('connect', onConnect)
         peer.removeListener('close', onClose)
         peer.removeListener('iceStateChange', onIceState)
       },

@@ -1,9 +1,11 @@
-import { WebrtcProvider } from 'y-webrtc'
+import type { WebrtcProvider } from 'y-webrtc'
+import { Announcer } from './Announcer'
 import { dataChannelSends } from './chunkingRtc'
 import { MessageLayer, linkOf } from './messages/MessageLayer'
 import { RoomGossip } from './gossip/RoomGossip'
 import type { RelayTargets } from './gossip/TreeRelay'
 import { PeerLinks, isLinkUp, type WebrtcConn } from './PeerLinks'
+import { RoomProvider } from './RoomProvider'
 import { ServerRoomCount } from './ServerRoomCount'
 import type { PeerPathInfo } from './readPeerPath'
 import { hasTurn, NO_PATHS, PeerPaths } from './PeerPaths'
@@ -16,9 +18,6 @@ import { SignedRoom, TABS_LINK } from './signed/SignedRoom'
 import type { AnnouncedAhead, NetworkDebugInfo, NetworkState, RoomNetworkOptions } from './RoomNetworkOptions'
 
 export type { AnnouncedAhead, NetworkDebugInfo, NetworkState, RoomNetworkOptions }
-
-/** A WebRTC connection not up within this long is closed, and its peer retried with backoff. */
-export const CONNECT_TIMEOUT_MS = 30_000
 
 /** How often the signaling state is re-derived while no server is connected. */
 export const SIGNALING_POLL_MS = 500
@@ -46,6 +45,7 @@ export class RoomNetwork {
   private publishedLinks: string | null = null
   private serverCount: ServerRoomCount | null = null
   private serverRelay: ServerRelay | null = null
+  private announcer: Announcer | null = null
   /** Since when someone in the room has been unreached (see {@link RELAY_AFTER_MS}), or null. */
   private unreachedSince: number | null = null
   private destroyed = false
@@ -60,9 +60,21 @@ export class RoomNetwork {
    * {@link setIceServers} applies to every connection started after it.
    */
   private readonly rtcConfig: RTCConfiguration
+  /**
+   * How many WebRTC connections this page keeps (y-webrtc's default: 20 + a random 0–14, which
+   * makes it less likely that n peers form a cluster); 0 without WebRTC. y-webrtc itself gets 0, so
+   * that it answers no announce: the {@link Announcer} does, by the gossip layer's membership rule.
+   */
+  private readonly maxConns: number
 
   constructor(private readonly options: RoomNetworkOptions) {
-    this.links = new PeerLinks({ onChange: this.refresh, onPeerDown: (peerId) => options.onPeersDown([peerId]) })
+    this.maxConns = options.rtc === null ? 0 : (options.maxConns ?? 20 + Math.floor(Math.random() * 15))
+    this.links = new PeerLinks({
+      onChange: this.refresh,
+      onPeerDown: (peerId) => options.onPeersDown([peerId]),
+      onUp: () => this.announcer?.connectionUp(),
+      onClosed: (peerId, conn) => this.announcer?.connectionClosed(peerId, conn),
+    })
     this.rtcConfig = { iceServers: [...(options.iceServers ?? [])] }
     this.paths = new PeerPaths(() => this.conns(), this.refresh, () => this.layer.relayedPeers())
     this.paths.setTurnConfigured(hasTurn(this.rtcConfig.iceServers!))
@@ -77,9 +89,9 @@ export class RoomNetwork {
       self: () => (this.provider?.room ? { peerId: this.provider.room.peerId, links: this.directLinks() } : null),
       senderOf: linkOf,
       resync: this.resync,
-      announce: (links) => this.provider?.room?.announce(links),
+      announce: (links) => this.announcer?.announce(links),
       signalingClients: () => this.serverCount?.value,
-      maxConns: () => this.provider?.maxConns ?? 20,
+      maxConns: () => this.maxConns,
     })
     options.awareness.on('change', this.refreshRelay)
     // v2 rooms sync the document signed; y-webrtc gets an empty shadow doc.
@@ -135,24 +147,20 @@ export class RoomNetwork {
   private connect(): void {
     if (this.destroyed) return
     const { options } = this
-    const provider = new WebrtcProvider(options.topic, this.signed?.shadowDoc ?? options.doc, {
+    const provider = new RoomProvider(options.topic, this.signed?.shadowDoc ?? options.doc, {
       signaling: [...options.signaling],
       password: options.password,
       awareness: options.awareness,
       // The chunking transport hands every data channel to the message layer (see MessageLayer).
       peerOpts: { config: this.rtcConfig, wrtc: options.rtc ?? undefined },
-      // Announces keep the overlay connected past a full mesh (see RoomGossip).
-      acceptAnnounce: this.gossip.acceptAnnounce,
-      // Without WebRTC this page starts no connection and announces none (y-webrtc announces only
-      // below maxConns): the relay of last resort reaches its peers.
-      ...(options.rtc === null ? { maxConns: 0 } : options.maxConns === undefined ? {} : { maxConns: options.maxConns }),
-      // A connection not up by then is closed and its peer retried with backoff; see
-      // patches/y-webrtc+10.3.0.patch.
-      connectTimeout: CONNECT_TIMEOUT_MS,
-      ...this.roomKey(),
-      peerId: options.announcedAhead?.peerId ?? null,
-    })
+      // y-webrtc answers no announce and announces only when a server connects; the
+      // Announcer does the rest, and keeps the overlay connected past a full mesh (see RoomGossip).
+      // Without WebRTC it starts no connection and announces none: the relay of last resort
+      // reaches this page's peers.
+      maxConns: 0,
+    }, { ...this.roomKey(), ...(options.announcedAhead ? { peerId: options.announcedAhead.peerId } : {}) })
     this.provider = provider
+    this.announcer = new Announcer({ provider, maxConns: this.maxConns, accept: this.gossip.acceptAnnounce })
     this.serverCount = new ServerRoomCount(options.topic, provider.signalingConns as never)
     this.serverRelay = new ServerRelay({
       topic: options.topic,
@@ -176,6 +184,7 @@ export class RoomNetwork {
       options.announcedAhead?.release()
       if (this.destroyed || provider.room === null) return
       options.awareness.setLocalStateField('peerId', provider.room.peerId)
+      this.announcer?.announceIfRoom()
       this.refresh()
     })
     // Not synchronously: when another room of this process already holds a connected
@@ -209,7 +218,7 @@ export class RoomNetwork {
     if (this.options.rtc !== null && now - this.unreachedSince < RELAY_AFTER_MS) return false
     const roomSize = this.serverCount?.value ?? 0
     // Past a full mesh most people are meant to be unreached; only a page with no link at all looks.
-    return roomSize <= (this.provider?.maxConns ?? 20) + 1 || this.directLinks().length === 0
+    return roomSize <= this.maxConns + 1 || this.directLinks().length === 0
   }
 
   /** Whether to take up a relay hello from `peerId`: never over a direct path that is up, or from a tab. */
@@ -220,13 +229,12 @@ export class RoomNetwork {
     if (conn !== undefined && isLinkUp(conn)) return false
     if (answer || this.options.rtc === null) return true
     const roomSize = this.serverCount?.value ?? 0
-    const maxConns = this.provider?.maxConns ?? 20
-    return roomSize <= maxConns + 1 || (links === 0 && Math.random() < (2 * LONELY_LINKS) / roomSize)
+    return roomSize <= this.maxConns + 1 || (links === 0 && Math.random() < (2 * LONELY_LINKS) / roomSize)
   }
 
   /**
-   * y-webrtc's `key` option: the room's encryption key, given when derived ahead or when the room
-   * must wait (`ready`): y-webrtc opens its room once its key resolves. Empty: y-webrtc derives it.
+   * The room's encryption key for the provider, given when derived ahead or when the room must
+   * wait (`ready`): y-webrtc opens its room once its key resolves. Empty: y-webrtc derives it.
    */
   private roomKey(): { key?: PromiseLike<CryptoKey | null> } {
     const { encryptionKey, ready, password, topic } = this.options
@@ -347,6 +355,7 @@ export class RoomNetwork {
     this.signed?.destroy()
     this.serverCount?.destroy()
     this.serverRelay?.destroy()
+    this.announcer?.destroy()
     this.options.announcedAhead?.release()
     const provider = this.provider
     if (provider === null) return

@@ -1,5 +1,6 @@
 import { ChunkAssembler, isFrame, splitMessage } from './messageChunks'
 import { LinkBudgetError, MAX_HELD_MESSAGES, MAX_SEND_QUEUE_BYTES } from './messages/linkBudget'
+import type { RoomByteBudget } from './messages/RoomByteBudget'
 
 /**
  * Bytes queued in a data channel above which further frames wait in memory until it drains.
@@ -101,9 +102,11 @@ function accessor(object: object, property: string): PropertyDescriptor | null {
  * {@link ownPeerConnection}). The owner's sends are split into frames and held back in order
  * while the channel's buffer is full. It changes the channel object itself, once. Frames are
  * recognised in binary messages received as ArrayBuffers (`binaryType = 'arraybuffer'`, which
- * simple-peer sets); text messages are dropped.
+ * simple-peer sets); text messages are dropped. With a `budget`, the frames waiting to be sent and
+ * the message being joined count against it too: a send past it throws {@link LinkBudgetError},
+ * a frame past it is a violation; a closed channel gives back what it held.
  */
-export function chunkChannel<T extends Channel>(channel: T, pc: object, warn: (message: string) => void = console.warn): T {
+export function chunkChannel<T extends Channel>(channel: T, pc: object, warn: (message: string) => void = console.warn, budget: RoomByteBudget | null = null): T {
   if (wrapped.has(channel)) return channel
   channels.set(pc, channel)
 
@@ -114,15 +117,22 @@ export function chunkChannel<T extends Channel>(channel: T, pc: object, warn: (m
     while (queue.length > 0 && channel.readyState === 'open' && channel.bufferedAmount < SEND_HIGH_WATER_BYTES) {
       const frame = queue.shift() as Uint8Array
       queuedBytes -= frame.byteLength
+      budget?.release(frame.byteLength)
       nativeSend(frame)
     }
     if (queue.length > 0 && (channel.readyState === 'closing' || channel.readyState === 'closed')) {
       warn(`[meshpad] data channel closed with ${queue.length} frames unsent; the peers sync again when they reconnect`)
       queue.length = 0
+      budget?.release(queuedBytes)
       queuedBytes = 0
     }
   }
   channel.addEventListener('bufferedamountlow', drain)
+  // A closed channel holds nothing against its room: what waited to be sent, or was being joined.
+  channel.addEventListener('close', () => {
+    drain()
+    assembler.discard()
+  })
 
   const send = (data: Uint8Array): void => {
     const frames = splitMessage(data)
@@ -135,6 +145,7 @@ export function chunkChannel<T extends Channel>(channel: T, pc: object, warn: (m
     }
     const bytes = frames.reduce((sum, frame) => sum + frame.byteLength, 0)
     if (queuedBytes + bytes > MAX_SEND_QUEUE_BYTES) throw new LinkBudgetError('send queue')
+    if (budget !== null && !budget.take(bytes)) throw new LinkBudgetError('room')
     queue.push(...frames)
     queuedBytes += bytes
     drain()
@@ -149,7 +160,7 @@ export function chunkChannel<T extends Channel>(channel: T, pc: object, warn: (m
     if (list.length < MAX_HELD_MESSAGES) list.push(data)
     held.set(pc, list)
   }
-  const assembler = new ChunkAssembler((reason) => owners.get(pc)?.violation(`malformed frames: ${reason}`))
+  const assembler = new ChunkAssembler((reason) => owners.get(pc)?.violation(`malformed frames: ${reason}`), budget)
   const receive = (event: MessageEvent): void => {
     const data: unknown = event.data
     if (!(data instanceof ArrayBuffer)) return
@@ -176,9 +187,10 @@ export function chunkChannel<T extends Channel>(channel: T, pc: object, warn: (m
 /**
  * simple-peer's `wrtc` option: the browser's WebRTC, with every data channel passed through
  * {@link chunkChannel}: simple-peer and y-webrtc set the connection up, the message layer owns
- * its bytes. Null where there is no WebRTC.
+ * its bytes. Null where there is no WebRTC. `budget`: one room's held bytes, shared by all its
+ * channels (the always-on peer gives each room its own; see `RoomByteBudget`).
  */
-export function chunkingRtc(native: Partial<WebrtcImplementation> = globalThis): WebrtcImplementation | null {
+export function chunkingRtc(native: Partial<WebrtcImplementation> = globalThis, budget: RoomByteBudget | null = null): WebrtcImplementation | null {
   const { RTCPeerConnection: NativePeerConnection, RTCSessionDescription, RTCIceCandidate } = native
   if (!NativePeerConnection || !RTCSessionDescription || !RTCIceCandidate) return null
   // A function called with `new` that returns an object yields that object: the real peer
@@ -186,9 +198,9 @@ export function chunkingRtc(native: Partial<WebrtcImplementation> = globalThis):
   const ChunkingPeerConnection = function (config?: RTCConfiguration): RTCPeerConnection {
     const pc = new NativePeerConnection(config)
     const createDataChannel = pc.createDataChannel.bind(pc)
-    pc.createDataChannel = (label, init) => chunkChannel(createDataChannel(label, init), pc)
+    pc.createDataChannel = (label, init) => chunkChannel(createDataChannel(label, init), pc, console.warn, budget)
     // Registered before simple-peer sets `ondatachannel`, so it runs first.
-    pc.addEventListener('datachannel', (event) => chunkChannel(event.channel, pc))
+    pc.addEventListener('datachannel', (event) => chunkChannel(event.channel, pc, console.warn, budget))
     return pc
   } as unknown as typeof RTCPeerConnection
   return { RTCPeerConnection: ChunkingPeerConnection, RTCSessionDescription, RTCIceCandidate }

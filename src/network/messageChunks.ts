@@ -1,6 +1,7 @@
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { MAX_MESSAGE_BYTES } from './messages/linkBudget'
+import type { RoomByteBudget } from './messages/RoomByteBudget'
 
 /**
  * Splitting data-channel messages into frames every browser delivers, and joining them again.
@@ -50,7 +51,11 @@ export class ChunkAssembler {
   private expectedCount = 0
   private bytes = 0
 
-  constructor(private readonly onError: (reason: string) => void = () => {}) {}
+  /** `budget`: the room's held bytes, which the message's frames count against while it is joined. */
+  constructor(
+    private readonly onError: (reason: string) => void = () => {},
+    private readonly budget: RoomByteBudget | null = null,
+  ) {}
 
   /** Takes a frame; returns the whole message once its last frame is in, else null. */
   push(frame: Uint8Array): Uint8Array | null {
@@ -74,8 +79,9 @@ export class ChunkAssembler {
       if (index !== 0) return this.fail(reason)
       this.fail(reason)
     }
+    if (this.bytes + payload.byteLength > MAX_MESSAGE_BYTES) return this.fail(`message over ${MAX_MESSAGE_BYTES} bytes`)
+    if (this.budget !== null && !this.budget.take(payload.byteLength)) return this.fail(`the room holds ${this.budget.held} bytes already`)
     this.bytes += payload.byteLength
-    if (this.bytes > MAX_MESSAGE_BYTES) return this.fail(`message over ${MAX_MESSAGE_BYTES} bytes`)
     this.expectedCount = count
     this.parts.push(payload)
     if (this.parts.length < count) return null
@@ -95,7 +101,13 @@ export class ChunkAssembler {
     return null
   }
 
+  /** Drops the message being joined (its channel closed). */
+  discard(): void {
+    this.reset()
+  }
+
   private reset(): void {
+    this.budget?.release(this.bytes)
     this.parts = []
     this.expectedCount = 0
     this.bytes = 0

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { WebrtcProvider } from 'y-webrtc'
+import { RoomProvider } from './RoomProvider'
 import { deriveRoomEncryptionKey } from './roomEncryptionKey'
 
 const raw = async (key: CryptoKey | null): Promise<string> => Buffer.from(await crypto.subtle.exportKey('raw', key!)).toString('hex')
@@ -11,7 +12,7 @@ describe('deriveRoomEncryptionKey', () => {
   it("derives y-webrtc's own key for a room, and a provider given it uses it as given", async () => {
     const mine = await deriveRoomEncryptionKey('the password', 'the-room-name')
     const derived = new WebrtcProvider('the-room-name', new Y.Doc(), { signaling: [], password: 'the password' })
-    const given = new WebrtcProvider('another-room-name', new Y.Doc(), { signaling: [], password: 'ignored', key: Promise.resolve(mine) })
+    const given = new RoomProvider('another-room-name', new Y.Doc(), { signaling: [], password: 'ignored' }, { key: Promise.resolve(mine) })
     try {
       expect(await raw(mine)).toBe(await raw(await derived.key))
       expect(await given.key).toBe(mine)

@@ -1,5 +1,6 @@
 // @vitest-environment node
 import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import wrtc from '@roamhq/wrtc'
 import * as encoding from 'lib0/encoding'
 import { describe, expect, it, vi } from 'vitest'
@@ -30,27 +31,27 @@ describe('y-webrtc contract', () => {
     expect(source).toContain('PATCH(meshpad)')
   })
 
-  it('is loaded as the patched ES module; the CommonJS build, which nothing loads, is stock', () => {
+  it('is loaded as the patched ES module; its unpatched CommonJS build cannot be loaded', () => {
     const manifest = JSON.parse(readFileSync(new URL('../../node_modules/y-webrtc/package.json', import.meta.url), 'utf8')) as {
-      exports: { import: string; require: string }
+      main?: string
+      exports: Record<string, string>
     }
     expect(manifest.exports.import).toBe('./src/y-webrtc.js')
-    const cjs = readFileSync(new URL(`../../node_modules/y-webrtc/${manifest.exports.require}`, import.meta.url), 'utf8')
-    expect(cjs).not.toContain('PATCH(meshpad)')
-    expect(cjs).toBe(readFileSync(new URL('../../node_modules/y-webrtc-stock/dist/y-webrtc.cjs', import.meta.url), 'utf8'))
-  })
-
-  it('opens its room under the peer id it is given (announced ahead), else under a random one', async () => {
-    const given = new WebrtcProvider('contract-peer-id', new Y.Doc(), { signaling: [], peerId: 'announced-ahead' })
-    const random = new WebrtcProvider('contract-peer-id-random', new Y.Doc(), { signaling: [] })
-    try {
-      await Promise.all([given.key, random.key])
-      expect(given.room!.peerId).toBe('announced-ahead')
-      expect(random.room!.peerId).toMatch(/^[0-9a-f-]{36}$/)
-    } finally {
-      given.destroy()
-      random.destroy()
+    // The patch removes the `require` export and `main`, so no `require()` (Node, a bundler
+    // resolving CommonJS) reaches dist/y-webrtc.cjs, which carries none of the patch's fixes.
+    expect(manifest.main).toBeUndefined()
+    expect(Object.values(manifest.exports).some((target) => target.endsWith('.cjs'))).toBe(false)
+    const require = createRequire(import.meta.url)
+    const codeOf = (load: () => unknown): unknown => {
+      try {
+        load()
+      } catch (error) {
+        return (error as { code?: unknown }).code
+      }
+      return 'loaded'
     }
+    expect(codeOf(() => require('y-webrtc'))).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED')
+    expect(codeOf(() => require.resolve('y-webrtc/dist/y-webrtc.cjs'))).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED')
   })
 
   it('drops its WebRTC connection to a peer once that peer shows up on BroadcastChannel (a tab of this browser)', async () => {
@@ -59,7 +60,7 @@ describe('y-webrtc contract', () => {
     try {
       await provider.key
       const room = provider.room! as typeof provider.room & { _bcSubscriber: (data: Uint8Array) => void }
-      const conn = { replaced: false, destroy: vi.fn() }
+      const conn = { destroy: vi.fn() }
       room.webrtcConns.set('other-tab', conn as never)
       // The other tab's hello, as y-webrtc's broadcastBcPeerId writes it (messageBcPeerId = 4, add).
       const hello = encoding.createEncoder()
@@ -69,11 +70,43 @@ describe('y-webrtc contract', () => {
       room._bcSubscriber(encoding.toUint8Array(hello))
       await waitFor(() => room.bcConns.has('other-tab'))
       expect(conn.destroy).toHaveBeenCalledTimes(1)
-      // Replaced: it goes quietly (no `peers` removal, no re-announce).
-      expect(conn.replaced).toBe(true)
       expect(room.webrtcConns.has('other-tab')).toBe(false)
     } finally {
       provider.destroy()
+    }
+  })
+
+  it('posts nothing to BroadcastChannel while no other tab of the room is known, and every update once one is', async () => {
+    // Without a password, BroadcastChannel messages are in clear; Node has BroadcastChannel.
+    const doc = new Y.Doc()
+    const provider = new WebrtcProvider('contract-bc-quiet', doc, { signaling: [] })
+    const listener = new BroadcastChannel('contract-bc-quiet')
+    let posted = 0
+    listener.onmessage = () => posted++
+    try {
+      await provider.key
+      // The room's hello, sync and presence when it connected (a tab that opens later asks again).
+      await waitFor(() => posted >= 1)
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      posted = 0
+      doc.getText('content').insert(0, 'unheard')
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      expect(posted).toBe(0)
+      // Another tab says hello (messageBcPeerId = 4, add): from now on updates go to it.
+      const hello = encoding.createEncoder()
+      encoding.writeVarUint(hello, 4)
+      encoding.writeUint8(hello, 1)
+      encoding.writeVarString(hello, 'other-tab')
+      listener.postMessage(encoding.toUint8Array(hello))
+      await waitFor(() => provider.room!.bcConns.has('other-tab'))
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      posted = 0
+      doc.getText('content').insert(0, 'heard ')
+      await waitFor(() => posted >= 1)
+    } finally {
+      listener.close()
+      provider.destroy()
+      doc.destroy()
     }
   })
 

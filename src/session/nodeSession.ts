@@ -1,6 +1,7 @@
 import wrtc from '@roamhq/wrtc'
 import WebSocket from 'ws'
 import { chunkingRtc } from '../network/chunkingRtc'
+import { RoomByteBudget } from '../network/messages/RoomByteBudget'
 import type { IceServerSource } from '../network/iceServers'
 import type { DeviceIdentity } from '../presence/storedDeviceKey'
 import type { UserIdentity } from '../presence/userIdentity'
@@ -39,6 +40,7 @@ export function openNodeSession(link: ParsedRoomLink, options: NodeSessionOption
     maxConns: options.maxConns,
     encryptionKey: options.encryptionKey,
     device: options.device,
-    rtc: chunkingRtc(wrtc),
+    // One process serves many rooms: each room's data channels hold at most its own budget.
+    rtc: chunkingRtc(wrtc, new RoomByteBudget()),
   })
 }

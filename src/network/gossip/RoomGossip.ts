@@ -21,7 +21,7 @@ export interface RoomGossipOptions {
   readonly announce: (links?: number) => void
   /** The signaling server's latest count of the room's subscribers, if it sent one. */
   readonly signalingClients: () => number | undefined
-  /** y-webrtc's `maxConns` for this peer. */
+  /** How many WebRTC connections this peer keeps (RoomNetwork's `maxConns`). */
   readonly maxConns: () => number
 }
 
@@ -89,7 +89,7 @@ export class RoomGossip {
     return typeof peerId === 'string' ? peerId : null
   }
 
-  /** y-webrtc's `acceptAnnounce` (see `acceptAnnounce`); `links` comes from the network. */
+  /** The Announcer's `accept` (see `acceptAnnounce`); `links` comes from the network. */
   readonly acceptAnnounce = (links: unknown, conns: number): boolean =>
     acceptAnnounce({
       conns,
