@@ -8,7 +8,7 @@ import type { SignedDocSync } from '../signed/SignedDocSync'
 import { AnswerCredit } from './AnswerCredit'
 import { CoalescedAnswer } from './CoalescedAnswer'
 import { ANSWER_INTERVAL_MS, LinkBudgetError, SNAPSHOT_INTERVAL_MS } from './linkBudget'
-import { signedAnswerSize, stateAnswer } from './linkAnswers'
+import { stateAnswer } from './linkAnswers'
 import { LinkOrigin, PresenceGate } from './PresenceGate'
 import { MESSAGE, presenceMessage, SIGNED_SNAPSHOT, SIGNED_STATE, SYNC, syncMessage } from './wireMessages'
 
@@ -196,6 +196,7 @@ export class MessageLayer {
     const send = (data: Uint8Array): void => this.send(link, data)
     this.links.set(peerId, link)
     signed?.addLink(peerId, send)
+    signed?.prepareAnswer()
     if (transport.up) this.start(link)
   }
 
@@ -285,7 +286,7 @@ export class MessageLayer {
   private answerSigned(link: Link, request: Uint8Array): boolean {
     const signed = this.options.signed
     if (signed === null || this.links.get(link.id) !== link) return true
-    const size = signedAnswerSize(this.options.doc, signed.canEdit, request)
+    const size = signed.answerSize(request)
     if (size === null) return this.malformed('a malformed message')
     if (!link.credit.spend(size)) return false
     signed.receive(link.id, request)
