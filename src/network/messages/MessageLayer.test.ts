@@ -176,7 +176,7 @@ describe('MessageLayer', () => {
   it('in a v2 room takes no unsigned document traffic at all', () => {
     const doc = new Y.Doc()
     const awareness = new Awareness(doc)
-    const signed = { receive: vi.fn(() => true), addLink: vi.fn(), prepareAnswer: vi.fn(), removeLink: vi.fn(), hello: vi.fn(), isSynced: () => false, signingOwn: false }
+    const signed = { receive: vi.fn(() => true), addLink: vi.fn(), removeLink: vi.fn(), hello: vi.fn(), isSynced: () => false, signingOwn: false }
     const layer = new MessageLayer({ doc, awareness, signed: signed as never, selfPeerId: () => 'a', relayTargets: () => 'all', relayedPresence: () => false, onChange: () => {} })
     peers.push({ doc, awareness, layer })
     const b = make('b')

@@ -6,9 +6,12 @@ import { SignedLog } from './SignedLog'
 import type { SignedDocSyncOptions } from './SignedDocSyncOptions'
 import { verifySigned, verifyStored } from './verifySigned'
 import { UpdateSigner } from './UpdateSigner'
-import { WriterAnswers, type WriterAnswer } from './WriterAnswers'
+import { StateAnswers, type StateAnswer } from '../messages/StateAnswers'
 
 export type { SignedDocSyncOptions } from './SignedDocSyncOptions'
+
+/** A writer's signed message, or WebCrypto's promise of it. */
+type SignedMessage = Uint8Array | Promise<Uint8Array>
 
 /** The log's name for this peer's own comments (no link is named so). */
 const OWN = '\0own'
@@ -47,13 +50,13 @@ export class SignedDocSync {
   private destroyed = false
   private readonly signer: UpdateSigner | null
   /** A writer's answers to state vectors and snapshot requests; null for others. */
-  private readonly answers: WriterAnswers | null
+  private readonly answers: StateAnswers<SignedMessage> | null
 
   constructor(private readonly options: SignedDocSyncOptions) {
     const { signingKey, topic, verifyKey, warn } = options
     const signer = signingKey && new UpdateSigner({ topic, privateKey: signingKey, seed: options.signingSeed ?? null, verifyKey, load: options.loadSigner, warn })
     this.signer = signer
-    this.answers = signer && new WriterAnswers(options.doc, (update) => signer.signNow(update) ?? signer.sign(update))
+    this.answers = signer && new StateAnswers<SignedMessage>(options.doc, { wrap: (update) => signer.signNow(update) ?? signer.sign(update), overhead: SIGNATURE_BYTES, skipEmpty: true })
     const store = signingKey === null ? options.logStore : undefined
     this.log = new SignedLog(store ? { store, verify: (data) => verifyStored(options, data) } : null)
     options.doc.on('update', this.handleUpdate)
@@ -136,11 +139,6 @@ export class SignedDocSync {
     return null
   }
 
-  /** A peer is connecting: a writer makes the answer a newcomer will ask for (see `WriterAnswers`). */
-  prepareAnswer(): void {
-    if (!this.destroyed) this.answers?.prepare()
-  }
-
   /** Handles a message from link `id`; false if it is not of this protocol (someone else's). */
   receive(id: string, data: Uint8Array): boolean {
     if (!isSignedSyncMessage(data)) return false
@@ -201,7 +199,7 @@ export class SignedDocSync {
       return
     }
     const changed = this.applied || doc.store.pendingStructs !== pendingStructs || doc.store.pendingDs !== pendingDs
-    if (changed) this.answers?.applied(data)
+    if (changed) this.answers?.applied(() => data)
     // The snapshot a reader asked for changes nothing here, yet it is what the log compacts onto.
     if (!this.canEdit && (changed || this.log.awaits(from))) {
       this.log.add(from, data)
@@ -223,18 +221,18 @@ export class SignedDocSync {
   }
 
   /** Sends on `link`, when its turn comes, the writer's answer that `answer` picks. */
-  private sendAnswer(link: Link, answer: (answers: WriterAnswers) => WriterAnswer): void {
+  private sendAnswer(link: Link, answer: (answers: StateAnswers<SignedMessage>) => StateAnswer<SignedMessage>): void {
     const { answers } = this
     if (answers === null) return
     this.enqueue(async () => {
-      let picked: WriterAnswer
+      let picked: StateAnswer<SignedMessage>
       try {
         picked = answer(answers)
       } catch {
         this.options.warn?.('[meshpad] ignored a malformed state vector from a peer')
         return
       }
-      const messages = await picked.messages()
+      const messages = await Promise.all(picked.messages())
       if (!this.destroyed) for (const message of messages) this.trySend(link, message)
     })
   }
@@ -244,7 +242,8 @@ export class SignedDocSync {
       this.applied = true
       return
     }
-    this.answers?.changed()
+    // A writer signs it below, and its answers then take the signed message (see flushLocal).
+    this.answers?.changing()
     if (this.destroyed) return
     // A reader signs nothing: its doc holds only verified updates and what its local copy loaded.
     // A comment-link holder signs its own comments, with the comment key, and nothing else.
@@ -282,8 +281,12 @@ export class SignedDocSync {
       if (updates.length === 0 || this.signer === null) return
       const update = updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates)
       // No await once the signer is synchronous: the send stays in the edit's task.
-      const message = this.signer.signNow(update) ?? (await this.signer.sign(update))
+      const message = this.signer.signNow(update) ?? (await this.signer.sign(update).catch((error: unknown) => {
+        this.answers?.changed()
+        throw error
+      }))
       if (this.destroyed) return
+      this.answers?.applied(() => message)
       for (const link of this.links.values()) this.trySend(link, message)
     } finally {
       this.flushing = false
