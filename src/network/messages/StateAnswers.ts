@@ -57,12 +57,18 @@ export const PREPARE_QUIET_MS = 1000
 export class StateAnswers<M> {
   private kept: Kept<M> | null = null
   private last: { readonly stateVector: Uint8Array; readonly answer: StateAnswer<M> } | null = null
-  private cancelPrepare: (() => void) | null = null
+  /** When the document last changed with nothing kept (`performance.now()`). */
+  private changedAt = 0
+  private quietTimer: ReturnType<typeof setTimeout> | null = null
+  private cancelIdle: (() => void) | null = null
 
   constructor(
     private readonly doc: Y.Doc,
     private readonly wrapping: AnswerWrapping<M>,
-  ) {}
+  ) {
+    // The document may hold a stored copy already, and stay quiet.
+    this.prepareLater()
+  }
 
   /** The answer to a peer at `stateVector`. Throws on a malformed vector. */
   answer(stateVector: Uint8Array): StateAnswer<M> {
@@ -113,20 +119,32 @@ export class StateAnswers<M> {
   destroy(): void {
     this.kept = null
     this.last = null
-    this.cancelPrepare?.()
-    this.cancelPrepare = null
+    if (this.quietTimer !== null) clearTimeout(this.quietTimer)
+    this.quietTimer = null
+    this.cancelIdle?.()
+    this.cancelIdle = null
   }
 
-  /** (Re)starts the wait for a quiet document, after which the whole document's answer is made. */
+  /**
+   * The whole document's answer is made once the document has been quiet for
+   * {@link PREPARE_QUIET_MS}; one timer at a time, whatever the rate of changes.
+   */
   private prepareLater(): void {
-    this.cancelPrepare?.()
-    const timer = setTimeout(() => {
-      this.cancelPrepare = whenIdle(() => {
-        this.cancelPrepare = null
-        if (this.kept === null) this.keepWhole()
-      })
-    }, PREPARE_QUIET_MS)
-    this.cancelPrepare = () => clearTimeout(timer)
+    this.changedAt = performance.now()
+    if (this.quietTimer === null && this.cancelIdle === null) this.quietTimer = setTimeout(this.whenQuiet, PREPARE_QUIET_MS)
+  }
+
+  private readonly whenQuiet = (): void => {
+    this.quietTimer = null
+    const wait = this.changedAt + PREPARE_QUIET_MS - performance.now()
+    if (wait > 0) {
+      this.quietTimer = setTimeout(this.whenQuiet, wait)
+      return
+    }
+    this.cancelIdle = whenIdle(() => {
+      this.cancelIdle = null
+      if (this.kept === null) this.keepWhole()
+    })
   }
 
   /** An update's answer, wrapped once, when first asked for. An empty update is two bytes: no structs, no deletions. */
@@ -159,14 +177,14 @@ function keptAnswer<M>(kept: Kept<M>): StateAnswer<M> {
   return { bytes: kept.bytes + kept.afterBytes, messages: () => [kept.message, ...after] }
 }
 
-/** Runs `run` when the page is next idle, or at once where there is no such thing (Node); returns its cancel. */
+/** Runs `run` when the page is next idle, or in the next task where there is no such thing (Node); returns its cancel. */
 function whenIdle(run: () => void): () => void {
   if (typeof requestIdleCallback === 'function') {
     const handle = requestIdleCallback(run, { timeout: PREPARE_QUIET_MS })
     return () => cancelIdleCallback(handle)
   }
-  run()
-  return () => {}
+  const timer = setTimeout(run, 0)
+  return () => clearTimeout(timer)
 }
 
 const stateVectorOf = (doc: Y.Doc): Map<number, number> => Y.decodeStateVector(Y.encodeStateVector(doc))
