@@ -19,8 +19,10 @@ async function applyAnswer(doc: Y.Doc, messages: readonly Uint8Array[]): Promise
 }
 
 describe('StateAnswers', () => {
-  it('encodes and signs the whole document once for every newcomer, ahead of the request once the document is quiet', async () => {
+  it('encodes and signs the whole document once for every newcomer, ahead of the request once the document is quiet and the page idle', async () => {
     vi.useFakeTimers()
+    vi.stubGlobal('requestIdleCallback', (run: () => void) => setTimeout(run, 0))
+    vi.stubGlobal('cancelIdleCallback', (handle: ReturnType<typeof setTimeout>) => clearTimeout(handle))
     try {
       const doc = holder()
       const signed: Uint8Array[] = []
@@ -45,6 +47,7 @@ describe('StateAnswers', () => {
       await applyAnswer(newcomer, first.messages())
       expect(newcomer.getText('content').toString()).toBe(doc.getText('content').toString())
     } finally {
+      vi.unstubAllGlobals()
       vi.useRealTimers()
     }
   })

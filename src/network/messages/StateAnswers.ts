@@ -37,6 +37,8 @@ const MAX_AFTER_BYTES = 256 * 1024
  * How long the document stays unchanged before the whole document's answer is made again (then
  * when the page is idle): not while someone types, and not while a connection is being set up
  * (the encoding would hold the main thread the handshake needs), but well before a newcomer asks.
+ * Only where the platform says when it is idle (a browser): a process holding many rooms (the
+ * always-on peer, in Node) makes an answer when it is asked for, and keeps no copy of every room.
  */
 export const PREPARE_QUIET_MS = 1000
 
@@ -45,8 +47,8 @@ export const PREPARE_QUIET_MS = 1000
  *
  * A newcomer's state vector holds none of the document's clients (bar its own), so its answer is
  * the whole document: that encoding, wrapped (in a v2 room: signed), is kept and shared by every
- * such request and by snapshot requests. It is made once the document has been quiet for
- * {@link PREPARE_QUIET_MS} and the page is idle, so a newcomer's request finds it ready. Messages
+ * such request and by snapshot requests. In a browser it is made once the document has been quiet
+ * for {@link PREPARE_QUIET_MS} and the page is idle, so a newcomer's request finds it ready. Messages
  * applied since (`applied`, each a message that carries its update as it came: a newcomer's own
  * first updates, this peer's own signed edits) extend the kept answer rather than void it, so it
  * stays a superset of what any such peer lacks, up to a bound; any other change (`changed`) drops
@@ -130,6 +132,7 @@ export class StateAnswers<M> {
    * {@link PREPARE_QUIET_MS}; one timer at a time, whatever the rate of changes.
    */
   private prepareLater(): void {
+    if (typeof requestIdleCallback !== 'function') return
     this.changedAt = performance.now()
     if (this.quietTimer === null && this.cancelIdle === null) this.quietTimer = setTimeout(this.whenQuiet, PREPARE_QUIET_MS)
   }
@@ -177,14 +180,10 @@ function keptAnswer<M>(kept: Kept<M>): StateAnswer<M> {
   return { bytes: kept.bytes + kept.afterBytes, messages: () => [kept.message, ...after] }
 }
 
-/** Runs `run` when the page is next idle, or in the next task where there is no such thing (Node); returns its cancel. */
+/** Runs `run` when the page is next idle; returns its cancel. */
 function whenIdle(run: () => void): () => void {
-  if (typeof requestIdleCallback === 'function') {
-    const handle = requestIdleCallback(run, { timeout: PREPARE_QUIET_MS })
-    return () => cancelIdleCallback(handle)
-  }
-  const timer = setTimeout(run, 0)
-  return () => clearTimeout(timer)
+  const handle = requestIdleCallback(run, { timeout: PREPARE_QUIET_MS })
+  return () => cancelIdleCallback(handle)
 }
 
 const stateVectorOf = (doc: Y.Doc): Map<number, number> => Y.decodeStateVector(Y.encodeStateVector(doc))
