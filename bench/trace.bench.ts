@@ -5,6 +5,7 @@ import { percentiles, writeBenchResult, type BenchRow } from './support/benchRes
 import { editorDocText, latencyCell, newPeerContext, openMeshpad, pause, probeState, stateVector, withStage } from './support/benchPeers.ts'
 import { newRoomSecret, seedRoom, storedBytes } from './support/seedRoom.ts'
 import { loadTrace, replayInto, TRACE_CREDIT, traceDoc, traceDocumentUpdate, type Trace } from './support/traceDocument.ts'
+import { createEditFragment } from '../src/room/roomAccess.ts'
 
 /**
  * A real large document: the automerge-paper trace (259,778 edits) replayed into a Meshpad room as
@@ -171,6 +172,18 @@ const measured = await withStage(async ({ browser, server }) => {
   const fresh = await freshPeerSync(browser, holder, SYNC_TIMEOUT_MS)
   await context.close()
 
+  // The same document in a signed room (an edit link, as every new document has): stored in one
+  // browser, reopened, joined by a fresh one.
+  const signedSecret = createEditFragment()
+  const signedContext = await newPeerContext(browser, { editorLength: trace.endContent.length })
+  await seedRoom(signedContext, server.url, signedSecret, traceDocumentUpdate(trace, 1))
+  const signedHolder = await reopen(signedContext, `${server.url}#${signedSecret}`, trace.endContent.length)
+  // Open a while before the newcomer comes, as the holder of the unsigned room above is.
+  await waitForSaved(signedHolder.page)
+  await pause(2_000)
+  const signedFresh = await freshPeerSync(browser, signedHolder.page, SYNC_TIMEOUT_MS)
+  await signedContext.close()
+
   // The trace ×20: stored in one browser, joined by a fresh one.
   const bigSecret = newRoomSecret()
   const bigContext = await newPeerContext(browser, { editorLength: trace.endContent.length * 20 })
@@ -192,6 +205,7 @@ const measured = await withStage(async ({ browser, server }) => {
     afterReopen,
     reopenedHeap,
     fresh,
+    signedFresh,
     big: { openMs: big.editorFullAt, fresh: bigFresh },
   }
 })
@@ -208,6 +222,7 @@ const rows: BenchRow[] = [
   { figure: 'reopen: the page opening its workspace (session) → full text in the editor (p50 / p95 / p99)', meshpad: latencyCell(reopenLoadStats), anchor: `${ANCHOR.parse}; Yjs alone in Node here: ${nodeParseMs.toFixed(0)} ms`, target: '≤ 200 ms' },
   { figure: 'reopen: navigation start → full text in the editor (p50 / p95 / p99)', meshpad: latencyCell(reopenStats), anchor: '—', target: '—' },
   { figure: 'sync to a fresh peer: its navigation start → holding the whole document', meshpad: measured.fresh.syncedAt === null ? `never (waited ${SYNC_TIMEOUT_MS / 1000} s)` : `${measured.fresh.syncedAt.toFixed(0)} ms`, anchor: '—', target: '≤ 500 ms (joining)' },
+  { figure: 'sync to a fresh peer, signed room (edit link, the document stored and reopened by the holder): its navigation start → holding the whole document', meshpad: measured.signedFresh.syncedAt === null ? `never (waited ${SYNC_TIMEOUT_MS / 1000} s)` : `${measured.signedFresh.syncedAt.toFixed(0)} ms`, anchor: '—', target: '≤ 500 ms (joining)' },
   { figure: 'JS heap of a peer holding it: reopened / fresh peer after sync (empty room: baseline)', meshpad: `${mb(measured.reopenedHeap)} / ${measured.fresh.heap === null ? 'n/a' : mb(measured.fresh.heap)} (baseline ${mb(measured.baselineHeap)}, so the document costs ≈ ${mb(measured.reopenedHeap - measured.baselineHeap)})`, anchor: ANCHOR.heap, target: '—' },
   { figure: `trace ×20 (${kb(x20.byteLength)} encoded, ${(trace.endContent.length * 20).toLocaleString('en')} chars): open from IndexedDB → full text in editor`, meshpad: `${measured.big.openMs.toFixed(0)} ms`, anchor: '—', target: '—' },
   { figure: 'trace ×20: sync to a fresh peer', meshpad: measured.big.fresh.syncedAt === null ? `does NOT sync (waited ${(2 * SYNC_TIMEOUT_MS) / 1000} s)` : `${measured.big.fresh.syncedAt.toFixed(0)} ms`, anchor: '—', target: 'syncs' },

@@ -8,7 +8,7 @@ import type { SignedDocSync } from '../signed/SignedDocSync'
 import { AnswerCredit } from './AnswerCredit'
 import { CoalescedAnswer } from './CoalescedAnswer'
 import { ANSWER_INTERVAL_MS, LinkBudgetError, SNAPSHOT_INTERVAL_MS } from './linkBudget'
-import { signedAnswerSize, stateAnswer } from './linkAnswers'
+import { StateAnswers, type StateAnswer } from './StateAnswers'
 import { LinkOrigin, PresenceGate } from './PresenceGate'
 import { MESSAGE, presenceMessage, SIGNED_SNAPSHOT, SIGNED_STATE, SYNC, syncMessage } from './wireMessages'
 
@@ -92,6 +92,8 @@ export class MessageLayer {
   private readonly counts = new Map<string, number>()
   /** Presence changes of this browser held while its own edit is being signed (see `releaseHeld`). */
   private readonly heldClients = new Set<number>()
+  /** v1: what this peer answers state vectors with (in a v2 room, the signed sync's writer answers). */
+  private readonly answers: StateAnswers<Uint8Array> | null
   private destroyed = false
 
   constructor(private readonly options: MessageLayerOptions) {
@@ -102,6 +104,8 @@ export class MessageLayer {
       relayed: options.relayedPresence,
       onDropped: (why) => this.count(why),
     })
+    // A sync step 2 adds its type, its kind and the update's length (a varuint) to the update.
+    this.answers = options.signed ? null : new StateAnswers(options.doc, { wrap: (update) => syncMessage(SYNC.step2, update), overhead: 7, skipEmpty: false })
     options.doc.on('update', this.handleDocUpdate)
     options.awareness.on('update', this.handlePresence)
   }
@@ -274,10 +278,14 @@ export class MessageLayer {
   }
 
   private answerState(link: Link, stateVector: Uint8Array): boolean {
-    const message = stateAnswer(this.options.doc, stateVector)
-    if (message === null) return this.malformed('a malformed state vector')
-    if (!link.credit.spend(message.byteLength)) return false
-    this.send(link, message)
+    let answer: StateAnswer<Uint8Array>
+    try {
+      answer = (this.answers as StateAnswers<Uint8Array>).answer(stateVector)
+    } catch {
+      return this.malformed('a malformed state vector')
+    }
+    if (!link.credit.spend(answer.bytes)) return false
+    for (const message of answer.messages()) this.send(link, message)
     return true
   }
 
@@ -285,7 +293,7 @@ export class MessageLayer {
   private answerSigned(link: Link, request: Uint8Array): boolean {
     const signed = this.options.signed
     if (signed === null || this.links.get(link.id) !== link) return true
-    const size = signedAnswerSize(this.options.doc, signed.canEdit, request)
+    const size = signed.answerSize(request)
     if (size === null) return this.malformed('a malformed message')
     if (!link.credit.spend(size)) return false
     signed.receive(link.id, request)
@@ -300,7 +308,10 @@ export class MessageLayer {
 
   private readonly handleDocUpdate = (update: Uint8Array, origin: unknown): void => {
     if (this.options.signed || this.destroyed) return
-    this.relay(linkOf(origin), null, () => syncMessage(SYNC.update, update), update)
+    let message: Uint8Array | null = null
+    const wrapped = (): Uint8Array => (message ??= syncMessage(SYNC.update, update))
+    this.answers?.applied(wrapped)
+    this.relay(linkOf(origin), null, wrapped, update)
   }
 
   private readonly handlePresence = (
@@ -380,6 +391,7 @@ export class MessageLayer {
     this.destroyed = true
     this.options.doc.off('update', this.handleDocUpdate)
     this.options.awareness.off('update', this.handlePresence)
+    this.answers?.destroy()
     for (const link of [...this.links.values()]) link.detach()
     // A connection that never came up keeps no listener of this layer.
     for (const [conn, whenUp] of this.whenUp) conn.peer.removeListener('connect', whenUp)

@@ -1,13 +1,17 @@
 import * as Y from 'yjs'
 import { COMMENT_ORIGIN } from '../../document/comments/commentRecords'
 import { commentOnlyUpdate } from './commentOnlyUpdate'
-import { decodeSignedSync, encodeSignedSync, isSignedSyncMessage, signComment } from './signedSyncMessage'
+import { decodeSignedSync, encodeSignedSync, isSignedSyncMessage, SIGNATURE_BYTES, signComment } from './signedSyncMessage'
 import { SignedLog } from './SignedLog'
 import type { SignedDocSyncOptions } from './SignedDocSyncOptions'
 import { verifySigned, verifyStored } from './verifySigned'
 import { UpdateSigner } from './UpdateSigner'
+import { StateAnswers, type StateAnswer } from '../messages/StateAnswers'
 
 export type { SignedDocSyncOptions } from './SignedDocSyncOptions'
+
+/** A writer's signed message, or WebCrypto's promise of it. */
+type SignedMessage = Uint8Array | Promise<Uint8Array>
 
 /** The log's name for this peer's own comments (no link is named so). */
 const OWN = '\0own'
@@ -45,10 +49,14 @@ export class SignedDocSync {
   private ignoredCount = 0
   private destroyed = false
   private readonly signer: UpdateSigner | null
+  /** A writer's answers to state vectors and snapshot requests; null for others. */
+  private readonly answers: StateAnswers<SignedMessage> | null
 
   constructor(private readonly options: SignedDocSyncOptions) {
     const { signingKey, topic, verifyKey, warn } = options
-    this.signer = signingKey && new UpdateSigner({ topic, privateKey: signingKey, seed: options.signingSeed ?? null, verifyKey, load: options.loadSigner, warn })
+    const signer = signingKey && new UpdateSigner({ topic, privateKey: signingKey, seed: options.signingSeed ?? null, verifyKey, load: options.loadSigner, warn })
+    this.signer = signer
+    this.answers = signer && new StateAnswers<SignedMessage>(options.doc, { wrap: (update) => signer.signNow(update) ?? signer.sign(update), overhead: SIGNATURE_BYTES, skipEmpty: true })
     const store = signingKey === null ? options.logStore : undefined
     this.log = new SignedLog(store ? { store, verify: (data) => verifyStored(options, data) } : null)
     options.doc.on('update', this.handleUpdate)
@@ -116,6 +124,21 @@ export class SignedDocSync {
     return this.links.get(id)?.synced === true
   }
 
+  /**
+   * About how many bytes the answer to `request` (a `state` or `snapshot` message) takes; null
+   * when it is malformed. A writer's answer is computed here once, and sent as computed.
+   */
+  answerSize(request: Uint8Array): number | null {
+    const message = decodeSignedSync(request)
+    try {
+      if (message?.kind === 'state') return this.answers?.answer(message.stateVector).bytes ?? Y.encodeStateAsUpdate(this.options.doc, message.stateVector).byteLength + SIGNATURE_BYTES
+      if (message?.kind === 'snapshot') return this.answers?.snapshot().bytes ?? 0
+    } catch {
+      // A malformed state vector.
+    }
+    return null
+  }
+
   /** Handles a message from link `id`; false if it is not of this protocol (someone else's). */
   receive(id: string, data: Uint8Array): boolean {
     if (!isSignedSyncMessage(data)) return false
@@ -132,7 +155,7 @@ export class SignedDocSync {
         this.answerState(link, message.stateVector)
         break
       case 'snapshot':
-        if (this.canEdit) this.sendSigned(link, () => Y.encodeStateAsUpdate(this.options.doc))
+        if (this.answers !== null) this.sendAnswer(link, (answers) => answers.snapshot())
         break
       case 'done':
         link.chain = link.chain.then(() => {
@@ -176,6 +199,7 @@ export class SignedDocSync {
       return
     }
     const changed = this.applied || doc.store.pendingStructs !== pendingStructs || doc.store.pendingDs !== pendingDs
+    if (changed) this.answers?.applied(() => data)
     // The snapshot a reader asked for changes nothing here, yet it is what the log compacts onto.
     if (!this.canEdit && (changed || this.log.awaits(from))) {
       this.log.add(from, data)
@@ -187,8 +211,8 @@ export class SignedDocSync {
   }
 
   private answerState(link: Link, stateVector: Uint8Array): void {
-    if (this.canEdit) {
-      this.sendSigned(link, () => Y.encodeStateAsUpdate(this.options.doc, stateVector))
+    if (this.answers !== null) {
+      this.sendAnswer(link, (answers) => answers.answer(stateVector))
       this.enqueue(() => this.trySend(link, encodeSignedSync({ kind: 'done' })))
       return
     }
@@ -196,21 +220,20 @@ export class SignedDocSync {
     this.trySend(link, encodeSignedSync({ kind: 'done' }))
   }
 
-  /** Signs what `update()` gives when its turn comes, and sends it on `link` (nothing if empty). */
-  private sendSigned(link: Link, update: () => Uint8Array): void {
-    const { signer } = this
-    if (signer === null) return
+  /** Sends on `link`, when its turn comes, the writer's answer that `answer` picks. */
+  private sendAnswer(link: Link, answer: (answers: StateAnswers<SignedMessage>) => StateAnswer<SignedMessage>): void {
+    const { answers } = this
+    if (answers === null) return
     this.enqueue(async () => {
-      let bytes: Uint8Array
+      let picked: StateAnswer<SignedMessage>
       try {
-        bytes = update()
+        picked = answer(answers)
       } catch {
         this.options.warn?.('[meshpad] ignored a malformed state vector from a peer')
         return
       }
-      if (bytes.length <= 2) return
-      const message = signer.signNow(bytes) ?? (await signer.sign(bytes))
-      if (!this.destroyed) this.trySend(link, message)
+      const messages = await Promise.all(picked.messages())
+      if (!this.destroyed) for (const message of messages) this.trySend(link, message)
     })
   }
 
@@ -219,6 +242,8 @@ export class SignedDocSync {
       this.applied = true
       return
     }
+    // A writer signs it below, and its answers then take the signed message (see flushLocal).
+    this.answers?.changing()
     if (this.destroyed) return
     // A reader signs nothing: its doc holds only verified updates and what its local copy loaded.
     // A comment-link holder signs its own comments, with the comment key, and nothing else.
@@ -256,8 +281,12 @@ export class SignedDocSync {
       if (updates.length === 0 || this.signer === null) return
       const update = updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates)
       // No await once the signer is synchronous: the send stays in the edit's task.
-      const message = this.signer.signNow(update) ?? (await this.signer.sign(update))
+      const message = this.signer.signNow(update) ?? (await this.signer.sign(update).catch((error: unknown) => {
+        this.answers?.changed()
+        throw error
+      }))
       if (this.destroyed) return
+      this.answers?.applied(() => message)
       for (const link of this.links.values()) this.trySend(link, message)
     } finally {
       this.flushing = false
@@ -299,6 +328,7 @@ export class SignedDocSync {
     if (this.destroyed) return
     this.destroyed = true
     this.options.doc.off('update', this.handleUpdate)
+    this.answers?.destroy()
     this.links.clear()
     this.pending = []
     this.log.clear()
