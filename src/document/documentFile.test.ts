@@ -9,7 +9,10 @@ import {
   DocumentFileError,
   encodeDocumentFile,
   MAX_DOCUMENT_FILE_BYTES,
+  mergeImportedDocument,
 } from './documentFile'
+import { DEVICES_MAP } from '../removal/deviceRegistry'
+import { MOVES_ARRAY } from '../removal/moveRecord'
 import { listVersions, recordVersion, versionSnapshot } from './history/versionList'
 import { versionText } from './history/versionText'
 
@@ -87,6 +90,22 @@ describe('document files', () => {
     const before = docText(later).toString()
     Y.applyUpdate(later, decodeDocumentFile(contents).update)
     expect(docText(later).toString()).toBe(before)
+  })
+
+  it("open a room's device map and move records, and merge without bringing the file's people into this room", () => {
+    const source = sampleDoc()
+    source.getMap(DEVICES_MAP).set('A'.repeat(43), { seal: 'x', role: 'read', name: 'From the other room', seen: 1, alwaysOn: false })
+    source.getArray(MOVES_ARRAY).push([{ v: 1, from: 'an old room' }])
+    const imported = decodeDocumentFile(encodeDocumentFile(source))
+    const here = new Y.Doc()
+    here.getMap(DEVICES_MAP).set('B'.repeat(43), { seal: 'y', role: 'edit', name: 'Here', seen: 2, alwaysOn: false })
+    mergeImportedDocument(here, imported)
+    expect(docText(here).toString()).toBe(docText(source).toString())
+    expect([...here.getMap(DEVICES_MAP).keys()]).toEqual(['B'.repeat(43)])
+    // A file whose `moves` is not a list is someone else's document.
+    const foreign = sampleDoc()
+    foreign.getMap(MOVES_ARRAY).set('x', 1)
+    expect(refusal(encodeDocumentFile(foreign))).toMatch(/does not know how to open/)
   })
 
   it('refuse a truncated file', () => {

@@ -1,4 +1,6 @@
 import * as Y from 'yjs'
+import { DEVICES_MAP, forgetDevices } from '../removal/deviceRegistry'
+import { MOVES_ARRAY } from '../removal/moveRecord'
 import { fromBase64, toBase64, toHexString } from 'lib0/buffer'
 import { digest } from 'lib0/hash/sha256'
 import { docMetaMap, docText, readDocMeta, SCHEMA_VERSION } from './docMeta'
@@ -57,12 +59,19 @@ export const IMPORT_ORIGIN = 'meshpad/import'
  */
 export function mergeImportedDocument(doc: Y.Doc, imported: ImportedDocument): { withheldDeletions: number } {
   const { update, withheldDeletions } = importUpdate(doc, imported.update)
+  const devices = doc.getMap(DEVICES_MAP)
+  const known = new Set(devices.keys())
   Y.applyUpdate(doc, update, IMPORT_ORIGIN)
+  // The people of the file's room were never in this one: a removal here must not list or seal to them.
+  forgetDevices(doc, [...devices.keys()].filter((key) => !known.has(key)))
   return { withheldDeletions }
 }
 
-/** The shared types a version 1 document holds (see docMeta.ts; `comments`: commentRecords.ts). */
-const KNOWN_SHARES = new Set(['content', 'meta', 'versions', 'comments'])
+/**
+ * The shared types a version 1 document holds (see docMeta.ts; `comments`: commentRecords.ts;
+ * `devices` and `moves`: src/removal/).
+ */
+const KNOWN_SHARES = new Set(['content', 'meta', 'versions', 'comments', DEVICES_MAP, MOVES_ARRAY])
 
 /** Writes the whole document as a document file (JSON text). */
 export function encodeDocumentFile(doc: Y.Doc, exportedAt: Date = new Date()): string {
@@ -144,7 +153,13 @@ export function decodeDocumentFile(contents: string): ImportedDocument {
       const meta = docMetaMap(scratch)
       // A root type takes whatever shape it is first asked for; keyed entries in the text,
       // or a list in the map, mean the file was written by something else under the same names.
-      if (content._map.size > 0 || meta._start !== null || commentRecords(scratch)._map.size > 0) throw new Error('foreign shape')
+      const foreign =
+        content._map.size > 0 ||
+        meta._start !== null ||
+        commentRecords(scratch)._map.size > 0 ||
+        scratch.getMap(DEVICES_MAP)._start !== null ||
+        scratch.getArray(MOVES_ARRAY)._map.size > 0
+      if (foreign) throw new Error('foreign shape')
       text = content.toString()
     } catch {
       refuse('This file holds a document Meshpad does not know how to open.')

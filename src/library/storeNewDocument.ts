@@ -1,5 +1,6 @@
 import * as Y from 'yjs'
 import { docText, readDocMeta } from '../document/docMeta'
+import { DEVICES_MAP, forgetDevices } from '../removal/deviceRegistry'
 import type { DocumentLibrary } from './DocumentLibrary'
 import { createEditFragment } from '../room/roomAccess'
 import { roomTopic } from '../room/roomTopic'
@@ -19,6 +20,8 @@ export async function storeNewDocument(update: Uint8Array, library: DocumentLibr
   // gc off, as in a session: a copy or an import keeps the history it comes with.
   const doc = new Y.Doc({ gc: false })
   Y.applyUpdate(doc, update)
+  // The people of the room it came from were never in this one (see `DEVICES_MAP`).
+  forgetDevices(doc, [...doc.getMap(DEVICES_MAP).keys()])
   try {
     await storeIndexeddbCopy(topic, doc)
     const meta = readDocMeta(doc)
