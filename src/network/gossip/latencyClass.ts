@@ -7,8 +7,12 @@ export const LATENCY_CLASSES_MS: readonly number[] = [8, 11, 16, 23, 32, 45, 64,
 
 /** The steady figure is the least round-trip time read over this long (ms). */
 export const STEADY_WINDOW_MS = 30_000
-/** How long a link is read before its class is published at all (ms). */
-export const FIRST_PUBLISH_MS = 4_000
+/**
+ * How long a link is read before its class is published at all (ms): long enough for several
+ * reads, since under load a few reads in a row can all be slow (on one machine at load 12, three
+ * of four reads of a loopback link over 4 s were 13–103 ms).
+ */
+export const FIRST_PUBLISH_MS = 15_000
 /** Most reads kept per link (reads come every few seconds, and on link changes). */
 const MAX_READS = 64
 /** How far past a class's bounds the steady figure must go before the published class changes. */
