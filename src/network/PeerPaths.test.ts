@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { waitFor } from '../../signaling/testing/conditions'
 import type { WebrtcConn } from './PeerLinks'
 import { FAILED_MEMORY_MS, PeerPaths, UNREACHABLE_AFTER_MS } from './PeerPaths'
+import { FIRST_PUBLISH_MS } from './gossip/latencyClass'
 
 /** A y-webrtc connection whose RTCPeerConnection reports what the test says. */
 class FakeConn {
@@ -9,6 +10,8 @@ class FakeConn {
   closed = false
   iceState: RTCIceConnectionState = 'checking'
   pair: [string, string] | null = null
+  /** The selected pair's round-trip time in seconds, as getStats reports it. */
+  rtt: number | undefined = undefined
   statsReads = 0
   private readonly handlers = new Map<string, Set<(...args: never[]) => void>>()
   private readonly pcListeners = new Set<(event: Event) => void>()
@@ -22,7 +25,7 @@ class FakeConn {
         this.statsReads++
         const entries: Record<string, unknown>[] = []
         if (this.pair) {
-          entries.push({ id: 'T', type: 'transport', selectedCandidatePairId: 'P' }, { id: 'P', type: 'candidate-pair', localCandidateId: 'L', remoteCandidateId: 'R' })
+          entries.push({ id: 'T', type: 'transport', selectedCandidatePairId: 'P' }, { id: 'P', type: 'candidate-pair', localCandidateId: 'L', remoteCandidateId: 'R', currentRoundTripTime: this.rtt })
           entries.push({ id: 'L', type: 'local-candidate', candidateType: this.pair[0] }, { id: 'R', type: 'remote-candidate', candidateType: this.pair[1] })
         }
         return { forEach: (f: (entry: unknown) => void) => entries.forEach(f) }
@@ -88,6 +91,30 @@ describe('PeerPaths', () => {
     expect(lab.paths.pathOf('a')).toEqual({ path: 'relay', localType: 'relay', remoteType: 'srflx' })
     expect(a.statsReads).toBeGreaterThan(0)
     expect(lab.paths.summary).toMatchObject({ relay: 1, connecting: 0, unreachable: 0 })
+    lab.paths.destroy()
+  })
+
+  it('publishes a link\'s steady round-trip time class once it was read for a while, and a spike changes nothing', async () => {
+    const lab = setup()
+    const a = lab.add('a')
+    a.iceState = 'connected'
+    a.pair = ['host', 'host']
+    a.connected = true
+    a.rtt = 0.03
+    lab.paths.refresh()
+    await waitFor(() => lab.paths.pathOf('a')?.path === 'direct')
+    expect(lab.paths.linkMs('a')).toBe(0)
+    const before = lab.changes()
+    lab.advance(FIRST_PUBLISH_MS)
+    lab.paths.refresh()
+    await waitFor(() => lab.paths.linkMs('a') === 32)
+    expect(lab.changes()).toBe(before + 1)
+    a.rtt = 0.4
+    lab.advance(2_000)
+    const reads = a.statsReads
+    lab.paths.refresh()
+    await waitFor(() => a.statsReads > reads)
+    expect(lab.paths.linkMs('a')).toBe(32)
     lab.paths.destroy()
   })
 

@@ -1,6 +1,7 @@
 import { coalescedRunner } from './coalescedRunner'
 import type { WebrtcConn } from './PeerLinks'
 import { readPeerPath, type PeerPath, type PeerPathInfo } from './readPeerPath'
+import { SteadyLatency } from './gossip/latencyClass'
 
 /** How often paths are re-read while any connection exists. */
 export const PATH_POLL_MS = 2_000
@@ -48,6 +49,9 @@ export class PeerPaths {
   private readonly failedAt = new Map<string, number>()
   private current = new Map<string, PeerPathInfo>()
   private summaryNow: PathSummary = NO_PATHS
+  /** Each link's round-trip time class, as gossip trees weigh it (see `linkMs`). */
+  private readonly latency = new SteadyLatency()
+  private latencyMoved = false
   private relayErrors = 0
   private turnConfigured = false
   private timer: ReturnType<typeof setInterval> | null = null
@@ -64,6 +68,15 @@ export class PeerPaths {
   /** The path to `peerId` (y-webrtc's peer id), or undefined for a peer this page never tried. */
   pathOf(peerId: string): PeerPathInfo | undefined {
     return this.current.get(peerId)
+  }
+
+  /**
+   * The round-trip time class of the link to `peerId` in ms, as this peer publishes it for gossip
+   * trees: steady (the least read over a while), in classes, changed rarely (see
+   * `SteadyLatency`); 0 while unknown.
+   */
+  linkMs(peerId: string): number {
+    return this.latency.classOf(peerId)
   }
 
   /** Every peer's path, by y-webrtc peer id. */
@@ -127,6 +140,9 @@ export class PeerPaths {
     // A peer the relay of last resort reaches is reached, whatever WebRTC is still trying.
     for (const peerId of this.serverRelayed()) if (next.get(peerId)?.path !== 'direct' && next.get(peerId)?.path !== 'relay') next.set(peerId, { path: 'server' })
     this.current = next
+    const reads = new Map<string, number | undefined>()
+    for (const [peerId, info] of next) if (info.path === 'direct' || info.path === 'relay') reads.set(peerId, info.rttMs)
+    if (this.latency.update(reads, now)) this.latencyMoved = true
     this.publish()
     this.schedule(conns.length > 0 || this.failedAt.size > 0 || this.serverRelayed().length > 0)
   }
@@ -178,7 +194,9 @@ export class PeerPaths {
     }
     const changed = (Object.keys(next) as (keyof PathSummary)[]).some((key) => next[key] !== this.summaryNow[key])
     this.summaryNow = next
-    if (changed) this.onChange()
+    const latencyMoved = this.latencyMoved
+    this.latencyMoved = false
+    if (changed || latencyMoved) this.onChange()
   }
 
   private schedule(active: boolean): void {

@@ -86,7 +86,11 @@ export class RoomNetwork {
     this.gossip = new RoomGossip({
       doc: options.doc,
       awareness: options.awareness,
-      self: () => (this.provider?.room ? { peerId: this.provider.room.peerId, links: this.directLinks() } : null),
+      self: () => {
+        if (!this.provider?.room) return null
+        const links = this.directLinks()
+        return { peerId: this.provider.room.peerId, links, linkMs: links.map((peer) => this.paths.linkMs(peer)) }
+      },
       senderOf: linkOf,
       resync: this.resync,
       announce: (links) => this.announcer?.announce(links),
@@ -315,12 +319,17 @@ export class RoomNetwork {
     if (changed) this.options.onChange()
   }
 
+  /** Publishes this peer's direct links and their round-trip time classes when either changed. */
   private publishLinks(): void {
     if (!this.provider?.room) return
     const links = this.directLinks()
-    if (links.join() === this.publishedLinks) return
-    this.publishedLinks = links.join()
-    this.options.awareness.setLocalStateField('links', links)
+    const linkMs = links.map((peer) => this.paths.linkMs(peer))
+    const key = `${links.join()}|${linkMs.join()}`
+    if (key === this.publishedLinks) return
+    this.publishedLinks = key
+    // As `setLocalStateField`: a page that left the room's presence (hidden) does not rejoin it here.
+    const state = this.options.awareness.getLocalState()
+    if (state !== null) this.options.awareness.setLocalState({ ...state, links, linkMs })
   }
 
   debug(): NetworkDebugInfo {

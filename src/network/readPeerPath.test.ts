@@ -22,6 +22,13 @@ describe('classifyPeerPath', () => {
     expect(classifyPeerPath(report('host', 'relay', 'nominated'), 'connected').path).toBe('relay')
   })
 
+  it("reads the selected pair's round-trip time, in ms, where the browser reports one", () => {
+    const withRtt = report('host', 'host').map((entry) => (entry.id === 'P' ? { ...entry, currentRoundTripTime: 0.0234 } : entry))
+    expect(classifyPeerPath(withRtt, 'connected')).toEqual({ path: 'direct', localType: 'host', remoteType: 'host', rttMs: 23 })
+    const garbage = report('host', 'host').map((entry) => (entry.id === 'P' ? { ...entry, currentRoundTripTime: 'soon' } : entry))
+    expect(classifyPeerPath(garbage, 'connected').rttMs).toBeUndefined()
+  })
+
   it('is connecting while ICE checks or no pair is selected, failed when ICE failed or closed', () => {
     expect(classifyPeerPath(report('host', 'host'), 'checking').path).toBe('connecting')
     expect(classifyPeerPath(report('host', 'host'), 'disconnected').path).toBe('connecting')

@@ -16,6 +16,8 @@ export interface PeerPathInfo {
   readonly path: PeerPath
   readonly localType?: RTCIceCandidateType
   readonly remoteType?: RTCIceCandidateType
+  /** The selected pair's latest round-trip time (STUN consent checks), in ms, where the browser reports one. */
+  readonly rttMs?: number
 }
 
 interface StatsEntry {
@@ -44,7 +46,10 @@ export function classifyPeerPath(report: Iterable<StatsEntry>, iceState: RTCIceC
   const local = byId.get(String(pair.localCandidateId))?.candidateType as RTCIceCandidateType | undefined
   const remote = byId.get(String(pair.remoteCandidateId))?.candidateType as RTCIceCandidateType | undefined
   if (local === undefined || remote === undefined) return { path: 'connecting' }
-  return { path: local === 'relay' || remote === 'relay' ? 'relay' : 'direct', localType: local, remoteType: remote }
+  const path = local === 'relay' || remote === 'relay' ? 'relay' : 'direct'
+  const rtt = pair.currentRoundTripTime
+  const rttMs = typeof rtt === 'number' && Number.isFinite(rtt) && rtt >= 0 ? Math.round(rtt * 1000) : undefined
+  return rttMs === undefined ? { path, localType: local, remoteType: remote } : { path, localType: local, remoteType: remote, rttMs }
 }
 
 /**

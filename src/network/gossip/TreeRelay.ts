@@ -1,5 +1,5 @@
 import { meshNeedsRelay, type MeshPresence } from './meshNeedsRelay'
-import { linkGraph, mutualLinks, treeNeighbours, treeNeighboursFrom, type LinkGraph } from './spanningTree'
+import { linkGraph, linkLatencies, mutualLinks, treeNeighbours, treeNeighboursFrom, type LinkGraph } from './spanningTree'
 
 /** Where an update goes: every direct peer, or only these peer ids. */
 export type RelayTargets = 'all' | ReadonlySet<string>
@@ -20,9 +20,10 @@ export interface TreeRelayOptions {
  * n − 1 messages at any room size:
  * - no peer id yet: every direct peer (y-webrtc's own behaviour);
  * - a mesh known to be full (see `meshNeedsRelay`): the author sends to everyone, nobody forwards;
- * - otherwise a broadcast tree that every peer derives from the same awareness view (`links`):
- *   rooted at the update's author when the receiver can tell who that is (`treeNeighboursFrom`:
- *   the author's own links carry it first, then shortest paths), else the room's one shared tree
+ * - otherwise a broadcast tree that every peer derives from the same awareness view (`links`,
+ *   `linkMs`): rooted at the update's author when the receiver can tell who that is
+ *   (`treeNeighboursFrom`: the author's own links carry it first, then the fastest paths by the
+ *   links' published round-trip time classes), else the room's one shared tree
  *   (`treeNeighbours`). An update goes to the tree neighbours but the one it came from, plus any
  *   direct peer whose link the view does not show as mutual yet (just connected);
  * - but an author linked to every peer it knows of sends its own updates to all of them: views
@@ -48,6 +49,7 @@ export class TreeRelay {
   private known = false
   private key = ''
   private graph: LinkGraph = new Map()
+  private latencies: ReadonlyMap<string, number> = new Map()
   private selfId = ''
   /** Trees rooted at authors, for the current view (null: this peer is not in that author's part). */
   private readonly byAuthor = new Map<string, ReadonlySet<string> | null>()
@@ -74,7 +76,7 @@ export class TreeRelay {
     let tree = this.byAuthor.get(author)
     if (tree === undefined) {
       // The view is bounded (see `linkGraph`), and so are the trees kept for it.
-      tree = this.byAuthor.size < this.graph.size ? treeNeighboursFrom(this.graph, this.selfId, author) : null
+      tree = this.byAuthor.size < this.graph.size ? treeNeighboursFrom(this.graph, this.selfId, author, this.latencies) : null
       this.byAuthor.set(author, tree)
     }
     return tree ?? this.tree
@@ -94,10 +96,12 @@ export class TreeRelay {
     }
     const states = [...this.options.states()]
     const graph = linkGraph(self.peerId, self.links, states)
-    const key = [...graph].map(([peer, links]) => `${peer}>${[...links].sort().join()}`).sort().join(';')
+    const latencies = linkLatencies(self.peerId, self.links, self.linkMs, states)
+    const key = [...graph].map(([peer, links]) => `${peer}>${[...links].sort().join()}`).sort().join(';') + [...latencies].sort().join(';')
     if (this.known && key === this.key) return
     this.key = key
     this.graph = graph
+    this.latencies = latencies
     this.selfId = self.peerId
     this.byAuthor.clear()
     const wasFull = this.full

@@ -6,6 +6,12 @@
 export interface MeshPresence {
   readonly peerId: string
   readonly links: readonly string[]
+  /**
+   * Each link's round-trip time class in ms (aligned with `links`; 0 where not yet known): the
+   * upper bound of the class its steady round-trip time falls in (see `latencyClass`), which
+   * gossip trees weigh links by.
+   */
+  readonly linkMs?: readonly number[]
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import * as prng from 'lib0/prng'
-import { linkGraph, treeNeighbours, treeRoot } from './spanningTree'
+import { linkGraph, linkLatencies, treeNeighbours, treeNeighboursFrom, treeRoot } from './spanningTree'
 
 function randomGraph(seed: number, n: number, degree: number): Map<string, Set<string>> {
   const rng = prng.create(seed)
@@ -66,5 +66,40 @@ describe('treeNeighbours', () => {
     expect(graph.get('b')).toEqual(new Set(['a', 'c']))
     expect(treeNeighbours(graph, 'b')).toEqual(new Set(['a']))
     expect(treeNeighbours(graph, 'c')).toEqual(new Set())
+  })
+})
+
+describe('treeNeighboursFrom', () => {
+  // A square a – b – d and a – c – d: two 2-hop paths from a to d, the one through c much faster.
+  const graph = linkGraph('a', ['b', 'c'], [
+    { peerId: 'b', links: ['a', 'd'] },
+    { peerId: 'c', links: ['a', 'd'] },
+    { peerId: 'd', links: ['b', 'c'] },
+  ])
+
+  it('without latencies, takes the breadth-first tree from the author (ties by id: d hangs off b)', () => {
+    expect(treeNeighboursFrom(graph, 'd', 'a')).toEqual(new Set(['b']))
+    expect(treeNeighboursFrom(graph, 'a', 'a')).toEqual(new Set(['b', 'c']))
+    expect(treeNeighboursFrom(graph, 'a', 'nobody')).toBeNull()
+  })
+
+  it('with published round-trip times, takes the fastest paths; each link weighs the larger of its two figures', () => {
+    const latencies = linkLatencies('a', ['b', 'c'], [10, 10], [
+      { peerId: 'b', links: ['a', 'd'], linkMs: [10, 90] },
+      { peerId: 'c', links: ['a', 'd'], linkMs: [10, 20] },
+      // d says its link to c is slower than c does: the larger figure counts, on every view.
+      { peerId: 'd', links: ['b', 'c'], linkMs: [90, 30] },
+    ])
+    expect(latencies.get('c|d')).toBe(30)
+    expect(treeNeighboursFrom(graph, 'd', 'a', latencies)).toEqual(new Set(['c']))
+    expect(treeNeighboursFrom(graph, 'b', 'a', latencies)).toEqual(new Set(['a']))
+    // One figure for every link (one machine, a LAN), or figures for some links only at the
+    // fastest class: the breadth-first tree, so figures arriving there change no tree.
+    const same = linkLatencies('a', ['b', 'c'], [8, 8], [{ peerId: 'd', links: ['b', 'c'], linkMs: [8, 0] }])
+    expect(treeNeighboursFrom(graph, 'd', 'a', same)).toEqual(new Set(['b']))
+    expect(treeNeighboursFrom(graph, 'a', 'a', same)).toEqual(new Set(['b', 'c']))
+    // Hostile figures (not numbers, negative, absurd) are left out.
+    const hostile = linkLatencies('a', [], undefined, [{ peerId: 'b', links: ['a', 'd', 'c'], linkMs: ['x', -5, 1e9] }])
+    expect(hostile.size).toBe(0)
   })
 })

@@ -1,3 +1,5 @@
+import { LATENCY_CLASSES_MS } from './latencyClass'
+
 /** The overlay as awareness describes it: each peer id and the peer ids it says it links to. */
 export type LinkGraph = ReadonlyMap<string, ReadonlySet<string>>
 
@@ -22,6 +24,34 @@ export function linkGraph(self: string, selfLinks: readonly string[], states: It
     graph.set(peerId, set)
   }
   return graph
+}
+
+/**
+ * The round-trip time of each link in milliseconds, as awareness states describe it (`linkMs`,
+ * aligned with `links`; see `MeshPresence`), keyed `a|b` with `a < b`: the larger of what the two
+ * ends say, so every view gets the same figure. Malformed or missing figures are left out.
+ */
+export function linkLatencies(self: string, selfLinks: readonly string[], selfMs: readonly number[] | undefined, states: Iterable<unknown>): Map<string, number> {
+  const latencies = new Map<string, number>()
+  const read = (peer: string, links: readonly unknown[], ms: unknown): void => {
+    if (!Array.isArray(ms)) return
+    const count = Math.min(links.length, ms.length, MAX_PEER_LINKS)
+    for (let i = 0; i < count; i++) {
+      const other = links[i]
+      const value = ms[i]
+      if (typeof other !== 'string' || typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > 60_000) continue
+      const key = peer < other ? `${peer}|${other}` : `${other}|${peer}`
+      latencies.set(key, Math.max(latencies.get(key) ?? 0, value))
+    }
+  }
+  read(self, selfLinks, selfMs)
+  let seen = 0
+  for (const state of states) {
+    if (++seen > MAX_GRAPH_PEERS) break
+    const { peerId, links, linkMs } = (state ?? {}) as { peerId?: unknown; links?: unknown; linkMs?: unknown }
+    if (typeof peerId === 'string' && peerId !== self && Array.isArray(links)) read(peerId, links, linkMs)
+  }
+  return latencies
 }
 
 /** Whether `a` and `b` both say they link to each other: only such links are tree links. */
@@ -80,13 +110,25 @@ export function treeNeighbours(graph: LinkGraph, self: string): Set<string> {
 }
 
 /**
- * `self`'s neighbours in the breadth-first tree of the graph rooted at `root` (the same rule as
- * {@link treeNeighbours}); null when `self` is not in `root`'s part of the graph. Rooted at an
- * update's author, the tree takes every update along shortest paths (in hops): the author's own
- * links carry it first, and still one message reaches each peer.
+ * `self`'s neighbours in the tree of the graph rooted at `root`; null when `self` is not in
+ * `root`'s part of the graph. With `latencies` (see {@link linkLatencies}) the fastest-path tree;
+ * without any, the breadth-first tree (the same rule as {@link treeNeighbours}). Rooted at an
+ * update's author, the tree takes every update along the fastest (or fewest-hop) paths: the
+ * author's own links carry it first, and still one message reaches each peer.
  */
-export function treeNeighboursFrom(graph: LinkGraph, self: string, root: string): Set<string> | null {
+export function treeNeighboursFrom(graph: LinkGraph, self: string, root: string, latencies?: ReadonlyMap<string, number>): Set<string> | null {
   if (!graph.has(root)) return null
+  const parent = latencies && latencies.size > 0 ? fastestPaths(graph, root, latencies) : breadthFirst(graph, root)
+  if (!parent.has(self)) return null
+  const neighbours = new Set<string>()
+  const own = parent.get(self)
+  if (own) neighbours.add(own)
+  for (const [child, of] of parent) if (of === self) neighbours.add(child)
+  return neighbours
+}
+
+/** Each peer's parent in the breadth-first tree from `root` (children in sorted id order). */
+function breadthFirst(graph: LinkGraph, root: string): Map<string, string | null> {
   const parent = new Map<string, string | null>([[root, null]])
   let level = [root]
   while (level.length > 0) {
@@ -100,12 +142,44 @@ export function treeNeighboursFrom(graph: LinkGraph, self: string, root: string)
     }
     level = next
   }
-  if (!parent.has(self)) return null
-  const neighbours = new Set<string>()
-  const own = parent.get(self)
-  if (own) neighbours.add(own)
-  for (const [child, of] of parent) if (of === self) neighbours.add(child)
-  return neighbours
+  return parent
+}
+
+/**
+ * A link whose ends published no figure yet weighs as the fastest class: where every figure is
+ * the same (a LAN, or one machine) a figure arriving changes no tree.
+ */
+const UNKNOWN_LATENCY_MS = LATENCY_CLASSES_MS[0] as number
+
+/**
+ * Each peer's parent in the fastest-path tree from `root` (Dijkstra over the links' published
+ * round-trip times; ties by the smaller id, so every view with the same figures agrees).
+ */
+function fastestPaths(graph: LinkGraph, root: string, latencies: ReadonlyMap<string, number>): Map<string, string | null> {
+  const parent = new Map<string, string | null>([[root, null]])
+  const distance = new Map<string, number>([[root, 0]])
+  const done = new Set<string>()
+  for (;;) {
+    let peer: string | null = null
+    for (const [candidate, d] of distance) {
+      if (done.has(candidate)) continue
+      const best = peer === null ? Infinity : (distance.get(peer) as number)
+      if (d < best || (d === best && peer !== null && candidate < peer)) peer = candidate
+    }
+    if (peer === null) return parent
+    done.add(peer)
+    const base = distance.get(peer) as number
+    for (const other of graph.get(peer) ?? []) {
+      if (done.has(other) || !mutual(graph, peer, other)) continue
+      const key = peer < other ? `${peer}|${other}` : `${other}|${peer}`
+      const d = base + (latencies.get(key) ?? UNKNOWN_LATENCY_MS)
+      const known = distance.get(other)
+      if (known === undefined || d < known || (d === known && peer < (parent.get(other) as string))) {
+        distance.set(other, d)
+        parent.set(other, peer)
+      }
+    }
+  }
 }
 
 /** The peers `self` links to that also say they link to `self`. */

@@ -1,6 +1,7 @@
 import * as prng from 'lib0/prng'
 import * as Y from 'yjs'
 import { acceptAnnounce } from '../membership'
+import { latencyClass } from '../latencyClass'
 import { SimPeer, type RelayPolicy, type SimHost } from './SimPeer'
 
 /** How a simulated network behaves; times are simulated milliseconds. */
@@ -234,7 +235,7 @@ export class SimNetwork implements SimHost {
       const asOf = this.time - this.lagOf(viewer.id, other.id)
       let links: string[] | undefined
       for (const [at, published] of other.published) if (at <= asOf) links = published
-      if (links !== undefined) states.push({ peerId: other.id, links })
+      if (links !== undefined) states.push({ peerId: other.id, links, linkMs: links.map((peer) => this.linkMs(other.id, peer)) })
     }
     for (const [id, at] of this.left) {
       const lag = this.lagOf(viewer.id, id)
@@ -247,6 +248,15 @@ export class SimNetwork implements SimHost {
 
   delivered(peer: SimPeer, hops: number): void {
     this.onDelivered(peer, hops)
+  }
+
+  /**
+   * The link's round-trip time class as its ends publish it (twice its one-way delay; see
+   * `SteadyLatency`), once a message crossed it (0 before: not measured yet).
+   */
+  linkMs(a: string, b: string): number {
+    const delay = this.linkDelay.get(a < b ? `${a}|${b}` : `${b}|${a}`)
+    return delay === undefined ? 0 : latencyClass(2 * delay)
   }
 
   peerOfClient(client: number): string | null {

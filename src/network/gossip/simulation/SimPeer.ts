@@ -12,9 +12,11 @@ import { TreeRelay, type RelayTargets } from '../TreeRelay'
  * `GossipRepair`, each update along the tree rooted at its author); and baselines to compare it
  * with: `flood`, stock y-webrtc (every update to every link, the sender included); `mesh`,
  * `MeshRelay` (a flood while the mesh is not known to be full); `sharedTree`, `TreeRelay` with
- * one shared tree for every update.
+ * one shared tree for every update; `hopTree`, `TreeRelay` with author trees that do not weigh
+ * links (no round-trip time classes published: breadth-first, fewest hops). Only `tree` peers
+ * publish and read round-trip time classes.
  */
-export type RelayPolicy = 'flood' | 'mesh' | 'sharedTree' | 'tree'
+export type RelayPolicy = 'flood' | 'mesh' | 'sharedTree' | 'hopTree' | 'tree'
 
 /** What a simulated peer needs from the network it lives in. */
 export interface SimHost {
@@ -28,6 +30,8 @@ export interface SimHost {
   delivered(peer: SimPeer, hops: number): void
   /** The peer whose document has Yjs client id `client` (what presence tells a real peer). */
   peerOfClient(client: number): string | null
+  /** The round-trip time of the link `a`–`b` as a peer would publish it (see `MeshPresence.linkMs`). */
+  linkMs(a: string, b: string): number
 }
 
 /** The transaction origin of an update applied from a peer (y-webrtc uses its room). */
@@ -63,8 +67,12 @@ export class SimPeer {
     readonly policy: RelayPolicy,
     private readonly host: SimHost,
   ) {
-    const self = (): { peerId: string; links: string[] } => ({ peerId: id, links: this.upLinks() })
-    const states = (): Iterable<unknown> => host.states(this)
+    const weighs = policy === 'tree'
+    const self = (): { peerId: string; links: string[]; linkMs?: number[] } => {
+      const links = this.upLinks()
+      return weighs ? { peerId: id, links, linkMs: links.map((peer) => host.linkMs(id, peer)) } : { peerId: id, links }
+    }
+    const states = (): Iterable<unknown> => (weighs ? host.states(this) : [...host.states(this)].map((state) => ({ ...(state as object), linkMs: undefined })))
     this.mesh = new MeshRelay({ self, states, resync: () => this.resync(this.upLinks()) })
     this.tree = new TreeRelay({ self, states, resync: (peers) => this.resync(peers) })
     this.repair = new GossipRepair({ doc: this.doc, links: () => this.upLinks(), resync: (peers) => this.resync(peers), random: host.random })
@@ -96,6 +104,7 @@ export class SimPeer {
       case 'sharedTree':
         this.tree.refresh()
         return this.tree.targets(from)
+      case 'hopTree':
       case 'tree': {
         this.tree.refresh()
         const clients = Y.parseUpdateMeta(update).from
@@ -106,7 +115,7 @@ export class SimPeer {
   }
 
   private get treePolicy(): boolean {
-    return this.policy === 'tree' || this.policy === 'sharedTree'
+    return this.policy === 'tree' || this.policy === 'hopTree' || this.policy === 'sharedTree'
   }
 
   /** Whether a repair round is due here: as `RoomGossip`, only off a full mesh. */
