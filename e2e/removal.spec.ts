@@ -67,6 +67,8 @@ test('a writer removes someone in two clicks: the kept writers and reader move o
   await expect(dialog.getByRole('checkbox', { name: 'Rex' })).toBeChecked()
   await dialog.getByRole('checkbox', { name: 'Cal' }).uncheck()
   await dialog.getByRole('button', { name: 'Remove' }).click()
+  // While the room settles (1.5 s) before it moves, B's editor takes nothing for the room being left.
+  await expect(b.locator(EDITOR)).toHaveAttribute('contenteditable', 'false')
 
   // A, B and R move on their own to the new room: the writers by the edit link, the reader by the read link.
   await expect.poll(() => topicOf(a), { timeout: 20_000 }).not.toBe(oldTopic)

@@ -45,6 +45,8 @@ export interface EditorHandle {
   setColorScheme(scheme: ColorScheme): void
   /** The hint an empty document shows; null: none. */
   setPlaceholder(text: string | null): void
+  /** Whether the text can be changed here (a reader's editor, or one whose room is moving, cannot). */
+  setReadOnly(on: boolean): void
   /** Idempotent. */
   destroy(): void
 }
@@ -62,7 +64,8 @@ export function createEditor(
   options: EditorOptions,
 ): EditorHandle {
   const language = new Compartment()
-  const access = new Compartment()
+  const readOnlyExtension = (on: boolean): Extension =>
+    on ? [EditorState.readOnly.of(true), EditorView.editable.of(false), EditorView.contentAttributes.of({ tabindex: '0' })] : []
   let destroyed = false
   // Asking again for the value the view has is a no-op: a reconfiguration rebuilds the
   // state's configuration and re-measures the view, which the UI would otherwise pay for every
@@ -70,6 +73,7 @@ export function createEditor(
   const wrapping = valueOption(options.lineWrapping, (on: boolean) => (on ? EditorView.lineWrapping : []))
   const theme = valueOption(options.colorScheme, editorTheme)
   const hint = valueOption(options.placeholder, (text: string | null) => (text === null ? [] : placeholder(text)))
+  const access = valueOption(options.readOnly === true, readOnlyExtension)
   const undoManager = new Y.UndoManager(text)
   const stopUndoAcrossRestores = undoAcrossRestores(undoManager)
 
@@ -103,7 +107,7 @@ export function createEditor(
     wrapping.extension,
     theme.extension,
     // A reader's editor stays focusable, so the keyboard can move and select in it (to copy, or to comment with a comment link).
-    access.of(options.readOnly === true ? [EditorState.readOnly.of(true), EditorView.editable.of(false), EditorView.contentAttributes.of({ tabindex: '0' })] : []),
+    access.extension,
     EditorView.contentAttributes.of({ 'aria-label': 'Document text' }),
   ]
 
@@ -178,6 +182,7 @@ export function createEditor(
       if (scheme === 'dark') whenDarkThemeLoaded()
     },
     setPlaceholder: hint.set,
+    setReadOnly: access.set,
     destroy() {
       if (destroyed) return
       destroyed = true

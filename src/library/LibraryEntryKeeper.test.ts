@@ -85,6 +85,7 @@ describe('storeNewDocument', () => {
     docText(source).insert(0, 'copied text')
     setDocTitle(source, 'Copied')
     setDocLanguage(source, 'css')
+    source.getMap('devices').set('A'.repeat(43), { seal: 'x', role: 'edit', name: 'Someone of the source room', seen: 1, alwaysOn: false })
 
     const secret = await storeNewDocument(Y.encodeStateAsUpdate(source), library)
     expect(secret).toMatch(/^e1\.[A-Za-z0-9_-]{43}$/)
@@ -96,6 +97,8 @@ describe('storeNewDocument', () => {
     await persistence.whenSynced
     expect(docText(reopened).toString()).toBe('copied text')
     expect(reopened.getMap('meta').get('title')).toBe('Copied')
+    // A copy is a room of its own: the people of the room it came from are not in its device map.
+    expect(reopened.getMap('devices').size).toBe(0)
     await persistence.destroy()
   })
 })

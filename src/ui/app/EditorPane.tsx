@@ -61,6 +61,15 @@ export function EditorPane({ session, language, lineWrapping, colorScheme, onVie
     }
   }, [session, onView])
 
+  // While the room moves to a new link (a removal), nothing is typed into the room being left.
+  useEffect(() => {
+    const removal = session.removal
+    if (editor === null || removal === null || !session.access.canEdit) return
+    const follow = (): void => editor.setReadOnly(removal.moving && removal.move.kind !== 'removed')
+    follow()
+    return removal.onChange(follow)
+  }, [editor, session])
+
   useEffect(() => {
     if (editor === null) return
     let current = true
