@@ -3,7 +3,7 @@ import type { Awareness } from 'y-protocols/awareness'
 import { safeUser } from '../presence/guardPresence'
 import type { DeviceIdentity } from '../presence/storedDeviceKey'
 import { DEVICE_FIELD, signDeviceHere, signDevicePresence, verifyDeviceHere, verifyDevicePresence, type DeviceHere, type DevicePresence, type DeviceRole, type RoleKeys, type VerifiedDevice } from './devicePresence'
-import { DEVICES_MAP, readDevices, recordDevice } from './deviceRegistry'
+import { DEVICES_MAP, readDevice, readDevices, recordDevice } from './deviceRegistry'
 
 /** Longest wait before a writer records a device it sees (see `DeviceRoster.record`). */
 export const RECORD_SPREAD_MS = 2000
@@ -51,7 +51,10 @@ export interface RosterPerson extends VerifiedDevice {
  */
 export class DeviceRoster {
   private readonly live = new Map<number, { device: VerifiedDevice; json: string }>()
-  private readonly checking = new Map<number, string>()
+  /** Clients whose field is being checked: one check at a time each, always of their latest field. */
+  private readonly checking = new Set<number>()
+  /** The field of each client that failed its checks, so a repeat costs nothing. */
+  private readonly failed = new Map<number, string>()
   private readonly listeners = new Set<() => void>()
   private readonly recording = new Map<number, ReturnType<typeof setTimeout>>()
   private ownDevice: VerifiedDevice | null = null
@@ -76,7 +79,8 @@ export class DeviceRoster {
   /** Whether the device map holds this device as its presence field says. */
   private recorded(): boolean {
     const own = this.ownDevice
-    return own !== null && readDevices(this.options.doc).some((entry) => entry.sign === own.sign && entry.seal === own.seal && entry.role === own.role)
+    const entry = own === null ? null : readDevice(this.options.doc, own.sign)
+    return entry !== null && entry.seal === own?.seal && entry.role === own.role
   }
 
   private readonly handleMap = (): void => {
@@ -85,8 +89,10 @@ export class DeviceRoster {
     if (this.destroyed) return
     if (here !== null && this.recorded() && awareness.getLocalState()?.[DEVICE_FIELD] !== here) awareness.setLocalStateField(DEVICE_FIELD, here)
     // A short form read before the map held its device can be checked now.
-    const unknown = [...awareness.getStates().keys()].filter((clientId) => clientId !== awareness.clientID && !this.live.has(clientId))
-    if (unknown.length > 0) this.handleChange({ added: [], updated: unknown, removed: [] })
+    for (const [clientId, state] of awareness.getStates()) {
+      const field = state[DEVICE_FIELD] as { seal?: unknown } | undefined
+      if (clientId !== awareness.clientID && !this.live.has(clientId) && field?.seal === undefined) this.check(clientId)
+    }
   }
 
   /** This device's keys, once known. */
@@ -173,46 +179,69 @@ export class DeviceRoster {
     if (this.destroyed) return
     const { awareness } = this.options
     let changed = false
-    for (const clientId of removed) changed = this.live.delete(clientId) || changed
+    for (const clientId of removed) {
+      this.failed.delete(clientId)
+      changed = this.live.delete(clientId) || changed
+    }
     for (const clientId of [...added, ...updated]) {
       if (clientId === awareness.clientID) continue
-      const field = awareness.getStates().get(clientId)?.[DEVICE_FIELD]
-      if (field === undefined) {
-        changed = this.live.delete(clientId) || changed
-        continue
-      }
-      const json = JSON.stringify(field)
-      if (this.live.get(clientId)?.json === json || this.checking.get(clientId) === json) continue
-      this.checking.set(clientId, json)
-      void this.check(clientId, field, json)
+      if (this.fieldOf(clientId) === undefined) changed = this.live.delete(clientId) || changed
+      else this.check(clientId)
     }
     if (changed) this.emit()
   }
 
-  /** The device of a whole field, or of a short one whose signing key the map holds. */
-  private async verify(clientId: number, field: unknown): Promise<VerifiedDevice | null> {
+  private fieldOf(clientId: number): unknown {
+    return this.options.awareness.getStates().get(clientId)?.[DEVICE_FIELD]
+  }
+
+  /**
+   * Checks `clientId`'s latest field, unless a check of it is under way (that one checks the
+   * latest field again when it ends): a peer that changes its field 10,000 times costs one
+   * signature check at a time, and a field that failed costs nothing when repeated.
+   */
+  private check(clientId: number): void {
+    if (this.checking.has(clientId) || this.destroyed) return
+    this.checking.add(clientId)
+    void this.checkLatest(clientId).finally(() => this.checking.delete(clientId))
+  }
+
+  private async checkLatest(clientId: number): Promise<void> {
+    for (;;) {
+      const field = this.fieldOf(clientId)
+      if (field === undefined || this.destroyed) return
+      const json = JSON.stringify(field)
+      if (this.live.get(clientId)?.json === json || this.failed.get(clientId) === json) return
+      const device = await this.verify(clientId, field)
+      if (this.destroyed) return
+      if (JSON.stringify(this.fieldOf(clientId)) !== json) continue
+      if (device === 'unknown') return
+      if (device === null) {
+        this.rejected++
+        this.failed.set(clientId, json)
+        if (this.live.delete(clientId)) this.emit()
+        return
+      }
+      this.live.set(clientId, { device, json })
+      this.record(clientId)
+      this.emit()
+      return
+    }
+  }
+
+  /**
+   * The device of a whole field, or of a short one whose signing key the map holds; `unknown` for a
+   * short one the map does not hold yet (checked again when the map changes); null when it fails.
+   */
+  private async verify(clientId: number, field: unknown): Promise<VerifiedDevice | 'unknown' | null> {
     const { topic } = this.options
     const short = await verifyDeviceHere(field, topic, clientId)
     if (short !== null) {
-      const entry = readDevices(this.options.doc).find((each) => each.sign === short)
-      return entry === undefined ? null : { sign: entry.sign, seal: entry.seal, role: entry.role }
+      const entry = readDevice(this.options.doc, short)
+      return entry === null ? 'unknown' : { sign: entry.sign, seal: entry.seal, role: entry.role }
     }
     const keys = await this.options.roleKeys().catch(() => null)
     return keys === null ? null : verifyDevicePresence(field, topic, clientId, keys)
-  }
-
-  private async check(clientId: number, field: unknown, json: string): Promise<void> {
-    const device = await this.verify(clientId, field)
-    if (this.destroyed || this.checking.get(clientId) !== json) return
-    this.checking.delete(clientId)
-    if (device === null) {
-      this.rejected++
-      if (this.live.delete(clientId)) this.emit()
-      return
-    }
-    this.live.set(clientId, { device, json })
-    this.record(clientId)
-    this.emit()
   }
 
   /** Idempotent. */

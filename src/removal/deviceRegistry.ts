@@ -42,6 +42,11 @@ export function readDevices(doc: Y.Doc): DeviceEntry[] {
   return entries
 }
 
+/** The well-formed entry of device `sign`, or null. */
+export function readDevice(doc: Y.Doc, sign: string): DeviceEntry | null {
+  return parseEntry(sign, doc.getMap(DEVICES_MAP).get(sign))
+}
+
 /**
  * Records `entry` (a writer's call) when it is new, changed, or last seen over
  * {@link SEEN_REFRESH_MS} ago; returns whether it wrote.

@@ -229,6 +229,42 @@ describe('reopening an old link', () => {
 })
 
 describe('device roster', () => {
+  it("a peer changing its device field 10,000 times costs one check at a time, and a repeated failure none", async () => {
+    const room = await newRoom()
+    const doc = new Y.Doc()
+    const mine = new Awareness(doc)
+    const hostile = new Awareness(new Y.Doc())
+    const keys = async (): Promise<{ edit: CryptoKey; comment: null }> => ({ edit: room.verifyKey, comment: null })
+    const roster = new DeviceRoster({ topic: room.topic, awareness: mine, doc, canWrite: true, identity: Promise.resolve(await memoryDeviceIdentity()), role: 'edit', roleKey: Promise.resolve(room.signingKey), roleKeys: keys, isAlwaysOn: () => false })
+    const genuine = await signDevicePresence(await memoryDeviceIdentity(), room.topic, hostile.clientID, 'read', null)
+    let verifies = 0
+    const verify = crypto.subtle.verify.bind(crypto.subtle)
+    Object.defineProperty(crypto.subtle, 'verify', {
+      value: (async (...args: Parameters<typeof verify>) => {
+        verifies++
+        return verify(...args)
+      }) as typeof verify,
+      configurable: true,
+    })
+    try {
+      for (let i = 0; i < 10_000; i++) {
+        hostile.setLocalStateField(DEVICE_FIELD, { ...genuine, sig: `${'A'.repeat(80)}${String(i).padStart(6, '0')}` })
+        applyAwarenessUpdate(mine, encodeAwarenessUpdate(hostile, [hostile.clientID]), 'peer')
+      }
+      await waitFor(() => roster.rejected >= 1, 5000)
+      // The last field is the one checked; the others were passed over while a check ran.
+      expect(verifies).toBeLessThanOrEqual(3)
+      const after = verifies
+      // A field that failed is known before any await: repeating it starts no check.
+      for (let i = 0; i < 10_000; i++) applyAwarenessUpdate(mine, encodeAwarenessUpdate(hostile, [hostile.clientID]), 'peer')
+      expect(verifies).toBe(after)
+      expect(roster.people().filter((person) => !person.self)).toEqual([])
+    } finally {
+      Object.defineProperty(crypto.subtle, 'verify', { value: verify, configurable: true })
+      roster.destroy()
+    }
+  })
+
   it('publishes this device, records the devices that verify, and drops those that do not', async () => {
     const room = await newRoom()
     const doc = new Y.Doc()
