@@ -1,7 +1,7 @@
 import type { Logger } from 'pino'
 import { deriveRoomEncryptionKey } from '../src/network/roomEncryptionKey'
 import { accessPassword, parseRoomAccess } from '../src/room/roomAccess'
-import type { DeviceIdentity } from '../src/presence/storedDeviceKey'
+import type { DeviceIdentity } from '../src/presence/storedDeviceIdentity'
 import type { MoveState } from '../src/removal/RoomMover'
 import type { OpenLocalCopy } from '../src/storage/localCopy'
 import type { AlwaysOnRoom, MoveCarry } from './AlwaysOnRoom'

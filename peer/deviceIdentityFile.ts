@@ -2,7 +2,7 @@ import { link, open, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { deviceKeyOf } from '../src/presence/deviceKey'
 import { sealingKeyOf } from '../src/presence/sealingKey'
-import type { DeviceIdentity } from '../src/presence/storedDeviceKey'
+import type { DeviceIdentity } from '../src/presence/storedDeviceIdentity'
 import { EXIT, PeerStartError } from './peerOptions'
 
 /** The file in the data directory that holds the peer's device keys. */

@@ -13,7 +13,7 @@ import { SignalingHarness, type RunningServer } from '../signaling/testing/signa
 import { toBase64Url } from '../src/room/base64Url'
 import { accessTopic, createEditFragment, parseRoomAccess } from '../src/room/roomAccess'
 import { roomSigning } from '../src/room/roomSigning'
-import { memoryDeviceIdentity, type DeviceIdentity } from '../src/presence/storedDeviceKey'
+import { memoryDeviceIdentity, type DeviceIdentity } from '../src/presence/storedDeviceIdentity'
 import { buildMoveRecord } from '../src/removal/buildMoveRecord'
 import { MOVES_ARRAY } from '../src/removal/moveRecord'
 import { LevelStore } from '../src/storage/LevelStore'

@@ -4,7 +4,7 @@
  * always-on peer's device, then removes everyone else but it and prints a JSON line
  * `{"kept": SIGN, "removed": [NAMES]}`. SIGTERM destroys the session and exits.
  */
-import { memoryDeviceIdentity } from '../../src/presence/storedDeviceKey'
+import { memoryDeviceIdentity } from '../../src/presence/storedDeviceIdentity'
 import { userWithColor } from '../../src/presence/userIdentity'
 import { parseRoomLink } from '../../src/room/parseRoomLink'
 import { openMemoryCopy } from '../../src/storage/MemoryCopy'

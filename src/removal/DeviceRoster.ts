@@ -1,7 +1,7 @@
 import type * as Y from 'yjs'
 import type { Awareness } from 'y-protocols/awareness'
 import { safeUser } from '../presence/guardPresence'
-import type { DeviceIdentity } from '../presence/storedDeviceKey'
+import type { DeviceIdentity } from '../presence/storedDeviceIdentity'
 import { DEVICE_FIELD, signDeviceHere, signDevicePresence, verifyDeviceHere, verifyDevicePresence, type DeviceHere, type DevicePresence, type DeviceRole, type RoleKeys, type VerifiedDevice } from './devicePresence'
 import { DEVICES_MAP, readDevice, readDevices, recordDevice } from './deviceRegistry'
 

@@ -1,7 +1,7 @@
 import type * as Y from 'yjs'
 import { fromBase64Url, toBase64Url } from '../room/base64Url'
 import { accessTopic, parseRoomAccess } from '../room/roomAccess'
-import type { DeviceIdentity } from '../presence/storedDeviceKey'
+import type { DeviceIdentity } from '../presence/storedDeviceIdentity'
 import { MOVE_LIMITS, MOVES_ARRAY, moveRecordId, parseMoveRecord, roomCommitment, sealContext, verifyMoveRecord, type MoveRecord } from './moveRecord'
 
 /** How long after the first record is seen the room waits for concurrent ones before it moves. */

@@ -1,7 +1,7 @@
 import { fromBase64Url, toBase64Url } from '../room/base64Url'
 import { verifyDeviceSignature } from '../presence/deviceKey'
 import { isSealingPublicKey } from '../presence/sealingKey'
-import type { DeviceIdentity } from '../presence/storedDeviceKey'
+import type { DeviceIdentity } from '../presence/storedDeviceIdentity'
 
 /** The presence field that carries a device's public keys. */
 export const DEVICE_FIELD = 'device'

@@ -1,7 +1,7 @@
 import * as Y from 'yjs'
 import type { Awareness } from 'y-protocols/awareness'
 import { commentVerifyKey } from '../network/signed/commentVerifyKey'
-import type { DeviceIdentity } from '../presence/storedDeviceKey'
+import type { DeviceIdentity } from '../presence/storedDeviceIdentity'
 import type { RoomSigning } from '../room/roomSigning'
 import type { DeviceHere, DevicePresence, DeviceRole } from './devicePresence'
 import { forgetDevices } from './deviceRegistry'

@@ -4,7 +4,7 @@ import { fetchIceServers, iceServersUrl, type IceServerSource } from '../network
 import { maxConnsFromSearch } from '../network/gossip/maxConnsParam'
 import { signalingUrls } from '../network/signalingUrls'
 import type { UserIdentity } from '../presence/userIdentity'
-import { storedDeviceIdentity, type DeviceIdentity } from '../presence/storedDeviceKey'
+import { storedDeviceIdentity, type DeviceIdentity } from '../presence/storedDeviceIdentity'
 import type { FollowedMoves } from '../removal/RoomMover'
 import { roomSecretFromHash } from '../room/roomLink'
 import { openIndexeddbCopy } from '../storage/IndexeddbCopy'
@@ -40,9 +40,13 @@ const storedFollowedMoves: FollowedMoves = {
 /** How long after the page's first session opens the device keys are read: the join goes first. */
 const DEVICE_KEYS_AFTER_MS = 300
 
+/** This browser profile's device keys, read once per page (see `storedDeviceIdentity`), a moment after the page's first session opens. */
+export function pageDeviceIdentity(): Promise<DeviceIdentity> {
+  return (pageDevice ??= new Promise((resolve) => setTimeout(resolve, DEVICE_KEYS_AFTER_MS)).then(() => storedDeviceIdentity(indexedDB)))
+}
+
 /** Opens a session in this page: IndexedDB, the browser's WebRTC, the page's signaling servers. */
 export function openBrowserSession(secret: string, user: UserIdentity, library: DocumentLibrary): Session {
-  pageDevice ??= new Promise((resolve) => setTimeout(resolve, DEVICE_KEYS_AFTER_MS)).then(() => storedDeviceIdentity(indexedDB))
   pageIceServers ??= fetchIceServers({ url: iceServersUrl(window.location.origin), fetch: withEarlyIceServers(window.fetch.bind(window)) })
   // The page's first session takes the signaling socket, the room key and the ICE servers'
   // answer the page asked for while it loaded.
@@ -58,7 +62,7 @@ export function openBrowserSession(secret: string, user: UserIdentity, library: 
       library,
       encryptionKey: takeEarlyRoomKey(secret),
       announcedAhead,
-      device: pageDevice,
+      device: pageDeviceIdentity(),
       followedMoves: storedFollowedMoves,
     }),
   )

@@ -1,7 +1,8 @@
 import { StateEffect } from '@codemirror/state'
 import type { EditorView } from '@codemirror/view'
 import { Comments } from '../../document/comments/Comments'
-import { storedDeviceKey } from '../../presence/storedDeviceKey'
+import type { DeviceKey } from '../../presence/deviceKey'
+import { pageDeviceIdentity } from '../../session/browserSession'
 import type { Session } from '../../session/openSession'
 import { commentMarks, setCommentMarks, type CommentMarksHandlers } from '../../editor/commentMarks'
 
@@ -13,18 +14,16 @@ export interface AttachedComments {
   destroy(): void
 }
 
-let deviceKey: ReturnType<typeof storedDeviceKey> | null = null
-
-/** A read-only link writes no comment: its page neither creates nor opens the device key's database. */
-const NO_DEVICE_KEY: ReturnType<typeof storedDeviceKey> = Promise.reject(new Error('a read-only link writes no comments'))
+/** A read-only link writes no comment. */
+const NO_DEVICE_KEY: Promise<DeviceKey> = Promise.reject(new Error('a read-only link writes no comments'))
 NO_DEVICE_KEY.catch(() => {})
 
 /**
- * Opens the comments of `session` (this browser's device key, from IndexedDB, signs what it
- * writes) and marks their ranges in `view`. Loaded apart from the first visit's JavaScript.
+ * Opens the comments of `session` (this browser's device signing key, the page's one device
+ * identity, signs what it writes) and marks their ranges in `view`. Loaded apart from the first visit's JavaScript.
  */
 export function attachComments(session: Session, view: EditorView, name: () => string, handlers: CommentMarksHandlers): AttachedComments {
-  const device = session.access.canComment ? (deviceKey ??= storedDeviceKey(indexedDB)) : NO_DEVICE_KEY
+  const device = session.access.canComment ? pageDeviceIdentity().then((identity) => identity.signing) : NO_DEVICE_KEY
   const store = new Comments({ doc: session.doc, text: session.text, writeDoc: session.commentDoc, topic: session.topic, device, name })
   view.dispatch({ effects: StateEffect.appendConfig.of(commentMarks(handlers)) })
   let active: string | null = null

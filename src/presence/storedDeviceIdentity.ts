@@ -51,36 +51,16 @@ async function openDevices(factory: IDBFactory): Promise<IDBDatabase> {
   return request(open)
 }
 
-/**
- * This browser profile's signing key: read from IndexedDB (`factory`: the page's `indexedDB`), or
- * created on first use and stored there. Where IndexedDB fails (a private window, blocked storage)
- * the key lives as long as the page: comments still work, and only that page can change them.
- */
-export async function storedDeviceKey(factory: IDBFactory): Promise<DeviceKey> {
-  let db: IDBDatabase
-  try {
-    db = await openDevices(factory)
-  } catch {
-    return memoryDeviceKey()
-  }
-  try {
-    return await deviceKeyOf(await storedPair(db, SIGNING_ENTRY, generateDeviceKeyPair))
-  } catch {
-    return memoryDeviceKey()
-  } finally {
-    db.close()
-  }
-}
-
 /** A device identity that lives as long as this process: nothing is stored. */
 export async function memoryDeviceIdentity(): Promise<DeviceIdentity> {
   return { signing: await memoryDeviceKey(), sealing: await sealingKeyOf(await generateSealingKeyPair()) }
 }
 
 /**
- * This browser profile's device identity (see {@link storedDeviceKey} for how each key is kept).
- * Where IndexedDB fails, it lives as long as the page: such a page can be moved with its room
- * only while it stays open.
+ * This browser profile's device identity: read from IndexedDB (`factory`: the page's `indexedDB`),
+ * or created on first use and stored there (see `storedPair`). Where IndexedDB fails (a private
+ * window, blocked storage) it lives as long as the page: comments still work, and only that page
+ * can change them; such a page can be moved with its room only while it stays open.
  */
 export async function storedDeviceIdentity(factory: IDBFactory): Promise<DeviceIdentity> {
   let db: IDBDatabase

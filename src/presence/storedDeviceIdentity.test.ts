@@ -2,15 +2,17 @@ import 'fake-indexeddb/auto'
 import { describe, expect, test } from 'vitest'
 import { IDBFactory } from 'fake-indexeddb'
 import { memoryDeviceKey, verifyDeviceSignature } from './deviceKey'
-import { DEVICE_KEY_DATABASE, storedDeviceKey } from './storedDeviceKey'
+import { DEVICE_KEY_DATABASE, storedDeviceIdentity } from './storedDeviceIdentity'
+
+const storedSigningKey = async (factory: IDBFactory) => (await storedDeviceIdentity(factory)).signing
 
 const bytes = new TextEncoder().encode('a comment')
 
 describe('device key', () => {
   test('is created once per profile, kept, and its private key cannot be exported', async () => {
     const profile = new IDBFactory()
-    const first = await storedDeviceKey(profile)
-    const again = await storedDeviceKey(profile)
+    const first = await storedSigningKey(profile)
+    const again = await storedSigningKey(profile)
     expect(again.publicKey).toEqual(first.publicKey)
     expect(await verifyDeviceSignature(first.publicKey, bytes, await again.sign(bytes))).toBe(true)
 
@@ -28,9 +30,9 @@ describe('device key', () => {
 
   test('two pages creating it at once agree on one key', async () => {
     const profile = new IDBFactory()
-    const [a, b] = await Promise.all([storedDeviceKey(profile), storedDeviceKey(profile)])
+    const [a, b] = await Promise.all([storedSigningKey(profile), storedSigningKey(profile)])
     expect(a.publicKey).toEqual(b.publicKey)
-    expect((await storedDeviceKey(new IDBFactory())).publicKey).not.toEqual(a.publicKey)
+    expect((await storedSigningKey(new IDBFactory())).publicKey).not.toEqual(a.publicKey)
   })
 
   test('signatures verify only with their key and bytes; malformed input is false, not a throw', async () => {
