@@ -3,7 +3,7 @@ import { closePeers, openPeer, withStage } from './support/benchPeers.ts'
 import { joinOnce, SYNC_TIMEOUT_MS, type Join } from './support/firstVisitJoin.ts'
 import { initialScripts, type InitialScripts } from './support/initialScripts.ts'
 import { KEYS as INPUT_KEYS, typeWithSecondPeer, type OwnFrameLatency } from './support/measureTyping.ts'
-import { measureTypingLatency, TYPING_KEYS, type TypingLatency } from './support/typingLatency.ts'
+import { DOCUMENT_MESSAGES, measureTypingLatency, sentPerKey, TYPING_KEYS, type TypingLatency } from './support/typingLatency.ts'
 
 /**
  * Meshpad beside the stock stack, in one run: the page people would build instead (yjs + y-webrtc
@@ -48,7 +48,10 @@ const measured = await withStage<Measured>(
       await closePeers(Object.values(holders))
     }
 
-    const typing = { meshpad: await measureTypingLatency(browser, url.meshpad, 2), stock: await measureTypingLatency(browser, url.stock, 2) }
+    // Half the keys in each of two rooms per page, taking turns (Meshpad, stock, stock, Meshpad).
+    const typingParts: ByApp<TypingLatency[]> = { meshpad: [], stock: [] }
+    for (const app of [...APPS, ...[...APPS].reverse()]) typingParts[app].push(await measureTypingLatency(browser, url[app], 2, TYPING_KEYS / 2))
+    const typing = { meshpad: mergedTyping(typingParts.meshpad), stock: mergedTyping(typingParts.stock) }
     const input = {
       meshpad: await typeWithSecondPeer(browser, await openPeer(browser, url.meshpad), 'end'),
       stock: await typeWithSecondPeer(browser, await openPeer(browser, url.stock), 'end'),
@@ -57,6 +60,16 @@ const measured = await withStage<Measured>(
   },
   { stock: true },
 )
+
+function mergedTyping(parts: readonly TypingLatency[]): TypingLatency {
+  return {
+    latencies: parts.flatMap((part) => part.latencies),
+    inputToUpdate: parts.flatMap((part) => part.inputToUpdate),
+    updateToReceived: parts.flatMap((part) => part.updateToReceived),
+    receivedToRendered: parts.flatMap((part) => part.receivedToRendered),
+    sent: parts.flatMap((part) => part.sent),
+  }
+}
 
 /** The stock page plus React and ReactDOM (bench/stock/react/), served beside the stock page. */
 function stockWithReactUrl(stockUrl: string): string {
@@ -78,6 +91,12 @@ function ratios(meshpad: readonly number[], stock: readonly number[]): string {
 
 const firstPeer = (joins: Join[]): number[] => joins.map((join) => join.firstPeer).filter((value): value is number => value !== null)
 const missing = (joins: Join[]): number => joins.length - firstPeer(joins).length
+/** `N B (M messages)` per key and receiving peer. */
+function perKey(result: TypingLatency, types: (type: string) => boolean): string {
+  const { bytes, messages } = sentPerKey(result, types)
+  return `${bytes.toFixed(1)} B (${messages.toFixed(2)} messages)`
+}
+
 const kB = (bytes: number): string => `${(bytes / 1000).toFixed(1)} kB`
 const files = (scripts: InitialScripts): string => `${scripts.scripts.length} file${scripts.scripts.length === 1 ? '' : 's'}`
 
@@ -88,6 +107,20 @@ const comparisons: ComparisonRow[] = [
     stock: p50p99(measured.typing.stock.latencies),
     ratio: ratios(measured.typing.meshpad.latencies, measured.typing.stock.latencies),
     target: '≤ 1',
+  },
+  {
+    figure: 'typing: data-channel bytes per key press and receiving peer, document messages (Meshpad: signed updates, 64 B of signature each; stock: y-webrtc sync)',
+    meshpad: perKey(measured.typing.meshpad, DOCUMENT_MESSAGES),
+    stock: perKey(measured.typing.stock, DOCUMENT_MESSAGES),
+    ratio: (sentPerKey(measured.typing.meshpad, DOCUMENT_MESSAGES).bytes / sentPerKey(measured.typing.stock, DOCUMENT_MESSAGES).bytes).toFixed(2),
+    target: '≤ 2',
+  },
+  {
+    figure: 'typing: data-channel bytes per key press and receiving peer, every message (document, presence, anything else)',
+    meshpad: perKey(measured.typing.meshpad, () => true),
+    stock: perKey(measured.typing.stock, () => true),
+    ratio: (sentPerKey(measured.typing.meshpad, () => true).bytes / sentPerKey(measured.typing.stock, () => true).bytes).toFixed(2),
+    target: '—',
   },
   {
     figure: 'local input: key press → own editor’s next frame, empty document, a second peer connected (p50 / p99)',
@@ -123,6 +156,8 @@ const summary: Record<string, unknown> = {}
 for (const app of APPS) {
   summary[app] = {
     typing: percentiles(measured.typing[app].latencies),
+    typingDocumentBytesPerKey: sentPerKey(measured.typing[app], DOCUMENT_MESSAGES).bytes,
+    typingBytesPerKey: sentPerKey(measured.typing[app], () => true).bytes,
     input: percentiles(measured.input[app].latencies),
     joinFirstPeer: percentiles(firstPeer(measured.joins[app])),
     joinNeverConnected: missing(measured.joins[app]),
@@ -140,7 +175,7 @@ writeBenchResult({
   samples: { ...measured },
   notes: [
     'The stock stack: bench/stock/main.ts, built by `npm run build:stock` with the same Vite and target as Meshpad: one Y.Doc, `IndexeddbPersistence`, `WebrtcProvider` (y-webrtc 10.3.0 as published, `password` = the room secret, `signaling` = the Meshpad server measured here), `yCollab` with `yUndoManagerKeymap`, `basicSetup` from `codemirror` 6.0.2, line wrapping; no language. It exposes the probe the benchmarks read (`window.meshpad.session`: doc, text, first data channel open at simple-peer’s `connect`, as Meshpad records it) and nothing else of Meshpad’s.',
-    `Typing: ${TYPING_KEYS} key presses in a room of 2 (method of the typing benchmark). Local input: ${INPUT_KEYS} key presses (method of the local input benchmark); the stock page’s cursor blinks while typing, as CodeMirror’s does by default. Join: ${JOINS} first visits per page (fresh context, nothing cached, service workers blocked) to a room where one peer already is, alternating between the pages; the harness evaluates nothing in the joining page until it has synced (it waits for the probe’s SYNCED_MESSAGE).`,
+    `Typing: ${TYPING_KEYS} key presses in rooms of 2 (method of the typing benchmark), half in each of two rooms per page, the pages taking turns (Meshpad, stock, stock, Meshpad). Bytes per key: what A passed to \`RTCDataChannel.send\` during the measured keys (the probe counts by the message's first byte), divided by keys × receiving peers. Local input: ${INPUT_KEYS} key presses (method of the local input benchmark); the stock page’s cursor blinks while typing, as CodeMirror’s does by default. Join: ${JOINS} first visits per page (fresh context, nothing cached, service workers blocked) to a room where one peer already is, alternating between the pages; the harness evaluates nothing in the joining page until it has synced (it waits for the probe’s SYNCED_MESSAGE).`,
     'The stock page plus React and ReactDOM: bench/stock/react/main.ts, the stock page’s code unchanged plus `createRoot` (react-dom/client 19.3.1, production build) rendering a small React tree beside the editor, built by `npm run build:stock` the same way: the anchor for initial JavaScript of a page that names React and ReactDOM, as Meshpad does.',
     'Initial JavaScript: every script response from navigation until Playwright’s `networkidle` (no request for 500 ms), service workers blocked, each body gzipped at zlib’s default level.',
   ],

@@ -44,6 +44,7 @@ function merged(parts: readonly TypingLatency[]): TypingLatency {
     inputToUpdate: parts.flatMap((part) => part.inputToUpdate),
     updateToReceived: parts.flatMap((part) => part.updateToReceived),
     receivedToRendered: parts.flatMap((part) => part.receivedToRendered),
+    sent: parts.flatMap((part) => part.sent),
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Browser, Page } from '@playwright/test'
-import { closePeers, openRoom, pause, timeOrigin, type BenchPeer } from './benchPeers.ts'
+import { closePeers, openRoom, pause, probeState, timeOrigin, type BenchPeer } from './benchPeers.ts'
+import type { DataChannelCounts } from './pageProbe.ts'
 
 /**
  * Typing latency between peers, the method (bench/typing.bench.ts and bench/stock.bench.ts use
@@ -78,7 +79,29 @@ export interface TypingLatency {
   inputToUpdate: number[]
   updateToReceived: number[]
   receivedToRendered: number[]
+  /**
+   * What A passed to its data channels during the measured keys, by message type (the probe's
+   * counts: y-webrtc's `sync`, `awareness`…, Meshpad's signed sync as `type-77`), and the keys.
+   */
+  sent: { keys: number; links: number; byType: DataChannelCounts['byType'] }[]
 }
+
+/** A's sends of one kind of message per key press and receiving peer: `bytes` and `messages`. */
+export function sentPerKey(result: TypingLatency, types: (type: string) => boolean): { bytes: number; messages: number } {
+  let [bytes, messages, keys] = [0, 0, 0]
+  for (const part of result.sent) {
+    keys += part.keys * part.links
+    for (const [type, count] of Object.entries(part.byType)) {
+      if (!types(type)) continue
+      bytes += count.bytes
+      messages += count.messages
+    }
+  }
+  return { bytes: bytes / keys, messages: messages / keys }
+}
+
+/** Document messages: y-webrtc's sync (type 0) and Meshpad's signed sync (0x4D). */
+export const DOCUMENT_MESSAGES = (type: string): boolean => type === 'sync' || type === 'type-77'
 
 /** Opens the room of `size` peers a measurement types in (default: a full WebRTC mesh, see `openRoom`). */
 export type RoomOpener = (browser: Browser, url: string, size: number) => Promise<BenchPeer[]>
@@ -103,8 +126,12 @@ export async function measureTypingLatency(
     await a.page.locator('.cm-content').click()
     await a.page.keyboard.press('Control+End')
     const start = await a.page.evaluate(() => window.meshpad?.session.text.length ?? 0)
+    let sendsBefore: DataChannelCounts['byType'] = {}
     for (let i = 0; i < TYPING_WARMUP_KEYS + keys; i++) {
-      if (i === TYPING_WARMUP_KEYS) await during.before?.()
+      if (i === TYPING_WARMUP_KEYS) {
+        await during.before?.()
+        sendsBefore = (await probeState(a.page)).sends.byType
+      }
       await a.page.keyboard.press(String.fromCharCode(97 + (i % 26)))
       await pause(TYPING_PACE_MS)
     }
@@ -113,9 +140,20 @@ export async function measureTypingLatency(
       others.map((peer) => peer.page.waitForFunction((n) => window.meshpad?.session.text.length === n, end, { timeout: 30_000 })),
     )
     await during.after?.()
+    const byType: DataChannelCounts['byType'] = {}
+    for (const [type, count] of Object.entries((await probeState(a.page)).sends.byType)) {
+      const before = sendsBefore[type] ?? { messages: 0, bytes: 0 }
+      byType[type] = { messages: count.messages - before.messages, bytes: count.bytes - before.bytes }
+    }
     const sender = await readStamps(a.page)
     const senderOrigin = await timeOrigin(a.page)
-    const result: TypingLatency = { latencies: [], inputToUpdate: [], updateToReceived: [], receivedToRendered: [] }
+    const result: TypingLatency = {
+      latencies: [],
+      inputToUpdate: [],
+      updateToReceived: [],
+      receivedToRendered: [],
+      sent: [{ keys, links: others.length, byType }],
+    }
     for (let length = start + TYPING_WARMUP_KEYS + 1; length <= end; length++) {
       const keydown = sender.keydown?.[length]
       const local = sender.localUpdate?.[length]

@@ -21,6 +21,8 @@ interface Link {
   /** Messages from this link are handled in order; verification runs ahead, applying does not. */
   chain: Promise<void>
   synced: boolean; canEdit: boolean
+  /** Sent to after every other link (another tab of this browser: no one waits on it as on a remote peer). */
+  readonly last: boolean
 }
 
 /**
@@ -96,11 +98,20 @@ export class SignedDocSync {
     }
   }
 
-  /** Registers a link; `hello` starts the exchange once it can carry messages. */
-  addLink(id: string, send: (data: Uint8Array) => void): void {
+  /**
+   * Registers a link; `hello` starts the exchange once it can carry messages. A `last` link is
+   * sent each update after the others.
+   */
+  addLink(id: string, send: (data: Uint8Array) => void, options: { readonly last?: boolean } = {}): void {
     if (this.destroyed) return
     // A newer connection to a peer (glare) replaces the older one, which may close later.
-    this.links.set(id, { send, chain: Promise.resolve(), synced: false, canEdit: false })
+    this.links.set(id, { send, chain: Promise.resolve(), synced: false, canEdit: false, last: options.last === true })
+  }
+
+  /** The links in the order an update goes to them: `last` ones after the others. */
+  private *sendOrder(): Generator<[string, Link]> {
+    for (const entry of this.links) if (!entry[1].last) yield entry
+    for (const entry of this.links) if (entry[1].last) yield entry
   }
 
   /** Sends this peer's state vector on `id`: the peer answers with what this copy lacks. */
@@ -207,7 +218,7 @@ export class SignedDocSync {
     }
     if (!changed) return
     const relayTo = this.options.relayFrom(from, update)
-    for (const [id, link] of this.links) if (id !== from && relayTo(id)) this.trySend(link, data)
+    for (const [id, link] of this.sendOrder()) if (id !== from && relayTo(id)) this.trySend(link, data)
   }
 
   private answerState(link: Link, stateVector: Uint8Array): void {
@@ -287,7 +298,7 @@ export class SignedDocSync {
       }))
       if (this.destroyed) return
       this.answers?.applied(() => message)
-      for (const link of this.links.values()) this.trySend(link, message)
+      for (const [, link] of this.sendOrder()) this.trySend(link, message)
     } finally {
       this.flushing = false
       if (!this.flushQueued && !this.destroyed) this.options.onOwnSent?.()
@@ -302,7 +313,7 @@ export class SignedDocSync {
       const message = await signComment(await key, this.options.topic, update)
       if (this.destroyed) return
       this.log.add(OWN, message)
-      for (const link of this.links.values()) this.trySend(link, message)
+      for (const [, link] of this.sendOrder()) this.trySend(link, message)
     })
   }
 

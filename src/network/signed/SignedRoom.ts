@@ -2,6 +2,7 @@ import * as Y from 'yjs'
 import type { SignedLogStore } from '../../storage/localCopy'
 import { commentVerifyKey, type CommentKeys } from './commentVerifyKey'
 import { SignedDocSync } from './SignedDocSync'
+import { isStateRequest } from './signedSyncMessage'
 
 /** The link id of the other tabs of this browser (one BroadcastChannel, see {@link SignedRoom}). */
 export const TABS_LINK = 'tabs'
@@ -42,6 +43,13 @@ export interface SignedRoomOptions {
  *
  * It is responsible for its tabs channel and closes it on `destroy()`.
  *
+ * Until another tab has spoken on the channel, only this tab's hello (its `state` request) goes
+ * out: posting every keystroke to a channel nobody listens on costs the main thread a structured
+ * clone and a message to the browser process, in the keystroke's task. A tab that opens says
+ * hello; a tab that first hears another says hello back, so each answers what the other lacks
+ * (edits made before they met included), and from then on every update goes to the tabs too,
+ * after the remote peers.
+ *
  * Tab traffic is not encrypted as y-webrtc's BroadcastChannel traffic is: only pages of this
  * origin can listen, and those can read the IndexedDB copy anyway. It is signed like the rest, so
  * a tampered tab cannot write into another tab's document.
@@ -51,6 +59,8 @@ export class SignedRoom {
   readonly shadowDoc = new Y.Doc()
   readonly sync: SignedDocSync
   private readonly tabs: BroadcastChannel | null = null
+  /** Whether another tab of this browser has spoken on the tabs channel. */
+  private tabsHeard = false
   private destroyed = false
 
   constructor(options: SignedRoomOptions) {
@@ -75,10 +85,18 @@ export class SignedRoom {
       // In Node an open channel would keep the process alive.
       ;(tabs as { unref?: () => void }).unref?.()
       tabs.onmessage = (event: MessageEvent) => {
-        if (event.data instanceof Uint8Array) this.sync.receive(TABS_LINK, event.data)
+        if (!(event.data instanceof Uint8Array)) return
+        if (!this.tabsHeard) {
+          this.tabsHeard = true
+          this.sync.hello(TABS_LINK)
+        }
+        this.sync.receive(TABS_LINK, event.data)
       }
       this.tabs = tabs
-      this.sync.addLink(TABS_LINK, (data) => tabs.postMessage(data))
+      const post = (data: Uint8Array): void => {
+        if (this.tabsHeard || isStateRequest(data)) tabs.postMessage(data)
+      }
+      this.sync.addLink(TABS_LINK, post, { last: true })
       this.sync.hello(TABS_LINK)
     }
   }

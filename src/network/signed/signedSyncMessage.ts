@@ -35,6 +35,11 @@ export function isSignedSyncMessage(data: Uint8Array): boolean {
   return data.length >= 2 && data[0] === SIGNED_SYNC_TYPE
 }
 
+/** Whether `data` is a `state` message (a hello: "send me what I lack"), without decoding it. */
+export function isStateRequest(data: Uint8Array): boolean {
+  return data.length >= 3 && data[0] === SIGNED_SYNC_TYPE && data[1] === KIND.state
+}
+
 /** Encodes one message. */
 export function encodeSignedSync(message: SignedSyncMessage): Uint8Array {
   switch (message.kind) {
