@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { hashes, sign as nobleSign, verify as nobleVerify, getPublicKey } from '@noble/ed25519'
 import { sha512 } from '@noble/hashes/sha2.js'
 import { signingKeyPair, verifyKey } from '../../room/roomSigning'
-import { pureSigner } from './pureSigner'
+import { expandedEd25519, pureSigner } from './pureSigner'
 import { decodeSignedSync, signedBytes, signUpdate, verifyUpdate } from './signedSyncMessage'
 import { UpdateSigner } from './UpdateSigner'
 
@@ -78,5 +78,15 @@ describe('UpdateSigner', () => {
     // Still signing, through WebCrypto.
     const signed = decodeSignedSync(await failed.sign(Uint8Array.of(0, 0))) as { signature: Uint8Array; update: Uint8Array }
     expect(await verifyUpdate(verify, TOPIC, signed)).toBe(true)
+  })
+})
+
+describe('expandedEd25519', () => {
+  it('gives noble’s RFC 8032 signature, byte for byte, for any message and seed', () => {
+    for (let i = 0; i < 40; i++) {
+      const seed = crypto.getRandomValues(new Uint8Array(32))
+      const message = crypto.getRandomValues(new Uint8Array(i * 37))
+      expect(expandedEd25519(seed)(message)).toEqual(nobleSign(message, seed))
+    }
   })
 })
