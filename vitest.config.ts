@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config'
 // `*.test.ts` beside the code they test, and only those are collected here.
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'signaling/**/*.test.ts', 'peer/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'signaling/**/*.test.ts', 'peer/**/*.test.ts'],
     environment: 'node',
     testTimeout: 15_000,
     // simple-peer-light ships ES modules in a package Node reads as CommonJS: Vitest transforms it.

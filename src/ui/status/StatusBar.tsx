@@ -2,14 +2,15 @@ import type { Session } from '../../session/openSession'
 import { syncState } from '../../session/sessionStatus'
 import { useAlwaysOnCoverage } from './useAlwaysOnCoverage'
 import { useSessionStatus } from './useSessionStatus'
+import { StorageStatus } from './StorageStatus'
 import { statusText } from './statusText'
 import { pathText } from './pathText'
 
 /**
  * One line on the connection, the peers and local storage; it informs, it never blocks typing.
  *
- * It subscribes to the status itself: storage flips "saving" → "saved" on every keystroke,
- * and only this line should re-render for it, not the whole App.
+ * It subscribes to the status itself, so the App does not re-render for it; storage flips
+ * "saving" → "saved" on every keystroke, which `StorageStatus` writes without a render at all.
  */
 export function StatusBar({ session }: { session: Session }) {
   const status = useSessionStatus(session)
@@ -31,9 +32,7 @@ export function StatusBar({ session }: { session: Session }) {
           {paths}
         </span>
       )}
-      <span data-testid="status-storage" data-state={status.storage} data-always-on={coverage.keeping} className={`storage ${status.storage}`}>
-        {text.storage}
-      </span>
+      <StorageStatus session={session} keeping={coverage.keeping} />
       {status.ignoredChanges > 0 && (
         <span data-testid="status-ignored" data-ignored={status.ignoredChanges} className="ignored">
           {text.ignored}

@@ -30,6 +30,14 @@ export function statusText(
   if (status.webrtc === 'missing' && status.peers === 0 && !status.serverRelayOff) peers += ' · this browser has no WebRTC: it reaches others only through the server’s relay (encrypted)'
   if (status.tabs > 0) peers += status.tabs === 1 ? ' · 1 other tab' : ` · ${status.tabs} other tabs`
 
+  const n = status.ignoredChanges
+  const ignored = n === 0 ? '' : `Ignored ${n === 1 ? '1 change' : `${n} changes`} from someone without edit rights`
+
+  return { signaling, peers, storage: storageText(status, keptByAlwaysOn), ignored }
+}
+
+/** The status bar's words on local storage (see `statusText`). */
+export function storageText(status: Pick<SessionStatus, 'storage' | 'storageError'>, keptByAlwaysOn = 0): string {
   const storage = {
     loading: 'Opening the copy on this device…',
     saving: 'Saving on this device…',
@@ -40,8 +48,5 @@ export function statusText(
   const alwaysOn = status.storage === 'saved' && keptByAlwaysOn > 0
   const kept = keptByAlwaysOn === 1 ? '1 always-on peer' : `${keptByAlwaysOn} always-on peers`
 
-  const n = status.ignoredChanges
-  const ignored = n === 0 ? '' : `Ignored ${n === 1 ? '1 change' : `${n} changes`} from someone without edit rights`
-
-  return { signaling, peers, storage: alwaysOn ? `Saved on this device and on ${kept}` : storage, ignored }
+  return alwaysOn ? `Saved on this device and on ${kept}` : storage
 }

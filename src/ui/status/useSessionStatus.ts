@@ -1,9 +1,30 @@
-import { useCallback, useSyncExternalStore } from 'react'
+import { useCallback, useRef, useSyncExternalStore } from 'react'
 import type { Session } from '../../session/openSession'
 import type { SessionStatus } from '../../session/sessionStatus'
 
-/** The live status of a session (signaling, peers, local storage). */
+/** Storage states whose flips (twice per keystroke) `StorageStatus` shows, without a render. */
+const WRITING = new Set<SessionStatus['storage']>(['saving', 'saved'])
+
+/**
+ * The live status of a session (signaling, peers, local storage), except that a flip between
+ * "saving" and "saved" alone keeps the last snapshot (so its `storage` may be either of the two):
+ * the `StorageStatus` span shows those without a render.
+ */
 export function useSessionStatus(session: Session): SessionStatus {
+  const last = useRef<SessionStatus | null>(null)
   const subscribe = useCallback((onChange: () => void) => session.onStatus(onChange), [session])
-  return useSyncExternalStore(subscribe, () => session.status)
+  const snapshot = useCallback((): SessionStatus => {
+    const now = session.status
+    const previous = last.current
+    if (previous !== null && sameButWriting(previous, now)) return previous
+    last.current = now
+    return now
+  }, [session])
+  return useSyncExternalStore(subscribe, snapshot)
+}
+
+function sameButWriting(a: SessionStatus, b: SessionStatus): boolean {
+  return (Object.keys(a) as (keyof SessionStatus)[]).every(
+    (key) => a[key] === b[key] || (key === 'storage' && WRITING.has(a.storage) && WRITING.has(b.storage)),
+  )
 }
