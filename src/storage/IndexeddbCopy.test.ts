@@ -57,7 +57,7 @@ describe('IndexeddbCopy', () => {
     const appendOriginal = IndexeddbStore.prototype.append
     const append = vi.spyOn(IndexeddbStore.prototype, 'append').mockImplementation(function (this: IndexeddbStore, update: Uint8Array) {
       order.push('stored')
-      appendOriginal.call(this, update)
+      return appendOriginal.call(this, update)
     })
     doc.on('update', () => order.push('peer send'))
     const text = doc.getText('content')

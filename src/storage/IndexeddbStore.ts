@@ -66,9 +66,14 @@ export class IndexeddbStore {
    * Appends `update` as a record. The request is issued now; failures reach the database's
    * `error`/`abort` events, which the writer watches.
    */
-  append(update: Uint8Array): void {
-    this.db.transaction([UPDATES_STORE], 'readwrite').objectStore(UPDATES_STORE).add(update)
+  append(update: Uint8Array): Promise<void> {
+    const tx = this.db.transaction([UPDATES_STORE], 'readwrite')
+    tx.objectStore(UPDATES_STORE).add(update)
     this.records++
+    return new Promise((resolve, reject) => {
+      tx.oncomplete = () => resolve()
+      tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'))
+    })
   }
 
   /**

@@ -29,10 +29,12 @@ export const COMPACT_DELAY_MS = 1_000
  * Compaction is due by bytes written, not by a count of writes (y-indexeddb's 500): a few large
  * writes (a pasted or replayed history) are compacted too.
  *
- * IndexedDB has no event for a finished write. It runs transactions with overlapping scopes
- * in the order they were created, so a readonly transaction on the same store, created right
- * after the write, completes only once that write is committed. Write failures (quota, a full
- * disk) bubble from request to transaction to the database as `error`/`abort`.
+ * A write is confirmed by its own transaction's `complete` event: IndexedDB commits transactions
+ * with overlapping scopes in the order they were created, so the latest write's completion means
+ * every earlier one is committed too. Writes this writer did not make itself (the stored copy's
+ * first write, a retry's rewrite) are confirmed by a readonly transaction created after them,
+ * which completes only once they are committed. Write failures (quota, a full disk) bubble from
+ * request to transaction to the database as `error`/`abort`.
  *
  * Until `start()` (the stored copy is read) updates are not written: the copy writes what the doc
  * held before it loaded, once, when it loads.
@@ -99,19 +101,28 @@ export class IndexeddbWriter {
     // holds then, before applying what was stored, which includes them.
     if (this.store === null) return
     const update = updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates)
-    this.store.append(update)
+    const seq = ++this.latest
+    this.store.append(update).then(
+      () => this.confirmed(seq),
+      () => {
+        // The failure reaches `handleFailure` through the database's events.
+      },
+    )
     this.written += update.byteLength
     if (this.compactTimer === null && this.written >= Math.max(COMPACT_MIN_BYTES, this.compactedSize)) {
       this.compactTimer = setTimeout(this.compact, COMPACT_DELAY_MS)
     }
-    this.latest++
-    this.confirmLatest()
+  }
+
+  /** Write `seq` is committed, and with it every earlier one: saved, if it is the latest. */
+  private confirmed(seq: number): void {
+    if (!this.destroyed && seq === this.latest && this.state !== 'error') this.set('saved', null)
   }
 
   /**
-   * Confirms that every update seen so far is committed. At most one check is in flight;
-   * updates that arrive meanwhile are covered by one more check when it completes (created after
-   * their writes, so ordered after them), not one transaction per keystroke.
+   * Confirms that every write so far is committed, by a readonly transaction created after them
+   * (for writes whose transaction this writer does not see). At most one check is in flight; a
+   * write made meanwhile confirms itself.
    */
   private confirmLatest(): void {
     const store = this.store
@@ -122,9 +133,7 @@ export class IndexeddbWriter {
       store.whenWritten().then(
         () => {
           this.checking = false
-          if (this.destroyed) return
-          if (seq < this.latest) this.confirmLatest()
-          else if (this.state !== 'error') this.set('saved', null)
+          this.confirmed(seq)
         },
         () => {
           this.checking = false

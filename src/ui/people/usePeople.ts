@@ -63,8 +63,15 @@ export function usePeople(session: Session): readonly Person[] {
     })
     refresh()
     session.awareness.on('change', refresh)
-    // Paths change without any presence change.
-    const offStatus = session.onStatus(refresh)
+    // Paths change without any presence change; local storage (which flips on every keystroke)
+    // says nothing about people.
+    let seen = session.status
+    const offStatus = session.onStatus(() => {
+      const now = session.status
+      const storageOnly = (Object.keys(now) as (keyof typeof now)[]).every((key) => key === 'storage' || key === 'storageError' || now[key] === seen[key])
+      seen = now
+      if (!storageOnly) refresh()
+    })
     const offClaims = session.alwaysOn.onChange(refresh)
     return () => {
       session.awareness.off('change', refresh)
