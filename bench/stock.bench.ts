@@ -65,6 +65,7 @@ function mergedTyping(parts: readonly TypingLatency[]): TypingLatency {
   return {
     latencies: parts.flatMap((part) => part.latencies),
     inputToUpdate: parts.flatMap((part) => part.inputToUpdate),
+    updateToSent: parts.flatMap((part) => part.updateToSent),
     updateToReceived: parts.flatMap((part) => part.updateToReceived),
     receivedToRendered: parts.flatMap((part) => part.receivedToRendered),
     sent: parts.flatMap((part) => part.sent),

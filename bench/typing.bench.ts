@@ -1,6 +1,6 @@
 import { percentiles, writeBenchResult, type BenchRow } from './support/benchResult.ts'
 import { latencyCell, withStage } from './support/benchPeers.ts'
-import { measureTypingLatency, TYPING_KEYS as KEYS, TYPING_PACE_MS as PACE_MS, TYPING_WARMUP_KEYS as WARMUP_KEYS, type TypingLatency } from './support/typingLatency.ts'
+import { DOCUMENT_MESSAGES, measureTypingLatency, sentPerKey, TYPING_KEYS as KEYS, TYPING_PACE_MS as PACE_MS, TYPING_WARMUP_KEYS as WARMUP_KEYS, type TypingLatency } from './support/typingLatency.ts'
 
 /**
  * Typing latency between peers: a real key press in A → the character in each other peer's editor
@@ -35,13 +35,29 @@ const samples: Record<string, unknown> = {}
 for (const size of SIZES) {
   const results: Record<Signatures, TypingLatency[]> = { signed: [], unsigned: [] }
   for (const signatures of ORDER) results[signatures].push(await measure(size, signatures))
-  for (const signatures of ['signed', 'unsigned'] as const) report(size, signatures, merged(results[signatures]))
+  const both = { signed: merged(results.signed), unsigned: merged(results.unsigned) }
+  for (const signatures of ['signed', 'unsigned'] as const) report(size, signatures, both[signatures])
+  const [signed, unsigned] = [percentiles(both.signed.latencies), percentiles(both.unsigned.latencies)]
+  rows.push({
+    figure: `${size} peers: signed − unsigned (p50 / p99)`,
+    meshpad: `${(signed.p50 - unsigned.p50).toFixed(1)} / ${(signed.p99 - unsigned.p99).toFixed(1)} ms`,
+    anchor: '—',
+    target: size === 2 ? '—' : '≤ +1 ms',
+  })
+  const bytes = (kind: Signatures): string => `${sentPerKey(both[kind], DOCUMENT_MESSAGES).bytes.toFixed(1)} B`
+  rows.push({
+    figure: `${size} peers: A's data-channel bytes per key press and receiving peer, document messages, signed / unsigned`,
+    meshpad: `${bytes('signed')} / ${bytes('unsigned')}`,
+    anchor: 'stock stack: see “Meshpad beside the stock stack”',
+    target: '—',
+  })
 }
 
 function merged(parts: readonly TypingLatency[]): TypingLatency {
   return {
     latencies: parts.flatMap((part) => part.latencies),
     inputToUpdate: parts.flatMap((part) => part.inputToUpdate),
+    updateToSent: parts.flatMap((part) => part.updateToSent),
     updateToReceived: parts.flatMap((part) => part.updateToReceived),
     receivedToRendered: parts.flatMap((part) => part.receivedToRendered),
     sent: parts.flatMap((part) => part.sent),
@@ -52,6 +68,7 @@ function report(size: number, signatures: Signatures, result: TypingLatency): vo
   const total = percentiles(result.latencies)
   const stages = {
     'keydown → Y update in A': percentiles(result.inputToUpdate),
+    'Y update in A → its first data-channel send in A': percentiles(result.updateToSent),
     'Y update in A → update received by peer': percentiles(result.updateToReceived),
     'received → rendered in peer DOM': percentiles(result.receivedToRendered),
   }
@@ -63,7 +80,7 @@ function report(size: number, signatures: Signatures, result: TypingLatency): vo
     target: TARGETS[size] ?? '—',
   })
   rows.push({
-    figure: `…of which, ${size} peers, ${signatures} (p50): keydown → A's Y update / → received by peer / → peer DOM`,
+    figure: `…of which, ${size} peers, ${signatures} (p50): keydown → A's Y update / (→ sent by A) / → received by peer / → peer DOM`,
     meshpad: Object.values(stages)
       .map((stage) => `${stage.p50.toFixed(1)}`)
       .join(' / ') + ' ms',
@@ -85,6 +102,7 @@ writeBenchResult({
     "In signed rooms A signs synchronously with a pure-JS Ed25519 (noble), loaded on A's first own edit (during the unmeasured keys), so an update leaves in the task that made it; receivers verify with WebCrypto.",
     `${KEYS} key presses per room size and kind (${KEYS_PER_ROOM} in each of its two rooms, after ${WARMUP_KEYS} unmeasured ones), one every ${PACE_MS} ms plus the time the press takes; a sample is one (key press, receiving peer) pair, so n = keys × (peers − 1).`,
     'Key presses are real Chromium input events (Playwright → DevTools protocol). A stamps its capturing keydown listener; each receiver stamps the first mutation of its `.cm-content` showing the new length. All pages share one clock (`performance.timeOrigin + performance.now()`).',
-    'Breakdown: "keydown → Y update" is CodeMirror reading the input until the Yjs transaction starts; "→ received" runs from that transaction to the start of the receiver\'s transaction applying it (A\'s update handlers, y-webrtc, the data channel, the receiver\'s message dispatch); "→ DOM" is applying it and CodeMirror\'s DOM write.',
+    'Bytes per key: what A passed to `RTCDataChannel.send` during the measured keys, document messages only (the probe counts by first byte), divided by keys × receiving peers. A signed update carries a 64-byte Ed25519 signature.',
+    'Breakdown: "keydown → Y update" is CodeMirror reading the input until the Yjs transaction starts; "→ sent by A" (in brackets: part of the next stage) is that transaction to A\'s first data-channel send after it (A\'s other observers, signing); "→ received" runs from that transaction to the start of the receiver\'s transaction applying it (A\'s update handlers, y-webrtc, the data channel, the receiver\'s message dispatch); "→ DOM" is applying it and CodeMirror\'s DOM write.',
   ],
 })

@@ -29,8 +29,15 @@ async function stampKeydowns(page: Page): Promise<void> {
     if (!session) throw new Error('no session')
     const keydown: Record<number, number> = {}
     const localUpdate: Record<number, number> = {}
-    Object.assign(window, { typingBench: { keydown, localUpdate } })
+    const sent: Record<number, number> = {}
+    Object.assign(window, { typingBench: { keydown, localUpdate, sent } })
     window.addEventListener('keydown', () => void (keydown[session.text.length + 1] = performance.now()), { capture: true })
+    // The first data-channel send once the text has a length: the update leaving A.
+    const send = RTCDataChannel.prototype.send as (this: RTCDataChannel, data: unknown) => void
+    RTCDataChannel.prototype.send = function stampedSend(this: RTCDataChannel, data: unknown): void {
+      sent[session.text.length] ??= performance.now()
+      send.call(this, data)
+    } as RTCDataChannel['send']
     session.doc.on('beforeTransaction', (transaction: { local: boolean }) => {
       if (transaction.local) localUpdate[session.text.length + 1] ??= performance.now()
     })
@@ -77,6 +84,8 @@ function firstFrom(stamps: Stamps | undefined, length: number, end: number): num
 export interface TypingLatency {
   latencies: number[]
   inputToUpdate: number[]
+  /** A's Yjs transaction → A's first data-channel send after it (signing, A's other observers). */
+  updateToSent: number[]
   updateToReceived: number[]
   receivedToRendered: number[]
   /**
@@ -150,6 +159,7 @@ export async function measureTypingLatency(
     const result: TypingLatency = {
       latencies: [],
       inputToUpdate: [],
+      updateToSent: [],
       updateToReceived: [],
       receivedToRendered: [],
       sent: [{ keys, links: others.length, byType }],
@@ -159,6 +169,8 @@ export async function measureTypingLatency(
       const local = sender.localUpdate?.[length]
       if (keydown === undefined || local === undefined) throw new Error(`A recorded no keydown/update for length ${length}`)
       result.inputToUpdate.push(local - keydown)
+      const sent = sender.sent?.[length]
+      if (sent !== undefined) result.updateToSent.push(sent - local)
     }
     for (const peer of others) {
       const stamps = await readStamps(peer.page)
