@@ -6,6 +6,7 @@ import { createEditFragment } from '../src/room/roomAccess.ts'
 import { startNodePeer, type NodePeerProcess, type NodePeerReport } from '../src/session/testing/nodePeerProcess.ts'
 import { percentiles, writeBenchResult, type BenchRow } from './support/benchResult.ts'
 import { DelayLab } from './support/DelayLab.ts'
+import { treePaths } from './support/treePaths.ts'
 
 /**
  * Gossip past a full mesh on links that differ (as root: network namespaces, see DelayLab): Node
@@ -47,6 +48,15 @@ interface Turn {
   readonly netPerEdit: number
   /** Links whose class is published, of all links the peers publish, at the start of the turn. */
   readonly published: string
+  /** Along the paths the rule takes by the presence at the start of the turn (see `treePaths`), mean over the peers: hops, and the links' delay. */
+  readonly meanHops: number
+  readonly meanNetworkMs: number
+  readonly meanClassMs: number
+  /** Link ends whose published class, and links, that changed during the turn (from its start to its end). */
+  readonly classChanges: number
+  readonly linkChanges: number
+  /** Each sample's latency less its path's network delay, mean (ms): what the hops and the processes add. */
+  readonly meanOverheadMs: number
 }
 
 /** Links published with a class (a figure above 0) and all links, over every peer's latest report. */
@@ -62,6 +72,37 @@ function publishedClasses(reports: readonly NodePeerReport[]): { withClass: numb
     }
   }
   return { withClass, links, classes }
+}
+
+/** Link ends whose published class changed, and links that came or went, between two rounds of reports. */
+function changes(before: readonly NodePeerReport[], after: readonly NodePeerReport[]): { classChanges: number; linkChanges: number } {
+  let classChanges = 0
+  let linkChanges = 0
+  before.forEach((was, i) => {
+    const now = after[i]!
+    const classes = new Map(now.links.map((peer, j) => [peer, now.linkMs[j]]))
+    for (const [j, peer] of was.links.entries()) {
+      if (!classes.has(peer)) linkChanges++
+      else if (classes.get(peer) !== was.linkMs[j]) classChanges++
+    }
+    linkChanges += now.links.filter((peer) => !was.links.includes(peer)).length
+  })
+  return { classChanges, linkChanges }
+}
+
+/** Each published class over its link's round trip as the lab delays it (2 · (delay i + delay j)): median, min, max. */
+function classOverTruth(reports: readonly NodePeerReport[]): { median: number; min: number; max: number } {
+  const index = new Map(reports.map((report, i) => [report.peerId, i]))
+  const ratios: number[] = []
+  reports.forEach((report, i) =>
+    report.links.forEach((peer, j) => {
+      const other = index.get(peer)
+      const published = report.linkMs[j] ?? 0
+      if (other !== undefined && published > 0) ratios.push(published / (2 * (DELAYS_MS[i]! + DELAYS_MS[other]!)))
+    }),
+  )
+  const p = percentiles(ratios)
+  return { median: Math.round(p.p50 * 100) / 100, min: Math.round(p.min * 100) / 100, max: Math.round(p.max * 100) / 100 }
 }
 
 async function startSignaling(lab: DelayLab): Promise<string> {
@@ -82,7 +123,13 @@ async function startSignaling(lab: DelayLab): Promise<string> {
   return `http://${lab.server.address}:${PORT}/`
 }
 
-async function measure(lab: DelayLab): Promise<{ turns: Turn[]; classesAtStart: ReturnType<typeof publishedClasses>; classesWaitedMs: number; linksPerPeer: number[] }> {
+async function measure(lab: DelayLab): Promise<{
+  turns: Turn[]
+  classesAtStart: ReturnType<typeof publishedClasses>
+  classesWaitedMs: number
+  linksPerPeer: number[]
+  overTruth: ReturnType<typeof classOverTruth>
+}> {
   const url = await startSignaling(lab)
   const link = `${url}#${createEditFragment()}`
   const peers: NodePeerProcess[] = []
@@ -104,7 +151,10 @@ async function measure(lab: DelayLab): Promise<{ turns: Turn[]; classesAtStart: 
     }
     const classesWaitedMs = Date.now() - classesFrom
     console.log(`[bench] classes published on ${classes.withClass} of ${classes.links} link ends after ${(classesWaitedMs / 1000).toFixed(0)} s: ${JSON.stringify(classes.classes)} (ms: count)`)
-    const linksPerPeer = (await Promise.all(peers.map((peer) => peer.report()))).map((report) => report.links.length)
+    const settled = await Promise.all(peers.map((peer) => peer.report()))
+    const linksPerPeer = settled.map((report) => report.links.length)
+    const overTruth = classOverTruth(settled)
+    console.log(`[bench] links per peer: ${linksPerPeer.join(' ')}; published class ÷ the link's round trip as delayed: median ${overTruth.median}, ${overTruth.min}–${overTruth.max}`)
 
     // When each marker reached each peer (the author's own stamp is its edit).
     const seen = new Map<number, Map<number, number>>()
@@ -149,12 +199,21 @@ async function measure(lab: DelayLab): Promise<{ turns: Turn[]; classesAtStart: 
         const end = await sendsNow()
         await sleep(QUIET_MS)
         const quietEnd = await sendsNow()
+        const paths = treePaths(start.reports.map((report, i) => ({ ...report, delayMs: DELAYS_MS[i]! })), author, rule)
+        const networkMs = new Map(paths.map((path) => [path.peer, path.networkMs]))
         const latenciesMs: number[] = []
+        const overheadsMs: number[] = []
         for (const m of markers) {
           const at = seen.get(m)!
           const editedAt = at.get(author)!
-          for (const [index, reachedAt] of at) if (index !== author) latenciesMs.push(Math.round((reachedAt - editedAt) * 10) / 10)
+          for (const [index, reachedAt] of at) {
+            if (index === author) continue
+            latenciesMs.push(Math.round((reachedAt - editedAt) * 10) / 10)
+            const network = networkMs.get(index)
+            if (network !== undefined) overheadsMs.push(reachedAt - editedAt - network)
+          }
         }
+        const mean = (values: readonly number[]): number => values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length)
         const rate = Math.min((start.sends - quietStart.sends) / (start.at - quietStart.at), (quietEnd.sends - end.sends) / (quietEnd.at - end.at))
         const background = rate * (end.at - start.at)
         const turn: Turn = {
@@ -164,16 +223,23 @@ async function measure(lab: DelayLab): Promise<{ turns: Turn[]; classesAtStart: 
           rawPerEdit: (end.sends - start.sends) / EDITS,
           netPerEdit: (end.sends - start.sends - background) / EDITS,
           published: `${state.withClass}/${state.links}`,
+          meanHops: mean(paths.map((path) => path.hops)),
+          meanNetworkMs: mean(paths.map((path) => path.networkMs)),
+          meanClassMs: mean(paths.map((path) => path.classMs)),
+          ...changes(start.reports, end.reports),
+          meanOverheadMs: mean(overheadsMs),
         }
         turns.push(turn)
         const p = percentiles(latenciesMs)
         console.log(
           `[bench] ${rule.padEnd(8)} author n${author} (${DELAYS_MS[author]} ms link): p50 ${p.p50} ms, p99 ${p.p99} ms (n=${p.n}); ` +
-            `${turn.netPerEdit.toFixed(1)} messages per edit (${turn.rawPerEdit.toFixed(1)} before the background); classes on ${turn.published} link ends`,
+            `${turn.netPerEdit.toFixed(1)} messages per edit (${turn.rawPerEdit.toFixed(1)} before the background); classes on ${turn.published} link ends; ` +
+            `paths: ${turn.meanHops.toFixed(1)} hops, ${turn.meanNetworkMs.toFixed(0)} ms of links (classes ${turn.meanClassMs.toFixed(0)} ms), ${turn.meanOverheadMs.toFixed(0)} ms more measured (means); ` +
+            `changed during the turn: ${turn.classChanges} classes, ${turn.linkChanges} links`,
         )
       }
     }
-    return { turns, classesAtStart: classes, classesWaitedMs, linksPerPeer }
+    return { turns, classesAtStart: classes, classesWaitedMs, linksPerPeer, overTruth }
   } finally {
     await Promise.all(peers.map((peer) => peer.stop()))
   }
@@ -203,6 +269,7 @@ const messages = (rule: RelayRule): number => {
   const own = byRule.get(rule)!
   return own.reduce((sum, turn) => sum + turn.netPerEdit, 0) / own.length
 }
+const average = (values: readonly number[]): number => values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length)
 const flood = latency('flood')
 const budget = 1.5 * (PEERS - 1)
 const NAMES: Record<RelayRule, string> = { weighted: 'author trees weighed by RTT class', hops: 'author trees by hops', flood: 'flood (every update to every link)' }
@@ -222,6 +289,18 @@ for (const rule of RELAY_RULES) {
     anchor: `flood ${messages('flood').toFixed(1)}`,
     target: `≤ 1.5·(n − 1) = ${budget}`,
   })
+  const own = byRule.get(rule)!
+  rows.push({
+    figure: `${NAMES[rule]}: path to each peer (means): hops; one-way delay of its links; their classes; measured latency less that delay`,
+    meshpad: [
+      `${average(own.map((turn) => turn.meanHops)).toFixed(2)} hops`,
+      `${average(own.map((turn) => turn.meanNetworkMs)).toFixed(0)} ms`,
+      `${average(own.map((turn) => turn.meanClassMs)).toFixed(0)} ms of classes`,
+      `${average(own.map((turn) => turn.meanOverheadMs)).toFixed(0)} ms more measured`,
+    ].join('; '),
+    anchor: '—',
+    target: '—',
+  })
   rows.push({
     figure: `${NAMES[rule]}: data-channel messages per edit, background included`,
     meshpad: `${(byRule.get(rule)!.reduce((sum, turn) => sum + turn.rawPerEdit, 0) / byRule.get(rule)!.length).toFixed(1)}`,
@@ -240,6 +319,7 @@ writeBenchResult({
     linksPerPeer: measured.linksPerPeer,
     classesPublished: measured.classesAtStart,
     classesWaitedMs: measured.classesWaitedMs,
+    classOverRoundTrip: measured.overTruth,
     loadAverage: { start: loadAtStart, end: loadAtEnd },
     ...Object.fromEntries(RELAY_RULES.map((rule) => [rule, { latencyMs: latency(rule), messagesPerEdit: messages(rule) }])),
   },
@@ -248,6 +328,7 @@ writeBenchResult({
     `${PEERS} Node peers (@roamhq/wrtc), each in its own network namespace; peer i's access link delays every packet ${DELAYS_MS.join(', ')} ms one way (a link i – j: both), through a user-space switch (this kernel has no netem). maxConns ${MAX_CONNS}: a partial mesh. A signed room; the signaling server in a namespace of its own.`,
     `Turns: for each author (peers ${AUTHORS.join(', ')}: a fast, a middle, a slow link), each rule in a rotated order; ${EDITS} edits ${EDIT_EVERY_MS} ms apart by a Node peer. Latency: the author's stamp of its edit to each peer's stamp of the edit in its document, one clock.`,
     'Messages per edit: all data-channel messages the room sent while the edits travelled, less the background rate (anti-entropy, presence renewals): the lower of two quiet windows of the same turn, just before and just after.',
+    'Paths (a diagnostic, `treePaths`): the tree each rule takes by the presence at the start of a turn, or for the flood the path of least delay; the delay of its links, and what the measured latency adds to it (per-hop processing, the delay switch and queues on a loaded machine).',
     'The rule is switched at run time (`relayRule.ts`, tests and benchmarks only); repair, membership and presence throttling are the same under every rule.',
   ],
 })

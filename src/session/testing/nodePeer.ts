@@ -20,6 +20,8 @@ import { openNodeSession } from '../nodeSession'
 /** What a Node peer prints about itself. */
 export interface NodePeerReport {
   readonly text: string
+  /** Its y-webrtc peer id, once its room is open ('' before). */
+  readonly peerId: string
   /** Data-channel messages this process has sent so far. */
   readonly sends: number
   /** Peers reached over an open WebRTC data channel. */
@@ -43,9 +45,10 @@ const session = openNodeSession(parseRoomLink(link), { user: userWithColor('Node
 })
 let printed = ''
 const print = (force = false): void => {
-  const state = session.awareness.getLocalState() as { links?: unknown; linkMs?: unknown } | null
+  const state = session.awareness.getLocalState() as { peerId?: unknown; links?: unknown; linkMs?: unknown } | null
   const fields = {
     text: session.text.toString(),
+    peerId: typeof state?.peerId === 'string' ? state.peerId : '',
     sends: dataChannelSends.messages,
     peers: session.debug().webrtcConnected,
     links: Array.isArray(state?.links) ? state.links : [],
