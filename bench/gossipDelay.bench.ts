@@ -52,6 +52,11 @@ interface Turn {
   readonly meanHops: number
   readonly meanNetworkMs: number
   readonly meanClassMs: number
+  /**
+   * The author's direct links that the rule's tree reaches through another peer: in a signed room
+   * the author sends its own edit to every link, so each such peer also gets a second copy.
+   */
+  readonly authorLinksReachedIndirectly: number
   /** Link ends whose published class, and links, that changed during the turn (from its start to its end). */
   readonly classChanges: number
   readonly linkChanges: number
@@ -226,6 +231,7 @@ async function measure(lab: DelayLab): Promise<{
           meanHops: mean(paths.map((path) => path.hops)),
           meanNetworkMs: mean(paths.map((path) => path.networkMs)),
           meanClassMs: mean(paths.map((path) => path.classMs)),
+          authorLinksReachedIndirectly: paths.filter((path) => path.hops > 1 && start.reports[author]!.links.includes(start.reports[path.peer]!.peerId)).length,
           ...changes(start.reports, end.reports),
           meanOverheadMs: mean(overheadsMs),
         }
@@ -235,7 +241,7 @@ async function measure(lab: DelayLab): Promise<{
           `[bench] ${rule.padEnd(8)} author n${author} (${DELAYS_MS[author]} ms link): p50 ${p.p50} ms, p99 ${p.p99} ms (n=${p.n}); ` +
             `${turn.netPerEdit.toFixed(1)} messages per edit (${turn.rawPerEdit.toFixed(1)} before the background); classes on ${turn.published} link ends; ` +
             `paths: ${turn.meanHops.toFixed(1)} hops, ${turn.meanNetworkMs.toFixed(0)} ms of links (classes ${turn.meanClassMs.toFixed(0)} ms), ${turn.meanOverheadMs.toFixed(0)} ms more measured (means); ` +
-            `changed during the turn: ${turn.classChanges} classes, ${turn.linkChanges} links`,
+            `changed during the turn: ${turn.classChanges} classes, ${turn.linkChanges} links; author's links reached through another peer: ${turn.authorLinksReachedIndirectly}`,
         )
       }
     }
@@ -291,11 +297,12 @@ for (const rule of RELAY_RULES) {
   })
   const own = byRule.get(rule)!
   rows.push({
-    figure: `${NAMES[rule]}: path to each peer (means): hops; one-way delay of its links; their classes; measured latency less that delay`,
+    figure: `${NAMES[rule]}: path to each peer (means): hops; one-way delay of its links; their classes; author's links reached indirectly; measured latency less that delay`,
     meshpad: [
       `${average(own.map((turn) => turn.meanHops)).toFixed(2)} hops`,
       `${average(own.map((turn) => turn.meanNetworkMs)).toFixed(0)} ms`,
       `${average(own.map((turn) => turn.meanClassMs)).toFixed(0)} ms of classes`,
+      `${average(own.map((turn) => turn.authorLinksReachedIndirectly)).toFixed(1)} of the author's links reached through another peer`,
       `${average(own.map((turn) => turn.meanOverheadMs)).toFixed(0)} ms more measured`,
     ].join('; '),
     anchor: '—',
