@@ -96,6 +96,7 @@ export class RoomNetwork {
       announce: (links) => this.announcer?.announce(links),
       signalingClients: () => this.serverCount?.value,
       maxConns: () => this.maxConns,
+      relayRule: options.relayRule,
     })
     options.awareness.on('change', this.refreshRelay)
     // v2 rooms sync the document signed; y-webrtc gets an empty shadow doc.

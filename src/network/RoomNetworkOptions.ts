@@ -1,6 +1,7 @@
 import type * as Y from 'yjs'
 import type { Awareness } from 'y-protocols/awareness'
 import type { WebrtcImplementation } from './chunkingRtc'
+import type { RelayRule } from './gossip/relayRule'
 import type { PeerPathInfo } from './readPeerPath'
 import type { PathSummary } from './PeerPaths'
 import type { SignalingState } from './signalingState'
@@ -41,6 +42,8 @@ export interface RoomNetworkOptions {
    * few peers a partial mesh.
    */
   readonly maxConns?: number
+  /** The relay rule past a full mesh, read at every update (tests and benchmarks only, see `relayRule.ts`); default `weighted`. */
+  readonly relayRule?: () => RelayRule
   /** A direct link to these peers went down (closed, or ICE reported it down). */
   readonly onPeersDown: (peerIds: readonly string[]) => void
   /**

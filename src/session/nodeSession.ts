@@ -2,6 +2,7 @@ import wrtc from '@roamhq/wrtc'
 import WebSocket from 'ws'
 import { chunkingRtc } from '../network/chunkingRtc'
 import { RoomByteBudget } from '../network/messages/RoomByteBudget'
+import type { RelayRule } from '../network/gossip/relayRule'
 import type { IceServerSource } from '../network/iceServers'
 import type { DeviceIdentity } from '../presence/storedDeviceIdentity'
 import type { UserIdentity } from '../presence/userIdentity'
@@ -18,6 +19,8 @@ export interface NodeSessionOptions {
   readonly iceServerSource?: IceServerSource
   /** y-webrtc's `maxConns` (tests); default y-webrtc's own. */
   readonly maxConns?: number
+  /** The relay rule past a full mesh, read at every update (tests and benchmarks only, see `relayRule.ts`); default `weighted`. */
+  readonly relayRule?: () => RelayRule
   /** The room's encryption key, derived ahead (see `SessionOptions.encryptionKey`). */
   readonly encryptionKey?: PromiseLike<CryptoKey | null>
   /** This peer's device keys (see `SessionOptions.device`). */
@@ -38,6 +41,7 @@ export function openNodeSession(link: ParsedRoomLink, options: NodeSessionOption
     iceServers: options.iceServers,
     iceServerSource: options.iceServerSource,
     maxConns: options.maxConns,
+    relayRule: options.relayRule,
     encryptionKey: options.encryptionKey,
     device: options.device,
     // One process serves many rooms: each room's data channels hold at most its own budget.

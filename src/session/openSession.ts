@@ -7,6 +7,7 @@ import { AutoVersioner } from '../document/history/autoVersioner'
 import type { DocumentLibrary } from '../library/DocumentLibrary'
 import { LibraryEntryKeeper } from '../library/LibraryEntryKeeper'
 import type { WebrtcImplementation } from '../network/chunkingRtc'
+import type { RelayRule } from '../network/gossip/relayRule'
 import type { IceServerSource } from '../network/iceServers'
 import type { PeerPathInfo } from '../network/readPeerPath'
 import { RoomNetwork, type AnnouncedAhead, type NetworkDebugInfo } from '../network/RoomNetwork'
@@ -35,6 +36,8 @@ export interface SessionOptions {
   readonly iceServerSource?: IceServerSource
   /** y-webrtc's `maxConns` (tests: a partial mesh with few peers); default y-webrtc's own. */
   readonly maxConns?: number
+  /** The relay rule past a full mesh, read at every update (tests and benchmarks only, see `relayRule.ts`); default `weighted`. */
+  readonly relayRule?: () => RelayRule
   readonly user: UserIdentity
   /** The local copy: IndexedDB in a browser, LevelDB in Node, memory in tests. */
   readonly storage: OpenLocalCopy
@@ -195,6 +198,7 @@ export function openSession(secret: string, options: SessionOptions): Session {
     signaling: options.signaling,
     iceServers: options.iceServers,
     maxConns: options.maxConns,
+    relayRule: options.relayRule,
     rtc: options.rtc,
     encryptionKey: options.encryptionKey,
     announcedAhead: options.announcedAhead,

@@ -4,6 +4,7 @@ import type { MeshPresence } from './meshNeedsRelay'
 import { AwarenessThrottle } from './AwarenessThrottle'
 import { GossipRepair, REPAIR_INTERVAL_MS } from './GossipRepair'
 import { LONELY_ANNOUNCE_MS, LONELY_LINKS, acceptAnnounce } from './membership'
+import type { RelayRule } from './relayRule'
 import { TreeRelay, type RelayTargets } from './TreeRelay'
 
 const NOBODY: ReadonlySet<string> = new Set()
@@ -23,6 +24,8 @@ export interface RoomGossipOptions {
   readonly signalingClients: () => number | undefined
   /** How many WebRTC connections this peer keeps (RoomNetwork's `maxConns`). */
   readonly maxConns: () => number
+  /** The relay rule now (tests and benchmarks only, see `relayRule.ts`); default `weighted`. */
+  readonly relayRule?: () => RelayRule
 }
 
 /**
@@ -44,7 +47,12 @@ export class RoomGossip {
 
   constructor(private readonly options: RoomGossipOptions) {
     const links = (): string[] => [...(options.self()?.links ?? [])]
-    this.tree = new TreeRelay({ self: options.self, states: () => options.awareness.getStates().values(), resync: options.resync })
+    this.tree = new TreeRelay({
+      self: options.self,
+      states: () => options.awareness.getStates().values(),
+      resync: options.resync,
+      weighted: () => options.relayRule?.() !== 'hops',
+    })
     this.repair = new GossipRepair({ doc: options.doc, links, resync: options.resync, random: Math.random })
     this.throttle = new AwarenessThrottle(() => {
       const state = options.awareness.getLocalState()
@@ -67,6 +75,7 @@ export class RoomGossip {
   readonly relayTargets = (from: string | null, clients: number[] | null, update?: Uint8Array): RelayTargets => {
     if (this.destroyed) return 'all'
     if (clients !== null && !this.throttle.allow(from, clients)) return NOBODY
+    if (this.options.relayRule?.() === 'flood') return 'all'
     this.tree.refresh()
     return this.tree.targets(from, from !== null && update !== undefined && this.tree.treeLinks.size > 0 ? this.authorOf(update) : null)
   }

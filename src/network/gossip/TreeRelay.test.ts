@@ -105,4 +105,22 @@ describe('TreeRelay', () => {
     expect(r.targets('b')).toEqual(new Set())
     expect(resynced).toEqual([['b', 'c']])
   })
+
+  it('weighs links by their published classes unless told not to (the fewest hops then)', () => {
+    // A square a – b – d – c – a whose link b – d is slow: from a, d is reached through c.
+    const square: Record<string, { links: string[]; linkMs: number[] }> = {
+      a: { links: ['b', 'c'], linkMs: [0, 0] },
+      b: { links: ['a', 'd'], linkMs: [0, 91] },
+      c: { links: ['a', 'd'], linkMs: [0, 0] },
+      d: { links: ['b', 'c'], linkMs: [91, 0] },
+    }
+    let weighted = true
+    const states = Object.entries(square).filter(([id]) => id !== 'b').map(([peerId, peer]) => ({ peerId, ...peer }))
+    const b = new TreeRelay({ self: () => ({ peerId: 'b', ...square.b! }), states: () => states, resync: () => {}, weighted: () => weighted })
+    b.refresh()
+    expect(b.targets('a', 'a')).toEqual(new Set())
+    weighted = false
+    b.refresh()
+    expect(b.targets('a', 'a')).toEqual(new Set(['d']))
+  })
 })

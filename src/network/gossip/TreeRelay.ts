@@ -13,6 +13,11 @@ export interface TreeRelayOptions {
   readonly states: () => Iterable<unknown>
   /** Asks these direct peers for what this copy lacks (a Yjs sync step 1 to each). */
   readonly resync: (peerIds: readonly string[]) => void
+  /**
+   * Whether trees weigh links by their published round-trip time classes (default: yes); false
+   * weighs every link alike, so trees take the fewest hops. Tests and benchmarks only (see `relayRule.ts`).
+   */
+  readonly weighted?: () => boolean
 }
 
 /**
@@ -96,7 +101,7 @@ export class TreeRelay {
     }
     const states = [...this.options.states()]
     const graph = linkGraph(self.peerId, self.links, states)
-    const latencies = linkLatencies(self.peerId, self.links, self.linkMs, states)
+    const latencies: ReadonlyMap<string, number> = this.options.weighted?.() === false ? new Map() : linkLatencies(self.peerId, self.links, self.linkMs, states)
     const key = [...graph].map(([peer, links]) => `${peer}>${[...links].sort().join()}`).sort().join(';') + [...latencies].sort().join(';')
     if (this.known && key === this.key) return
     this.key = key

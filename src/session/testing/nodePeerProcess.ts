@@ -1,6 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import type { RelayRule } from '../../network/gossip/relayRule'
+import type { NodePeerReport } from './nodePeer'
+
+export type { NodePeerReport }
 
 const NODE_PEER = fileURLToPath(new URL('./nodePeer.ts', import.meta.url))
 const TSX = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url))
@@ -15,18 +19,39 @@ export interface NodePeerProcess {
   peers(): number
   /** Resolves once the peer's text satisfies `predicate`; rejects after `timeoutMs`. */
   waitForText(predicate: (text: string) => boolean, timeoutMs?: number): Promise<string>
+  /** Appends `text` to the peer's document (one line: no newline in it). */
+  append(text: string): void
+  /** Makes the peer relay by `rule` from now on (tests and benchmarks, see `relayRule.ts`). */
+  relay(rule: RelayRule): void
+  /** The peer's next report, asked for now. */
+  report(): Promise<NodePeerReport>
+  /** Calls `listener` with every report the peer prints, as it arrives. */
+  onReport(listener: (report: NodePeerReport) => void): void
   stop(): Promise<void>
 }
 
+export interface NodePeerProcessOptions {
+  /** Runs the peer inside this network namespace (`ip netns exec`; root only). */
+  readonly netns?: string
+}
+
 /** Starts a Node peer of the room of `link` that appends `text`; resolves once it is open. */
-export async function startNodePeer(link: string, text: string, timeoutMs = 20_000, maxConns?: number): Promise<NodePeerProcess> {
+export async function startNodePeer(link: string, text: string, timeoutMs = 20_000, maxConns?: number, options: NodePeerProcessOptions = {}): Promise<NodePeerProcess> {
   const args = [NODE_PEER, link, text, ...(maxConns === undefined ? [] : [String(maxConns)])]
-  const child: ChildProcess = spawn(TSX, args, { stdio: ['ignore', 'pipe', 'inherit'] })
+  const child: ChildProcess =
+    options.netns === undefined
+      ? spawn(TSX, args, { stdio: ['pipe', 'pipe', 'inherit'] })
+      : spawn('ip', ['netns', 'exec', options.netns, TSX, ...args], { stdio: ['pipe', 'pipe', 'inherit'] })
   let latest = ''
   let sends = 0
   let peers = 0
   const waiters = new Set<() => void>()
+  const subscribers: ((report: NodePeerReport) => void)[] = []
+  /** Callers waiting for the next report. */
+  let next: ((report: NodePeerReport) => void)[] = []
   const lines = createInterface({ input: child.stdout! })
+  // A peer that exits closes its stdin: writing then must not throw in the caller.
+  child.stdin!.on('error', () => {})
   const ready = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the Node peer did not start within ${timeoutMs} ms`)), timeoutMs)
     child.once('exit', (code) => reject(new Error(`the Node peer exited with ${code}`)))
@@ -36,13 +61,20 @@ export async function startNodePeer(link: string, text: string, timeoutMs = 20_0
         resolve()
         return
       }
-      const report = JSON.parse(line) as { text: string; sends: number; peers: number }
+      const report = JSON.parse(line) as NodePeerReport
       latest = report.text
       sends = report.sends
       peers = report.peers
       for (const waiter of waiters) waiter()
+      for (const subscriber of subscribers) subscriber(report)
+      const waiting = next
+      next = []
+      for (const resolve of waiting) resolve(report)
     })
   })
+  const command = (line: string): void => {
+    if (child.exitCode === null) child.stdin!.write(`${line}\n`)
+  }
   await ready
   return {
     text: () => latest,
@@ -64,6 +96,14 @@ export async function startNodePeer(link: string, text: string, timeoutMs = 20_0
         check()
       })
     },
+    append: (text) => command(`append ${text.replace(/\n/g, ' ')}`),
+    relay: (rule) => command(`relay ${rule}`),
+    report: () =>
+      new Promise((resolve) => {
+        next.push(resolve)
+        command('report')
+      }),
+    onReport: (listener) => void subscribers.push(listener),
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve()
