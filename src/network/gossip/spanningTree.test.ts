@@ -98,6 +98,19 @@ describe('treeNeighboursFrom', () => {
     const same = linkLatencies('a', ['b', 'c'], [8, 8], [{ peerId: 'd', links: ['b', 'c'], linkMs: [8, 0] }])
     expect(treeNeighboursFrom(graph, 'd', 'a', same)).toEqual(new Set(['b']))
     expect(treeNeighboursFrom(graph, 'a', 'a', same)).toEqual(new Set(['b', 'c']))
+    // The author's own links carry its update first-hand: a faster path to one of them through
+    // another peer is not taken (it would be a second copy). Here a – b is slow, a – c – b fast.
+    const triangle = linkGraph('a', ['b', 'c'], [
+      { peerId: 'b', links: ['a', 'c'] },
+      { peerId: 'c', links: ['a', 'b'] },
+    ])
+    const slowAb = linkLatencies('a', ['b', 'c'], [200, 10], [
+      { peerId: 'b', links: ['a', 'c'], linkMs: [200, 10] },
+      { peerId: 'c', links: ['a', 'b'], linkMs: [10, 10] },
+    ])
+    expect(treeNeighboursFrom(triangle, 'c', 'a', slowAb)).toEqual(new Set(['a']))
+    expect(treeNeighboursFrom(triangle, 'b', 'a', slowAb)).toEqual(new Set(['a']))
+    expect(treeNeighboursFrom(triangle, 'a', 'a', slowAb)).toEqual(new Set(['b', 'c']))
     // Hostile figures (not numbers, negative, absurd) are left out.
     const hostile = linkLatencies('a', [], undefined, [{ peerId: 'b', links: ['a', 'd', 'c'], linkMs: ['x', -5, 1e9] }])
     expect(hostile.size).toBe(0)

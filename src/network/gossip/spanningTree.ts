@@ -113,8 +113,8 @@ export function treeNeighbours(graph: LinkGraph, self: string): Set<string> {
  * `self`'s neighbours in the tree of the graph rooted at `root`; null when `self` is not in
  * `root`'s part of the graph. With `latencies` (see {@link linkLatencies}) the fastest-path tree;
  * without any, the breadth-first tree (the same rule as {@link treeNeighbours}). Rooted at an
- * update's author, the tree takes every update along the fastest (or fewest-hop) paths: the
- * author's own links carry it first, and still one message reaches each peer.
+ * update's author, the tree takes every update along the fastest (or fewest-hop) paths from the
+ * author's own links, which carry it first, and still one message reaches each peer.
  */
 export function treeNeighboursFrom(graph: LinkGraph, self: string, root: string, latencies?: ReadonlyMap<string, number>): Set<string> | null {
   if (!graph.has(root)) return null
@@ -153,11 +153,15 @@ const UNKNOWN_LATENCY_MS = LATENCY_CLASSES_MS[0] as number
 
 /**
  * Each peer's parent in the fastest-path tree from `root` (Dijkstra over the links' published
- * round-trip times; ties by the smaller id, so every view with the same figures agrees).
+ * round-trip times; ties by the smaller id, so every view with the same figures agrees). The
+ * root's own links are its children whatever their figures: the author sends its update on every
+ * link it has (see `SignedDocSync`), so a peer it links to has it first-hand, and a faster path
+ * to it through another peer would only be a second copy.
  */
 function fastestPaths(graph: LinkGraph, root: string, latencies: ReadonlyMap<string, number>): Map<string, string | null> {
   const parent = new Map<string, string | null>([[root, null]])
   const distance = new Map<string, number>([[root, 0]])
+  const direct = mutualLinks(graph, root)
   const done = new Set<string>()
   for (;;) {
     let peer: string | null = null
@@ -170,7 +174,7 @@ function fastestPaths(graph: LinkGraph, root: string, latencies: ReadonlyMap<str
     done.add(peer)
     const base = distance.get(peer) as number
     for (const other of graph.get(peer) ?? []) {
-      if (done.has(other) || !mutual(graph, peer, other)) continue
+      if (done.has(other) || !mutual(graph, peer, other) || (direct.has(other) && peer !== root)) continue
       const key = peer < other ? `${peer}|${other}` : `${other}|${peer}`
       const d = base + (latencies.get(key) ?? UNKNOWN_LATENCY_MS)
       const known = distance.get(other)
