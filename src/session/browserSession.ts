@@ -8,6 +8,7 @@ import { storedDeviceIdentity, type DeviceIdentity } from '../presence/storedDev
 import type { FollowedMoves } from '../removal/RoomMover'
 import { roomSecretFromHash } from '../room/roomLink'
 import { openIndexeddbCopy } from '../storage/IndexeddbCopy'
+import { afterJoin } from './afterJoin'
 import { takeEarlyRoomKey, withEarlyIceServers, withEarlySignaling } from './earlySignaling'
 import { openSession, type Session } from './openSession'
 import { windowLifecycle } from './pageLifecycle'
@@ -16,6 +17,8 @@ import type { RoomAddress } from './Workspace'
 // One source per page, asked once and renewed, shared by every session the page opens.
 let pageIceServers: IceServerSource | undefined
 let pageDevice: Promise<DeviceIdentity> | undefined
+/** Resolves once the page's first session has joined its room (see `afterJoin`); set as it opens. */
+let pageJoined: Promise<void> | undefined
 
 const FOLLOWED_MOVES_KEY = 'meshpad/v1/followed-moves/'
 
@@ -37,35 +40,47 @@ const storedFollowedMoves: FollowedMoves = {
   },
 }
 
-/** How long after the page's first session opens the device keys are read: the join goes first. */
-const DEVICE_KEYS_AFTER_MS = 300
-
-/** This browser profile's device keys, read once per page (see `storedDeviceIdentity`), a moment after the page's first session opens. */
+/**
+ * This browser profile's device keys, read once per page (see `storedDeviceIdentity`) once the
+ * page's first session has joined its room (`afterJoin`): the join goes first. Before any session
+ * opened, at once.
+ */
 export function pageDeviceIdentity(): Promise<DeviceIdentity> {
-  return (pageDevice ??= new Promise((resolve) => setTimeout(resolve, DEVICE_KEYS_AFTER_MS)).then(() => storedDeviceIdentity(indexedDB)))
+  return (pageDevice ??= (pageJoined ?? Promise.resolve()).then(() => storedDeviceIdentity(indexedDB)))
 }
 
 /** Opens a session in this page: IndexedDB, the browser's WebRTC, the page's signaling servers. */
 export function openBrowserSession(secret: string, user: UserIdentity, library: DocumentLibrary): Session {
   pageIceServers ??= fetchIceServers({ url: iceServersUrl(window.location.origin), fetch: withEarlyIceServers(window.fetch.bind(window)) })
-  // The page's first session takes the signaling socket, the room key and the ICE servers'
-  // answer the page asked for while it loaded.
-  return withEarlySignaling((announcedAhead) =>
-    openSession(secret, {
-      iceServerSource: pageIceServers,
-      signaling: signalingUrls(window.location),
-      maxConns: maxConnsFromSearch(window.location.search),
-      user,
-      storage: openIndexeddbCopy,
-      rtc: chunkingRtc(),
-      lifecycle: windowLifecycle(),
-      library,
-      encryptionKey: takeEarlyRoomKey(secret),
-      announcedAhead,
-      device: pageDeviceIdentity(),
-      followedMoves: storedFollowedMoves,
-    }),
-  )
+  let joined = (): void => {}
+  pageJoined ??= new Promise<void>((resolve) => (joined = resolve))
+  let session: Session
+  try {
+    // The page's first session takes the signaling socket, the room key and the ICE servers'
+    // answer the page asked for while it loaded.
+    session = withEarlySignaling((announcedAhead) =>
+      openSession(secret, {
+        iceServerSource: pageIceServers,
+        signaling: signalingUrls(window.location),
+        maxConns: maxConnsFromSearch(window.location.search),
+        user,
+        storage: openIndexeddbCopy,
+        rtc: chunkingRtc(),
+        lifecycle: windowLifecycle(),
+        library,
+        encryptionKey: takeEarlyRoomKey(secret),
+        announcedAhead,
+        device: pageDeviceIdentity(),
+        followedMoves: storedFollowedMoves,
+      }),
+    )
+  } catch (error) {
+    joined()
+    throw error
+  }
+  // Only the page's first session resolves it (`joined` does nothing for the others).
+  void afterJoin(session).then(joined)
+  return session
 }
 
 /**
