@@ -93,10 +93,10 @@ export async function closePeers(peers: readonly BenchPeer[]): Promise<void> {
   await Promise.all(peers.map((peer) => peer.context.close()))
 }
 
-/** The page's probe state (see `installProbe`), minus the peer connections. */
-export async function probeState(page: Page): Promise<Omit<ProbeState, 'peerConnections'>> {
+/** The page's probe state (see `installProbe`), minus the peer connections and the send hook. */
+export async function probeState(page: Page): Promise<Omit<ProbeState, 'peerConnections' | 'onSend'>> {
   return page.evaluate(() => {
-    const { peerConnections: _, ...rest } = (window as unknown as ProbeWindow).__bench
+    const { peerConnections: _, onSend: __, ...rest } = (window as unknown as ProbeWindow).__bench
     return rest
   })
 }

@@ -40,6 +40,8 @@ export interface ProbeState {
   /** Every RTCPeerConnection the page created. */
   peerConnections: RTCPeerConnection[]
   sends: DataChannelCounts
+  /** Called on every `RTCDataChannel.send` (a benchmark stamps its sends with it). */
+  onSend: (() => void) | null
 }
 
 /**
@@ -79,6 +81,7 @@ export function installProbe(options: ProbeOptions): void {
     storedReadAt: null,
     peerConnections: [],
     sends: { byType: {} },
+    onSend: null,
   }
   Object.defineProperty(window, '__bench', { value: state })
 
@@ -117,6 +120,7 @@ export function installProbe(options: ProbeOptions): void {
     const count = (state.sends.byType[type] ??= { messages: 0, bytes: 0 })
     count.messages++
     count.bytes += bytes?.byteLength ?? 0
+    state.onSend?.()
     nativeSend.call(this, data)
   } as RTCDataChannel['send']
 

@@ -32,12 +32,10 @@ async function stampKeydowns(page: Page): Promise<void> {
     const sent: Record<number, number> = {}
     Object.assign(window, { typingBench: { keydown, localUpdate, sent } })
     window.addEventListener('keydown', () => void (keydown[session.text.length + 1] = performance.now()), { capture: true })
-    // The first data-channel send once the text has a length: the update leaving A.
-    const send = RTCDataChannel.prototype.send as (this: RTCDataChannel, data: unknown) => void
-    RTCDataChannel.prototype.send = function stampedSend(this: RTCDataChannel, data: unknown): void {
-      sent[session.text.length] ??= performance.now()
-      send.call(this, data)
-    } as RTCDataChannel['send']
+    // The first data-channel send once the text has a length: the update leaving A. The page's
+    // probe sees every send (the app's channels keep the `send` they were made with).
+    const probe = (window as unknown as { __bench: { onSend: (() => void) | null } }).__bench
+    probe.onSend = () => void (sent[session.text.length] ??= performance.now())
     session.doc.on('beforeTransaction', (transaction: { local: boolean }) => {
       if (transaction.local) localUpdate[session.text.length + 1] ??= performance.now()
     })

@@ -310,7 +310,7 @@ export class MessageLayer {
     if (this.options.signed || this.destroyed) return
     let message: Uint8Array | null = null
     const wrapped = (): Uint8Array => (message ??= syncMessage(SYNC.update, update))
-    this.answers?.applied(wrapped)
+    this.answers?.applied(wrapped, update)
     this.relay(linkOf(origin), null, wrapped, update)
   }
 

@@ -35,7 +35,7 @@ describe('StateAnswers', () => {
       vi.advanceTimersByTime(PREPARE_QUIET_MS)
       expect(signed).toHaveLength(1)
       // Changes since extend it; past its bound it is made again once the document is quiet.
-      for (let i = 0; i < 200; i++) answers.applied(() => Uint8Array.of(0x4d, 2, 0, 0))
+      for (let i = 0; i < 200; i++) answers.applied(() => Uint8Array.of(0x4d, 2, 0, 0), Uint8Array.of(0, 0))
       vi.advanceTimersByTime(2 * PREPARE_QUIET_MS)
       expect(signed).toHaveLength(2)
       const newcomer = new Y.Doc()
@@ -62,7 +62,7 @@ describe('StateAnswers', () => {
     newcomer.getMap('meta').set('schemaVersion', 1)
     const theirs = Y.encodeStateAsUpdate(newcomer)
     Y.applyUpdate(doc, theirs)
-    answers.applied(() => Uint8Array.of(0x4d, 2, ...theirs))
+    answers.applied(() => Uint8Array.of(0x4d, 2, ...theirs), theirs)
     const answer = answers.answer(Y.encodeStateVector(newcomer))
     expect(signed).toHaveLength(1)
     await applyAnswer(newcomer, answer.messages())
@@ -92,11 +92,44 @@ describe('StateAnswers', () => {
     expect(() => answers.answer(Uint8Array.of(0xff))).toThrow()
   })
 
+  it('answers a peer that holds none of the kept document but what was typed since with what it lacks alone, not every message again', async () => {
+    // Kept while the document was empty, then extended by a writer's keystrokes.
+    const doc = new Y.Doc()
+    const answers = new StateAnswers(doc, { wrap: signWith([]), overhead: 2, skipEmpty: true })
+    answers.answer(Y.encodeStateVector(new Y.Doc()))
+    const peer = new Y.Doc()
+    const text = doc.getText('content')
+    const onUpdate = (update: Uint8Array): void => {
+      answers.applied(() => Uint8Array.of(0x4d, 2, ...update), update)
+      Y.applyUpdate(peer, update)
+    }
+    doc.on('update', onUpdate)
+    for (const char of 'typed') text.insert(text.length, char)
+    doc.off('update', onUpdate)
+    // The peer has every keystroke: nothing to send.
+    expect(answers.answer(Y.encodeStateVector(peer)).messages()).toHaveLength(0)
+    expect(answers.answer(Y.encodeStateVector(peer)).bytes).toBe(0)
+    // One more keystroke it lacks: that one alone.
+    doc.on('update', (update) => answers.applied(() => Uint8Array.of(0x4d, 2, ...update), update))
+    text.insert(text.length, '!')
+    const answer = answers.answer(Y.encodeStateVector(peer))
+    expect(answer.messages()).toHaveLength(1)
+    await applyAnswer(peer, answer.messages())
+    expect(peer.getText('content').toString()).toBe('typed!')
+    // A deletion carries no clock: it is sent whatever the asker holds.
+    text.delete(0, 1)
+    expect(answers.answer(Y.encodeStateVector(peer)).messages()).toHaveLength(1)
+    // A newcomer still gets every message, from the empty document on.
+    const newcomer = new Y.Doc()
+    await applyAnswer(newcomer, answers.answer(Y.encodeStateVector(newcomer)).messages())
+    expect(newcomer.getText('content').toString()).toBe(doc.getText('content').toString())
+  })
+
   it('gives a snapshot as one signed message', async () => {
     const doc = holder()
     const answers = new StateAnswers(doc, { wrap: signWith([]), overhead: 2, skipEmpty: true })
     answers.answer(new Uint8Array([0]))
-    answers.applied(() => Uint8Array.of(0x4d, 2, 0, 0))
+    answers.applied(() => Uint8Array.of(0x4d, 2, 0, 0), Uint8Array.of(0, 0))
     expect(answers.snapshot().messages()).toHaveLength(1)
   })
 })

@@ -25,8 +25,14 @@ interface Kept<M> {
   readonly at: Map<number, number>
   readonly bytes: number
   readonly message: M
-  readonly after: Uint8Array[]
+  readonly after: Applied[]
   afterBytes: number
+}
+
+/** A message applied since the whole document was kept, and the update it carries. */
+interface Applied {
+  readonly data: Uint8Array
+  readonly update: Uint8Array
 }
 
 /** Past these, the messages applied since the kept whole document are dropped with it. */
@@ -76,7 +82,7 @@ export class StateAnswers<M> {
   answer(stateVector: Uint8Array): StateAnswer<M> {
     const theirs = Y.decodeStateVector(stateVector)
     const kept = this.kept ?? (holdsNoneOf(theirs, stateVectorOf(this.doc)) ? this.keepWhole() : null)
-    if (kept !== null && holdsNoneOf(theirs, kept.at)) return keptAnswer(kept)
+    if (kept !== null && holdsNoneOf(theirs, kept.at)) return keptAnswer(kept, theirs)
     const last = this.last
     if (last !== null && equalBytes(last.stateVector, stateVector)) return last.answer
     const update = Y.encodeStateAsUpdate(this.doc, stateVector)
@@ -88,16 +94,16 @@ export class StateAnswers<M> {
   /** The whole document as one message (what a reader compacts its log onto). */
   snapshot(): StateAnswer<M> {
     if (this.kept !== null && this.kept.after.length > 0) this.kept = null
-    return keptAnswer(this.kept ?? this.keepWhole())
+    return keptAnswer(this.kept ?? this.keepWhole(), null)
   }
 
-  /** An update was applied to the document; `message()` carries it as it came. */
-  applied(message: () => Uint8Array): void {
+  /** `update` was applied to the document; `message()` carries it as it came. */
+  applied(message: () => Uint8Array, update: Uint8Array): void {
     this.last = null
     const kept = this.kept
     if (kept === null) return this.prepareLater()
     const data = message()
-    kept.after.push(data)
+    kept.after.push({ data, update })
     kept.afterBytes += data.byteLength
     if (kept.after.length > MAX_AFTER_MESSAGES || kept.afterBytes > MAX_AFTER_BYTES) this.changed()
   }
@@ -175,9 +181,32 @@ export class StateAnswers<M> {
   }
 }
 
-function keptAnswer<M>(kept: Kept<M>): StateAnswer<M> {
-  const after = kept.after.slice()
-  return { bytes: kept.bytes + kept.afterBytes, messages: () => [kept.message, ...after] }
+/**
+ * The kept whole document and the messages applied since, less what the asker at `theirs` holds
+ * already (null: holds nothing). An asker holding none of the kept document's clients may still
+ * hold some of what came since (kept from an empty document, it is everyone who was there): the
+ * whole document again, and every keystroke since, would be sent to a peer that has them.
+ */
+function keptAnswer<M>(kept: Kept<M>, theirs: Map<number, number> | null): StateAnswer<M> {
+  const after = theirs === null ? kept.after.slice() : kept.after.filter((applied) => !holdsUpdate(theirs, applied.update))
+  const whole = kept.at.size > 0 || theirs === null
+  const bytes = (whole ? kept.bytes : 0) + after.reduce((sum, applied) => sum + applied.data.byteLength, 0)
+  return { bytes, messages: () => [...(whole ? [kept.message] : []), ...after.map((applied) => applied.data)] }
+}
+
+/**
+ * Whether a peer at `theirs` holds everything `update` brings: its items (Yjs clocks run without
+ * gaps, so the peer's clock past an item's end means the peer has it) and no deletions (a
+ * deletion leaves no clock behind, so it is sent in any case).
+ */
+function holdsUpdate(theirs: Map<number, number>, update: Uint8Array): boolean {
+  try {
+    const { structs, ds } = Y.decodeUpdate(update)
+    if (ds.clients.size > 0) return false
+    return structs.every((struct) => (theirs.get(struct.id.client) ?? 0) >= struct.id.clock + struct.length)
+  } catch {
+    return false
+  }
 }
 
 /** Runs `run` when the page is next idle; returns its cancel. */

@@ -210,7 +210,7 @@ export class SignedDocSync {
       return
     }
     const changed = this.applied || doc.store.pendingStructs !== pendingStructs || doc.store.pendingDs !== pendingDs
-    if (changed) this.answers?.applied(() => data)
+    if (changed) this.answers?.applied(() => data, update)
     // The snapshot a reader asked for changes nothing here, yet it is what the log compacts onto.
     if (!this.canEdit && (changed || this.log.awaits(from))) {
       this.log.add(from, data)
@@ -297,7 +297,7 @@ export class SignedDocSync {
         throw error
       }))
       if (this.destroyed) return
-      this.answers?.applied(() => message)
+      this.answers?.applied(() => message, update)
       for (const [, link] of this.sendOrder()) this.trySend(link, message)
     } finally {
       this.flushing = false
