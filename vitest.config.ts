@@ -7,6 +7,9 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'signaling/**/*.test.ts', 'peer/**/*.test.ts'],
     environment: 'node',
     testTimeout: 15_000,
+    // Both cores of a 2-core machine: the suite is CPU-bound, and its longest file (the gossip
+    // simulation) runs beside the rest instead of after it.
+    maxWorkers: 2,
     // simple-peer-light ships ES modules in a package Node reads as CommonJS: Vitest transforms it.
     server: { deps: { inline: ['simple-peer-light'] } },
   },
