@@ -121,8 +121,9 @@ export class IndexeddbWriter {
 
   /**
    * Confirms that every write so far is committed, by a readonly transaction created after them
-   * (for writes whose transaction this writer does not see). At most one check is in flight; a
-   * write made meanwhile confirms itself.
+   * (for writes whose transaction this writer does not see). At most one check is in flight; one
+   * more follows it if anything was written meanwhile (an append would confirm itself, a retry's
+   * rewrite would not).
    */
   private confirmLatest(): void {
     const store = this.store
@@ -133,7 +134,8 @@ export class IndexeddbWriter {
       store.whenWritten().then(
         () => {
           this.checking = false
-          this.confirmed(seq)
+          if (seq < this.latest) this.confirmLatest()
+          else this.confirmed(seq)
         },
         () => {
           this.checking = false
