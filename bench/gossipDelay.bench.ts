@@ -1,5 +1,5 @@
 import os from 'node:os'
-import { createInterface } from 'node:readline'
+import { waitForLine } from '../e2e/support/childProcess.ts'
 import { fileURLToPath } from 'node:url'
 import { RELAY_RULES, type RelayRule } from '../src/network/gossip/relayRule.ts'
 import { createEditFragment } from '../src/room/roomAccess.ts'
@@ -112,19 +112,7 @@ function classOverTruth(reports: readonly NodePeerReport[]): { median: number; m
 
 async function startSignaling(lab: DelayLab): Promise<string> {
   const child = lab.spawn(lab.server, process.execPath, ['--import', 'tsx', SIGNALING_MAIN], { PORT: String(PORT), HOST: '0.0.0.0', LOG_LEVEL: 'info' })
-  let output = ''
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the signaling server did not start:\n${output}`)), 30_000)
-    child.once('exit', (code) => reject(new Error(`the signaling server exited with ${code}:\n${output}`)))
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      output += `${line}\n`
-      if (/"msg":"Meshpad: https?:/.test(line)) {
-        clearTimeout(timer)
-        resolve()
-      }
-    })
-  })
+  await waitForLine(child, 'the signaling server', (line) => /"msg":"Meshpad: https?:/.test(line), 30_000)
   return `http://${lab.server.address}:${PORT}/`
 }
 

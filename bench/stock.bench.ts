@@ -3,7 +3,7 @@ import { closePeers, openPeer, withStage } from './support/benchPeers.ts'
 import { joinOnce, SYNC_TIMEOUT_MS, type Join } from './support/firstVisitJoin.ts'
 import { initialScripts, type InitialScripts } from './support/initialScripts.ts'
 import { KEYS as INPUT_KEYS, typeWithSecondPeer, type OwnFrameLatency } from './support/measureTyping.ts'
-import { DOCUMENT_MESSAGES, measureTypingLatency, sentPerKey, TYPING_KEYS, type TypingLatency } from './support/typingLatency.ts'
+import { DOCUMENT_MESSAGES, measureTypingLatency, mergedTypingLatency, sentPerKey, TYPING_KEYS, type TypingLatency } from './support/typingLatency.ts'
 
 /**
  * Meshpad beside the stock stack, in one run: the page people would build instead (yjs + y-webrtc
@@ -51,7 +51,7 @@ const measured = await withStage<Measured>(
     // Half the keys in each of two rooms per page, taking turns (Meshpad, stock, stock, Meshpad).
     const typingParts: ByApp<TypingLatency[]> = { meshpad: [], stock: [] }
     for (const app of [...APPS, ...[...APPS].reverse()]) typingParts[app].push(await measureTypingLatency(browser, url[app], 2, TYPING_KEYS / 2))
-    const typing = { meshpad: mergedTyping(typingParts.meshpad), stock: mergedTyping(typingParts.stock) }
+    const typing = { meshpad: mergedTypingLatency(typingParts.meshpad), stock: mergedTypingLatency(typingParts.stock) }
     const input = {
       meshpad: await typeWithSecondPeer(browser, await openPeer(browser, url.meshpad), 'end'),
       stock: await typeWithSecondPeer(browser, await openPeer(browser, url.stock), 'end'),
@@ -60,17 +60,6 @@ const measured = await withStage<Measured>(
   },
   { stock: true },
 )
-
-function mergedTyping(parts: readonly TypingLatency[]): TypingLatency {
-  return {
-    latencies: parts.flatMap((part) => part.latencies),
-    inputToUpdate: parts.flatMap((part) => part.inputToUpdate),
-    updateToSent: parts.flatMap((part) => part.updateToSent),
-    updateToReceived: parts.flatMap((part) => part.updateToReceived),
-    receivedToRendered: parts.flatMap((part) => part.receivedToRendered),
-    sent: parts.flatMap((part) => part.sent),
-  }
-}
 
 /** The stock page plus React and ReactDOM (bench/stock/react/), served beside the stock page. */
 function stockWithReactUrl(stockUrl: string): string {

@@ -1,6 +1,6 @@
 import { percentiles, writeBenchResult, type BenchRow } from './support/benchResult.ts'
 import { latencyCell, withStage } from './support/benchPeers.ts'
-import { DOCUMENT_MESSAGES, measureTypingLatency, sentPerKey, TYPING_KEYS as KEYS, TYPING_PACE_MS as PACE_MS, TYPING_WARMUP_KEYS as WARMUP_KEYS, type TypingLatency } from './support/typingLatency.ts'
+import { DOCUMENT_MESSAGES, measureTypingLatency, mergedTypingLatency, sentPerKey, TYPING_KEYS as KEYS, TYPING_PACE_MS as PACE_MS, TYPING_WARMUP_KEYS as WARMUP_KEYS, type TypingLatency } from './support/typingLatency.ts'
 
 /**
  * Typing latency between peers: a real key press in A → the character in each other peer's editor
@@ -35,7 +35,7 @@ const samples: Record<string, unknown> = {}
 for (const size of SIZES) {
   const results: Record<Signatures, TypingLatency[]> = { signed: [], unsigned: [] }
   for (const signatures of ORDER) results[signatures].push(await measure(size, signatures))
-  const both = { signed: merged(results.signed), unsigned: merged(results.unsigned) }
+  const both = { signed: mergedTypingLatency(results.signed), unsigned: mergedTypingLatency(results.unsigned) }
   for (const signatures of ['signed', 'unsigned'] as const) report(size, signatures, both[signatures])
   const [signed, unsigned] = [percentiles(both.signed.latencies), percentiles(both.unsigned.latencies)]
   rows.push({
@@ -51,17 +51,6 @@ for (const size of SIZES) {
     anchor: 'stock stack: see “Meshpad beside the stock stack”',
     target: '—',
   })
-}
-
-function merged(parts: readonly TypingLatency[]): TypingLatency {
-  return {
-    latencies: parts.flatMap((part) => part.latencies),
-    inputToUpdate: parts.flatMap((part) => part.inputToUpdate),
-    updateToSent: parts.flatMap((part) => part.updateToSent),
-    updateToReceived: parts.flatMap((part) => part.updateToReceived),
-    receivedToRendered: parts.flatMap((part) => part.receivedToRendered),
-    sent: parts.flatMap((part) => part.sent),
-  }
 }
 
 function report(size: number, signatures: Signatures, result: TypingLatency): void {

@@ -1,9 +1,8 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
-import { stopChild } from '../../e2e/support/childProcess.ts'
+import { stopChild, waitForLine } from '../../e2e/support/childProcess.ts'
 
 const SWITCH = fileURLToPath(new URL('./delaySwitch.py', import.meta.url))
 
@@ -95,16 +94,9 @@ export class DelayLab {
     // so that a loaded machine delays its packets as little as it can.
     const switcher = spawn('nice', ['-n', '-10', 'python3', SWITCH, JSON.stringify(devices)], { stdio: ['pipe', 'pipe', 'pipe'] })
     this.switcher = switcher
-    let output = ''
-    switcher.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the delay switch did not start:\n${output}`)), 10_000)
-      switcher.once('exit', (code) => reject(new Error(`the delay switch exited with ${code}:\n${output}`)))
-      createInterface({ input: switcher.stdout! }).once('line', (line) => {
-        clearTimeout(timer)
-        if (line === 'ready') resolve()
-        else reject(new Error(`the delay switch said ${line}`))
-      })
+    await waitForLine(switcher, 'the delay switch', (line) => {
+      if (line !== 'ready') throw new Error(`it said ${line}`)
+      return true
     })
     all.forEach((host, index) => {
       const device = devices[index]!.name

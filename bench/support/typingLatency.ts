@@ -93,6 +93,18 @@ export interface TypingLatency {
   sent: { keys: number; links: number; byType: DataChannelCounts['byType'] }[]
 }
 
+/** The samples of several rooms as one. */
+export function mergedTypingLatency(parts: readonly TypingLatency[]): TypingLatency {
+  return {
+    latencies: parts.flatMap((part) => part.latencies),
+    inputToUpdate: parts.flatMap((part) => part.inputToUpdate),
+    updateToSent: parts.flatMap((part) => part.updateToSent),
+    updateToReceived: parts.flatMap((part) => part.updateToReceived),
+    receivedToRendered: parts.flatMap((part) => part.receivedToRendered),
+    sent: parts.flatMap((part) => part.sent),
+  }
+}
+
 /** A's sends of one kind of message per key press and receiving peer: `bytes` and `messages`. */
 export function sentPerKey(result: TypingLatency, types: (type: string) => boolean): { bytes: number; messages: number } {
   let [bytes, messages, keys] = [0, 0, 0]

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import { createInterface } from 'node:readline'
 
 export interface SpawnReadyOptions {
   /** Names the process in errors. */
@@ -26,6 +27,38 @@ export async function spawnReady(file: string, args: readonly string[], options:
   }
   child.kill('SIGKILL')
   throw new Error(`${options.name} did not become ready:\n${output}`)
+}
+
+/**
+ * Resolves once `child` prints a line on stdout for which `ready` holds. Rejects, with everything
+ * it printed, if `ready` throws (the child said something else), if it exits first, or after
+ * `timeoutMs`. `name` names it in errors.
+ */
+export function waitForLine(child: ChildProcess, name: string, ready: (line: string) => boolean, timeoutMs = 10_000): Promise<void> {
+  let output = ''
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  return new Promise<void>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! })
+    const settle = (error: Error | null): void => {
+      clearTimeout(timer)
+      child.off('exit', exited)
+      lines.off('line', read)
+      if (error === null) resolve()
+      else reject(error)
+    }
+    const exited = (code: number | null): void => settle(new Error(`${name} exited with ${code}:\n${output}`))
+    const read = (line: string): void => {
+      output += `${line}\n`
+      try {
+        if (ready(line)) settle(null)
+      } catch (error) {
+        settle(new Error(`${name}: ${(error as Error).message}\n${output}`))
+      }
+    }
+    const timer = setTimeout(() => settle(new Error(`${name} did not start within ${timeoutMs} ms:\n${output}`)), timeoutMs)
+    child.once('exit', exited)
+    lines.on('line', read)
+  })
 }
 
 /** Sends SIGTERM (SIGKILL after `killAfterMs`) and waits for the exit; at once if it has exited. */

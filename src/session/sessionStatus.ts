@@ -63,3 +63,13 @@ export function syncState(status: SessionStatus): SyncState {
 export function sameStatus(a: SessionStatus, b: SessionStatus): boolean {
   return (Object.keys(a) as (keyof SessionStatus)[]).every((key) => a[key] === b[key])
 }
+
+/** Local storage states that flip on every keystroke: "saving", then "saved" once it is written. */
+const WRITING = new Set<SessionStatus['storage']>(['saving', 'saved'])
+
+/** Whether `a` and `b` differ at most by such a flip (what a keystroke does to the status). */
+export function sameButWriting(a: SessionStatus, b: SessionStatus): boolean {
+  return (Object.keys(a) as (keyof SessionStatus)[]).every(
+    (key) => a[key] === b[key] || (key === 'storage' && WRITING.has(a.storage) && WRITING.has(b.storage)),
+  )
+}

@@ -2,6 +2,13 @@ import { describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import { PREPARE_QUIET_MS, StateAnswers } from './StateAnswers'
 
+/** Counts how often an update is read whole (what a repeated request must not cost again). */
+const decoded = vi.hoisted(() => ({ count: 0 }))
+vi.mock('yjs', async (importOriginal) => {
+  const yjs = await importOriginal<typeof import('yjs')>()
+  return { ...yjs, decodeUpdate: (update: Uint8Array) => (decoded.count++, yjs.decodeUpdate(update)) }
+})
+
 const signWith = (log: Uint8Array[]) => (update: Uint8Array): Uint8Array => {
   log.push(update)
   return Uint8Array.of(0x4d, 2, ...update)
@@ -123,6 +130,25 @@ describe('StateAnswers', () => {
     const newcomer = new Y.Doc()
     await applyAnswer(newcomer, answers.answer(Y.encodeStateVector(newcomer)).messages())
     expect(newcomer.getText('content').toString()).toBe(doc.getText('content').toString())
+  })
+
+  it('a request repeated 10,000 times reads each message applied since once, whatever it asks', () => {
+    const doc = new Y.Doc()
+    const answers = new StateAnswers(doc, { wrap: signWith([]), overhead: 2, skipEmpty: true })
+    answers.answer(Y.encodeStateVector(new Y.Doc()))
+    const peer = new Y.Doc()
+    doc.on('update', (update: Uint8Array) => {
+      answers.applied(() => Uint8Array.of(0x4d, 2, ...update), update)
+      Y.applyUpdate(peer, update)
+    })
+    for (let i = 0; i < 100; i++) doc.getText('content').insert(i, 'x')
+    decoded.count = 0
+    const behind = Y.encodeStateVector(new Y.Doc())
+    const caughtUp = Y.encodeStateVector(peer)
+    for (let i = 0; i < 10_000; i++) {
+      expect(answers.answer(i % 2 === 0 ? caughtUp : behind).messages()).toHaveLength(i % 2 === 0 ? 0 : 100)
+    }
+    expect(decoded.count).toBe(100)
   })
 
   it('gives a snapshot as one signed message', async () => {

@@ -33,6 +33,8 @@ interface Kept<M> {
 interface Applied {
   readonly data: Uint8Array
   readonly update: Uint8Array
+  /** Where the update's items end, per client; null if it deletes (or is unreadable). Read once, when first asked. */
+  ends?: ReadonlyMap<number, number> | null
 }
 
 /** Past these, the messages applied since the kept whole document are dropped with it. */
@@ -188,25 +190,34 @@ export class StateAnswers<M> {
  * whole document again, and every keystroke since, would be sent to a peer that has them.
  */
 function keptAnswer<M>(kept: Kept<M>, theirs: Map<number, number> | null): StateAnswer<M> {
-  const after = theirs === null ? kept.after.slice() : kept.after.filter((applied) => !holdsUpdate(theirs, applied.update))
+  const after = theirs === null ? kept.after.slice() : kept.after.filter((applied) => !holdsAll(theirs, (applied.ends ??= itemEnds(applied.update))))
   const whole = kept.at.size > 0 || theirs === null
   const bytes = (whole ? kept.bytes : 0) + after.reduce((sum, applied) => sum + applied.data.byteLength, 0)
   return { bytes, messages: () => [...(whole ? [kept.message] : []), ...after.map((applied) => applied.data)] }
 }
 
 /**
- * Whether a peer at `theirs` holds everything `update` brings: its items (Yjs clocks run without
- * gaps, so the peer's clock past an item's end means the peer has it) and no deletions (a
- * deletion leaves no clock behind, so it is sent in any case).
+ * Where `update`'s items end, per client (the clock after its last item of that client); null if
+ * it deletes anything (a deletion leaves no clock behind, so whoever asks is sent it) or cannot
+ * be read.
  */
-function holdsUpdate(theirs: Map<number, number>, update: Uint8Array): boolean {
+function itemEnds(update: Uint8Array): ReadonlyMap<number, number> | null {
   try {
     const { structs, ds } = Y.decodeUpdate(update)
-    if (ds.clients.size > 0) return false
-    return structs.every((struct) => (theirs.get(struct.id.client) ?? 0) >= struct.id.clock + struct.length)
+    if (ds.clients.size > 0) return null
+    const ends = new Map<number, number>()
+    for (const struct of structs) ends.set(struct.id.client, Math.max(ends.get(struct.id.client) ?? 0, struct.id.clock + struct.length))
+    return ends
   } catch {
-    return false
+    return null
   }
+}
+
+/** Whether a peer at `theirs` holds every item up to `ends` (Yjs clocks run without gaps). */
+function holdsAll(theirs: Map<number, number>, ends: ReadonlyMap<number, number> | null): boolean {
+  if (ends === null) return false
+  for (const [client, end] of ends) if ((theirs.get(client) ?? 0) < end) return false
+  return true
 }
 
 /** Runs `run` when the page is next idle; returns its cancel. */

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react'
 import type { PeerPath } from '../../network/readPeerPath'
 import type { Session } from '../../session/openSession'
+import { sameButWriting } from '../../session/sessionStatus'
 
 // One collator for every sort: `localeCompare` builds one per call, and the list is sorted
 // on every presence change.
@@ -63,14 +64,13 @@ export function usePeople(session: Session): readonly Person[] {
     })
     refresh()
     session.awareness.on('change', refresh)
-    // Paths change without any presence change; local storage (which flips on every keystroke)
-    // says nothing about people.
+    // Paths change without any presence change; a keystroke's saving / saved says nothing
+    // about people.
     let seen = session.status
     const offStatus = session.onStatus(() => {
-      const now = session.status
-      const storageOnly = (Object.keys(now) as (keyof typeof now)[]).every((key) => key === 'storage' || key === 'storageError' || now[key] === seen[key])
-      seen = now
-      if (!storageOnly) refresh()
+      const writingOnly = sameButWriting(seen, session.status)
+      seen = session.status
+      if (!writingOnly) refresh()
     })
     const offClaims = session.alwaysOn.onChange(refresh)
     return () => {

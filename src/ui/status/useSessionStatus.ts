@@ -1,9 +1,6 @@
 import { useCallback, useRef, useSyncExternalStore } from 'react'
 import type { Session } from '../../session/openSession'
-import type { SessionStatus } from '../../session/sessionStatus'
-
-/** Storage states whose flips (twice per keystroke) `StorageStatus` shows, without a render. */
-const WRITING = new Set<SessionStatus['storage']>(['saving', 'saved'])
+import { sameButWriting, type SessionStatus } from '../../session/sessionStatus'
 
 /**
  * The live status of a session (signaling, peers, local storage), except that a flip between
@@ -21,10 +18,4 @@ export function useSessionStatus(session: Session): SessionStatus {
     return now
   }, [session])
   return useSyncExternalStore(subscribe, snapshot)
-}
-
-function sameButWriting(a: SessionStatus, b: SessionStatus): boolean {
-  return (Object.keys(a) as (keyof SessionStatus)[]).every(
-    (key) => a[key] === b[key] || (key === 'storage' && WRITING.has(a.storage) && WRITING.has(b.storage)),
-  )
 }
