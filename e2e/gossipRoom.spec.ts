@@ -8,7 +8,7 @@ const NODE_PEERS = 14
 const ROOM = NODE_PEERS + 2
 /** Every peer's `maxConns`: low, so that 16 peers make a partial mesh where the tree is used. */
 const MAX_CONNS = 4
-const EDITS = 7
+const EDITS = 11
 
 async function pageSends(page: Page): Promise<number> {
   return (await debugInfo(page)).dataChannelSends
